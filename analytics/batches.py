@@ -1,0 +1,242 @@
+"""Batches: what an upload would change, committing it as one transaction, and reverting it (SPEC §2).
+
+A staged upload is a DataFrame with columns ``uid, period, mid, value`` (value NaN = explicit delete), one row per
+key. Commit writes every staged value into ``observations`` under a new batch id and updates ``current`` and the
+``history`` summary in the same transaction; revert marks the batch reverted and recomputes ``current`` for the keys
+it wrote from the latest batch that is not reverted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics.db import bump_data_version, first_row
+from analytics.settings import setting
+
+KEY = ("uid", "period", "mid")
+
+
+class BatchError(ValueError):
+    """Unknown batch, or a batch that cannot be reverted (already reverted)."""
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The staged rows with ``status`` (new, changed, unchanged, deleted, absent) and the ``old`` value."""
+
+    rows: pd.DataFrame
+
+    def count(self, status: str) -> int:
+        return int((self.rows["status"] == status).sum())
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.rows["status"].isin(["new", "changed", "deleted"]).any())
+
+
+def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> Diff:
+    """Compare staged values with the current ones, key by key (exact float equality)."""
+    con.register("staged_diff", staged[list(KEY) + ["value"]])
+    rows = con.execute(
+        "SELECT s.uid, s.period, s.mid, s.value, c.value AS old FROM staged_diff s "
+        "LEFT JOIN current c ON c.uid = s.uid AND c.period = s.period AND c.mid = s.mid"
+    ).df()
+    con.unregister("staged_diff")
+    deleting, had = rows["value"].isna(), rows["old"].notna()
+    rows["status"] = np.select(
+        [deleting & had, deleting, ~had, rows["value"] == rows["old"]],
+        ["deleted", "absent", "new", "unchanged"],
+        default="changed",
+    )
+    return Diff(rows)
+
+
+def commit(
+    con: duckdb.DuckDBPyConnection,
+    staged: pd.DataFrame,
+    files: list[FileRecord],
+    user: str,
+    kind: str = "import",
+    diff: Diff | None = None,
+    begun: bool = False,
+) -> int | None:
+    """Write a staged upload as one batch; returns its id, or None when it changes nothing (no batch).
+
+    ``begun``: the caller already began the transaction (e.g. to register new units in it); it ends here.
+    """
+    if not begun:
+        con.execute("BEGIN TRANSACTION")
+    try:
+        diff = diff or diff_against_current(con, staged)
+        if not diff.changes_anything:
+            con.execute("ROLLBACK")
+            return None
+        batch_id = _insert_batch(con, staged, files, user, kind, diff)
+        con.register("staged_commit", staged[list(KEY) + ["value"]])
+        con.execute(
+            "INSERT INTO observations SELECT ?, uid, period, mid, value FROM staged_commit",
+            [batch_id],
+        )
+        con.execute(
+            "DELETE FROM current USING staged_commit s "
+            "WHERE current.uid = s.uid AND current.period = s.period AND current.mid = s.mid"
+        )
+        con.execute(
+            "INSERT INTO current SELECT uid, period, mid, value, ? FROM staged_commit WHERE value IS NOT NULL",
+            [batch_id],
+        )
+        _update_history(con, "staged_commit")
+        con.unregister("staged_commit")
+        bump_data_version(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return batch_id
+
+
+def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:  # noqa: ANN001
+    (batch_id,) = first_row(con, "SELECT coalesce(max(id), 0) + 1 FROM batches")  # type: ignore[misc]
+    files_json = json.dumps(
+        [{"name": f.name, "sha256": f.sha256} for f in files], ensure_ascii=False
+    )
+    con.execute(
+        "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', NULL, NULL, NULL)",
+        [
+            batch_id,
+            dt.datetime.now(),
+            user,
+            kind,
+            files_json,
+            int(staged["value"].notna().sum()),
+            diff.count("new"),
+            diff.count("changed") + diff.count("deleted"),
+            diff.count("unchanged"),
+        ],
+    )
+    return int(batch_id)
+
+
+def _update_history(con: duckdb.DuckDBPyConnection, keys_view: str) -> None:
+    """Keep each touched unit × metric's latest values current.
+
+    Fast path: a key written for one month later than any it has (the usual monthly upload) appends the value.
+    Otherwise (older months, several months, deletes, reverts) the key is recomputed from ``current``.
+    """
+    window = int(setting("history_window"))  # type: ignore[arg-type]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE touched AS
+        WITH k AS (SELECT uid, mid, count(*) AS n, max(period) AS period, any_value(value) AS value,
+                          bool_and(value IS NOT NULL) AS all_values
+                   FROM {keys_view} GROUP BY uid, mid)
+        SELECT k.*, h.last_period, h.recent,
+               (k.n = 1 AND k.all_values AND (h.last_period IS NULL OR k.period > h.last_period)) AS fast
+        FROM k LEFT JOIN history h ON h.uid = k.uid AND h.mid = k.mid""")  # keys_view: internal name only
+    con.execute(
+        "DELETE FROM history USING touched t WHERE history.uid = t.uid AND history.mid = t.mid"
+    )
+    con.execute(
+        "INSERT INTO history SELECT uid, mid, period, list_slice(list_append(coalesce(recent, []), value), -?, -1) "
+        "FROM touched WHERE fast",
+        [window],
+    )
+    con.execute(
+        """
+        INSERT INTO history
+        SELECT c.uid, c.mid, max(c.period), list(c.value ORDER BY c.period)
+        FROM (SELECT c.*, row_number() OVER (PARTITION BY c.uid, c.mid ORDER BY c.period DESC) AS rn
+              FROM current c SEMI JOIN (SELECT uid, mid FROM touched WHERE NOT fast) t
+                   ON c.uid = t.uid AND c.mid = t.mid) c
+        WHERE rn <= ? GROUP BY c.uid, c.mid""",
+        [window],
+    )
+    con.execute("DROP TABLE touched")
+
+
+def history_medians(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> pd.Series:
+    """Each staged key's median of the unit's latest values of that metric (NaN where it has none)."""
+    keys = pd.DataFrame(
+        {
+            "i": np.arange(len(staged)),
+            "uid": staged["uid"].to_numpy(),
+            "mid": staged["mid"].to_numpy(),
+        }
+    )
+    con.register("staged_hist", keys)
+    medians = con.execute(
+        "SELECT list_median(h.recent) AS m FROM staged_hist s "
+        "LEFT JOIN history h ON h.uid = s.uid AND h.mid = s.mid ORDER BY s.i"
+    ).df()["m"]
+    con.unregister("staged_hist")
+    return pd.Series(
+        medians.to_numpy(dtype=float, na_value=np.nan),
+        index=staged.index,
+        dtype="float64",
+    )
+
+
+def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> int:
+    """Revert one batch; returns how many keys it had written. Raises BatchError when unknown or reverted."""
+    row = first_row(con, "SELECT status FROM batches WHERE id = ?", [batch_id])
+    if row is None:
+        raise BatchError(f"unknown batch {batch_id}")
+    if row[0] == "reverted":
+        raise BatchError(f"batch {batch_id} is already reverted")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "UPDATE batches SET status = 'reverted', reverted_at = ?, reverted_by = ? WHERE id = ?",
+            [dt.datetime.now(), user, batch_id],
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE reverted_keys AS "
+            "SELECT DISTINCT uid, period, mid, NULL::DOUBLE AS value FROM observations WHERE batch_id = ?",
+            [batch_id],
+        )
+        con.execute(
+            "DELETE FROM current USING reverted_keys k "
+            "WHERE current.uid = k.uid AND current.period = k.period AND current.mid = k.mid"
+        )
+        con.execute("""
+            INSERT INTO current
+            SELECT uid, period, mid, value, batch_id FROM (
+                SELECT o.*, row_number() OVER (PARTITION BY o.uid, o.period, o.mid ORDER BY o.batch_id DESC) AS rn
+                FROM observations o JOIN batches b ON b.id = o.batch_id AND b.status = 'committed'
+                SEMI JOIN reverted_keys k ON o.uid = k.uid AND o.period = k.period AND o.mid = k.mid)
+            WHERE rn = 1 AND value IS NOT NULL""")
+        (count,) = first_row(con, "SELECT count(*) FROM reverted_keys")  # type: ignore[misc]
+        _update_history(con, "reverted_keys")
+        con.execute("DROP TABLE reverted_keys")
+        bump_data_version(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return int(count)
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every batch, newest first, with its files decoded."""
+    frame = con.execute(
+        "SELECT id, created_at, user_name, kind, files, observations, n_new, n_changed, n_unchanged, status, "
+        "reverted_at, reverted_by FROM batches ORDER BY id DESC"
+    ).df()
+    frame["files"] = frame["files"].map(json.loads)
+    return frame
+
+
+def latest_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    (value,) = first_row(con, "SELECT coalesce(max(id), 0) FROM batches")  # type: ignore[misc]
+    return int(value)

@@ -1,0 +1,197 @@
+"""The command handlers behind ``python -m analytics``: each parses nothing, makes one library call, prints."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analytics.batches import BatchError, list_batches
+from analytics.batches import revert as revert_batch
+from analytics.catalog import read_catalog_csv, write_catalog_csv
+from analytics.cli import EXIT_REJECTED, Rejected, db_of, emit_json
+from analytics.db import connect
+from analytics.imports import Upload, run_import
+from analytics.observations import current_frame, to_csv
+from analytics.periods import from_index
+from analytics.registry import (
+    UnknownUnit,
+    load_catalog,
+    load_registry,
+    read_units_csv,
+    save_metrics,
+    save_units,
+    units_csv,
+    units_frame,
+)
+from analytics.template import template_bytes
+
+
+def demo(args: argparse.Namespace) -> int:
+    from analytics.demo import DemoRefused, create_demo
+
+    try:
+        summary = create_demo(db_of(args))
+    except DemoRefused as exc:
+        raise Rejected(str(exc)) from exc
+    if args.json:
+        emit_json(summary)
+    else:
+        print(f"演示数据已创建 / demo created: {summary}")
+    return 0
+
+
+def template(args: argparse.Namespace) -> int:
+    with connect(db_of(args), read_only=True) as con:
+        catalog, registry = load_catalog(con), load_registry(con)
+    Path(args.out).write_bytes(template_bytes(args.period, catalog, registry))
+    if args.json:
+        emit_json({"out": args.out, "period": from_index(args.period), "units": len(registry.units)})
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        if args.json:
+            emit_json({"status": "rejected", "batch_id": None, "observations": 0, "new": 0, "changed": 0,
+                       "unchanged": 0, "errors": [_missing_file(f) for f in missing], "warnings": []})
+        raise Rejected(f"文件不存在 / file not found: {', '.join(missing)}")
+    uploads = [Upload.from_path(f) for f in args.files]
+    result = run_import(db_of(args), uploads, args.period, args.dry_run, args.create_units, args.user)
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        for issue in (*result.errors, *result.warnings):
+            print(f"[{issue.code}] {issue.file} {issue.location}: {issue.message}", file=sys.stderr)
+        print(f"{result.status}: batch {result.batch_id}, {result.observations} values "
+              f"({result.new} new, {result.changed} changed, {result.unchanged} unchanged)")
+    return EXIT_REJECTED if result.status == "rejected" else 0
+
+
+def _missing_file(path: str) -> dict[str, object]:
+    from analytics.issues import make_issue
+
+    return make_issue("missing_file", path, None, None, path=path).to_json()
+
+
+def batches(args: argparse.Namespace) -> int:
+    with connect(db_of(args), read_only=True) as con:
+        frame = list_batches(con)
+    if args.json:
+        records = frame.assign(created_at=frame["created_at"].astype(str),
+                               reverted_at=frame["reverted_at"].map(lambda v: None if v is None or v != v else str(v)))
+        emit_json({"batches": records.to_dict(orient="records")})
+    else:
+        print(frame.drop(columns=["files"]).to_string(index=False) if len(frame) else "no batches")
+    return 0
+
+
+def revert(args: argparse.Namespace) -> int:
+    try:
+        with connect(db_of(args)) as con:
+            keys = revert_batch(con, args.batch_id, args.user)
+    except BatchError as exc:
+        raise Rejected(str(exc)) from exc
+    if args.json:
+        emit_json({"status": "reverted", "batch_id": args.batch_id, "keys": keys})
+    else:
+        print(f"batch {args.batch_id} reverted ({keys} values)")
+    return 0
+
+
+def _units_and_metrics(args: argparse.Namespace, con) -> tuple[list[str] | None, list[str] | None]:  # noqa: ANN001
+    registry, catalog = load_registry(con), load_catalog(con)
+    try:
+        units = registry.expand(args.units) if args.units else None
+    except UnknownUnit as exc:
+        hint = f" ({', '.join(exc.candidates)})" if exc.candidates else ""
+        raise Rejected(f"未知或有歧义的单位 / unknown or ambiguous unit: {exc.label}{hint}") from exc
+    try:
+        metrics = [catalog.resolve(m).code for m in getattr(args, "metrics", None) or []] or None
+    except KeyError as exc:
+        raise Rejected(f"未知指标 / unknown metric: {exc.args[0]}") from exc
+    return units, metrics
+
+
+def data(args: argparse.Namespace) -> int:
+    with connect(db_of(args), read_only=True) as con:
+        units, metrics = _units_and_metrics(args, con)
+        frame = current_frame(con, args.start, args.end, units, metrics)
+    if args.out and args.out.lower().endswith(".xlsx"):
+        frame.to_excel(args.out, index=False)
+    elif args.out:
+        Path(args.out).write_bytes(to_csv(frame).encode("utf-8"))
+    elif args.json:
+        emit_json({"rows": [{"unit": u, "period": p, "metric": m, "value": v}
+                            for u, p, m, v in frame.itertuples(index=False)]})
+    else:
+        sys.stdout.write(to_csv(frame))
+    return 0
+
+
+def units(args: argparse.Namespace) -> int:
+    if args.import_csv:
+        try:
+            rows = read_units_csv(_read_text(args.import_csv))
+            with connect(db_of(args)) as con:
+                save_units(con, rows)
+        except ValueError as exc:
+            raise Rejected(f"单位文件有误 / invalid units file: {exc}") from exc
+    with connect(db_of(args), read_only=True) as con:
+        frame, text = units_frame(con), units_csv(con)
+    if args.export_csv:
+        Path(args.export_csv).write_text(text, encoding="utf-8")
+    if args.json:
+        emit_json({"units": frame.astype(object).where(frame.notna(), None).to_dict(orient="records")})
+    elif not args.export_csv:
+        sys.stdout.write(text)
+    return 0
+
+
+def metrics(args: argparse.Namespace) -> int:
+    if args.import_csv:
+        try:
+            incoming = read_catalog_csv(_read_text(args.import_csv))
+        except (ValueError, KeyError) as exc:
+            raise Rejected(f"指标文件有误 / invalid catalog file: {exc}") from exc
+        with connect(db_of(args)) as con:
+            save_metrics(con, incoming)
+    with connect(db_of(args), read_only=True) as con:
+        catalog = load_catalog(con)
+    text = write_catalog_csv(list(catalog.metrics))
+    if args.export_csv:
+        Path(args.export_csv).write_text(text, encoding="utf-8")
+    if args.json:
+        emit_json({"metrics": [_metric_json(m) for m in catalog.metrics]})
+    elif not args.export_csv:
+        sys.stdout.write(text)
+    return 0
+
+
+def _metric_json(m) -> dict[str, object]:  # noqa: ANN001
+    return {"code": m.code, "name_zh": m.name_zh, "name_en": m.name_en, "category": m.category,
+            "dimension": m.dimension, "unit": m.unit, "direction": m.direction, "min": m.min, "max": m.max,
+            "aliases": list(m.aliases), "rollup": m.rollup}
+
+
+def _read_text(path: str) -> str:
+    p = Path(path)
+    if not p.is_file():
+        raise Rejected(f"文件不存在 / file not found: {path}")
+    raw = p.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Rejected(f"无法识别文件编码 / cannot decode {path}")
+
+
+def add_analysis_commands(add, view: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    """correlate, matrix, integration and export live in analysis_commands (they need the analytics modules)."""
+    from analytics import analysis_commands
+
+    analysis_commands.register(add, view)
+
+

@@ -1,0 +1,488 @@
+"""The planners' monthly import: validate every file of an upload, preview the changes, commit as one batch.
+
+Rules (SPEC §3): all files are validated first; if any error remains nothing is written. A commit is one
+transaction. An upload that changes nothing creates no batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics.batches import (
+    Diff,
+    FileRecord,
+    commit,
+    diff_against_current,
+    history_medians,
+)
+from analytics.catalog import Catalog
+from analytics.db import connect
+from analytics.issues import ERROR, WARNING, Issue, make_issue
+from analytics.layouts import Context, read_sheet, sheet_label
+from analytics.periods import from_index
+from analytics.registry import (
+    Registry,
+    load_catalog,
+    load_registry,
+    metric_ids,
+    save_units,
+)
+from analytics.settings import setting
+from analytics.workbooks import Limits, Workbook, WorkbookError, a1, read_workbook
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Upload:
+        p = Path(path)
+        return cls(p.name, p.read_bytes())
+
+
+@dataclass
+class Validation:
+    """Everything learnt from an upload before anything is written."""
+
+    staged: pd.DataFrame  # uid, period, mid, metric, value, file, sheet, row0, col0
+    issues: list[Issue]
+    files: list[FileRecord]
+    new_units: list[dict[str, object]] = field(default_factory=list)
+    sheets: list[tuple[str, str | None, str | None]] = field(
+        default_factory=list
+    )  # file, sheet, layout or None
+    diff: Diff | None = None
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    status: str  # committed | unchanged | rejected | dry_run
+    batch_id: int | None
+    observations: int
+    new: int
+    changed: int
+    unchanged: int
+    errors: tuple[Issue, ...]
+    warnings: tuple[Issue, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """SPEC §4's import JSON."""
+        return {
+            "status": self.status,
+            "batch_id": self.batch_id,
+            "observations": self.observations,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "errors": [i.to_json() for i in self.errors],
+            "warnings": [i.to_json() for i in self.warnings],
+        }
+
+
+class UnitResolver:
+    """Resolves a row's unit code/name to a unit id; with ``create`` unknown units get provisional ids."""
+
+    def __init__(self, registry: Registry, create: bool):
+        self.registry, self.create = registry, create
+        self.new: dict[str, dict[str, object]] = {}
+        self.next_uid = max((u.uid for u in registry.units), default=0) + 1
+
+    def __call__(
+        self, code: object, name: object, file: str, sheet: str | None, cell: str | None
+    ):  # noqa: ANN204
+        from analytics.layouts import cell_text
+
+        code_text, name_text = cell_text(code), cell_text(name)
+        if code_text:
+            unit = self.registry.by_code(code_text)
+            if unit:
+                return unit.uid, None
+        elif name_text:
+            matches = self.registry.by_name(name_text)
+            if len(matches) == 1:
+                return matches[0].uid, None
+            if len(matches) > 1:
+                return None, make_issue(
+                    "ambiguous_unit",
+                    file,
+                    sheet,
+                    cell,
+                    unit=name_text,
+                    candidates="、".join(f"{u.code} {u.name}" for u in matches),
+                )
+        label = code_text or name_text
+        if not self.create:
+            return None, make_issue("unknown_unit", file, sheet, cell, unit=label)
+        if label not in self.new:
+            self.new[label] = {
+                "uid": self.next_uid,
+                "code": label,
+                "name": name_text or label,
+                "parent_code": None,
+                "headcount": None,
+            }
+            self.next_uid += 1
+        return self.new[label]["uid"], None
+
+    def unit_for_sheet(self, text: str) -> int | None:
+        unit = self.registry.by_code(text) if text else None
+        matches = self.registry.by_name(text) if text else []
+        return unit.uid if unit else (matches[0].uid if len(matches) == 1 else None)
+
+
+def read_files(
+    uploads: list[Upload],
+    catalog: Catalog,
+    registry: Registry,
+    period: int | None,
+    create_units: bool,
+    limits: Limits,
+) -> Validation:
+    """Parse and check every file (no database access); values are staged, issues collected."""
+    resolver = UnitResolver(registry, create_units)
+    frames, issues, files, sheets = [], [], [], []
+    if not uploads:
+        issues.append(make_issue("empty_upload", "", None, None))
+    for upload in uploads:
+        try:
+            book = read_workbook(upload.name, upload.content, limits)
+        except WorkbookError as exc:
+            files.append(
+                FileRecord(upload.name, hashlib.sha256(upload.content).hexdigest())
+            )
+            issues.append(
+                Issue(upload.name, None, None, exc.code, exc.message, exc.message_en)
+            )
+            continue
+        files.append(FileRecord(upload.name, book.sha256))
+        frames += _read_book(book, catalog, resolver, period, issues, sheets)
+    staged = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(
+            columns=[
+                "uid",
+                "period",
+                "metric",
+                "value",
+                "row0",
+                "col0",
+                "file",
+                "sheet",
+            ]
+        )
+    )
+    new_units = list(resolver.new.values())
+    issues += [
+        make_issue("new_unit", "", None, None, WARNING, unit=u["code"])
+        for u in new_units
+    ]
+    validation = Validation(staged, issues, files, new_units, sheets)
+    _check_duplicates(validation, registry)
+    return validation
+
+
+def _read_book(
+    book: Workbook,
+    catalog: Catalog,
+    resolver: UnitResolver,
+    period: int | None,
+    issues: list[Issue],
+    sheets: list,
+) -> list[pd.DataFrame]:  # noqa: ANN001
+    ctx = Context(catalog, resolver, resolver.unit_for_sheet, period, book.file_name)
+    frames = []
+    if book.has_macros:
+        issues.append(make_issue("macros_ignored", book.file_name, None, None, WARNING))
+    for sheet in book.sheets:
+        result = read_sheet(sheet, ctx)
+        sheets.append((book.file_name, sheet_label(sheet), result.kind))
+        if result.kind is None:
+            if book.kind != "csv":
+                issues.append(
+                    make_issue(
+                        "sheet_skipped",
+                        book.file_name,
+                        sheet.name,
+                        None,
+                        WARNING,
+                        sheet=sheet.name,
+                    )
+                )
+            continue
+        if sheet.hidden:
+            issues.append(
+                make_issue(
+                    "hidden_sheet",
+                    book.file_name,
+                    sheet.name,
+                    None,
+                    WARNING,
+                    sheet=sheet.name,
+                )
+            )
+        if sheet.hidden_rows:
+            issues.append(
+                make_issue(
+                    "hidden_rows",
+                    book.file_name,
+                    sheet.name,
+                    None,
+                    WARNING,
+                    count=len(sheet.hidden_rows),
+                )
+            )
+        issues.extend(result.issues)
+        frames.append(
+            result.frame.assign(file=book.file_name, sheet=sheet_label(sheet))
+        )
+    if not any(kind for f, _, kind in sheets if f == book.file_name):
+        issues.append(make_issue("no_data_table", book.file_name, None, None))
+    return frames
+
+
+def _location(file: str, sheet: str | None, row0: int, col0: int) -> str:
+    cell = a1(row0, col0)
+    return f"{sheet}!{cell}" if sheet else f"{file} {cell}"
+
+
+def _check_duplicates(validation: Validation, registry: Registry) -> None:
+    """Two values for one (unit, period, metric) in one upload: an error at the second."""
+    staged = validation.staged
+    dup = staged.duplicated(["uid", "period", "metric"], keep=False)
+    if not dup.any():
+        return
+    codes = {u.uid: u.code for u in registry.units} | {
+        u["uid"]: u["code"] for u in validation.new_units
+    }
+    first: dict[tuple, str] = {}
+    for row in staged[dup].itertuples():
+        key = (row.uid, row.period, row.metric)
+        if key not in first:
+            first[key] = _location(row.file, row.sheet, row.row0, row.col0)
+            continue
+        validation.issues.append(
+            make_issue(
+                "duplicate_key",
+                row.file,
+                row.sheet,
+                a1(row.row0, row.col0),
+                unit=codes.get(row.uid, row.uid),
+                period=from_index(row.period),
+                metric=row.metric,
+                first=first[key],
+            )
+        )
+
+
+def check_history(
+    con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog
+) -> None:
+    """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips)."""
+    staged = validation.staged
+    if staged.empty:
+        return
+    ratio = float(setting("history_ratio"))  # type: ignore[arg-type]
+    medians = history_medians(con, staged).to_numpy()
+    values = staged["value"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = values / medians
+    far = (medians > 0) & (values > 0) & ((factor >= ratio) | (factor <= 1 / ratio))
+    for i in np.flatnonzero(far):
+        row = staged.iloc[i]
+        metric = catalog.get(row["metric"])
+        shown = factor[i] if factor[i] >= 1 else 1 / factor[i]
+        validation.issues.append(
+            make_issue(
+                "far_from_history",
+                row["file"],
+                row["sheet"],
+                a1(int(row["row0"]), int(row["col0"])),
+                WARNING,
+                metric=metric.name_zh,
+                value=f"{row['value']:g}",
+                median=f"{medians[i]:g}",
+                ratio=f"{shown:.0f}",
+            )
+        )
+
+
+def _staged_keys(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> pd.DataFrame:
+    ids = metric_ids(con)
+    return staged.assign(mid=staged["metric"].map(ids).astype("int64"))
+
+
+def validate(
+    db: str | Path | None,
+    uploads: list[Upload],
+    period: int | None = None,
+    create_units: bool = False,
+    limits: Limits | None = None,
+) -> Validation:
+    """Read and check an upload, then compare it with the database (history warnings, preview diff)."""
+    with connect(db, read_only=True) as con:
+        catalog, registry = load_catalog(con), load_registry(con)
+    validation = read_files(
+        uploads, catalog, registry, period, create_units, limits or default_limits()
+    )
+    if validation.errors:
+        return validation
+    with connect(db, read_only=True) as con:
+        validation.staged = _staged_keys(con, validation.staged)
+        check_history(con, validation, catalog)
+        validation.diff = diff_against_current(con, validation.staged)
+    return validation
+
+
+def default_limits() -> Limits:
+    return Limits(
+        max_file_bytes=int(setting("max_file_mb")) * 2**20,  # type: ignore[call-overload]
+        max_cells=int(setting("max_cells")),
+    )  # type: ignore[call-overload]
+
+
+def commit_validation(
+    db: str | Path | None, validation: Validation, user: str
+) -> int | None:
+    """Write a validated upload (no errors) as one batch in one transaction; None when nothing changes."""
+    if validation.errors:
+        raise ValueError("an upload with errors is never written")
+    with connect(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            staged = _register_new_units(con, validation)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return commit(con, staged, validation.files, user, begun=True)
+
+
+def _register_new_units(
+    con: duckdb.DuckDBPyConnection, validation: Validation
+) -> pd.DataFrame:
+    """Register the upload's new units (inside the caller's transaction); staged rows get their real ids."""
+    if not validation.new_units:
+        return validation.staged
+    save_units(
+        con,
+        [
+            {k: u[k] for k in ("code", "name", "parent_code", "headcount")}
+            for u in validation.new_units
+        ],
+        in_transaction=True,
+    )
+    real = dict(con.execute("SELECT code, uid FROM units").fetchall())
+    remap = {u["uid"]: real[u["code"]] for u in validation.new_units}
+    staged = validation.staged
+    return staged.assign(
+        uid=staged["uid"].map(lambda v: remap.get(v, v)).astype("int64")
+    )
+
+
+def run_import(
+    db: str | Path | None,
+    uploads: list[Upload],
+    period: int | None = None,
+    dry_run: bool = False,
+    create_units: bool = False,
+    user: str = "cli",
+) -> ImportResult:
+    """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``."""
+    validation = validate(db, uploads, period, create_units)
+    observations = int(len(validation.staged))
+    if validation.errors:
+        return ImportResult(
+            "rejected",
+            None,
+            observations,
+            0,
+            0,
+            0,
+            tuple(validation.errors),
+            tuple(validation.warnings),
+        )
+    diff = validation.diff
+    counts = (
+        (
+            diff.count("new"),
+            diff.count("changed") + diff.count("deleted"),
+            diff.count("unchanged"),
+        )
+        if diff
+        else (0, 0, 0)
+    )
+    if dry_run:
+        return ImportResult(
+            "dry_run", None, observations, *counts, (), tuple(validation.warnings)
+        )
+    batch_id = commit_validation(db, validation, user)
+    status = "unchanged" if batch_id is None else "committed"
+    return ImportResult(
+        status, batch_id, observations, *counts, (), tuple(validation.warnings)
+    )
+
+
+def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:
+    """Issues as a table for the page: where (``党建!E12``), file, code, message in the chosen language."""
+    return pd.DataFrame({
+        "location": [i.location for i in issues],
+        "file": [i.file for i in issues],
+        "code": [i.code for i in issues],
+        "message": [i.message_en if lang == "en" else i.message for i in issues],
+    })
+
+
+def preview_frame(validation: Validation, catalog: Catalog, registry: Registry, lang: str = "zh") -> pd.DataFrame:
+    """What the commit would change, one row per value: unit, name, period, metric, old, new, status.
+
+    Rows are ordered changed first, then new, then unchanged, so a planner sees the consequential ones first.
+    """
+    diff = validation.diff
+    if diff is None or diff.rows.empty:
+        return pd.DataFrame(columns=["unit", "name", "period", "metric", "old", "new", "status"])
+    codes = {u.uid: (u.code, u.name) for u in registry.units}
+    codes |= {u["uid"]: (u["code"], u["name"]) for u in validation.new_units}
+    by_mid = {mid: code for code, mid in zip(validation.staged["metric"], validation.staged["mid"], strict=True)}
+    rows = diff.rows
+    order = {"changed": 0, "deleted": 1, "new": 2, "unchanged": 3, "absent": 4}
+    frame = pd.DataFrame({
+        "unit": [codes.get(u, (str(u), ""))[0] for u in rows["uid"]],
+        "name": [codes.get(u, ("", str(u)))[1] for u in rows["uid"]],
+        "period": rows["period"].map(from_index),
+        "metric": [catalog.get(by_mid[m]).name(lang) for m in rows["mid"]],
+        "old": rows["old"],
+        "new": rows["value"],
+        "status": rows["status"],
+    })
+    return frame.sort_values(by=["status", "unit", "metric"], key=lambda s: s.map(order) if s.name == "status" else s,
+                             kind="stable").reset_index(drop=True)
+
+
+def preview_summary(validation: Validation) -> dict[str, int]:
+    """Counts for the preview header: values read, new, changed, unchanged, units, months."""
+    diff = validation.diff
+    staged = validation.staged
+    return {
+        "observations": int(len(staged)),
+        "new": diff.count("new") if diff else 0,
+        "changed": (diff.count("changed") + diff.count("deleted")) if diff else 0,
+        "unchanged": diff.count("unchanged") if diff else 0,
+        "units": int(staged["uid"].nunique()) if len(staged) else 0,
+        "months": int(staged["period"].nunique()) if len(staged) else 0,
+    }

@@ -1,0 +1,54 @@
+"""Import errors and warnings: where (file, sheet, cell), what (a stable code) and why (zh and en)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from analytics.i18n import t
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    sheet: str | None
+    cell: str | None
+    code: str
+    message: str
+    message_en: str
+    severity: str = ERROR
+
+    @property
+    def location(self) -> str:
+        """How pages show the place: ``党建!E12``, ``E12`` for CSV, the sheet or file for whole-sheet problems."""
+        if self.cell and self.sheet:
+            return f"{self.sheet}!{self.cell}"
+        return self.cell or self.sheet or self.file
+
+    def to_json(self) -> dict[str, object]:
+        """The SPEC §4 record: file, sheet, cell, code, message, message_en."""
+        record = asdict(self)
+        record.pop("severity")
+        return record
+
+
+def make_issue(
+    code: str,
+    file: str,
+    sheet: str | None,
+    cell: str | None,
+    severity: str = ERROR,
+    **fields: object,
+) -> Issue:
+    """An issue whose messages come from the translation table entry ``issue.<code>``."""
+    key = f"issue.{code}"
+    return Issue(
+        file,
+        sheet,
+        cell,
+        code,
+        t(key, "zh", **fields),
+        t(key, "en", **fields),
+        severity,
+    )

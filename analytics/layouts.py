@@ -1,0 +1,598 @@
+"""Reading one sheet's grid as a data table: header detection and the wide, vertical and long layouts (SPEC §3).
+
+The result is a :class:`SheetValues` — one row per value read, with the unit id, month, metric, value and the
+cell it came from — plus the issues found. Unit and period resolution are given by the caller (:class:`Context`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analytics.catalog import (
+    Catalog,
+    Metric,
+    normalise_label,
+    split_header,
+    units_agree,
+)
+from analytics.issues import WARNING, Issue, make_issue
+from analytics.periods import from_index, parse_period
+from analytics.workbooks import Sheet, a1
+
+HEADER_SCAN_ROWS = 30
+MIN_KNOWN_HEADER_CELLS = 2
+MISSING_MARKERS = frozenset(
+    {"", "-", "—", "–", "－", "/", "／", "--", "——", "n/a", "na", "无"}
+)
+TOTALS_LABELS = frozenset(
+    {"合计", "总计", "小计", "total", "totals", "subtotal", "grandtotal", "全集团合计"}
+)
+_UNIT_NOTE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(\S+)\s*$")
+_REPORTER = re.compile(r"(?:填报|报送)单位\s*[:：]\s*([^\s:：]+)")
+_NUMBER = re.compile(
+    r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?(?:e[+-]?\d+)?$", re.IGNORECASE
+)
+
+ROLE_LABELS: dict[str, tuple[str, ...]] = {
+    "code": ("单位编码", "unit_code", "单位代码", "编码", "code", "unitcode"),
+    "name": ("单位名称", "unit_name", "单位", "unit", "名称", "unitname", "填报单位"),
+    "index": ("序号", "no.", "no", "#", "行次"),
+    "period": ("月份", "period", "统计月份", "报告期", "期间", "month"),
+    "metric": ("指标", "指标名称", "指标编码", "metric", "项目", "指标项"),
+    "value": ("值", "数值", "value", "指标值"),
+    "current": (
+        "本月",
+        "本月数",
+        "本期",
+        "本月值",
+        "本期数",
+        "本月完成",
+        "当月",
+        "当月数",
+    ),
+    "ignored": (
+        "本年累计",
+        "累计",
+        "上年同期",
+        "同比",
+        "同比增减",
+        "环比",
+        "本年计划",
+        "去年同期",
+        "增减",
+        "增减%",
+    ),
+    "measure": ("计量单位", "单位(计量)"),
+}
+_ROLE_OF = {
+    normalise_label(label): role
+    for role, labels in ROLE_LABELS.items()
+    for label in labels
+}
+
+UnitResolver = Callable[
+    [object, object, str, str | None, str], tuple[int | None, Issue | None]
+]
+
+
+@dataclass
+class Context:
+    """What a sheet reader needs from the import: the catalog, unit resolution and the upload's period."""
+
+    catalog: Catalog
+    resolve_unit: UnitResolver  # (code, name, file, sheet, cell) -> (uid, issue)
+    unit_for_sheet: Callable[
+        [str], int | None
+    ]  # a registered unit named by a vertical form's title/sheet
+    upload_period: int | None
+    file_name: str
+
+
+@dataclass
+class SheetValues:
+    kind: str | None
+    frame: pd.DataFrame  # uid, period, metric, value, row0, col0
+    issues: list[Issue] = field(default_factory=list)
+
+
+EMPTY_FRAME = pd.DataFrame(
+    {
+        c: pd.Series(dtype=t)
+        for c, t in (
+            ("uid", "int64"),
+            ("period", "int64"),
+            ("metric", "object"),
+            ("value", "float64"),
+            ("row0", "int64"),
+            ("col0", "int64"),
+        )
+    }
+)
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (
+        isinstance(value, str) and normalise_label(value) in MISSING_MARKERS
+    )
+
+
+def parse_number(
+    value: object, percent_metric: bool, percent_cell: bool
+) -> float | None:
+    """A cell's number, or None when it is not one. Missing markers are the caller's concern.
+
+    Numeric text may have thousands separators, full-width digits and, for a % metric, a trailing %.
+    A cell formatted as a percentage (stored 0.95) is read as 95 for a % metric.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+        return number * 100 if percent_metric and percent_cell else number
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+    if percent_metric and text.endswith("%"):
+        text = text[:-1]
+    if not _NUMBER.match(text):
+        return None
+    return float(text.replace(",", ""))
+
+
+def header_grid(sheet: Sheet, rows: int) -> list[list[object]]:
+    """The first ``rows`` rows with merged ranges filled from their top-left cell (for header matching)."""
+    grid = [list(r) for r in sheet.rows[:rows]]
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 >= rows:
+            continue
+        value = grid[r0][c0] if c0 < len(grid[r0]) else None
+        for r in range(r0, min(r1, rows - 1) + 1):
+            row = grid[r]
+            row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if row[c] is None:
+                    row[c] = value
+    return grid
+
+
+def classify(label: object, catalog: Catalog) -> tuple[str, Metric | None, str | None]:
+    """A header cell's role: ('metric', metric, unit) or (role, None, None) or ('', None, None).
+
+    A bilingual header (``营业收入（万元）`` over ``Operating revenue`` in one cell) is tried line by line.
+    """
+    text = cell_text(label)
+    if not text:
+        return "", None, None
+    for line in (text, *[part.strip() for part in text.splitlines() if part.strip()]):
+        role = _ROLE_OF.get(normalise_label(line))
+        if role:
+            return role, None, None
+        base, unit = split_header(line)
+        metric = catalog.match(line) or catalog.match(base)
+        if metric:
+            return "metric", metric, unit
+        if _ROLE_OF.get(normalise_label(base)):
+            return _ROLE_OF[normalise_label(base)], None, None
+    return "", None, None
+
+
+def find_header(
+    grid: list[list[object]], catalog: Catalog
+) -> tuple[int, list[tuple[str, Metric | None, str | None]]] | None:
+    for r, row in enumerate(grid):
+        roles = [classify(v, catalog) for v in row]
+        if sum(1 for role, _, _ in roles if role) >= MIN_KNOWN_HEADER_CELLS:
+            return r, roles
+    return None
+
+
+def read_sheet(sheet: Sheet, ctx: Context) -> SheetValues:
+    """Read one sheet in whichever layout it has; kind None when it is not a data table."""
+    grid = header_grid(sheet, HEADER_SCAN_ROWS)
+    found = find_header(grid, ctx.catalog)
+    if found is None:
+        return SheetValues(None, EMPTY_FRAME)
+    header_row, roles = found
+    names = {role for role, _, _ in roles}
+    if {"metric", "current"} <= names:
+        from analytics.vertical import read_vertical
+
+        return read_vertical(sheet, grid, header_row, roles, ctx)
+    if {"metric", "value"} <= names and names & {"code", "name"} and "period" in names:
+        return read_long(sheet, header_row, roles, ctx)
+    if names & {"code", "name"} and any(m for _, m, _ in roles):
+        return read_wide(sheet, grid, header_row, roles, ctx)
+    return SheetValues(None, EMPTY_FRAME)
+
+
+def sheet_label(sheet: Sheet) -> str | None:
+    return sheet.name or None
+
+
+def title_period(grid: list[list[object]], header_row: int) -> int | None:
+    for row in grid[:header_row]:
+        for value in row:
+            if isinstance(value, str) and (found := parse_period(value)) is not None:
+                return found
+    return None
+
+
+def default_unit_note(grid: list[list[object]], header_row: int) -> str | None:
+    for row in grid[:header_row]:
+        for value in row:
+            m = _UNIT_NOTE.match(cell_text(value))
+            if m:
+                return m.group(1)
+    return None
+
+
+def fallback_period(
+    sheet: Sheet, grid: list[list[object]], header_row: int, ctx: Context
+) -> int | None:
+    """SPEC §3 order after the 月份 column: the upload's period, a title row, the sheet name, the file name."""
+    if ctx.upload_period is not None:
+        return ctx.upload_period
+    for found in (
+        title_period(grid, header_row),
+        parse_period(sheet.name),
+        parse_period(ctx.file_name),
+    ):
+        if found is not None:
+            return found
+    return None
+
+
+def check_header_units(
+    roles, header_row: int, note_unit: str | None, sheet: Sheet, ctx: Context
+) -> list[Issue]:  # noqa: ANN001
+    issues = []
+    for c, (role, metric, unit) in enumerate(roles):
+        given = unit or (note_unit if role == "metric" else None)
+        if metric and given and not units_agree(given, metric.unit):
+            issues.append(
+                make_issue(
+                    "unit_mismatch",
+                    ctx.file_name,
+                    sheet_label(sheet),
+                    a1(header_row, c),
+                    given=given,
+                    metric=metric.name_zh,
+                    expected=metric.unit,
+                )
+            )
+    return issues
+
+
+def row_period(
+    value: object, upload_period: int | None
+) -> tuple[int | None, str | None]:
+    """The month of a 月份 cell, with an error code when it is malformed or disagrees with the upload's."""
+    found = parse_period(value)
+    if found is None:
+        return None, "bad_period"
+    if upload_period is not None and found != upload_period:
+        return found, "period_conflict"
+    return found, None
+
+
+def read_wide(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> SheetValues:  # noqa: ANN001
+    """The template's layout: one row per unit, one column per metric."""
+    out = SheetValues("wide", EMPTY_FRAME)
+    label, file = sheet_label(sheet), ctx.file_name
+    note_unit = default_unit_note(grid, header_row)
+    out.issues += check_header_units(roles, header_row, note_unit, sheet, ctx)
+    col = {
+        role: c
+        for c, (role, _, _) in reversed(list(enumerate(roles)))
+        if role in ("code", "name", "period")
+    }
+    metric_cols = [(c, m) for c, (_, m, _) in enumerate(roles) if m is not None]
+    for c, (role, _, _) in enumerate(roles):
+        text = cell_text(grid[header_row][c]) if c < len(grid[header_row]) else ""
+        if not role and text:
+            out.issues.append(
+                make_issue(
+                    "unknown_column",
+                    file,
+                    label,
+                    a1(header_row, c),
+                    WARNING,
+                    header=text,
+                )
+            )
+        elif role == "index":
+            out.issues.append(
+                make_issue("index_column", file, label, a1(header_row, c), WARNING)
+            )
+    fallback = fallback_period(sheet, grid, header_row, ctx)
+    row_ids, periods = _wide_rows(sheet, header_row, col, fallback, ctx, out)
+    out.frame = _collect_values(sheet, row_ids, periods, metric_cols, ctx, out)
+    return out
+
+
+def _wide_rows(
+    sheet: Sheet,
+    header_row: int,
+    col: dict[str, int],
+    fallback: int | None,
+    ctx: Context,
+    out: SheetValues,
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """(row0, uid) of each data row and its month; reports totals rows, unknown units and period problems."""
+    label, file = sheet_label(sheet), ctx.file_name
+    code_c, name_c, period_c = col.get("code"), col.get("name"), col.get("period")
+    rows, periods, no_period_reported = [], [], False
+    for r in range(header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        code = row[code_c] if code_c is not None and code_c < len(row) else None
+        name = row[name_c] if name_c is not None and name_c < len(row) else None
+        if all(is_missing(v) for v in row):
+            continue
+        identity = cell_text(code) or cell_text(name)
+        if normalise_label(identity) in TOTALS_LABELS or any(
+            normalise_label(cell_text(v)) in TOTALS_LABELS for v in (code, name)
+        ):
+            out.issues.append(
+                make_issue(
+                    "totals_row_skipped",
+                    file,
+                    label,
+                    a1(
+                        r,
+                        code_c
+                        if code_c is not None and not is_missing(code)
+                        else name_c,
+                    ),
+                    WARNING,
+                    label=identity,
+                )
+            )
+            continue
+        if not identity:
+            out.issues.append(
+                make_issue(
+                    "missing_unit",
+                    file,
+                    label,
+                    a1(r, name_c if name_c is not None else code_c),
+                )
+            )
+            continue
+        cell = a1(r, code_c if code_c is not None and not is_missing(code) else name_c)  # type: ignore[arg-type]
+        uid, problem = ctx.resolve_unit(
+            code if not is_missing(code) else None, name, file, label, cell
+        )
+        if problem:
+            out.issues.append(problem)
+        period = fallback
+        if period_c is not None and not is_missing(
+            row[period_c] if period_c < len(row) else None
+        ):
+            period, err = row_period(row[period_c], ctx.upload_period)
+            if err:
+                fields = (
+                    {"value": cell_text(row[period_c])}
+                    if err == "bad_period"
+                    else {
+                        "found": from_index(period or 0),
+                        "given": from_index(ctx.upload_period or 0),
+                    }
+                )
+                out.issues.append(
+                    make_issue(err, file, label, a1(r, period_c), **fields)
+                )
+                continue
+        if period is None:
+            if not no_period_reported:
+                out.issues.append(make_issue("no_period", file, label, None))
+                no_period_reported = True
+            continue
+        if uid is not None:
+            rows.append((r, uid))
+            periods.append(period)
+    return rows, periods
+
+
+def _collect_values(
+    sheet: Sheet,
+    row_ids: list[tuple[int, int]],
+    periods: list[int],
+    metric_cols: list[tuple[int, Metric]],
+    ctx: Context,
+    out: SheetValues,
+) -> pd.DataFrame:
+    """Parse every metric cell of the data rows column by column; blanks are not in the file."""
+    parts = []
+    row0 = np.array([r for r, _ in row_ids], dtype=np.int64)
+    uids = np.array([u for _, u in row_ids], dtype=np.int64)
+    period_arr = np.array(periods, dtype=np.int64)
+    for c, metric in metric_cols:
+        column = [
+            sheet.rows[r][c] if c < len(sheet.rows[r]) else None for r, _ in row_ids
+        ]
+        values, keep = parse_column(column, row0, c, metric, sheet, ctx, out)
+        if keep.any():
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "uid": uids[keep],
+                        "period": period_arr[keep],
+                        "metric": metric.code,
+                        "value": values[keep],
+                        "row0": row0[keep],
+                        "col0": c,
+                    }
+                )
+            )
+    return pd.concat(parts, ignore_index=True) if parts else EMPTY_FRAME
+
+
+def parse_column(
+    column: list[object],
+    row0: np.ndarray,
+    c: int,
+    metric: Metric,
+    sheet: Sheet,
+    ctx: Context,
+    out: SheetValues,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values of one metric column (NaN where missing) and the mask of cells that hold a valid value."""
+    values = np.full(len(column), np.nan)
+    keep = np.zeros(len(column), dtype=bool)
+    label, file = sheet_label(sheet), ctx.file_name
+    percent = metric.is_percent
+    for i, v in enumerate(column):
+        if type(v) is float and not (
+            percent and (int(row0[i]), c) in sheet.percent_cells
+        ):
+            number: float | None = v
+        elif is_missing(v):
+            if (int(row0[i]), c) in sheet.formulas_without_value:
+                out.issues.append(
+                    make_issue("formula_no_value", file, label, a1(int(row0[i]), c))
+                )
+            continue
+        else:
+            number = parse_number(v, percent, (int(row0[i]), c) in sheet.percent_cells)
+            if number is None:
+                out.issues.append(
+                    make_issue(
+                        "bad_value",
+                        file,
+                        label,
+                        a1(int(row0[i]), c),
+                        value=cell_text(v),
+                    )
+                )
+                continue
+        if not metric.in_range(number):
+            out.issues.append(
+                make_issue(
+                    "out_of_range",
+                    file,
+                    label,
+                    a1(int(row0[i]), c),
+                    metric=metric.name_zh,
+                    value=f"{number:g}",
+                    min=_bound(metric.min),
+                    max=_bound(metric.max),
+                    unit=f" {metric.unit}",
+                )
+            )
+            continue
+        values[i] = number
+        keep[i] = True
+    return values, keep
+
+
+def _bound(value: float | None) -> str:
+    return "∞" if value is None else f"{value:g}"
+
+
+def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues:  # noqa: ANN001
+    """Columns unit (code or name), period, metric (code, name or alias), value."""
+    out = SheetValues("long", EMPTY_FRAME)
+    label, file = sheet_label(sheet), ctx.file_name
+    col = {role: c for c, (role, _, _) in reversed(list(enumerate(roles))) if role}
+    records = []
+    for r in range(header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r] + [None] * (max(col.values()) + 1 - len(sheet.rows[r]))
+        if all(is_missing(v) for v in row):
+            continue
+        code = row[col["code"]] if "code" in col else None
+        name = row[col["name"]] if "name" in col else None
+        unit_c = (
+            col["code"]
+            if "code" in col and not is_missing(code)
+            else col.get("name", col.get("code"))
+        )
+        identity = cell_text(code) or cell_text(name)
+        if normalise_label(identity) in TOTALS_LABELS:
+            out.issues.append(
+                make_issue(
+                    "totals_row_skipped",
+                    file,
+                    label,
+                    a1(r, unit_c),
+                    WARNING,
+                    label=identity,
+                )
+            )
+            continue
+        metric = ctx.catalog.match(row[col["metric"]]) or ctx.catalog.match(
+            split_header(cell_text(row[col["metric"]]))[0]
+        )
+        if metric is None:
+            out.issues.append(
+                make_issue(
+                    "unknown_metric",
+                    file,
+                    label,
+                    a1(r, col["metric"]),
+                    metric=cell_text(row[col["metric"]]),
+                )
+            )
+            continue
+        uid, problem = ctx.resolve_unit(
+            code if not is_missing(code) else None, name, file, label, a1(r, unit_c)
+        )
+        period, err = row_period(row[col["period"]], ctx.upload_period)
+        if err:
+            fields = (
+                {"value": cell_text(row[col["period"]])}
+                if err == "bad_period"
+                else {
+                    "found": from_index(period or 0),
+                    "given": from_index(ctx.upload_period or 0),
+                }
+            )
+            out.issues.append(
+                make_issue(err, file, label, a1(r, col["period"]), **fields)
+            )
+        if problem:
+            out.issues.append(problem)
+        if err or problem or uid is None:
+            continue
+        records.append((uid, period, metric, row[col["value"]], r, col["value"]))
+    out.frame = _parse_records(records, sheet, ctx, out)
+    return out
+
+
+def _parse_records(
+    records: list[tuple], sheet: Sheet, ctx: Context, out: SheetValues
+) -> pd.DataFrame:
+    """Values of (uid, period, metric, raw, row0, col0) records, with errors at their cells."""
+    rows = []
+    for uid, period, metric, raw, r, c in records:
+        values, keep = parse_column([raw], np.array([r]), c, metric, sheet, ctx, out)
+        if keep[0]:
+            rows.append((uid, period, metric.code, float(values[0]), r, c))
+    if not rows:
+        return EMPTY_FRAME
+    return pd.DataFrame(rows, columns=list(EMPTY_FRAME.columns)).astype(
+        EMPTY_FRAME.dtypes.to_dict()
+    )
+
+
+def reporter_unit(grid: list[list[object]], header_row: int) -> str | None:
+    """The unit a vertical form names in a ``填报单位：…`` line above its header."""
+    for row in grid[:header_row]:
+        for value in row:
+            m = _REPORTER.search(cell_text(value))
+            if m:
+                return m.group(1)
+    return None

@@ -1,0 +1,60 @@
+"""Reading current observations back out: the long table of SPEC §4's ``data`` command."""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import pandas as pd
+
+from analytics.periods import from_index
+
+DATA_COLUMNS = ["unit", "period", "metric", "value"]
+
+
+def current_frame(
+    con: duckdb.DuckDBPyConnection,
+    start: int | None = None,
+    end: int | None = None,
+    units: list[str] | None = None,
+    metrics: list[str] | None = None,
+) -> pd.DataFrame:
+    """Current values (latest batch not reverted) as unit, period ('YYYY-MM'), metric, value — codes, sorted.
+
+    Bounds are inclusive month indexes; ``units``/``metrics`` are code lists (already expanded to descendants).
+    Missing values are absent rows, never zeros.
+    """
+    frame = con.execute(
+        "SELECT u.code AS unit, c.period, m.code AS metric, c.value FROM current c "
+        "JOIN units u ON u.uid = c.uid JOIN metrics m ON m.mid = c.mid "
+        "WHERE (? IS NULL OR c.period >= ?) AND (? IS NULL OR c.period <= ?) "
+        "AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], u.code)) "
+        "AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], m.code)) "
+        "ORDER BY u.code, c.period, m.code",
+        [start, start, end, end, units, units, metrics, metrics],
+    ).df()
+    frame["period"] = frame["period"].map(from_index)
+    return frame
+
+
+def shortest(value: float) -> str:
+    """The shortest decimal that round-trips (``95`` rather than ``95.0``)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """SPEC §4 CSV: header unit,period,metric,value; UTF-8 without BOM; shortest round-trip values."""
+    out = io.StringIO()
+    out.write(",".join(DATA_COLUMNS) + "\n")
+    for unit, period, metric, value in frame[DATA_COLUMNS].itertuples(index=False):
+        out.write(
+            f"{_csv_field(unit)},{period},{_csv_field(metric)},{shortest(value)}\n"
+        )
+    return out.getvalue()
+
+
+def _csv_field(text: str) -> str:
+    if any(ch in text for ch in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text

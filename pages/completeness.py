@@ -1,0 +1,32 @@
+"""Reporting status: units × months — reported, partial, missing — and who is still missing this month."""
+
+import streamlit as st
+
+from analytics.completeness import missing_reports
+from analytics.figures import completeness_figure
+from ui import data
+from ui.context import lang, tr, view
+from ui.widgets import status_label
+
+current = view()
+st.title(tr("complete.title"))
+if not data.has_data(current.db):
+    st.info(tr("empty.no_data"))
+    st.stop()
+grid = data.completeness_grid(current.db, data.version(current.db))
+if current.start:
+    grid = grid[grid["period"] >= current.start]
+if current.end:
+    grid = grid[grid["period"] <= current.end]
+months = sorted(grid["period"].unique())
+st.caption(tr("complete.legend"))
+st.plotly_chart(completeness_figure(grid, lang()), width="stretch")
+month = st.selectbox(tr("complete.month"), months[::-1], key="complete_month")
+missing = missing_reports(grid, month)
+if missing.empty:
+    st.success(tr("complete.all_in", period=month))
+else:
+    st.subheader(tr("complete.missing", period=month, n=len(missing)))
+    shown = missing.assign(status=missing["status"].map(status_label))[["unit", "name", "values", "expected", "status"]]
+    st.dataframe(shown.rename(columns={"unit": tr("col.unit"), "name": tr("col.name"), "status": tr("col.status")}),
+                 hide_index=True, width="stretch")

@@ -1,0 +1,40 @@
+"""Welcome: an empty database opens here — the template, the import, and the demo one click away."""
+
+from datetime import date
+
+import streamlit as st
+
+from analytics.demo import create_demo
+from analytics.periods import to_index
+from analytics.template import template_bytes
+from ui import data
+from ui.context import db_for, demo_available, tr, view
+
+st.title(tr("app.title"))
+st.write(tr("welcome.intro"))
+current = view()
+col_template, col_import = st.columns(2)
+with col_template:
+    st.subheader(tr("welcome.step_template"))
+    month = date.today()
+    period = to_index(month.year, month.month)
+    version = data.version(current.db)
+    st.download_button(tr("import.template"), template_bytes(period, data.catalog(current.db, version),
+                                                             data.registry(current.db, version)),
+                       file_name=f"template_{month:%Y-%m}.xlsx")
+with col_import:
+    st.subheader(tr("welcome.step_import"))
+    st.page_link("pages/import_data.py", label=tr("welcome.go_import"), icon="📥")
+
+st.divider()
+st.subheader(tr("welcome.step_demo"))
+if demo_available():
+    if st.button(tr("welcome.open_demo"), type="primary"):
+        st.session_state["data"] = "demo"
+        st.rerun()
+elif st.button(tr("welcome.make_demo"), type="primary"):
+    with st.spinner("…"):
+        create_demo(db_for("demo"))
+    st.cache_data.clear()
+    st.session_state["data"] = "demo"
+    st.rerun()

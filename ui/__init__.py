@@ -1,0 +1,1 @@
+"""The Streamlit layer's shared parts: the view state (filters in the URL), translations, cached data."""

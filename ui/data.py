@@ -1,0 +1,78 @@
+"""Cached reads for the pages, keyed by database path and data version (never a cached connection).
+
+Each call opens the database read-only, reads, and closes it (SPEC §1). If a writer holds the file, the last
+cached result is served and the page says the data may be a moment old.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics.batches import list_batches
+from analytics.catalog import Catalog
+from analytics.completeness import completeness
+from analytics.db import DatabaseBusy, connect, data_version, first_row
+from analytics.observations import current_frame
+from analytics.registry import Registry, load_catalog, load_registry
+
+
+def version(db: str) -> int:
+    """The data version of ``db`` (0 when the file does not exist); -1 when it is busy."""
+    if not Path(db).exists():
+        return 0
+    try:
+        with connect(db, read_only=True) as con:
+            return data_version(con)
+    except DatabaseBusy:
+        return st.session_state.get(f"version:{db}", -1)
+
+
+def has_data(db: str) -> bool:
+    if not Path(db).exists():
+        return False
+    return _count(db, version(db)) > 0
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _count(db: str, dv: int) -> int:
+    with connect(db, read_only=True) as con:
+        return int(first_row(con, "SELECT count(*) FROM current")[0])  # type: ignore[index]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def catalog(db: str, dv: int) -> Catalog:
+    with connect(db, read_only=True) as con:
+        return load_catalog(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def registry(db: str, dv: int) -> Registry:
+    with connect(db, read_only=True) as con:
+        return load_registry(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def observations(db: str, dv: int) -> pd.DataFrame:
+    with connect(db, read_only=True) as con:
+        return current_frame(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def batches(db: str, dv: int) -> pd.DataFrame:
+    with connect(db, read_only=True) as con:
+        return list_batches(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def completeness_grid(db: str, dv: int) -> pd.DataFrame:
+    with connect(db, read_only=True) as con:
+        return completeness(con)
+
+
+def months(db: str) -> list[str]:
+    """The months that have data, oldest first."""
+    frame = observations(db, version(db))
+    return sorted(frame["period"].unique().tolist()) if len(frame) else []

@@ -1,0 +1,56 @@
+"""Rendering pieces shared by several pages (no analytics here: tables and controls only)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.batches import BatchError, revert
+from analytics.db import DatabaseBusy, connect
+from analytics.i18n import t
+from ui import data
+from ui.context import tr, view
+
+
+def batch_history(allow_revert: bool = True) -> None:
+    """The batches table (newest first) and a guarded revert control."""
+    current = view()
+    frame = data.batches(current.db, data.version(current.db))
+    if frame.empty:
+        st.caption(tr("batch.none"))
+        return
+    shown = pd.DataFrame({
+        tr("batch.id"): frame["id"],
+        tr("batch.when"): frame["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        tr("batch.who"): frame["user_name"],
+        tr("batch.kind"): frame["kind"],
+        tr("batch.files"): frame["files"].map(lambda files: "、".join(f["name"] for f in files)),
+        tr("batch.values"): frame["observations"],
+        tr("status.new"): frame["n_new"],
+        tr("status.changed"): frame["n_changed"],
+        tr("col.status"): frame["status"].map(lambda s: tr(f"status.{s}")),
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+    active = frame.loc[frame["status"] == "committed", "id"].tolist()
+    if not allow_revert or not active:
+        return
+    with st.form("revert_form"):
+        batch = st.selectbox(tr("batch.pick"), active)
+        sure = st.checkbox(tr("batch.confirm"))
+        if st.form_submit_button(tr("batch.revert"), disabled=False) and sure:
+            _revert(current.db, int(batch))
+
+
+def _revert(db: str, batch: int) -> None:
+    try:
+        with connect(db) as con:
+            keys = revert(con, batch, user=st.session_state.get("user", "app"))
+    except (BatchError, DatabaseBusy) as exc:
+        st.error(str(exc))
+        return
+    st.cache_data.clear()
+    st.success(tr("batch.reverted", batch=batch, keys=keys))
+
+
+def status_label(status: str) -> str:
+    return t(f"status.{status}", st.session_state.get("lang") or "zh")
