@@ -10,11 +10,23 @@ from ui.context import SOURCES, default_source, demo_available, tr, view
 st.set_page_config(page_title="党建与生产经营融合分析", page_icon="🚩", layout="wide")
 
 with st.sidebar:
-    st.selectbox("语言 / Language", ("zh", "en"), key="lang", bind="query-params",
-                 format_func=lambda code: "中文" if code == "zh" else "English")
+    st.selectbox(
+        "语言 / Language",
+        ("zh", "en"),
+        key="lang",
+        bind="query-params",
+        format_func=lambda code: "中文" if code == "zh" else "English",
+    )
     if demo_available():
-        st.radio(tr("ui.source"), SOURCES, key="data", bind="query-params", index=SOURCES.index(default_source()),
-                 format_func=lambda s: tr(f"ui.source.{s}"), horizontal=True)
+        st.radio(
+            tr("ui.source"),
+            SOURCES,
+            key="data",
+            bind="query-params",
+            index=SOURCES.index(default_source()),
+            format_func=lambda s: tr(f"ui.source.{s}"),
+            horizontal=True,
+        )
     current = view()
     months = data.months(current.db) if data.has_data(current.db) else []
     if months:
@@ -27,8 +39,9 @@ has_data = data.has_data(view().db)
 PAGES = [
     st.Page("pages/welcome.py", title=tr("page.welcome"), icon="👋", default=not has_data, url_path="welcome"),
     st.Page("pages/import_data.py", title=tr("page.import"), icon="📥", url_path="import"),
-    st.Page("pages/completeness.py", title=tr("page.completeness"), icon="🗓️", url_path="completeness",
-            default=has_data),
+    st.Page(
+        "pages/completeness.py", title=tr("page.completeness"), icon="🗓️", url_path="completeness", default=has_data
+    ),
     st.Page("pages/audit.py", title=tr("page.audit"), icon="🗂️", url_path="data"),
 ]
 st.navigation(PAGES).run()

@@ -12,19 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 #: Saaty's random consistency index RI for n = 1..11 (index 0 is n = 1).
-RANDOM_INDEX: tuple[float, ...] = (
-    0.0,
-    0.0,
-    0.58,
-    0.90,
-    1.12,
-    1.24,
-    1.32,
-    1.41,
-    1.45,
-    1.49,
-    1.51,
-)
+RANDOM_INDEX: tuple[float, ...] = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51)
 #: A judgement matrix is accepted when CR <= this.
 MAX_CONSISTENCY_RATIO = 0.1
 #: Tolerance for a[i, j] * a[j, i] == 1.
@@ -43,8 +31,7 @@ class InconsistentJudgementError(AhpError):
         self.lambda_max = lambda_max
         self.labels = tuple(labels)
         super().__init__(
-            f"AHP consistency ratio CR = {cr:.4f} exceeds {MAX_CONSISTENCY_RATIO}; "
-            "revise the pairwise judgements"
+            f"AHP consistency ratio CR = {cr:.4f} exceeds {MAX_CONSISTENCY_RATIO}; revise the pairwise judgements"
         )
 
 
@@ -60,9 +47,7 @@ class PairwiseJudgement:
     matrix: np.ndarray
 
     @classmethod
-    def from_upper(
-        cls, labels: Sequence[str], judgements: Mapping[tuple[str, str], float]
-    ) -> PairwiseJudgement:
+    def from_upper(cls, labels: Sequence[str], judgements: Mapping[tuple[str, str], float]) -> PairwiseJudgement:
         """Build the full reciprocal matrix from judgements ``{(a, b): importance of a over b}``.
 
         Pairs not given are taken as equally important (1).
@@ -108,9 +93,7 @@ def _validate(matrix: np.ndarray) -> np.ndarray:
     return a
 
 
-def ahp_weights(
-    judgement: PairwiseJudgement | np.ndarray, *, max_cr: float = MAX_CONSISTENCY_RATIO
-) -> AhpResult:
+def ahp_weights(judgement: PairwiseJudgement | np.ndarray, *, max_cr: float = MAX_CONSISTENCY_RATIO) -> AhpResult:
     """Principal-eigenvector weights of a pairwise comparison matrix, with its consistency.
 
     ``lambda_max`` is the principal eigenvalue, ``CI = (lambda_max - n) / (n - 1)`` and

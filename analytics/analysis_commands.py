@@ -1,9 +1,109 @@
-"""Command handlers for the analyses: correlate, matrix, integration, export (SPEC §4)."""
+"""Command handlers for the analyses: correlate, matrix, integration (SPEC §4)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from analytics.catalog import CATEGORIES, Catalog
+from analytics.cli import EXIT_USAGE, Rejected, db_of, emit_json, list_arg
+from analytics.db import connect
+from analytics.observations import analysis_frame
+from analytics.panel import Panel, build_panel
+from analytics.periods import from_index
+from analytics.registry import UnknownUnit, load_catalog, load_registry
+
+METHODS = ("pearson", "spearman")
+LEVELS = ("within", "twoway", "pooled", "between", "period")
 
 
-def register(add, view: argparse.ArgumentParser) -> None:  # noqa: ANN001
+def register(add, view: argparse.ArgumentParser) -> None:
     """Add the analysis subcommands to the parser (see analytics.cli.build_parser)."""
+    from analytics.cli import period_arg
+
+    stats = argparse.ArgumentParser(add_help=False)
+    stats.add_argument("--method", choices=METHODS, default="pearson")
+    stats.add_argument("--level", choices=LEVELS, default="within")
+    stats.add_argument("--period", type=period_arg, metavar="YYYY-MM")
+    stats.add_argument("--lag", type=_lag, default=0)
+    p = add("correlate", correlate, "one pair's correlation", view, stats)
+    p.add_argument("--x", required=True)
+    p.add_argument("--y", required=True)
+    p = add("matrix", matrix, "party × business correlation grid with BH q", view, stats)
+    p.add_argument("--rows", type=list_arg, default=["party"])
+    p.add_argument("--cols", type=list_arg, default=["production", "efficiency"])
+
+
+def _lag(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("lag must be ≥ 0")
+    return value
+
+
+class Analysis:
+    """What a statistics command needs: the catalog, the panel and the resolved view options."""
+
+    def __init__(self, args: argparse.Namespace):
+        if args.level == "period" and args.period is None:
+            print("--level period needs --period YYYY-MM", file=sys.stderr)
+            raise SystemExit(EXIT_USAGE)
+        with connect(db_of(args), read_only=True) as con:
+            self.catalog: Catalog = load_catalog(con)
+            registry = load_registry(con)
+            self.panel: Panel = build_panel(analysis_frame(con))
+        try:
+            self.units = registry.expand(args.units) if args.units else None
+        except UnknownUnit as exc:
+            hint = f" ({', '.join(exc.candidates)})" if exc.candidates else ""
+            raise Rejected(f"未知或有歧义的单位 / unknown or ambiguous unit: {exc.label}{hint}") from exc
+        self.options = {
+            "method": args.method,
+            "level": args.level,
+            "lag": args.lag,
+            "period": from_index(args.period) if args.period is not None else None,
+            "from_": from_index(args.start) if args.start is not None else None,
+            "to": from_index(args.end) if args.end is not None else None,
+            "units": self.units,
+        }
+
+    def metric(self, label: str) -> str:
+        try:
+            return self.catalog.resolve(label).code
+        except KeyError as exc:
+            raise Rejected(f"未知指标 / unknown metric: {label}") from exc
+
+    def metric_set(self, labels: list[str]) -> list[str]:
+        """Categories (party, production, efficiency) or metric labels → metric codes, catalog order."""
+        codes: list[str] = []
+        for label in labels:
+            codes += self.catalog.codes(label) if label in CATEGORIES else [self.metric(label)]
+        return list(dict.fromkeys(codes))
+
+
+def correlate(args: argparse.Namespace) -> int:
+    from analytics import correlations
+
+    analysis = Analysis(args)
+    result = correlations.correlate(
+        analysis.panel, analysis.metric(args.x), analysis.metric(args.y), **analysis.options
+    )
+    if args.json:
+        emit_json(result.to_dict())
+    else:
+        print(" ".join(f"{k}={v}" for k, v in result.to_dict().items()))
+    return 0
+
+
+def matrix(args: argparse.Namespace) -> int:
+    from analytics import correlations
+
+    analysis = Analysis(args)
+    frame = correlations.matrix(
+        analysis.panel, analysis.metric_set(args.rows), analysis.metric_set(args.cols), **analysis.options
+    )
+    if args.json:
+        emit_json(correlations.matrix_to_dict(frame))
+    else:
+        print(frame.to_string(index=False))
+    return 0

@@ -48,7 +48,7 @@ class Diff:
 
 def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> Diff:
     """Compare staged values with the current ones, key by key (exact float equality)."""
-    con.register("staged_diff", staged[list(KEY) + ["value"]])
+    con.register("staged_diff", staged[[*list(KEY), "value"]])
     rows = con.execute(
         "SELECT s.uid, s.period, s.mid, s.value, c.value AS old FROM staged_diff s "
         "LEFT JOIN current c ON c.uid = s.uid AND c.period = s.period AND c.mid = s.mid"
@@ -84,7 +84,7 @@ def commit(
             con.execute("ROLLBACK")
             return None
         batch_id = _insert_batch(con, staged, files, user, kind, diff)
-        con.register("staged_commit", staged[list(KEY) + ["value"]])
+        con.register("staged_commit", staged[[*list(KEY), "value"]])
         con.execute(
             "INSERT INTO observations SELECT ?, uid, period, mid, value FROM staged_commit",
             [batch_id],
@@ -97,7 +97,8 @@ def commit(
             "INSERT INTO current SELECT uid, period, mid, value, ? FROM staged_commit WHERE value IS NOT NULL",
             [batch_id],
         )
-        _update_history(con, "staged_commit")
+        con.execute("CREATE OR REPLACE TEMP TABLE history_keys AS SELECT * FROM staged_commit")
+        _update_history(con)
         con.unregister("staged_commit")
         bump_data_version(con)
         con.execute("COMMIT")
@@ -107,11 +108,9 @@ def commit(
     return batch_id
 
 
-def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:  # noqa: ANN001
+def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
     (batch_id,) = first_row(con, "SELECT coalesce(max(id), 0) + 1 FROM batches")  # type: ignore[misc]
-    files_json = json.dumps(
-        [{"name": f.name, "sha256": f.sha256} for f in files], ensure_ascii=False
-    )
+    files_json = json.dumps([{"name": f.name, "sha256": f.sha256} for f in files], ensure_ascii=False)
     con.execute(
         "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', NULL, NULL, NULL)",
         [
@@ -129,24 +128,22 @@ def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:  # noqa: A
     return int(batch_id)
 
 
-def _update_history(con: duckdb.DuckDBPyConnection, keys_view: str) -> None:
-    """Keep each touched unit × metric's latest values current.
+def _update_history(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep each touched unit × metric's latest values current; the keys are in the temp table ``history_keys``.
 
     Fast path: a key written for one month later than any it has (the usual monthly upload) appends the value.
     Otherwise (older months, several months, deletes, reverts) the key is recomputed from ``current``.
     """
     window = int(setting("history_window"))  # type: ignore[arg-type]
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE touched AS
         WITH k AS (SELECT uid, mid, count(*) AS n, max(period) AS period, any_value(value) AS value,
                           bool_and(value IS NOT NULL) AS all_values
-                   FROM {keys_view} GROUP BY uid, mid)
+                   FROM history_keys GROUP BY uid, mid)
         SELECT k.*, h.last_period, h.recent,
                (k.n = 1 AND k.all_values AND (h.last_period IS NULL OR k.period > h.last_period)) AS fast
-        FROM k LEFT JOIN history h ON h.uid = k.uid AND h.mid = k.mid""")  # keys_view: internal name only
-    con.execute(
-        "DELETE FROM history USING touched t WHERE history.uid = t.uid AND history.mid = t.mid"
-    )
+        FROM k LEFT JOIN history h ON h.uid = k.uid AND h.mid = k.mid""")
+    con.execute("DELETE FROM history USING touched t WHERE history.uid = t.uid AND history.mid = t.mid")
     con.execute(
         "INSERT INTO history SELECT uid, mid, period, list_slice(list_append(coalesce(recent, []), value), -?, -1) "
         "FROM touched WHERE fast",
@@ -217,7 +214,8 @@ def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> int:
                 SEMI JOIN reverted_keys k ON o.uid = k.uid AND o.period = k.period AND o.mid = k.mid)
             WHERE rn = 1 AND value IS NOT NULL""")
         (count,) = first_row(con, "SELECT count(*) FROM reverted_keys")  # type: ignore[misc]
-        _update_history(con, "reverted_keys")
+        con.execute("CREATE OR REPLACE TEMP TABLE history_keys AS SELECT * FROM reverted_keys")
+        _update_history(con)
         con.execute("DROP TABLE reverted_keys")
         bump_data_version(con)
         con.execute("COMMIT")

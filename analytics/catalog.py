@@ -65,9 +65,7 @@ class Metric:
         return self.category in ("production", "efficiency")
 
     def in_range(self, value: float) -> bool:
-        return (self.min is None or value >= self.min) and (
-            self.max is None or value <= self.max
-        )
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -118,9 +116,7 @@ class Catalog:
         return self._by_code[code]  # type: ignore[attr-defined]
 
     def codes(self, category: str | None = None) -> list[str]:
-        return [
-            m.code for m in self.metrics if category is None or m.category == category
-        ]
+        return [m.code for m in self.metrics if category is None or m.category == category]
 
     def match(self, label: object) -> Metric | None:
         """The metric a header or argument names (code, zh/en name or alias), ignoring width, spaces, case."""
@@ -149,17 +145,13 @@ def metric_from_row(row: dict[str, str]) -> Metric:
     direction = int(float(row["direction"]))
     if direction not in (1, -1):
         raise ValueError(f"direction must be 1 or -1: {row['direction']!r}")
-    rollup = (row.get("rollup") or "").strip() or (
-        "mean" if row["unit"].strip() == "%" else "sum"
-    )
+    rollup = (row.get("rollup") or "").strip() or ("mean" if row["unit"].strip() == "%" else "sum")
     if rollup not in ROLLUPS:
         raise ValueError(f"rollup must be one of {ROLLUPS}: {rollup!r}")
     low, high = _bound(row.get("min", "")), _bound(row.get("max", ""))
     if low is not None and high is not None and (math.isnan(low) or low > high):
         raise ValueError("min must not exceed max")
-    aliases = tuple(
-        a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()
-    )
+    aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
     return Metric(
         code=row["code"].strip(),
         name_zh=row["name_zh"].strip(),

@@ -54,8 +54,18 @@ def import_(args: argparse.Namespace) -> int:
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         if args.json:
-            emit_json({"status": "rejected", "batch_id": None, "observations": 0, "new": 0, "changed": 0,
-                       "unchanged": 0, "errors": [_missing_file(f) for f in missing], "warnings": []})
+            emit_json(
+                {
+                    "status": "rejected",
+                    "batch_id": None,
+                    "observations": 0,
+                    "new": 0,
+                    "changed": 0,
+                    "unchanged": 0,
+                    "errors": [_missing_file(f) for f in missing],
+                    "warnings": [],
+                }
+            )
         raise Rejected(f"文件不存在 / file not found: {', '.join(missing)}")
     uploads = [Upload.from_path(f) for f in args.files]
     result = run_import(db_of(args), uploads, args.period, args.dry_run, args.create_units, args.user)
@@ -64,8 +74,10 @@ def import_(args: argparse.Namespace) -> int:
     else:
         for issue in (*result.errors, *result.warnings):
             print(f"[{issue.code}] {issue.file} {issue.location}: {issue.message}", file=sys.stderr)
-        print(f"{result.status}: batch {result.batch_id}, {result.observations} values "
-              f"({result.new} new, {result.changed} changed, {result.unchanged} unchanged)")
+        print(
+            f"{result.status}: batch {result.batch_id}, {result.observations} values "
+            f"({result.new} new, {result.changed} changed, {result.unchanged} unchanged)"
+        )
     return EXIT_REJECTED if result.status == "rejected" else 0
 
 
@@ -79,8 +91,10 @@ def batches(args: argparse.Namespace) -> int:
     with connect(db_of(args), read_only=True) as con:
         frame = list_batches(con)
     if args.json:
-        records = frame.assign(created_at=frame["created_at"].astype(str),
-                               reverted_at=frame["reverted_at"].map(lambda v: None if v is None or v != v else str(v)))
+        records = frame.assign(
+            created_at=frame["created_at"].astype(str),
+            reverted_at=frame["reverted_at"].map(lambda v: None if v is None or v != v else str(v)),
+        )
         emit_json({"batches": records.to_dict(orient="records")})
     else:
         print(frame.drop(columns=["files"]).to_string(index=False) if len(frame) else "no batches")
@@ -100,7 +114,7 @@ def revert(args: argparse.Namespace) -> int:
     return 0
 
 
-def _units_and_metrics(args: argparse.Namespace, con) -> tuple[list[str] | None, list[str] | None]:  # noqa: ANN001
+def _units_and_metrics(args: argparse.Namespace, con) -> tuple[list[str] | None, list[str] | None]:
     registry, catalog = load_registry(con), load_catalog(con)
     try:
         units = registry.expand(args.units) if args.units else None
@@ -123,8 +137,13 @@ def data(args: argparse.Namespace) -> int:
     elif args.out:
         Path(args.out).write_bytes(to_csv(frame).encode("utf-8"))
     elif args.json:
-        emit_json({"rows": [{"unit": u, "period": p, "metric": m, "value": v}
-                            for u, p, m, v in frame.itertuples(index=False)]})
+        emit_json(
+            {
+                "rows": [
+                    {"unit": u, "period": p, "metric": m, "value": v} for u, p, m, v in frame.itertuples(index=False)
+                ]
+            }
+        )
     else:
         sys.stdout.write(to_csv(frame))
     return 0
@@ -169,10 +188,20 @@ def metrics(args: argparse.Namespace) -> int:
     return 0
 
 
-def _metric_json(m) -> dict[str, object]:  # noqa: ANN001
-    return {"code": m.code, "name_zh": m.name_zh, "name_en": m.name_en, "category": m.category,
-            "dimension": m.dimension, "unit": m.unit, "direction": m.direction, "min": m.min, "max": m.max,
-            "aliases": list(m.aliases), "rollup": m.rollup}
+def _metric_json(m) -> dict[str, object]:
+    return {
+        "code": m.code,
+        "name_zh": m.name_zh,
+        "name_en": m.name_en,
+        "category": m.category,
+        "dimension": m.dimension,
+        "unit": m.unit,
+        "direction": m.direction,
+        "min": m.min,
+        "max": m.max,
+        "aliases": list(m.aliases),
+        "rollup": m.rollup,
+    }
 
 
 def _read_text(path: str) -> str:
@@ -188,10 +217,8 @@ def _read_text(path: str) -> str:
     raise Rejected(f"无法识别文件编码 / cannot decode {path}")
 
 
-def add_analysis_commands(add, view: argparse.ArgumentParser) -> None:  # noqa: ANN001
+def add_analysis_commands(add, view: argparse.ArgumentParser) -> None:
     """correlate, matrix, integration and export live in analysis_commands (they need the analytics modules)."""
     from analytics import analysis_commands
 
     analysis_commands.register(add, view)
-
-

@@ -17,7 +17,8 @@ def completeness(con: duckdb.DuckDBPyConnection, start: int | None = None, end: 
     of them, ``partial`` when some, ``missing`` when none. Months run from the first to the last with data
     unless bounds are given. Columns: unit, name, period ('YYYY-MM'), values, expected, status.
     """
-    frame = con.execute("""
+    frame = con.execute(
+        """
         WITH leaves AS (SELECT uid, code, name FROM units
                         WHERE code NOT IN (SELECT parent_code FROM units WHERE parent_code IS NOT NULL)),
              span AS (SELECT coalesce(?, min(period)) AS lo, coalesce(?, max(period)) AS hi FROM current),
@@ -28,7 +29,9 @@ def completeness(con: duckdb.DuckDBPyConnection, start: int | None = None, end: 
         FROM leaves l CROSS JOIN months m
         LEFT JOIN got g ON g.uid = l.uid AND g.period = m.period
         LEFT JOIN expected e ON e.period = m.period
-        ORDER BY l.uid, m.period""", [start, end]).df()
+        ORDER BY l.uid, m.period""",
+        [start, end],
+    ).df()
     frame["status"] = MISSING
     frame.loc[frame["values"] > 0, "status"] = PARTIAL
     frame.loc[(frame["values"] >= frame["expected"]) & (frame["expected"] > 0), "status"] = REPORTED

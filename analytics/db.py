@@ -74,9 +74,7 @@ def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnect
 
 
 @contextmanager
-def connect(
-    path: str | Path | None = None, read_only: bool = False
-) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: str | Path | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one operation and close it afterwards.
 
     A new or outdated file is migrated first (which needs a brief write open). Raises DatabaseBusy when another
@@ -116,9 +114,7 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The file's schema version; 0 for an empty file."""
-    exists = first_row(con, 
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'"
-    )
+    exists = first_row(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'")
     if not exists or not exists[0]:
         return 0
     row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
@@ -131,9 +127,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         con.execute("BEGIN TRANSACTION")
         con.execute(script)
-        con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)]
-        )
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(number)])
         if number == 1:
             from analytics.catalog import default_metrics
 
@@ -141,9 +135,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("COMMIT")
 
 
-def get_meta(
-    con: duckdb.DuckDBPyConnection, key: str, default: str | None = None
-) -> str | None:
+def get_meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
     row = first_row(con, "SELECT value FROM meta WHERE key = ?", [key])
     return row[0] if row else default
 

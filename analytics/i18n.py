@@ -26,18 +26,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "ui.source.demo": ("演示数据", "Demo data"),
     "ui.from": ("起始月份", "From month"),
     "ui.to": ("截止月份", "To month"),
-    "ui.demo_banner": ("当前为演示数据（合成数据，含有意设置的效应），不代表任何真实单位。",
-                       "You are viewing DEMO data (synthetic, with planted effects); it describes no real unit."),
-    "ui.busy": ("数据库正忙（可能正在导入），显示的是稍早的数据。", "The database is busy (an import?); showing slightly older data."),
+    "ui.demo_banner": (
+        "当前为演示数据（合成数据，含有意设置的效应），不代表任何真实单位。",
+        "You are viewing DEMO data (synthetic, with planted effects); it describes no real unit.",
+    ),
+    "ui.busy": (
+        "数据库正忙（可能正在导入），显示的是稍早的数据。",
+        "The database is busy (an import?); showing slightly older data.",
+    ),
     # welcome
-    "welcome.intro": ("本系统汇总各单位每月报送的党建与生产经营数据，分析两者是否、在哪里同向变化。开始之前：",
-                      "This product gathers the monthly party-building and operations data of every unit and shows "
-                      "whether and where the two move together. To begin:"),
-    "welcome.step_template": ("① 下载月报模板，发给各单位填报", "① Download the monthly template and send it to the units"),
+    "welcome.intro": (
+        "本系统汇总各单位每月报送的党建与生产经营数据，分析两者是否、在哪里同向变化。开始之前：",
+        "This product gathers the monthly party-building and operations data of every unit and shows "
+        "whether and where the two move together. To begin:",
+    ),
+    "welcome.step_template": (
+        "① 下载月报模板，发给各单位填报",
+        "① Download the monthly template and send it to the units",
+    ),
     "welcome.step_import": ("② 在“数据导入”页上传收回的表格", "② Upload the returned workbooks on the Import page"),
-    "welcome.step_demo": ("或者：先用演示数据体验全部功能（演示数据保存在单独的数据库文件中，不会与正式数据混合）",
-                          "Or: explore every feature on the demo group first (kept in its own database file, never "
-                          "mixed with real data)"),
+    "welcome.step_demo": (
+        "或者：先用演示数据体验全部功能（演示数据保存在单独的数据库文件中，不会与正式数据混合）",
+        "Or: explore every feature on the demo group first (kept in its own database file, never mixed with real data)",
+    ),
     "welcome.make_demo": ("生成并打开演示数据", "Create and open the demo data"),
     "welcome.open_demo": ("打开演示数据", "Open the demo data"),
     "welcome.demo_ready": ("演示数据已就绪。", "The demo data is ready."),
@@ -46,18 +57,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.template": ("下载月报模板", "Download the monthly template"),
     "import.template_period": ("模板月份", "Template month"),
     "import.template_button": ("下载 {period} 模板（.xlsx）", "Download the {period} template (.xlsx)"),
-    "import.upload": ("上传月报（可多选：.xlsx / .xlsm / .xls / .ods / .csv）",
-                      "Upload monthly reports (several at once: .xlsx / .xlsm / .xls / .ods / .csv)"),
-    "import.period": ("所属月份（表中未写明时使用，格式 2026-10）", "Reporting month (used when the files do not say; YYYY-MM)"),
+    "import.upload": (
+        "上传月报（可多选：.xlsx / .xlsm / .xls / .ods / .csv）",
+        "Upload monthly reports (several at once: .xlsx / .xlsm / .xls / .ods / .csv)",
+    ),
+    "import.period": (
+        "所属月份（表中未写明时使用，格式 2026-10）",
+        "Reporting month (used when the files do not say; YYYY-MM)",
+    ),
     "import.period_bad": ("月份格式应为 YYYY-MM，例如 2026-10。", "The month must be YYYY-MM, e.g. 2026-10."),
     "import.create_units": ("登记表中出现的新单位", "Register new units found in the files"),
     "import.validate": ("校验并预览", "Validate and preview"),
-    "import.errors": ("发现 {n} 个错误，本次上传不会写入任何数据。请修改后重新上传：",
-                      "{n} errors found; nothing from this upload will be written. Fix them and upload again:"),
+    "import.errors": (
+        "发现 {n} 个错误，本次上传不会写入任何数据。请修改后重新上传：",
+        "{n} errors found; nothing from this upload will be written. Fix them and upload again:",
+    ),
     "import.warnings": ("{n} 条提示", "{n} warnings"),
-    "import.summary": ("读取 {observations} 个数值（{units} 个单位，{months} 个月）：新增 {new}，修改 {changed}，未变 {unchanged}。",
-                       "Read {observations} values ({units} units, {months} months): {new} new, {changed} changed, "
-                       "{unchanged} unchanged."),
+    "import.summary": (
+        "读取 {observations} 个数值（{units} 个单位，{months} 个月）：新增 {new}，修改 {changed}，未变 {unchanged}。",
+        "Read {observations} values ({units} units, {months} months): {new} new, {changed} changed, "
+        "{unchanged} unchanged.",
+    ),
     "import.nothing": ("与已有数据完全相同，无需提交。", "Identical to the data already stored; nothing to commit."),
     "import.commit": ("确认提交", "Commit"),
     "import.committed": ("已提交为批次 {batch}。", "Committed as batch {batch}."),
@@ -93,28 +113,40 @@ TEXT: dict[str, tuple[str, str]] = {
     "batch.values": ("数值数", "Values"),
     "batch.revert": ("撤销所选批次", "Revert the selected batch"),
     "batch.pick": ("选择要撤销的批次", "Batch to revert"),
-    "batch.reverted": ("批次 {batch} 已撤销，{keys} 个数值已恢复为之前的值。",
-                       "Batch {batch} reverted; {keys} values restored to their previous state."),
+    "batch.reverted": (
+        "批次 {batch} 已撤销，{keys} 个数值已恢复为之前的值。",
+        "Batch {batch} reverted; {keys} values restored to their previous state.",
+    ),
     "batch.none": ("还没有导入记录。", "No imports yet."),
     "batch.confirm": ("我确认撤销该批次", "I confirm reverting this batch"),
     # completeness
     "complete.title": ("各单位填报情况", "Who has reported"),
     "complete.month": ("查看月份", "Month"),
-    "complete.legend": ("绿色＝已报齐，黄色＝部分报送，红色＝未报送。", "Green = complete, amber = partial, red = not reported."),
+    "complete.legend": (
+        "绿色＝已报齐，黄色＝部分报送，红色＝未报送。",
+        "Green = complete, amber = partial, red = not reported.",
+    ),
     "complete.missing": ("{period} 未报齐的单位（{n} 个）", "Units not fully reported for {period} ({n})"),
     "complete.all_in": ("{period} 所有单位均已报齐。", "Every unit has reported in full for {period}."),
     "complete.chart_title": ("各单位逐月填报情况", "Reporting by unit and month"),
     "complete.axis_month": ("月份", "Month"),
     "complete.axis_unit": ("单位", "Unit"),
-    "empty.no_data": ("当前数据库还没有数据。请先在“数据导入”页上传，或打开演示数据。",
-                      "This database holds no data yet. Upload on the Import page, or open the demo data."),
+    "empty.no_data": (
+        "当前数据库还没有数据。请先在“数据导入”页上传，或打开演示数据。",
+        "This database holds no data yet. Upload on the Import page, or open the demo data.",
+    ),
     # audit page
     "audit.catalog": ("指标目录", "Metric catalog"),
     "audit.units": ("单位名录", "Units"),
-    "audit.units_upload": ("导入单位名录（CSV：code,name,parent_code,headcount）",
-                           "Import units (CSV: code,name,parent_code,headcount)"),
+    "audit.units_upload": (
+        "导入单位名录（CSV：code,name,parent_code,headcount）",
+        "Import units (CSV: code,name,parent_code,headcount)",
+    ),
     "audit.units_saved": ("已保存 {n} 个单位。", "{n} units saved."),
-    "audit.catalog_upload": ("导入/更新指标（CSV，列同导出文件）", "Import or update metrics (CSV, same columns as the export)"),
+    "audit.catalog_upload": (
+        "导入/更新指标（CSV，列同导出文件）",
+        "Import or update metrics (CSV, same columns as the export)",
+    ),
     "audit.catalog_saved": ("已保存 {n} 个指标。", "{n} metrics saved."),
     "audit.download": ("下载 CSV", "Download CSV"),
     "audit.bad_file": ("文件有误：{error}", "Invalid file: {error}"),
@@ -185,20 +217,19 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "issue.far_from_history": (
         "{metric}的值 {value} 与该单位历史中位数 {median} 相差 {ratio} 倍以上，请核对是否为元/万元等单位错误。",
-        "{metric} value {value} is {ratio}× away from this unit's median {median}: "
-        "check for a 元/万元 slip.",
+        "{metric} value {value} is {ratio}× away from this unit's median {median}: check for a 元/万元 slip.",
     ),
     "issue.totals_row_skipped": (
         "合计行“{label}”已跳过（不作为单位导入）。",
         "Totals row “{label}” skipped (not a unit).",
     ),
     "issue.sheet_skipped": (
-        "工作表“{sheet}”不是数据表，已跳过。",
-        "Sheet “{sheet}” is not a data table; skipped.",
+        "工作表“{name}”不是数据表，已跳过。",
+        "Sheet “{name}” is not a data table; skipped.",
     ),
     "issue.hidden_sheet": (
-        "工作表“{sheet}”是隐藏的，已照常读取。",
-        "Sheet “{sheet}” is hidden; it was read like a visible one.",
+        "工作表“{name}”是隐藏的，已照常读取。",
+        "Sheet “{name}” is hidden; it was read like a visible one.",
     ),
     "issue.hidden_rows": (
         "工作表中有 {count} 个隐藏行，已照常读取。",
@@ -216,7 +247,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "将登记新单位“{unit}”。",
         "New unit “{unit}” will be registered.",
     ),
-    "issue.index_column": ("“序号”列已忽略。", "The No. column is ignored."),
 }
 
 

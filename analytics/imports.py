@@ -56,9 +56,7 @@ class Validation:
     issues: list[Issue]
     files: list[FileRecord]
     new_units: list[dict[str, object]] = field(default_factory=list)
-    sheets: list[tuple[str, str | None, str | None]] = field(
-        default_factory=list
-    )  # file, sheet, layout or None
+    sheets: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # file, sheet, layout or None
     diff: Diff | None = None
 
     @property
@@ -103,9 +101,7 @@ class UnitResolver:
         self.new: dict[str, dict[str, object]] = {}
         self.next_uid = max((u.uid for u in registry.units), default=0) + 1
 
-    def __call__(
-        self, code: object, name: object, file: str, sheet: str | None, cell: str | None
-    ):  # noqa: ANN204
+    def __call__(self, code: object, name: object, file: str, sheet: str | None, cell: str | None):
         from analytics.layouts import cell_text
 
         code_text, name_text = cell_text(code), cell_text(name)
@@ -117,6 +113,9 @@ class UnitResolver:
             matches = self.registry.by_name(name_text)
             if len(matches) == 1:
                 return matches[0].uid, None
+            unit = self.registry.by_code(name_text) if not matches else None  # a long table's unit: code or name
+            if unit:
+                return unit.uid, None
             if len(matches) > 1:
                 return None, make_issue(
                     "ambiguous_unit",
@@ -163,12 +162,8 @@ def read_files(
         try:
             book = read_workbook(upload.name, upload.content, limits)
         except WorkbookError as exc:
-            files.append(
-                FileRecord(upload.name, hashlib.sha256(upload.content).hexdigest())
-            )
-            issues.append(
-                Issue(upload.name, None, None, exc.code, exc.message, exc.message_en)
-            )
+            files.append(FileRecord(upload.name, hashlib.sha256(upload.content).hexdigest()))
+            issues.append(Issue(upload.name, None, None, exc.code, exc.message, exc.message_en))
             continue
         files.append(FileRecord(upload.name, book.sha256))
         frames += _read_book(book, catalog, resolver, period, issues, sheets)
@@ -189,10 +184,7 @@ def read_files(
         )
     )
     new_units = list(resolver.new.values())
-    issues += [
-        make_issue("new_unit", "", None, None, WARNING, unit=u["code"])
-        for u in new_units
-    ]
+    issues += [make_issue("new_unit", "", None, None, WARNING, unit=u["code"]) for u in new_units]
     validation = Validation(staged, issues, files, new_units, sheets)
     _check_duplicates(validation, registry)
     return validation
@@ -205,7 +197,7 @@ def _read_book(
     period: int | None,
     issues: list[Issue],
     sheets: list,
-) -> list[pd.DataFrame]:  # noqa: ANN001
+) -> list[pd.DataFrame]:
     ctx = Context(catalog, resolver, resolver.unit_for_sheet, period, book.file_name)
     frames = []
     if book.has_macros:
@@ -222,7 +214,7 @@ def _read_book(
                         sheet.name,
                         None,
                         WARNING,
-                        sheet=sheet.name,
+                        name=sheet.name,
                     )
                 )
             continue
@@ -234,7 +226,7 @@ def _read_book(
                     sheet.name,
                     None,
                     WARNING,
-                    sheet=sheet.name,
+                    name=sheet.name,
                 )
             )
         if sheet.hidden_rows:
@@ -249,9 +241,7 @@ def _read_book(
                 )
             )
         issues.extend(result.issues)
-        frames.append(
-            result.frame.assign(file=book.file_name, sheet=sheet_label(sheet))
-        )
+        frames.append(result.frame.assign(file=book.file_name, sheet=sheet_label(sheet)))
     if not any(kind for f, _, kind in sheets if f == book.file_name):
         issues.append(make_issue("no_data_table", book.file_name, None, None))
     return frames
@@ -268,9 +258,7 @@ def _check_duplicates(validation: Validation, registry: Registry) -> None:
     dup = staged.duplicated(["uid", "period", "metric"], keep=False)
     if not dup.any():
         return
-    codes = {u.uid: u.code for u in registry.units} | {
-        u["uid"]: u["code"] for u in validation.new_units
-    }
+    codes = {u.uid: u.code for u in registry.units} | {u["uid"]: u["code"] for u in validation.new_units}
     first: dict[tuple, str] = {}
     for row in staged[dup].itertuples():
         key = (row.uid, row.period, row.metric)
@@ -291,9 +279,7 @@ def _check_duplicates(validation: Validation, registry: Registry) -> None:
         )
 
 
-def check_history(
-    con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog
-) -> None:
+def check_history(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog) -> None:
     """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips)."""
     staged = validation.staged
     if staged.empty:
@@ -338,9 +324,7 @@ def validate(
     """Read and check an upload, then compare it with the database (history warnings, preview diff)."""
     with connect(db, read_only=True) as con:
         catalog, registry = load_catalog(con), load_registry(con)
-    validation = read_files(
-        uploads, catalog, registry, period, create_units, limits or default_limits()
-    )
+    validation = read_files(uploads, catalog, registry, period, create_units, limits or default_limits())
     if validation.errors:
         return validation
     with connect(db, read_only=True) as con:
@@ -357,9 +341,7 @@ def default_limits() -> Limits:
     )  # type: ignore[call-overload]
 
 
-def commit_validation(
-    db: str | Path | None, validation: Validation, user: str
-) -> int | None:
+def commit_validation(db: str | Path | None, validation: Validation, user: str) -> int | None:
     """Write a validated upload (no errors) as one batch in one transaction; None when nothing changes."""
     if validation.errors:
         raise ValueError("an upload with errors is never written")
@@ -373,26 +355,19 @@ def commit_validation(
         return commit(con, staged, validation.files, user, begun=True)
 
 
-def _register_new_units(
-    con: duckdb.DuckDBPyConnection, validation: Validation
-) -> pd.DataFrame:
+def _register_new_units(con: duckdb.DuckDBPyConnection, validation: Validation) -> pd.DataFrame:
     """Register the upload's new units (inside the caller's transaction); staged rows get their real ids."""
     if not validation.new_units:
         return validation.staged
     save_units(
         con,
-        [
-            {k: u[k] for k in ("code", "name", "parent_code", "headcount")}
-            for u in validation.new_units
-        ],
+        [{k: u[k] for k in ("code", "name", "parent_code", "headcount")} for u in validation.new_units],
         in_transaction=True,
     )
     real = dict(con.execute("SELECT code, uid FROM units").fetchall())
     remap = {u["uid"]: real[u["code"]] for u in validation.new_units}
     staged = validation.staged
-    return staged.assign(
-        uid=staged["uid"].map(lambda v: remap.get(v, v)).astype("int64")
-    )
+    return staged.assign(uid=staged["uid"].map(lambda v: remap.get(v, v)).astype("int64"))
 
 
 def run_import(
@@ -405,7 +380,7 @@ def run_import(
 ) -> ImportResult:
     """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``."""
     validation = validate(db, uploads, period, create_units)
-    observations = int(len(validation.staged))
+    observations = len(validation.staged)
     if validation.errors:
         return ImportResult(
             "rejected",
@@ -428,24 +403,22 @@ def run_import(
         else (0, 0, 0)
     )
     if dry_run:
-        return ImportResult(
-            "dry_run", None, observations, *counts, (), tuple(validation.warnings)
-        )
+        return ImportResult("dry_run", None, observations, *counts, (), tuple(validation.warnings))
     batch_id = commit_validation(db, validation, user)
     status = "unchanged" if batch_id is None else "committed"
-    return ImportResult(
-        status, batch_id, observations, *counts, (), tuple(validation.warnings)
-    )
+    return ImportResult(status, batch_id, observations, *counts, (), tuple(validation.warnings))
 
 
 def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:
     """Issues as a table for the page: where (``党建!E12``), file, code, message in the chosen language."""
-    return pd.DataFrame({
-        "location": [i.location for i in issues],
-        "file": [i.file for i in issues],
-        "code": [i.code for i in issues],
-        "message": [i.message_en if lang == "en" else i.message for i in issues],
-    })
+    return pd.DataFrame(
+        {
+            "location": [i.location for i in issues],
+            "file": [i.file for i in issues],
+            "code": [i.code for i in issues],
+            "message": [i.message_en if lang == "en" else i.message for i in issues],
+        }
+    )
 
 
 def preview_frame(validation: Validation, catalog: Catalog, registry: Registry, lang: str = "zh") -> pd.DataFrame:
@@ -461,17 +434,20 @@ def preview_frame(validation: Validation, catalog: Catalog, registry: Registry, 
     by_mid = {mid: code for code, mid in zip(validation.staged["metric"], validation.staged["mid"], strict=True)}
     rows = diff.rows
     order = {"changed": 0, "deleted": 1, "new": 2, "unchanged": 3, "absent": 4}
-    frame = pd.DataFrame({
-        "unit": [codes.get(u, (str(u), ""))[0] for u in rows["uid"]],
-        "name": [codes.get(u, ("", str(u)))[1] for u in rows["uid"]],
-        "period": rows["period"].map(from_index),
-        "metric": [catalog.get(by_mid[m]).name(lang) for m in rows["mid"]],
-        "old": rows["old"],
-        "new": rows["value"],
-        "status": rows["status"],
-    })
-    return frame.sort_values(by=["status", "unit", "metric"], key=lambda s: s.map(order) if s.name == "status" else s,
-                             kind="stable").reset_index(drop=True)
+    frame = pd.DataFrame(
+        {
+            "unit": [codes.get(u, (str(u), ""))[0] for u in rows["uid"]],
+            "name": [codes.get(u, ("", str(u)))[1] for u in rows["uid"]],
+            "period": rows["period"].map(from_index),
+            "metric": [catalog.get(by_mid[m]).name(lang) for m in rows["mid"]],
+            "old": rows["old"],
+            "new": rows["value"],
+            "status": rows["status"],
+        }
+    )
+    return frame.sort_values(
+        by=["status", "unit", "metric"], key=lambda s: s.map(order) if s.name == "status" else s, kind="stable"
+    ).reset_index(drop=True)
 
 
 def preview_summary(validation: Validation) -> dict[str, int]:
@@ -479,7 +455,7 @@ def preview_summary(validation: Validation) -> dict[str, int]:
     diff = validation.diff
     staged = validation.staged
     return {
-        "observations": int(len(staged)),
+        "observations": len(staged),
         "new": diff.count("new") if diff else 0,
         "changed": (diff.count("changed") + diff.count("deleted")) if diff else 0,
         "unchanged": diff.count("unchanged") if diff else 0,

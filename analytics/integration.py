@@ -41,10 +41,7 @@ LEVEL_EPSILON = 1e-9
 #: 1 − e below this is treated as 0 (a constant metric carries no information).
 ENTROPY_TOLERANCE = 1e-12
 #: Subsystem → catalog categories.
-SUBSYSTEMS: dict[str, tuple[str, ...]] = {
-    "party": ("party",),
-    "business": ("production", "efficiency"),
-}
+SUBSYSTEMS: dict[str, tuple[str, ...]] = {"party": ("party",), "business": ("production", "efficiency")}
 MODELS = ("standard", "corrected")
 LAGGING_VALUES = ("party", "business", "balanced")
 _WINDOW = re.compile(r"^(\d{4}-(0[1-9]|1[0-2]))\.\.(\d{4}-(0[1-9]|1[0-2]))$")
@@ -204,9 +201,7 @@ def coupling_corrected(u: np.ndarray) -> np.ndarray:
     return np.sqrt(np.clip(1.0 - spread, 0.0, None) * ratio ** (1.0 / (n - 1)))
 
 
-def coupling_coordination(
-    u: np.ndarray, weights: np.ndarray | None = None, model: str = "standard"
-) -> pd.DataFrame:
+def coupling_coordination(u: np.ndarray, weights: np.ndarray | None = None, model: str = "standard") -> pd.DataFrame:
     """Coupling C, coordination T = Σ wᵢ·Uᵢ and coupling coordination D = sqrt(C·T).
 
     ``u`` is (rows × n) subsystem scores in [0, 1]; ``weights`` default to equal; ``model``
@@ -231,17 +226,16 @@ def coordination_level(d: np.ndarray | float) -> np.ndarray:
     return np.where(np.isnan(level), -1, level).astype(np.int64)
 
 
-def lagging(
-    u_party: np.ndarray, u_business: np.ndarray, threshold: float = LAGGING_THRESHOLD
-) -> np.ndarray:
+def lagging(u_party: np.ndarray, u_business: np.ndarray, threshold: float = LAGGING_THRESHOLD) -> np.ndarray:
     """Which subsystem lags, per row, as an object array.
 
     ``party`` where U2 − U1 > threshold, ``business`` where U1 − U2 > threshold, else
     ``balanced``; None where either score is missing.
     """
     gap = np.asarray(u_business, float) - np.asarray(u_party, float)
-    out = np.select([gap > threshold, gap < -threshold], ["party", "business"], "balanced")
-    return np.where(np.isnan(gap), None, out.astype(object))
+    out = np.select([gap > threshold, gap < -threshold], ["party", "business"], "balanced").astype(object)
+    out[np.isnan(gap)] = None
+    return out
 
 
 # ---------------------------------------------------------------- long frame → dense panel
@@ -258,13 +252,7 @@ class _Panel:
     values: np.ndarray
 
     def take(self, keep: np.ndarray) -> _Panel:
-        return _Panel(
-            self.unit_vocab,
-            self.period_vocab,
-            self.row_unit[keep],
-            self.row_period[keep],
-            self.values[keep],
-        )
+        return _Panel(self.unit_vocab, self.period_vocab, self.row_unit[keep], self.row_period[keep], self.values[keep])
 
 
 @dataclass(frozen=True)
@@ -317,12 +305,7 @@ def _panel(obs: pd.DataFrame, metrics: pd.Index) -> _Panel:
     value = _values(obs["value"])
     keep = (metric >= 0) & (unit >= 0) & (period >= 0) & ~np.isnan(value)
     if not keep.all():
-        unit, period, metric, value = (
-            unit[keep],
-            period[keep],
-            metric[keep],
-            value[keep],
-        )
+        unit, period, metric, value = (unit[keep], period[keep], metric[keep], value[keep])
     n_periods = len(period_vocab)
     key = unit.astype(np.int64) * n_periods + period
     present = np.zeros(len(unit_vocab) * n_periods, dtype=bool)
@@ -428,9 +411,7 @@ def _weights(
             weights[cols, k] = _fixed_weights(name, cat.codes[cols], settings.weights)
         elif judgement is not None:
             consistency[name] = ahp_weights(judgement)
-            weights[cols, k] = _ahp_entropy_weights(
-                name, cat.dimension[cols], d[cols], consistency[name]
-            )
+            weights[cols, k] = _ahp_entropy_weights(name, cat.dimension[cols], d[cols], consistency[name])
         else:
             weights[cols, k] = _share(d[cols])
     return weights, members, consistency
@@ -439,7 +420,7 @@ def _weights(
 # ---------------------------------------------------------------- scoring
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Detail:
     """What obstacle_degree needs: the normalised scored rows and the weights."""
 
@@ -472,11 +453,7 @@ class IntegrationResult:
     def to_dict(self) -> dict:
         """SPEC §4's document: {"basis", "rows": [...], "weights"}; NaN/NA → None."""
         rows = self.rows.astype(object).where(self.rows.notna(), None)
-        return {
-            "basis": self.basis,
-            "rows": rows.to_dict("records"),
-            "weights": self.weights,
-        }
+        return {"basis": self.basis, "rows": rows.to_dict("records"), "weights": self.weights}
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text (UTF-8 friendly, never NaN)."""
@@ -537,9 +514,7 @@ def _basis_panel(
         return scored
     if basis_obs is None and window is None:
         raise IntegrationError("basis 'all' needs basis_obs: every observation in the database")
-    source = (
-        scored if basis_obs is None else _drop_covered_parents(_panel(basis_obs, cat.codes), parent)
-    )
+    source = scored if basis_obs is None else _drop_covered_parents(_panel(basis_obs, cat.codes), parent)
     if window is None:
         return source
     inside = np.array([window[0] <= str(p) <= window[1] for p in source.period_vocab], dtype=bool)
@@ -561,9 +536,12 @@ def compute_integration(
     categories are ignored. Categorical unit/period/metric columns are fastest.
     ``catalog``: code, category, dimension, direction (+1/−1). ``parent``: unit → parent
     unit; an ancestor's row is dropped for a month in which any descendant reports.
+    A row is ``complete`` when it has every metric that has basis data; a subsystem with no
+    metric in a row leaves u, C, T, D, level and lagging missing (None in JSON).
     ``basis_obs``: the basis rows for ``settings.basis == 'all'`` (every observation), or
     for a window (filtered to it; the scored rows are used when omitted). Normalisation
     bounds and weights come from the basis; scored values outside its range are clipped.
+    With the ``view`` basis ``basis_obs`` is ignored.
     Raises :class:`IntegrationError` (and ``analytics.ahp.AhpError`` for a bad judgement).
     """
     settings = settings or IntegrationSettings()
@@ -574,26 +552,21 @@ def compute_integration(
     parent = parent or {}
     scored = _drop_covered_parents(_panel(obs, cat.codes), parent)
     basis = _basis_panel(scored, basis_obs, settings, cat, parent)
-    lows, highs = (
-        _column_extreme(basis.values, np.fmin),
-        _column_extreme(basis.values, np.fmax),
-    )
-    norm = {"bounds": settings.bounds, "lows": lows, "highs": highs}
-    x = minmax_normalise(scored.values, cat.direction, **norm)
+    lows, highs = _column_extreme(basis.values, np.fmin), _column_extreme(basis.values, np.fmax)
+
+    def normalise(values: np.ndarray) -> np.ndarray:
+        return minmax_normalise(values, cat.direction, bounds=settings.bounds, lows=lows, highs=highs)
+
+    x = normalise(scored.values)
     filled, present = _filled(x)
-    if basis is not scored:
-        filled_b, present_b = _filled(minmax_normalise(basis.values, cat.direction, **norm))
-    else:
-        filled_b, present_b = filled, present
-    weights, members, consistency = _weights(
-        cat, _information(filled_b, present_b), ~np.isnan(lows), settings
-    )
+    filled_b, present_b = (filled, present) if basis is scored else _filled(normalise(basis.values))
+    weights, members, consistency = _weights(cat, _information(filled_b, present_b), ~np.isnan(lows), settings)
     u, complete = _subsystem_scores(filled, present, weights, members)
     used = members.any(axis=1)
     return IntegrationResult(
         basis=settings.basis,
         rows=_rows(scored, u, complete, settings),
-        weights={c: float(w) for c, w in zip(cat.codes[used], weights[used].sum(axis=1))},
+        weights={c: float(w) for c, w in zip(cat.codes[used], weights[used].sum(axis=1), strict=True)},
         settings=settings,
         consistency=consistency,
         basis_rows=len(basis.row_unit),
@@ -611,20 +584,13 @@ def _effective_weights(present: np.ndarray, detail: _Detail, alpha: float) -> np
         w, member = detail.weights[:, k], detail.members[:, k]
         mass, count = present @ w, present @ member
         with np.errstate(divide="ignore", invalid="ignore"):
-            row = np.where(
-                (mass > 0)[:, None],
-                w / mass[:, None],
-                member / np.where(count > 0, count, 1)[:, None],
-            )
+            row = np.where((mass > 0)[:, None], w / mass[:, None], member / np.where(count > 0, count, 1)[:, None])
         out += share * row * present
     return out
 
 
 def obstacle_degree(
-    result: IntegrationResult,
-    *,
-    units: list[str] | None = None,
-    periods: list[str] | None = None,
+    result: IntegrationResult, *, units: list[str] | None = None, periods: list[str] | None = None
 ) -> pd.DataFrame:
     """Obstacle degree (障碍度) of each metric a unit-month has, optionally filtered.
 
@@ -662,6 +628,6 @@ def obstacle_degree(
             "obstacle": obstacle[r, m],
         }
     )
-    return tidy.sort_values(
-        ["unit", "period", "obstacle"], ascending=[True, True, False], kind="stable"
-    ).reset_index(drop=True)
+    return tidy.sort_values(["unit", "period", "obstacle"], ascending=[True, True, False], kind="stable").reset_index(
+        drop=True
+    )

@@ -27,17 +27,11 @@ from analytics.workbooks import Sheet, a1
 
 HEADER_SCAN_ROWS = 30
 MIN_KNOWN_HEADER_CELLS = 2
-MISSING_MARKERS = frozenset(
-    {"", "-", "—", "–", "－", "/", "／", "--", "——", "n/a", "na", "无"}
-)
-TOTALS_LABELS = frozenset(
-    {"合计", "总计", "小计", "total", "totals", "subtotal", "grandtotal", "全集团合计"}
-)
+MISSING_MARKERS = frozenset({"", "-", "—", "–", "－", "/", "／", "--", "——", "n/a", "na", "无"})
+TOTALS_LABELS = frozenset({"合计", "总计", "小计", "total", "totals", "subtotal", "grandtotal", "全集团合计"})
 _UNIT_NOTE = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(\S+)\s*$")
 _REPORTER = re.compile(r"(?:填报|报送)单位\s*[:：]\s*([^\s:：]+)")
-_NUMBER = re.compile(
-    r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?(?:e[+-]?\d+)?$", re.IGNORECASE
-)
+_NUMBER = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?(?:e[+-]?\d+)?$", re.IGNORECASE)
 
 ROLE_LABELS: dict[str, tuple[str, ...]] = {
     "code": ("单位编码", "unit_code", "单位代码", "编码", "code", "unitcode"),
@@ -70,15 +64,9 @@ ROLE_LABELS: dict[str, tuple[str, ...]] = {
     ),
     "measure": ("计量单位", "单位(计量)"),
 }
-_ROLE_OF = {
-    normalise_label(label): role
-    for role, labels in ROLE_LABELS.items()
-    for label in labels
-}
+_ROLE_OF = {normalise_label(label): role for role, labels in ROLE_LABELS.items() for label in labels}
 
-UnitResolver = Callable[
-    [object, object, str, str | None, str], tuple[int | None, Issue | None]
-]
+UnitResolver = Callable[[object, object, str, str | None, str], tuple[int | None, Issue | None]]
 
 
 @dataclass
@@ -87,9 +75,7 @@ class Context:
 
     catalog: Catalog
     resolve_unit: UnitResolver  # (code, name, file, sheet, cell) -> (uid, issue)
-    unit_for_sheet: Callable[
-        [str], int | None
-    ]  # a registered unit named by a vertical form's title/sheet
+    unit_for_sheet: Callable[[str], int | None]  # a registered unit named by a vertical form's title/sheet
     upload_period: int | None
     file_name: str
 
@@ -125,14 +111,10 @@ def cell_text(value: object) -> str:
 
 
 def is_missing(value: object) -> bool:
-    return value is None or (
-        isinstance(value, str) and normalise_label(value) in MISSING_MARKERS
-    )
+    return value is None or (isinstance(value, str) and normalise_label(value) in MISSING_MARKERS)
 
 
-def parse_number(
-    value: object, percent_metric: bool, percent_cell: bool
-) -> float | None:
+def parse_number(value: object, percent_metric: bool, percent_cell: bool) -> float | None:
     """A cell's number, or None when it is not one. Missing markers are the caller's concern.
 
     Numeric text may have thousands separators, full-width digits and, for a % metric, a trailing %.
@@ -240,9 +222,7 @@ def default_unit_note(grid: list[list[object]], header_row: int) -> str | None:
     return None
 
 
-def fallback_period(
-    sheet: Sheet, grid: list[list[object]], header_row: int, ctx: Context
-) -> int | None:
+def fallback_period(sheet: Sheet, grid: list[list[object]], header_row: int, ctx: Context) -> int | None:
     """SPEC §3 order after the 月份 column: the upload's period, a title row, the sheet name, the file name."""
     if ctx.upload_period is not None:
         return ctx.upload_period
@@ -256,9 +236,7 @@ def fallback_period(
     return None
 
 
-def check_header_units(
-    roles, header_row: int, note_unit: str | None, sheet: Sheet, ctx: Context
-) -> list[Issue]:  # noqa: ANN001
+def check_header_units(roles, header_row: int, note_unit: str | None, sheet: Sheet, ctx: Context) -> list[Issue]:
     issues = []
     for c, (role, metric, unit) in enumerate(roles):
         given = unit or (note_unit if role == "metric" else None)
@@ -277,9 +255,7 @@ def check_header_units(
     return issues
 
 
-def row_period(
-    value: object, upload_period: int | None
-) -> tuple[int | None, str | None]:
+def row_period(value: object, upload_period: int | None) -> tuple[int | None, str | None]:
     """The month of a 月份 cell, with an error code when it is malformed or disagrees with the upload's."""
     found = parse_period(value)
     if found is None:
@@ -289,17 +265,13 @@ def row_period(
     return found, None
 
 
-def read_wide(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> SheetValues:  # noqa: ANN001
+def read_wide(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> SheetValues:
     """The template's layout: one row per unit, one column per metric."""
     out = SheetValues("wide", EMPTY_FRAME)
     label, file = sheet_label(sheet), ctx.file_name
     note_unit = default_unit_note(grid, header_row)
     out.issues += check_header_units(roles, header_row, note_unit, sheet, ctx)
-    col = {
-        role: c
-        for c, (role, _, _) in reversed(list(enumerate(roles)))
-        if role in ("code", "name", "period")
-    }
+    col = {role: c for c, (role, _, _) in reversed(list(enumerate(roles))) if role in ("code", "name", "period")}
     metric_cols = [(c, m) for c, (_, m, _) in enumerate(roles) if m is not None]
     for c, (role, _, _) in enumerate(roles):
         text = cell_text(grid[header_row][c]) if c < len(grid[header_row]) else ""
@@ -313,10 +285,6 @@ def read_wide(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> Sheet
                     WARNING,
                     header=text,
                 )
-            )
-        elif role == "index":
-            out.issues.append(
-                make_issue("index_column", file, label, a1(header_row, c), WARNING)
             )
     fallback = fallback_period(sheet, grid, header_row, ctx)
     row_ids, periods = _wide_rows(sheet, header_row, col, fallback, ctx, out)
@@ -353,9 +321,7 @@ def _wide_rows(
                     label,
                     a1(
                         r,
-                        code_c
-                        if code_c is not None and not is_missing(code)
-                        else name_c,
+                        code_c if code_c is not None and not is_missing(code) else name_c,
                     ),
                     WARNING,
                     label=identity,
@@ -373,15 +339,11 @@ def _wide_rows(
             )
             continue
         cell = a1(r, code_c if code_c is not None and not is_missing(code) else name_c)  # type: ignore[arg-type]
-        uid, problem = ctx.resolve_unit(
-            code if not is_missing(code) else None, name, file, label, cell
-        )
+        uid, problem = ctx.resolve_unit(code if not is_missing(code) else None, name, file, label, cell)
         if problem:
             out.issues.append(problem)
         period = fallback
-        if period_c is not None and not is_missing(
-            row[period_c] if period_c < len(row) else None
-        ):
+        if period_c is not None and not is_missing(row[period_c] if period_c < len(row) else None):
             period, err = row_period(row[period_c], ctx.upload_period)
             if err:
                 fields = (
@@ -392,9 +354,7 @@ def _wide_rows(
                         "given": from_index(ctx.upload_period or 0),
                     }
                 )
-                out.issues.append(
-                    make_issue(err, file, label, a1(r, period_c), **fields)
-                )
+                out.issues.append(make_issue(err, file, label, a1(r, period_c), **fields))
                 continue
         if period is None:
             if not no_period_reported:
@@ -421,9 +381,7 @@ def _collect_values(
     uids = np.array([u for _, u in row_ids], dtype=np.int64)
     period_arr = np.array(periods, dtype=np.int64)
     for c, metric in metric_cols:
-        column = [
-            sheet.rows[r][c] if c < len(sheet.rows[r]) else None for r, _ in row_ids
-        ]
+        column = [sheet.rows[r][c] if c < len(sheet.rows[r]) else None for r, _ in row_ids]
         values, keep = parse_column(column, row0, c, metric, sheet, ctx, out)
         if keep.any():
             parts.append(
@@ -456,15 +414,11 @@ def parse_column(
     label, file = sheet_label(sheet), ctx.file_name
     percent = metric.is_percent
     for i, v in enumerate(column):
-        if type(v) is float and not (
-            percent and (int(row0[i]), c) in sheet.percent_cells
-        ):
+        if type(v) is float and not (percent and (int(row0[i]), c) in sheet.percent_cells):
             number: float | None = v
         elif is_missing(v):
             if (int(row0[i]), c) in sheet.formulas_without_value:
-                out.issues.append(
-                    make_issue("formula_no_value", file, label, a1(int(row0[i]), c))
-                )
+                out.issues.append(make_issue("formula_no_value", file, label, a1(int(row0[i]), c)))
             continue
         else:
             number = parse_number(v, percent, (int(row0[i]), c) in sheet.percent_cells)
@@ -503,7 +457,7 @@ def _bound(value: float | None) -> str:
     return "∞" if value is None else f"{value:g}"
 
 
-def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues:  # noqa: ANN001
+def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues:
     """Columns unit (code or name), period, metric (code, name or alias), value."""
     out = SheetValues("long", EMPTY_FRAME)
     label, file = sheet_label(sheet), ctx.file_name
@@ -515,11 +469,7 @@ def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues
             continue
         code = row[col["code"]] if "code" in col else None
         name = row[col["name"]] if "name" in col else None
-        unit_c = (
-            col["code"]
-            if "code" in col and not is_missing(code)
-            else col.get("name", col.get("code"))
-        )
+        unit_c = col["code"] if "code" in col and not is_missing(code) else col.get("name", col.get("code"))
         identity = cell_text(code) or cell_text(name)
         if normalise_label(identity) in TOTALS_LABELS:
             out.issues.append(
@@ -547,9 +497,7 @@ def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues
                 )
             )
             continue
-        uid, problem = ctx.resolve_unit(
-            code if not is_missing(code) else None, name, file, label, a1(r, unit_c)
-        )
+        uid, problem = ctx.resolve_unit(code if not is_missing(code) else None, name, file, label, a1(r, unit_c))
         period, err = row_period(row[col["period"]], ctx.upload_period)
         if err:
             fields = (
@@ -560,9 +508,7 @@ def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues
                     "given": from_index(ctx.upload_period or 0),
                 }
             )
-            out.issues.append(
-                make_issue(err, file, label, a1(r, col["period"]), **fields)
-            )
+            out.issues.append(make_issue(err, file, label, a1(r, col["period"]), **fields))
         if problem:
             out.issues.append(problem)
         if err or problem or uid is None:
@@ -572,9 +518,7 @@ def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues
     return out
 
 
-def _parse_records(
-    records: list[tuple], sheet: Sheet, ctx: Context, out: SheetValues
-) -> pd.DataFrame:
+def _parse_records(records: list[tuple], sheet: Sheet, ctx: Context, out: SheetValues) -> pd.DataFrame:
     """Values of (uid, period, metric, raw, row0, col0) records, with errors at their cells."""
     rows = []
     for uid, period, metric, raw, r, c in records:
@@ -583,9 +527,7 @@ def _parse_records(
             rows.append((uid, period, metric.code, float(values[0]), r, c))
     if not rows:
         return EMPTY_FRAME
-    return pd.DataFrame(rows, columns=list(EMPTY_FRAME.columns)).astype(
-        EMPTY_FRAME.dtypes.to_dict()
-    )
+    return pd.DataFrame(rows, columns=list(EMPTY_FRAME.columns)).astype(EMPTY_FRAME.dtypes.to_dict())
 
 
 def reporter_unit(grid: list[list[object]], header_row: int) -> str | None:

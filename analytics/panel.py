@@ -2,13 +2,14 @@
 
 Correlations pair values by calendar month, so the month axis is contiguous from the first to the
 last month observed: a month nobody reported is a row of NaN, never skipped. This module also owns
-the panel-shaped operations the statistics need: pairing two metrics (with a lag), and removing unit
-(and month) fixed effects exactly.
+the panel-shaped operations the statistics need: pairing two metrics (with a lag), removing unit
+(and month) fixed effects exactly, and the pairwise-complete moments of many metric pairs at once
+(matrix products over the [unit × month, metric] view, per unit where unit effects are removed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from analytics import periods
 
 OBS_COLUMNS = ("unit", "period", "metric", "value")
 PER_CAPITA_BASE = 100.0  # per-capita values are "per 100 employees"
+FILL_CHUNK = 1 << 20  # observations placed per step (bounds temporary memory)
 UNIT_CHUNK = 256  # units per batch in the per-unit moment sums (bounds memory)
 
 
@@ -60,30 +62,38 @@ class Panel:
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes and sorted labels of a key column (categorical codes are used as they are)."""
+    """Integer codes and sorted labels of a key column.
+
+    Categorical codes are used as they are (small integers, no copy) when the categories are
+    already sorted; other columns are factorised.
+    """
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes, labels = column.cat.codes.to_numpy(), column.cat.categories
     else:
         codes, labels = pd.factorize(column, use_na_sentinel=True)
-    if (codes < 0).any():
+    if len(codes) and codes.min() < 0:
         raise ValueError(f"column {column.name!r} has missing keys")
-    order = np.argsort(np.asarray(labels, dtype=object), kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return rank[codes], pd.Index(np.asarray(labels, dtype=object)[order], dtype=object)
+    labels = np.asarray(labels, dtype=object)
+    order = np.argsort(labels, kind="stable")
+    if (order != np.arange(len(order))).any():
+        codes = _inverse(order)[codes]
+    return codes, pd.Index(labels[order], dtype=object)
 
 
-def _month_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Calendar-month positions of a ``YYYY-MM`` column and the contiguous month labels."""
+def _inverse(order: np.ndarray) -> np.ndarray:
+    """The inverse permutation, in the smallest integer type that holds it."""
+    inverse = np.empty(len(order), dtype=np.min_scalar_type(max(len(order) - 1, 0)))
+    inverse[order] = np.arange(len(order))
+    return inverse
+
+
+def _month_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Codes of a ``YYYY-MM`` column, each code's calendar-month position, and the month labels."""
     codes, labels = _codes(column)
-    index = np.array(
-        [periods.parse_strict(str(label)) for label in labels], dtype=np.int64
-    )
+    index = np.array([periods.parse_strict(str(label)) for label in labels], dtype=np.int64)
     first, last = (int(index.min()), int(index.max())) if len(index) else (0, -1)
-    months = pd.Index(
-        [periods.from_index(i) for i in range(first, last + 1)], dtype=object
-    )
-    return index[codes] - first if len(index) else codes, months
+    months = pd.Index([periods.from_index(i) for i in range(first, last + 1)], dtype=object)
+    return codes, index - first, months
 
 
 def build_panel(obs: pd.DataFrame) -> Panel:
@@ -99,29 +109,28 @@ def build_panel(obs: pd.DataFrame) -> Panel:
     if missing:
         raise ValueError(f"observations lack columns {missing}")
     u, units = _codes(obs["unit"])
-    t, months = _month_codes(obs["period"])
+    t, month_of_code, months = _month_codes(obs["period"])
     m, metrics = _codes(obs["metric"])
     values = obs["value"].to_numpy(dtype=np.float64)
     cube = np.full((len(units), len(months), len(metrics)), np.nan)
-    flat = (u * len(months) + t) * len(metrics) + m
-    cube.reshape(-1)[flat] = values
-    if np.count_nonzero(~np.isnan(cube)) != np.count_nonzero(~np.isnan(values)):
-        raise ValueError(
-            "observations hold some (unit, period, metric) key more than once"
-        )
+    flat_cube = cube.reshape(-1)
+    for start in range(0, len(values), FILL_CHUNK):
+        rows = slice(start, start + FILL_CHUNK)
+        flat = u[rows].astype(np.int64) * len(months) + month_of_code[t[rows]]
+        flat *= len(metrics)
+        flat += m[rows]
+        flat_cube[flat] = values[rows]
+    if cube.size - np.isnan(cube).sum() != len(values) - np.isnan(values).sum():
+        raise ValueError("observations hold some (unit, period, metric) key more than once")
     return _frozen(units, months, metrics, cube)
 
 
-def _frozen(
-    units: pd.Index, months: pd.Index, metrics: pd.Index, cube: np.ndarray
-) -> Panel:
+def _frozen(units: pd.Index, months: pd.Index, metrics: pd.Index, cube: np.ndarray) -> Panel:
     cube.flags.writeable = False
     return Panel(units=units, months=months, metrics=metrics, cube=cube)
 
 
-def per_capita(
-    panel: Panel, headcount: Mapping[str, float], metrics: Iterable[str]
-) -> Panel:
+def per_capita(panel: Panel, headcount: Mapping[str, float], metrics: Iterable[str]) -> Panel:
     """A panel where the given (count) metrics are per 100 employees: value / (headcount / 100).
 
     Units without a positive headcount get NaN for those metrics (missing, not zero); other metrics
@@ -156,9 +165,7 @@ class Pairs:
         return Pairs(self.unit[keep], self.month[keep], self.x[keep], self.y[keep])
 
 
-def month_window(
-    panel: Panel, lag: int, from_: str | None, to: str | None
-) -> tuple[int, int]:
+def month_window(panel: Panel, lag: int, from_: str | None, to: str | None) -> tuple[int, int]:
     """Inclusive positions ``(lo, hi)`` of x's months: within ``from_..to`` and leaving room for the lag.
 
     ``hi < lo`` means no month qualifies.
@@ -205,23 +212,19 @@ def demean(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
     return values - (np.bincount(groups, values, n_groups) / counts)[groups]
 
 
-def twoway_residuals(
-    values: np.ndarray, unit: np.ndarray, month: np.ndarray
-) -> np.ndarray:
+def twoway_residuals(values: np.ndarray, unit: np.ndarray, month: np.ndarray) -> np.ndarray:
     """Residuals of ``values`` on unit and month dummies, exact also on unbalanced panels.
 
     Unit effects are concentrated out (demeaning), the month effects then solve the small normal
     equations ``(D_tᵀ M_u D_t) γ = D_tᵀ M_u v`` by least squares (min-norm, as the dummies are
-    collinear); ``unit`` and ``month`` are dense codes and each (unit, month) appears at most once.
+    collinear). ``unit`` and ``month`` label each value; a (unit, month) appears at most once.
     """
     unit, n_units = dense_codes(unit)
     month, n_months = dense_codes(month)
     unit_sizes = np.bincount(unit, minlength=n_units).astype(np.float64)
     incidence = np.zeros((n_units, n_months))
     incidence[unit, month] = 1.0
-    normal = (
-        np.diag(incidence.sum(axis=0)) - (incidence / unit_sizes[:, None]).T @ incidence
-    )
+    normal = np.diag(incidence.sum(axis=0)) - (incidence / unit_sizes[:, None]).T @ incidence
     within = demean(values, unit, n_units)
     gamma = np.linalg.lstsq(normal, np.bincount(month, within, n_months), rcond=None)[0]
     fitted = gamma[month] - ((incidence @ gamma) / unit_sizes)[unit]
@@ -231,99 +234,89 @@ def twoway_residuals(
 # ---------------------------------------------------------------- pairwise moments of many metric pairs
 
 
-def _block(
-    panel: Panel,
-    codes: Sequence[str],
-    rows: np.ndarray,
-    lo: int,
-    months: int,
-    by_unit: bool,
-) -> np.ndarray:
-    """Values [unit, month, metric] of the given metric codes over ``months`` months from ``lo``, shifted.
+def _block(panel: Panel, codes: Sequence[str], units: np.ndarray, lo: int, months: int) -> np.ndarray:
+    """Values [unit, month, metric] of the metric codes over ``months`` months from position ``lo``.
 
-    Each metric is shifted by its mean (per unit when ``by_unit``): correlations do not change, and
-    sums of squares then lose far less to cancellation. Metrics not in the panel are all NaN.
+    Metrics not in the panel are all NaN.
     """
     pos = panel.metrics.get_indexer(list(codes))
-    block = np.full((len(rows), months, len(codes)), np.nan)
+    if (pos >= 0).all() and months > 0:
+        block = np.take(panel.cube[:, lo : lo + months, :], pos, axis=2)
+        return block if len(units) == len(panel.units) else block[units]
+    block = np.full((len(units), months, len(codes)), np.nan)
     found = np.flatnonzero(pos >= 0)
     if len(found) and months > 0:
-        window = panel.cube[:, lo : lo + months, :]
-        block[:, :, found] = window[
-            rows[:, None, None],
-            np.arange(months)[None, :, None],
-            pos[found][None, None, :],
-        ]
-    axes = (1,) if by_unit else (0, 1)
-    present = np.count_nonzero(~np.isnan(block), axis=axes, keepdims=True)
-    shift = np.nansum(block, axis=axes, keepdims=True) / np.maximum(present, 1)
-    return block - shift
+        block[:, :, found] = _block(panel, [codes[int(i)] for i in found], units, lo, months)
+    return block
 
 
-def _unit_moments(xb: np.ndarray, yb: np.ndarray) -> dict[str, np.ndarray]:
-    """Per unit and metric pair [unit, x, y]: pairwise-complete count, sums, sums of squares and products."""
-    mx, my = (~np.isnan(b) for b in (xb, yb))
-    x0, y0 = np.where(mx, xb, 0.0), np.where(my, yb, 0.0)
-    mxt, xt = mx.astype(np.float64).transpose(0, 2, 1), x0.transpose(0, 2, 1)
-    my = my.astype(np.float64)
-    return {
-        "n": mxt @ my,
-        "sx": xt @ my,
-        "sy": mxt @ y0,
-        "sxx": (xt * xt) @ my,
-        "syy": mxt @ (y0 * y0),
-        "sxy": xt @ y0,
-    }
+def _zero_filled(block: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """``block`` (overwritten) shifted by its mean over ``axes``, 0 where missing; and the 0/1 presence mask.
+
+    Correlations do not change under the shift (per unit for within-unit sums, overall otherwise),
+    and the sums of squares lose far less to cancellation. Works in place: large temporaries are
+    what costs time here.
+    """
+    missing = np.isnan(block)
+    np.copyto(block, 0.0, where=missing)
+    present = np.prod([block.shape[a] for a in axes]) - missing.sum(axis=axes, keepdims=True)
+    block -= block.sum(axis=axes, keepdims=True) / np.maximum(present, 1)
+    np.copyto(block, 0.0, where=missing)
+    return block, np.logical_not(missing, out=np.empty(block.shape))
 
 
-def _chunk_sums(m: dict[str, np.ndarray], level: str) -> dict[str, np.ndarray]:
-    """One chunk of units' additive contributions to the level's sums, summed over its units."""
-    if level == "within":
-        keep = m["n"] >= 2
-        n = np.where(keep, m["n"], 1.0)
-        parts = {
-            k: m["s" + k] - m["s" + k[0]] * m["s" + k[1]] / n
-            for k in ("xx", "yy", "xy")
-        }
-        parts.update(
-            n=m["n"], units=np.ones_like(n), scale_x=m["sxx"], scale_y=m["syy"]
-        )
-        return {k: np.where(keep, v, 0.0).sum(axis=0) for k, v in parts.items()}
-    if level == "between":
-        keep = m["n"] >= 1
-        mx, my = (
-            np.where(keep, m[k] / np.where(keep, m["n"], 1.0), 0.0)
-            for k in ("sx", "sy")
-        )
-        m = {
-            "n": keep.astype(np.float64),
-            "sx": mx,
-            "sy": my,
-            "sxx": mx * mx,
-            "syy": my * my,
-            "sxy": mx * my,
-        }
-    return {
-        "units": (m["n"] > 0).sum(axis=0).astype(np.float64),
-        **{k: v.sum(axis=0) for k, v in m.items()},
-    }
+def _unit_sums(x: tuple[np.ndarray, np.ndarray], y: tuple[np.ndarray, np.ndarray], squares: bool) -> dict:
+    """Per unit [unit, row, col]: pairwise-complete count n, sums sx, sy and, if ``squares``, sxx, syy, sxy."""
+    (x0, mx), (y0, my) = x, y
+    xt, mxt = x0.transpose(0, 2, 1), mx.transpose(0, 2, 1)
+    sums = {"n": mxt @ my, "sx": xt @ my, "sy": mxt @ y0}
+    if squares:
+        sums.update(sxx=(xt * xt) @ my, syy=mxt @ (y0 * y0), sxy=xt @ y0)
+    return sums
+
+
+def _within_chunk(xb: np.ndarray, yb: np.ndarray) -> dict[str, np.ndarray]:
+    """Within-unit centred sums of a chunk of units, over units with at least 2 pairs."""
+    s = _unit_sums(_zero_filled(xb, (1,)), _zero_filled(yb, (1,)), squares=True)
+    keep = (s["n"] >= 2).astype(np.float64)
+    inverse = keep / np.maximum(s["n"], 1.0)
+    out = {k: (s["s" + k] * keep - s["s" + k[0]] * s["s" + k[1]] * inverse).sum(axis=0) for k in ("xx", "yy", "xy")}
+    out.update(n=(s["n"] * keep).sum(axis=0), units=keep.sum(axis=0))
+    return out
+
+
+def _between_chunk(x0: np.ndarray, mx: np.ndarray, y0: np.ndarray, my: np.ndarray) -> dict[str, np.ndarray]:
+    """Raw sums over a chunk of units of their means (each unit with at least 1 pair counts once)."""
+    s = _unit_sums((x0, mx), (y0, my), squares=False)
+    keep = s["n"] >= 1
+    mean_x, mean_y = (s[k] / np.maximum(s["n"], 1.0) for k in ("sx", "sy"))
+    parts = {"n": keep, "sx": mean_x, "sy": mean_y, "sxx": mean_x**2, "syy": mean_y**2, "sxy": mean_x * mean_y}
+    return {k: v.sum(axis=0, dtype=np.float64) for k, v in parts.items()}
+
+
+def _pooled_sums(x0: np.ndarray, mx: np.ndarray, y0: np.ndarray, my: np.ndarray) -> dict[str, np.ndarray]:
+    """Raw sums over all pairwise-complete (unit, month) rows, by matrix products on the 2-D view."""
+    by_unit = mx.astype(np.float32).transpose(0, 2, 1) @ my.astype(np.float32)  # exact: counts ≤ months
+    x0, mx, y0, my = (a.reshape(-1, a.shape[2]) for a in (x0, mx, y0, my))
+    sums = {"n": mx.T @ my, "sx": x0.T @ my, "sy": mx.T @ y0, "sxx": (x0 * x0).T @ my}
+    sums.update(syy=mx.T @ (y0 * y0), sxy=x0.T @ y0, units=(by_unit > 0).sum(axis=0, dtype=np.float64))
+    return sums
 
 
 def _centred(sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Raw sums → centred sums of squares and products (pooled, period and between)."""
+    """Raw sums → centred sums of squares and products, keeping n, units and the uncentred scale."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        n = sums["n"]
-        centred = {
-            k: sums["s" + k] - sums["s" + k[0]] * sums["s" + k[1]] / n
-            for k in ("xx", "yy", "xy")
-        }
-    return {
-        **centred,
-        "n": n,
-        "units": sums["units"],
-        "scale_x": sums["sxx"],
-        "scale_y": sums["syy"],
-    }
+        centred = {k: sums["s" + k] - sums["s" + k[0]] * sums["s" + k[1]] / sums["n"] for k in ("xx", "yy", "xy")}
+    return {**centred, "n": sums["n"], "units": sums["units"], "scale_x": sums["sxx"], "scale_y": sums["syy"]}
+
+
+def _chunked(fn: Callable[..., dict[str, np.ndarray]], *arrays: np.ndarray) -> dict[str, np.ndarray]:
+    """``fn`` over chunks of UNIT_CHUNK units of the [unit, …] arrays, its sums added up."""
+    total: dict[str, np.ndarray] = {}
+    for start in range(0, max(len(arrays[0]), 1), UNIT_CHUNK):
+        part = fn(*(a[start : start + UNIT_CHUNK] for a in arrays))
+        total = {k: total.get(k, 0.0) + v for k, v in part.items()}
+    return total
 
 
 def pair_moments(
@@ -340,25 +333,27 @@ def pair_moments(
     x months run over ``window`` (inclusive positions, see ``month_window``), y is ``lag`` months
     later, ``units`` are unit positions. Returns [row, col] arrays: ``xx``, ``yy``, ``xy`` (centred
     sums of squares and products: by unit for ``within``, which drops units with < 2 pairs; of the
-    unit means for ``between``; overall otherwise), ``n`` (pairs; units for between), ``units``
-    (contributing units) and ``scale_x``/``scale_y`` (uncentred sums of squares, to detect no variation).
+    unit means for ``between``; overall otherwise), ``n`` (pairs; units for between),
+    ``units`` (contributing units), ``scale_x``/``scale_y`` (sums of squares of the values shifted
+    by an overall mean, which bound the rounding error of xx and yy; 0 for within) and
+    ``peak_x``/``peak_y`` (largest |value| of each row / column metric, also a bound on rounding).
     """
     lo, hi = window
     months = max(0, hi - lo + 1)
-    xb = _block(panel, rows, units, lo, months, level == "within")
-    yb = _block(panel, cols, units, lo + lag, months, level == "within")
-    sums: dict[str, np.ndarray] = {}
-    for start in range(0, max(len(units), 1), UNIT_CHUNK):
-        part = _chunk_sums(
-            _unit_moments(
-                xb[start : start + UNIT_CHUNK], yb[start : start + UNIT_CHUNK]
-            ),
-            level,
-        )
-        sums = {k: sums.get(k, 0.0) + v for k, v in part.items()}
+    xb, yb = _block(panel, rows, units, lo, months), _block(panel, cols, units, lo + lag, months)
+    peaks = {"peak_x": _peak(xb)[:, None], "peak_y": _peak(yb)[None, :]}
     if level == "within":
-        return sums
-    sums = _centred(sums)
+        sums = _chunked(_within_chunk, xb, yb)
+        return {**sums, **peaks, "scale_x": np.zeros_like(sums["xx"]), "scale_y": np.zeros_like(sums["yy"])}
+    shifted = (*_zero_filled(xb, (0, 1)), *_zero_filled(yb, (0, 1)))
     if level == "between":
-        sums["n"] = sums["units"]
-    return sums
+        sums = _chunked(_between_chunk, *shifted)
+        return {**_centred({**sums, "units": sums["n"]}), **peaks}
+    return {**_centred(_pooled_sums(*shifted)), **peaks}
+
+
+def _peak(block: np.ndarray) -> np.ndarray:
+    """Largest |value| of each metric of a [unit, month, metric] block (0 where all missing)."""
+    if block.size == 0:
+        return np.zeros(block.shape[2])
+    return np.nan_to_num(np.fmax.reduce(np.abs(block), axis=(0, 1)))

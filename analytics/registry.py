@@ -44,22 +44,16 @@ class Registry:
         for u in self.units:
             by_name.setdefault(normalise_label(u.name), []).append(u)
         object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
-        object.__setattr__(
-            self, "_by_code_folded", {normalise_label(u.code): u for u in self.units}
-        )
+        object.__setattr__(self, "_by_code_folded", {normalise_label(u.code): u for u in self.units})
         object.__setattr__(self, "_by_name", by_name)
 
     def by_code(self, code: object) -> Unit | None:
         if code is None:
             return None
         text = str(code).strip()
-        if (
-            text.endswith(".0") and text[:-2].isdigit()
-        ):  # a numeric code read back as a float
+        if text.endswith(".0") and text[:-2].isdigit():  # a numeric code read back as a float
             text = text[:-2]
-        return self._by_code.get(text) or self._by_code_folded.get(
-            normalise_label(text)
-        )  # type: ignore[attr-defined]
+        return self._by_code.get(text) or self._by_code_folded.get(normalise_label(text))  # type: ignore[attr-defined]
 
     def by_name(self, name: object) -> list[Unit]:
         return list(self._by_name.get(normalise_label(name), ()))  # type: ignore[attr-defined]
@@ -88,9 +82,7 @@ class Registry:
 
     def expand(self, labels: list[str]) -> list[str]:
         """Codes of the named units and all their descendants, in registry order."""
-        wanted = {
-            c for label in labels for c in self.descendants(self.resolve(label).code)
-        }
+        wanted = {c for label in labels for c in self.descendants(self.resolve(label).code)}
         return [u.code for u in self.units if u.code in wanted]
 
     def subsidiary_of(self, code: str) -> str:
@@ -106,9 +98,7 @@ class Registry:
 
 
 def load_registry(con: duckdb.DuckDBPyConnection) -> Registry:
-    rows = con.execute(
-        "SELECT uid, code, name, parent_code, headcount FROM units ORDER BY uid"
-    ).fetchall()
+    rows = con.execute("SELECT uid, code, name, parent_code, headcount FROM units ORDER BY uid").fetchall()
     return Registry(tuple(Unit(*row) for row in rows))
 
 
@@ -180,14 +170,10 @@ def save_units(
 
     Parents must exist in the registry or in ``rows``; raises ValueError naming the first unknown parent.
     """
-    known = {c for (c,) in con.execute("SELECT code FROM units").fetchall()} | {
-        r["code"] for r in rows
-    }
+    known = {c for (c,) in con.execute("SELECT code FROM units").fetchall()} | {r["code"] for r in rows}
     for r in rows:
         if r.get("parent_code") and r["parent_code"] not in known:
-            raise ValueError(
-                f"unknown parent {r['parent_code']!r} of unit {r['code']!r}"
-            )
+            raise ValueError(f"unknown parent {r['parent_code']!r} of unit {r['code']!r}")
     if not in_transaction:
         con.execute("BEGIN TRANSACTION")
     frame = pd.DataFrame(rows, columns=list(UNIT_COLUMNS))
@@ -209,16 +195,12 @@ def save_units(
 
 
 def units_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(
-        "SELECT code, name, parent_code, headcount FROM units ORDER BY uid"
-    ).df()
+    return con.execute("SELECT code, name, parent_code, headcount FROM units ORDER BY uid").df()
 
 
 def units_csv(con: duckdb.DuckDBPyConnection) -> str:
     out = io.StringIO()
     frame = units_frame(con)
-    frame["headcount"] = frame["headcount"].map(
-        lambda v: "" if pd.isna(v) else format(v, "g")
-    )
+    frame["headcount"] = frame["headcount"].map(lambda v: "" if pd.isna(v) else format(v, "g"))
     frame.to_csv(out, index=False, lineterminator="\n")
     return out.getvalue()

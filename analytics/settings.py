@@ -26,9 +26,7 @@ SETTINGS: tuple[Setting, ...] = (
         str(DATA_DIR / "app.duckdb"),
         "Database file; $ANALYTICS_DB overrides, --db overrides both.",
     ),
-    Setting(
-        "demo_db", str(DATA_DIR / "demo.duckdb"), "The demo group's own database file."
-    ),
+    Setting("demo_db", str(DATA_DIR / "demo.duckdb"), "The demo group's own database file."),
     Setting(
         "busy_timeout",
         15.0,

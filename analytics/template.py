@@ -1,8 +1,9 @@
 """The monthly template handed to subsidiaries: prefilled units, bilingual headers with units, data validation.
 
 The data sheet is a wide table the import reads back as is: a title naming the month, a category row (merged),
-the header row (``序号, 单位编码, 单位名称``, then one column per metric: ``营业收入（万元）`` with the English name on a
-second line), one row per reporting unit. An instructions sheet explains how to fill it in, in both languages.
+the header row (``序号, 单位编码, 单位名称``, then one column per metric:
+``营业收入（万元）`` with the English name on a second line), one row per reporting unit.
+An instructions sheet explains how to fill it in, in both languages.
 """
 
 from __future__ import annotations
@@ -18,14 +19,22 @@ from analytics.registry import Registry
 DATA_SHEET, HELP_SHEET = "数据填报", "填报说明"
 HEADER_ROW = 2  # 0-based: title, category row, header
 FIRST_METRIC_COL = 3
-CATEGORY_NAMES = {"party": "党建指标 Party building", "production": "生产经营指标 Production",
-                  "efficiency": "效率效益指标 Efficiency"}
+CATEGORY_NAMES = {
+    "party": "党建指标 Party building",
+    "production": "生产经营指标 Production",
+    "efficiency": "效率效益指标 Efficiency",
+}
 INSTRUCTIONS = (
     ("填报说明 / How to fill in", ""),
     ("1. 每个单位一行，不要修改单位编码和表头。", "One row per unit; do not change unit codes or headers."),
-    ("2. 只填数字；百分比指标填百分数（如 95 表示 95%），也可填 95%。",
-     "Numbers only; percentage metrics take the percentage (95 means 95%); 95% is accepted too."),
-    ("3. 未开展或无数据请留空，或填“-”；不要填 0 代替缺报。", "Leave blank or “-” when not reported; do not enter 0 instead."),
+    (
+        "2. 只填数字；百分比指标填百分数（如 95 表示 95%），也可填 95%。",
+        "Numbers only; percentage metrics take the percentage (95 means 95%); 95% is accepted too.",
+    ),
+    (
+        "3. 未开展或无数据请留空，或填“-”；不要填 0 代替缺报。",
+        "Leave blank or “-” when not reported; do not enter 0 instead.",
+    ),
     ("4. 金额单位为万元（见表头括号），请勿填元。", "Amounts are in 万元 (10k yuan) as the header says; never in 元."),
     ("5. 表中“合计”行不会被导入，可保留。", "A 合计 (total) row is skipped on import and may stay."),
     ("6. 上传前请保存文件；含公式的单元格需有计算结果。", "Save before uploading; formula cells need computed values."),
@@ -89,18 +98,27 @@ def _data_sheet(book: xlsxwriter.Workbook, period: int, catalog: Catalog, units:
     sheet.freeze_panes(HEADER_ROW + 1, FIRST_METRIC_COL)
 
 
-def _validate(sheet, col: int, n_units: int, metric: Metric) -> None:  # noqa: ANN001
+def _validate(sheet, col: int, n_units: int, metric: Metric) -> None:
     if n_units == 0:
         return
     low = -1e15 if metric.min is None else metric.min
     high = 1e15 if metric.max is None else metric.max
-    sheet.data_validation(HEADER_ROW + 1, col, HEADER_ROW + n_units, col, {
-        "validate": "decimal", "criteria": "between", "minimum": low, "maximum": high,
-        "input_title": metric.name_zh[:32],
-        "input_message": f"{metric.unit}；{_range(metric)}"[:255],
-        "error_title": "数值超出范围 Out of range",
-        "error_message": f"{metric.name_zh}：{_range(metric)} {metric.unit}"[:255],
-    })
+    sheet.data_validation(
+        HEADER_ROW + 1,
+        col,
+        HEADER_ROW + n_units,
+        col,
+        {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": low,
+            "maximum": high,
+            "input_title": metric.name_zh[:32],
+            "input_message": f"{metric.unit}；{_range(metric)}"[:255],
+            "error_title": "数值超出范围 Out of range",
+            "error_message": f"{metric.name_zh}：{_range(metric)} {metric.unit}"[:255],
+        },
+    )
 
 
 def _range(metric: Metric) -> str:
@@ -116,7 +134,15 @@ def _help_sheet(book: xlsxwriter.Workbook, catalog: Catalog) -> None:
         sheet.write(r, 0, zh, bold if r == 0 else None)
         sheet.write(r, 1, en)
     start = len(INSTRUCTIONS) + 1
-    columns = ("指标 Metric", "English", "类别 Category", "维度 Dimension", "计量单位 Unit", "方向 Direction", "有效范围 Range")
+    columns = (
+        "指标 Metric",
+        "English",
+        "类别 Category",
+        "维度 Dimension",
+        "计量单位 Unit",
+        "方向 Direction",
+        "有效范围 Range",
+    )
     for c, label in enumerate(columns):
         sheet.write(start, c, label, bold)
     for i, m in enumerate(catalog.metrics, start=start + 1):

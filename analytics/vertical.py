@@ -18,17 +18,13 @@ from analytics.layouts import (
 from analytics.workbooks import Sheet, a1
 
 
-def read_vertical(
-    sheet: Sheet, grid, header_row: int, roles, ctx: Context
-) -> SheetValues:  # noqa: ANN001
+def read_vertical(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> SheetValues:
     """Metrics run down the 指标 column; the unit is named by ``填报单位：…``, a title or the sheet name."""
     out = SheetValues("vertical", EMPTY_FRAME)
     label, file = sheet_label(sheet), ctx.file_name
     metric_c = next(c for c, (role, _, _) in enumerate(roles) if role == "metric")
     value_c = next(c for c, (role, _, _) in enumerate(roles) if role == "current")
-    measure_c = next(
-        (c for c, (role, _, _) in enumerate(roles) if role == "measure"), None
-    )
+    measure_c = next((c for c, (role, _, _) in enumerate(roles) if role == "measure"), None)
     for c, (role, _, _) in enumerate(roles):
         if role == "ignored":
             out.issues.append(
@@ -69,11 +65,7 @@ def read_vertical(
                     )
                 )
             continue
-        given = unit or (
-            cell_text(row[measure_c])
-            if measure_c is not None and measure_c < len(row)
-            else ""
-        )
+        given = unit or (cell_text(row[measure_c]) if measure_c is not None and measure_c < len(row) else "")
         if given and not units_agree(given, metric.unit):
             cell = a1(r, measure_c if not unit and measure_c is not None else metric_c)
             out.issues.append(
@@ -93,23 +85,14 @@ def read_vertical(
     return out
 
 
-def _form_unit(
-    sheet: Sheet, grid, header_row: int, ctx: Context, out: SheetValues
-) -> int | None:  # noqa: ANN001
+def _form_unit(sheet: Sheet, grid, header_row: int, ctx: Context, out: SheetValues) -> int | None:
     named = reporter_unit(grid, header_row)
     if named:
         cell = next(
-            (
-                a1(r, c)
-                for r, row in enumerate(grid[:header_row])
-                for c, v in enumerate(row)
-                if named in cell_text(v)
-            ),
+            (a1(r, c) for r, row in enumerate(grid[:header_row]) for c, v in enumerate(row) if named in cell_text(v)),
             None,
         )
-        uid, problem = ctx.resolve_unit(
-            None, named, ctx.file_name, sheet_label(sheet), cell
-        )
+        uid, problem = ctx.resolve_unit(None, named, ctx.file_name, sheet_label(sheet), cell)
         if problem:
             out.issues.append(problem)
         return uid
@@ -117,7 +100,5 @@ def _form_unit(
         uid = ctx.unit_for_sheet(text)
         if uid is not None:
             return uid
-    out.issues.append(
-        make_issue("no_unit_for_sheet", ctx.file_name, sheet_label(sheet), None)
-    )
+    out.issues.append(make_issue("no_unit_for_sheet", ctx.file_name, sheet_label(sheet), None))
     return None

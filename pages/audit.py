@@ -35,8 +35,14 @@ with tab_catalog:
 
 with tab_units:
     registry = data.registry(current.db, version)
-    st.dataframe([{"code": u.code, "name": u.name, "parent_code": u.parent_code, "headcount": u.headcount}
-                  for u in registry.units], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {"code": u.code, "name": u.name, "parent_code": u.parent_code, "headcount": u.headcount}
+            for u in registry.units
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     with connect(current.db, read_only=True) as con:
         st.download_button(tr("audit.download"), units_csv(con).encode("utf-8"), file_name="units.csv", key="dl_units")
     upload = st.file_uploader(tr("audit.units_upload"), type=["csv"], key="units_csv")

@@ -28,5 +28,8 @@ if missing.empty:
 else:
     st.subheader(tr("complete.missing", period=month, n=len(missing)))
     shown = missing.assign(status=missing["status"].map(status_label))[["unit", "name", "values", "expected", "status"]]
-    st.dataframe(shown.rename(columns={"unit": tr("col.unit"), "name": tr("col.name"), "status": tr("col.status")}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        shown.rename(columns={"unit": tr("col.unit"), "name": tr("col.name"), "status": tr("col.status")}),
+        hide_index=True,
+        width="stretch",
+    )

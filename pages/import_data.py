@@ -21,14 +21,17 @@ with st.expander(tr("import.template"), expanded=False):
     period_text = st.text_input(tr("import.template_period"), value=f"{today:%Y-%m}", key="template_period")
     try:
         period = parse_strict(period_text)
-        st.download_button(tr("import.template_button", period=from_index(period)),
-                           template_bytes(period, data.catalog(current.db, version), data.registry(current.db, version)),
-                           file_name=f"月报模板_{from_index(period)}.xlsx")
+        st.download_button(
+            tr("import.template_button", period=from_index(period)),
+            template_bytes(period, data.catalog(current.db, version), data.registry(current.db, version)),
+            file_name=f"月报模板_{from_index(period)}.xlsx",
+        )
     except ValueError:
         st.error(tr("import.period_bad"))
 
-files = st.file_uploader(tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"], accept_multiple_files=True,
-                         key="uploads")
+files = st.file_uploader(
+    tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"], accept_multiple_files=True, key="uploads"
+)
 col_period, col_units = st.columns(2)
 upload_period = col_period.text_input(tr("import.period"), value="", key="upload_period", placeholder="2026-10")
 create_units = col_units.checkbox(tr("import.create_units"), key="create_units")
@@ -47,21 +50,26 @@ if validation is not None:
     if validation.errors:
         st.error(tr("import.errors", n=len(validation.errors)))
         table = issues_frame(validation.errors, lang())
-        st.dataframe(table.rename(columns={c: tr(f"col.{c}") for c in table.columns}), hide_index=True,
-                     width="stretch")
+        st.dataframe(table.rename(columns={c: tr(f"col.{c}") for c in table.columns}), hide_index=True, width="stretch")
     if validation.warnings:
         with st.expander(tr("import.warnings", n=len(validation.warnings)), expanded=not validation.errors):
             table = issues_frame(validation.warnings, lang())
-            st.dataframe(table.rename(columns={c: tr(f"col.{c}") for c in table.columns}), hide_index=True,
-                         width="stretch")
+            st.dataframe(
+                table.rename(columns={c: tr(f"col.{c}") for c in table.columns}), hide_index=True, width="stretch"
+            )
     if not validation.errors:
         st.info(tr("import.summary", **preview_summary(validation)))
-        preview = preview_frame(validation, data.catalog(current.db, version), data.registry(current.db, version),
-                                lang())
+        preview = preview_frame(
+            validation, data.catalog(current.db, version), data.registry(current.db, version), lang()
+        )
         preview["status"] = preview["status"].map(status_label)
         st.subheader(tr("import.preview"))
-        st.dataframe(preview.rename(columns={c: tr(f"col.{c}") for c in preview.columns}), hide_index=True,
-                     width="stretch", height=320)
+        st.dataframe(
+            preview.rename(columns={c: tr(f"col.{c}") for c in preview.columns}),
+            hide_index=True,
+            width="stretch",
+            height=320,
+        )
         if validation.diff is not None and not validation.diff.changes_anything:
             st.success(tr("import.nothing"))
         elif st.button(tr("import.commit"), type="primary"):

@@ -19,9 +19,11 @@ with col_template:
     month = date.today()
     period = to_index(month.year, month.month)
     version = data.version(current.db)
-    st.download_button(tr("import.template"), template_bytes(period, data.catalog(current.db, version),
-                                                             data.registry(current.db, version)),
-                       file_name=f"template_{month:%Y-%m}.xlsx")
+    st.download_button(
+        tr("import.template"),
+        template_bytes(period, data.catalog(current.db, version), data.registry(current.db, version)),
+        file_name=f"template_{month:%Y-%m}.xlsx",
+    )
 with col_import:
     st.subheader(tr("welcome.step_import"))
     st.page_link("pages/import_data.py", label=tr("welcome.go_import"), icon="📥")

@@ -3,13 +3,7 @@
 import numpy as np
 import pytest
 
-from analytics.ahp import (
-    RANDOM_INDEX,
-    AhpError,
-    InconsistentJudgementError,
-    PairwiseJudgement,
-    ahp_weights,
-)
+from analytics.ahp import RANDOM_INDEX, AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
 
 
 def test_perfectly_consistent_matrix_has_exact_weights_and_zero_cr():
@@ -85,9 +79,7 @@ def test_two_items_are_always_consistent():
 
 
 def test_from_upper_fills_reciprocals_and_ones():
-    judgement = PairwiseJudgement.from_upper(
-        ("政治引领", "组织建设", "党风廉政"), {("政治引领", "组织建设"): 2}
-    )
+    judgement = PairwiseJudgement.from_upper(("政治引领", "组织建设", "党风廉政"), {("政治引领", "组织建设"): 2})
     assert judgement.matrix.tolist() == [[1, 2, 1], [0.5, 1, 1], [1, 1, 1]]
     assert ahp_weights(judgement).as_dict().keys() == {"政治引领", "组织建设", "党风廉政"}
     with pytest.raises(AhpError):

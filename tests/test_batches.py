@@ -14,7 +14,8 @@ K1, K2, K3 = (1, 100, 1), (1, 100, 2), (2, 100, 1)
 
 def staged(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["uid", "period", "mid", "value"]).astype(
-        {"uid": "int64", "period": "int64", "mid": "int64", "value": "float64"})
+        {"uid": "int64", "period": "int64", "mid": "int64", "value": "float64"}
+    )
 
 
 def current(con) -> dict:
@@ -81,8 +82,9 @@ def test_diff_counts_new_changed_unchanged(db):
     with connect(db) as con:
         commit(con, staged((*K1, 1.0), (*K2, 2.0)), [], "t")
         diff = diff_against_current(con, staged((*K1, 1.0), (*K2, 2.5), (*K3, 3.0)))
-        assert dict(zip(map(tuple, diff.rows[["uid", "period", "mid"]].to_numpy()), diff.rows["status"], strict=True)) \
-            == {K1: "unchanged", K2: "changed", K3: "new"}
+        assert dict(
+            zip(map(tuple, diff.rows[["uid", "period", "mid"]].to_numpy()), diff.rows["status"], strict=True)
+        ) == {K1: "unchanged", K2: "changed", K3: "new"}
 
 
 def test_history_keeps_the_latest_values_per_unit_and_metric(db):

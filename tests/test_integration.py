@@ -25,9 +25,7 @@ from analytics.integration import (
     parse_basis,
 )
 
-SPEC_LEVELS_ZH = (
-    "极度失调 严重失调 中度失调 轻度失调 濒临失调 勉强协调 初级协调 中级协调 良好协调 优质协调"
-)
+SPEC_LEVELS_ZH = "极度失调 严重失调 中度失调 轻度失调 濒临失调 勉强协调 初级协调 中级协调 良好协调 优质协调"
 SPEC_LEVELS_EN = [
     "extreme imbalance", "severe imbalance", "moderate imbalance", "mild imbalance",
     "verge of imbalance", "barely coordinated", "primary coordination",
@@ -116,9 +114,12 @@ def spec_x(value, basis_values, direction):
 def spec_entropy_weights(columns):
     d = {}
     for metric, xs in columns.items():
+        if len(xs) < 2:  # no information
+            d[metric] = 0.0
+            continue
         total = sum(xs)
         e = -sum(x / total * math.log(x / total) for x in xs) / math.log(len(xs))
-        d[metric] = 1 - e if len(xs) >= 2 else 0.0
+        d[metric] = 1 - e
     total_d = sum(d.values())
     return {m: (v / total_d if total_d > 0 else 1 / len(d)) for m, v in d.items()}
 
@@ -151,9 +152,7 @@ def assert_rows(result, expected):
     assert [(r["unit"], r["period"]) for r in got] == [(e["unit"], e["period"]) for e in expected]
     for row, want in zip(got, expected, strict=True):
         for column, value in want.items():
-            assert row[column] == (
-                pytest.approx(value, rel=1e-12) if isinstance(value, float) else value
-            ), column
+            assert row[column] == (pytest.approx(value, rel=1e-12) if isinstance(value, float) else value), column
 
 
 def test_spec_default_example_by_hand():
@@ -178,9 +177,7 @@ def test_spec_example_rows_have_expected_levels_and_lagging():
 def test_frozen_window_clips_scored_values_to_its_bounds():
     feb = {k: v for k, v in RAW.items() if k[1] == "2025-02"}
     settings = IntegrationSettings(basis="2025-01..2025-01")
-    result = compute_integration(
-        long_frame(feb), CATALOG, PARENT, settings=settings, basis_obs=long_frame(RAW)
-    )
+    result = compute_integration(long_frame(feb), CATALOG, PARENT, settings=settings, basis_obs=long_frame(RAW))
     jan_basis = {k: v for k, v in SCORED.items() if k[1] == "2025-01"}  # G-01 dropped: A reports
     w, basis_values = spec_weights(jan_basis)
     assert basis_values["b1"] == [100, 80]
@@ -202,9 +199,7 @@ def test_window_without_basis_obs_uses_the_scored_rows():
 def test_basis_all_scores_a_view_against_every_row():
     feb = {k: v for k, v in RAW.items() if k[1] == "2025-02"}
     settings = IntegrationSettings(basis="all")
-    result = compute_integration(
-        long_frame(feb), CATALOG, PARENT, settings=settings, basis_obs=long_frame(RAW)
-    )
+    result = compute_integration(long_frame(feb), CATALOG, PARENT, settings=settings, basis_obs=long_frame(RAW))
     w, basis_values = spec_weights(SCORED)
     assert_rows(result, [spec_row(k, feb[k], w, basis_values) for k in sorted(feb)])
     with pytest.raises(IntegrationError):
@@ -229,20 +224,14 @@ def test_fixed_weights_are_rescaled_per_subsystem_and_over_present_metrics():
     b_feb = result.rows.set_index(["unit", "period"]).loc[("B", "2025-02")]
     assert b_feb["u_party"] == pytest.approx(spec_x(8, [10, 6, 8, 20], 1), rel=1e-12)  # p1 alone
     with pytest.raises(IntegrationError):
-        compute_integration(
-            long_frame(RAW), CATALOG, settings=IntegrationSettings(weights={"zz": 1})
-        )
+        compute_integration(long_frame(RAW), CATALOG, settings=IntegrationSettings(weights={"zz": 1}))
 
 
 def test_ahp_weights_dimensions_and_entropy_within_them():
     party = PairwiseJudgement(("组织建设", "党风廉政"), np.array([[1, 3], [1 / 3, 1]]))
-    result = compute_integration(
-        long_frame(RAW), CATALOG, PARENT, settings=IntegrationSettings(ahp={"party": party})
-    )
+    result = compute_integration(long_frame(RAW), CATALOG, PARENT, settings=IntegrationSettings(ahp={"party": party}))
     w, _ = spec_weights(SCORED)
-    assert result.weights["p1"] == pytest.approx(0.75) and result.weights["p2"] == pytest.approx(
-        0.25
-    )
+    assert result.weights["p1"] == pytest.approx(0.75) and result.weights["p2"] == pytest.approx(0.25)
     assert result.weights["b1"] == pytest.approx(w["b1"], rel=1e-12)  # business stays entropy
     assert result.consistency["party"].cr == 0.0
     # both party metrics in one dimension: within-dimension entropy, the empty dimension dropped
@@ -259,14 +248,10 @@ def test_ahp_refuses_inconsistent_or_incomplete_judgements():
     cyclic = np.array([[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]])
     bad = PairwiseJudgement(("政治引领", "组织建设", "党风廉政"), cyclic)
     with pytest.raises(InconsistentJudgementError):
-        compute_integration(
-            long_frame(RAW), three, settings=IntegrationSettings(ahp={"party": bad})
-        )
+        compute_integration(long_frame(RAW), three, settings=IntegrationSettings(ahp={"party": bad}))
     partial = PairwiseJudgement(("政治引领", "党风廉政"), np.array([[1, 2], [1 / 2, 1]]))
     with pytest.raises(IntegrationError, match="组织建设"):
-        compute_integration(
-            long_frame(RAW), three, settings=IntegrationSettings(ahp={"party": partial})
-        )
+        compute_integration(long_frame(RAW), three, settings=IntegrationSettings(ahp={"party": partial}))
 
 
 def test_pipeline_bounds_parameter_reproduces_published_entropy_weights():
@@ -275,12 +260,8 @@ def test_pipeline_bounds_parameter_reproduces_published_entropy_weights():
         (u, "2025-01"): {"p1": a, "p2": b, "b1": 1}
         for u, a, b in zip(units, (3, 5, 2, 7), (10, 20, 15, 25), strict=True)
     }
-    result = compute_integration(
-        long_frame(raw), CATALOG, settings=IntegrationSettings(bounds=(0.002, 0.996))
-    )
-    assert [result.weights["p1"], result.weights["p2"]] == pytest.approx(
-        [0.54526186, 0.45473814], abs=1e-7
-    )
+    result = compute_integration(long_frame(raw), CATALOG, settings=IntegrationSettings(bounds=(0.002, 0.996)))
+    assert [result.weights["p1"], result.weights["p2"]] == pytest.approx([0.54526186, 0.45473814], abs=1e-7)
     assert result.weights["b1"] == 1.0 and "b2" not in result.weights  # b2 has no data
 
 
@@ -302,11 +283,7 @@ def test_grandchildren_reporting_drop_every_ancestor_row():
 
 
 def test_json_document_is_specs_shape_with_nulls():
-    raw = {
-        **RAW,
-        ("C", "2025-01"): {"p1": 7},
-        ("C", "2025-02"): {"zz": 1.0},
-    }  # no business; unknown metric
+    raw = {**RAW, ("C", "2025-01"): {"p1": 7}, ("C", "2025-02"): {"zz": 1.0}}  # no business; unknown metric
     document = json.loads(compute_integration(long_frame(raw), CATALOG, PARENT).to_json())
     assert list(document) == ["basis", "rows", "weights"]
     assert list(document["weights"]) == ["p1", "p2", "b1", "b2"]
@@ -316,9 +293,7 @@ def test_json_document_is_specs_shape_with_nulls():
         "level", "level_en", "level_index", "lagging", "complete",
     ]  # fmt: skip
     assert c_row["u_party"] is not None
-    assert [c_row[k] for k in ("u_business", "C", "T", "D", "level", "level_index", "lagging")] == [
-        None
-    ] * 7
+    assert [c_row[k] for k in ("u_business", "C", "T", "D", "level", "level_index", "lagging")] == [None] * 7
     assert c_row["complete"] is False
     assert [r["period"] for r in document["rows"] if r["unit"] == "C"] == ["2025-01"]
     assert isinstance(document["rows"][0]["level_index"], int)
@@ -336,9 +311,15 @@ def test_categorical_and_string_columns_give_identical_results():
 
 
 def test_levels_boundaries_and_names():
-    assert coordination_level(
-        np.array([0, 0.0999, 0.1, 0.3, math.sqrt(0.09), 0.95, 1.0])
-    ).tolist() == [0, 0, 1, 3, 3, 9, 9]
+    assert coordination_level(np.array([0, 0.0999, 0.1, 0.3, math.sqrt(0.09), 0.95, 1.0])).tolist() == [
+        0,
+        0,
+        1,
+        3,
+        3,
+        9,
+        9,
+    ]
     assert coordination_level(np.nan).tolist() == [-1]
 
 
@@ -347,9 +328,7 @@ def test_lagging_threshold():
     assert out.tolist() == ["party", "business", "balanced", "balanced", None]
 
 
-@pytest.mark.parametrize(
-    "text", ["2025-1..2025-02", "2025-03..2025-01", "2025-13..2025-14", "everything"]
-)
+@pytest.mark.parametrize("text", ["2025-1..2025-02", "2025-03..2025-01", "2025-13..2025-14", "everything"])
 def test_malformed_basis_is_refused(text):
     with pytest.raises(IntegrationError):
         parse_basis(text)
@@ -365,13 +344,7 @@ def test_obstacle_degrees_decompose_the_shortfall():
     # B in February lacks p2: p1 carries the whole party half of T
     w, basis_values = spec_weights(SCORED)
     b_feb = tidy[(tidy["unit"] == "B") & (tidy["period"] == "2025-02")].set_index("metric")
-    assert b_feb["weight"].to_dict() == pytest.approx(
-        {"p1": 0.5, "b1": 0.5 * w["b1"], "b2": 0.5 * w["b2"]}, rel=1e-12
-    )
+    assert b_feb["weight"].to_dict() == pytest.approx({"p1": 0.5, "b1": 0.5 * w["b1"], "b2": 0.5 * w["b2"]}, rel=1e-12)
     x_p1 = spec_x(8, basis_values["p1"], 1)
     assert b_feb.loc["p1", "contribution"] == pytest.approx(0.5 * (1 - x_p1), rel=1e-12)
-    assert (
-        tidy.groupby(["unit", "period"])["obstacle"]
-        .apply(lambda s: s.is_monotonic_decreasing)
-        .all()
-    )
+    assert tidy.groupby(["unit", "period"])["obstacle"].apply(lambda s: s.is_monotonic_decreasing).all()

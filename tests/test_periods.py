@@ -5,9 +5,24 @@ import pytest
 from analytics.periods import from_index, parse_period, parse_strict, to_index
 
 
-@pytest.mark.parametrize("value", ["2026-10", "2026/10", "2026.10", "2026年10月", "2026 年 10 月", "202610", 202610,
-                                   202610.0, "２０２６年１０月", "2026年10月党建工作月报", "月报_202610.xlsx",
-                                   dt.date(2026, 10, 31), dt.datetime(2026, 10, 1, 12)])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-10",
+        "2026/10",
+        "2026.10",
+        "2026年10月",
+        "2026 年 10 月",
+        "202610",
+        202610,
+        202610.0,
+        "２０２６年１０月",
+        "2026年10月党建工作月报",
+        "月报_202610.xlsx",
+        dt.date(2026, 10, 31),
+        dt.datetime(2026, 10, 1, 12),
+    ],
+)
 def test_every_accepted_form_names_october_2026(value):
     assert parse_period(value) == to_index(2026, 10)
 

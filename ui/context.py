@@ -52,8 +52,14 @@ def view() -> View:
     """The current view, as the sidebar widgets set it."""
     state = st.session_state
     source = state.get("data") or default_source()
-    return View(lang(), source, db_for(source), state.get("from") or None, state.get("to") or None,
-                tuple(state.get("units") or ()))
+    return View(
+        lang(),
+        source,
+        db_for(source),
+        state.get("from") or None,
+        state.get("to") or None,
+        tuple(state.get("units") or ()),
+    )
 
 
 def default_source() -> str:

@@ -19,17 +19,19 @@ def batch_history(allow_revert: bool = True) -> None:
     if frame.empty:
         st.caption(tr("batch.none"))
         return
-    shown = pd.DataFrame({
-        tr("batch.id"): frame["id"],
-        tr("batch.when"): frame["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
-        tr("batch.who"): frame["user_name"],
-        tr("batch.kind"): frame["kind"],
-        tr("batch.files"): frame["files"].map(lambda files: "、".join(f["name"] for f in files)),
-        tr("batch.values"): frame["observations"],
-        tr("status.new"): frame["n_new"],
-        tr("status.changed"): frame["n_changed"],
-        tr("col.status"): frame["status"].map(lambda s: tr(f"status.{s}")),
-    })
+    shown = pd.DataFrame(
+        {
+            tr("batch.id"): frame["id"],
+            tr("batch.when"): frame["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+            tr("batch.who"): frame["user_name"],
+            tr("batch.kind"): frame["kind"],
+            tr("batch.files"): frame["files"].map(lambda files: "、".join(f["name"] for f in files)),
+            tr("batch.values"): frame["observations"],
+            tr("status.new"): frame["n_new"],
+            tr("status.changed"): frame["n_changed"],
+            tr("col.status"): frame["status"].map(lambda s: tr(f"status.{s}")),
+        }
+    )
     st.dataframe(shown, hide_index=True, width="stretch")
     active = frame.loc[frame["status"] == "committed", "id"].tolist()
     if not allow_revert or not active:
