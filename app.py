@@ -7,7 +7,7 @@ import streamlit as st
 from ui import data
 from ui.context import SOURCES, default_source, demo_available, tr, view
 
-st.set_page_config(page_title="党建与生产经营融合分析", page_icon="🚩", layout="wide")
+st.set_page_config(page_title="党建与生产经营融合分析", page_icon=":material/flag:", layout="wide")
 
 with st.sidebar:
     st.selectbox(
@@ -37,11 +37,33 @@ with st.sidebar:
 
 has_data = data.has_data(view().db)
 PAGES = [
-    st.Page("pages/welcome.py", title=tr("page.welcome"), icon="👋", default=not has_data, url_path="welcome"),
-    st.Page("pages/import_data.py", title=tr("page.import"), icon="📥", url_path="import"),
     st.Page(
-        "pages/completeness.py", title=tr("page.completeness"), icon="🗓️", url_path="completeness", default=has_data
+        "pages/welcome.py",
+        title=tr("page.welcome"),
+        icon=":material/waving_hand:",
+        default=not has_data,
+        url_path="welcome",
     ),
-    st.Page("pages/audit.py", title=tr("page.audit"), icon="🗂️", url_path="data"),
+    st.Page(
+        "pages/overview.py",
+        title=tr("page.overview"),
+        icon=":material/dashboard:",
+        default=has_data,
+        url_path="overview",
+    ),
+    st.Page(
+        "pages/correlation.py", title=tr("page.correlation"), icon=":material/scatter_plot:", url_path="correlation"
+    ),
+    st.Page("pages/integration.py", title=tr("page.integration"), icon=":material/join_inner:", url_path="integration"),
+    st.Page("pages/unit_profile.py", title=tr("page.unit"), icon=":material/factory:", url_path="unit"),
+    st.Page("pages/present.py", title=tr("page.present"), icon=":material/slideshow:", url_path="present"),
+    st.Page("pages/import_data.py", title=tr("page.import"), icon=":material/upload_file:", url_path="import"),
+    st.Page(
+        "pages/completeness.py",
+        title=tr("page.completeness"),
+        icon=":material/calendar_month:",
+        url_path="completeness",
+    ),
+    st.Page("pages/audit.py", title=tr("page.audit"), icon=":material/history:", url_path="data"),
 ]
 st.navigation(PAGES).run()

@@ -58,8 +58,9 @@ TWO_SHEET_MONTH, TOTALS_MONTH = to_index(2025, 12), to_index(2026, 4)
 # Planted effects (data/DEMO.md explains each).
 LEAD_EFFECT, LEAD_LAG = 0.25, 2  # quality_pass_rate points per SD of a unit's vanguard_posts deviation 2 months before
 INTEGRITY_EFFECT = 0.5  # violations' rate × exp(−0.5) per SD of a unit's integrity_education deviation, same month
-FESTIVAL_DIP = {"revenue": 0.78, "output_value": 0.75, "theme_party_days": 0.6, "heart_talks": 0.7}  # × in 春节 month
-FESTIVAL_DROP = {"study_hours_per_member": 1.6, "labour_productivity": 24.0}  # the same amount off in every unit
+FESTIVAL_DIP = {"revenue": 0.78, "output_value": 0.75}  # × in the 春节 month
+# the same amount off in every unit in the 春节 month (unit-level joint activities are cancelled, not each 支部's)
+FESTIVAL_DROP = {"theme_party_days": 3, "heart_talks": 15, "study_hours_per_member": 1.6, "labour_productivity": 24.0}
 REVENUE_PER_HEAD = {"BF": 9.0, "NF": 8.0, "XN": 14.0, "GC": 5.0}  # 万元 per employee and month
 ENERGY_INTENSITY = {"BF": 3.2, "NF": 2.6, "XN": 0.08, "GC": 0.05}  # 吨标准煤/万元
 RD_INTENSITY = {"BF": 1.8, "NF": 1.8, "XN": 4.5, "GC": 1.2}  # % of revenue
@@ -119,9 +120,10 @@ class _Draws:
     def counts(self, mean: float | np.ndarray) -> np.ndarray:
         return self.rng.poisson(np.broadcast_to(np.maximum(mean, 0.0), self.shape)).astype(float)
 
-    def scaled(self, per_head: float, noise: float) -> np.ndarray:
-        """per_head × headcount with multiplicative noise of relative SD ``noise``."""
-        return per_head * self.heads * np.exp(noise * self.z())
+    def relative_sd(self, at_900: float, cap: float) -> np.ndarray:
+        """A relative noise SD that shrinks like 1/sqrt(headcount) (many small contributions), capped for small
+        units: the absolute noise then grows like sqrt(headcount), as counts do, so big units do not swamp."""
+        return np.minimum(cap, at_900 * np.sqrt(900 / self.heads))
 
     def by_subsidiary(self, table: dict[str, float]) -> np.ndarray:
         return np.vectorize(table.__getitem__)(self.subsidiary).astype(float)
@@ -147,7 +149,14 @@ def _lagged(values: np.ndarray, lag: int) -> np.ndarray:
 
 
 def _revenue(d: _Draws) -> np.ndarray:
-    return d.heads * d.per_head * 1.05**d.years * (1 + 0.06 * d.summer) * d.dip("revenue") * np.exp(0.05 * d.z())
+    return (
+        d.heads
+        * d.per_head
+        * 1.05**d.years
+        * (1 + 0.06 * d.summer)
+        * d.dip("revenue")
+        * np.exp(d.relative_sd(0.05, 0.08) * d.z())
+    )
 
 
 def _capped(level: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -163,16 +172,22 @@ RECIPES: dict[str, Recipe] = {
     "ideology_reviews": lambda d, v: d.counts(0.5),
     "publicity_articles": lambda d, v: d.counts(d.heads / 60),
     "three_meetings_rate": lambda d, v: _capped(d.unit(95, 99.8), d.z()),
-    "heart_talks": lambda d, v: np.round(d.scaled(0.2, 0.08) * d.dip("heart_talks")),
+    # a routine quota per member, plus unit-organised talks that stop in the 春节 month
+    "heart_talks": lambda d, v: (
+        np.round(0.18 * d.heads) + d.counts(FESTIVAL_DROP["heart_talks"] - d.drop("heart_talks"))
+    ),
     "dues_on_time_rate": lambda d, v: _capped(d.unit(98.5, 100.5), 0.4 * d.z()),
     "new_members": lambda d, v: d.counts(d.heads / 900),
-    "branch_standard_rate": lambda d, v: _capped(d.unit(82, 94) + 2.0 * (d.years + 3), 1.2 * d.z()),
+    "branch_standard_rate": lambda d, v: _capped(d.unit(84, 97), 1.2 * d.z()),
     "study_hours_per_member": lambda d, v: d.unit(3.5, 6.5) + 0.6 * d.z() - d.drop("study_hours_per_member"),
-    "theme_party_days": lambda d, v: np.round(d.scaled(1 / 45, 0.1) * d.dip("theme_party_days")),
+    # one per 党支部 (about 45 employees each), plus unit-level joint ones that stop in the 春节 month
+    "theme_party_days": lambda d, v: (
+        np.round(d.heads / 45) + d.counts(FESTIVAL_DROP["theme_party_days"] - d.drop("theme_party_days"))
+    ),
     # a quota per employee plus a few unit-organised events whose size does not depend on the unit's
     "volunteer_hours": lambda d, v: 0.45 * d.heads + 24 * d.counts(2.5) * np.exp(0.2 * d.z()),
-    "vanguard_posts": lambda d, v: np.round(d.heads / 40 * (1 + 0.12 * d.z()) + 1),
-    "responsibility_zones": lambda d, v: np.round(d.heads / 60 + d.unit(0, 3)) + d.counts(0.03).cumsum(axis=1),
+    "vanguard_posts": lambda d, v: np.maximum(0, np.round(d.heads / 40 + 1 + 0.8 * np.sqrt(d.heads / 40) * d.z())),
+    "responsibility_zones": lambda d, v: np.round(d.heads / 60 + d.unit(0, 3) + 0.5 * d.z()),
     "commando_projects": lambda d, v: d.counts(d.heads / 400),
     "suggestions": lambda d, v: np.round(d.heads / 12) + 6 * d.counts(2.0),
     "suggestion_adoption_rate": lambda d, v: d.unit(35, 65) + 6 * d.z(),
@@ -182,8 +197,11 @@ RECIPES: dict[str, Recipe] = {
         d.heads / 1200 * d.unit(0.7, 1.3) * np.exp(-INTEGRITY_EFFECT * _deviation(v["integrity_education"]))
     ),
     "revenue": lambda d, v: _revenue(d),
-    "output_value": lambda d, v: v["revenue"] / d.dip("revenue") * d.dip("output_value") * 1.06 * np.exp(0.04 * d.z()),
-    "new_contracts": lambda d, v: v["revenue"] * d.rng.gamma(1.5, 0.8, d.shape),
+    "output_value": lambda d, v: (
+        v["revenue"] / d.dip("revenue") * d.dip("output_value") * 1.06 * np.exp(d.relative_sd(0.03, 0.05) * d.z())
+    ),
+    # contracts signed: a Poisson number of them, each worth about 100 employees' monthly revenue
+    "new_contracts": lambda d, v: d.rng.gamma(2 * d.counts(d.heads / 100), 50 * d.per_head * 1.05**d.years),
     "plan_completion_rate": lambda d, v: d.unit(96, 104) + 3 * d.z(),
     "safety_accidents": lambda d, v: d.counts(d.heads / 6000),
     "quality_pass_rate": lambda d, v: np.minimum(
@@ -191,7 +209,7 @@ RECIPES: dict[str, Recipe] = {
     ),
     "rd_intensity": lambda d, v: np.maximum(0.1, d.by_subsidiary(RD_INTENSITY) * d.unit(0.7, 1.3) + 0.3 * d.z()),
     "patents": lambda d, v: d.counts(0.8),
-    "total_profit": lambda d, v: v["revenue"] * (d.unit(0.03, 0.12) + 0.015 * d.z()),
+    "total_profit": lambda d, v: v["revenue"] * (d.unit(0.03, 0.12) + d.relative_sd(0.015, 0.03) * d.z()),
     "debt_asset_ratio": lambda d, v: d.unit(45, 72) + 0.3 * d.years + 0.4 * d.z(),
     "roe": lambda d, v: 6.5 + 2.5 * d.z(),  # pure noise: no unit level, no season, no link
     "labour_productivity": lambda d, v: 12 * d.per_head * 1.05**d.years - d.drop("labour_productivity") + 6 * d.z(),

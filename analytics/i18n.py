@@ -250,6 +250,19 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+def _merge_parts() -> None:
+    from analytics.texts import correlation, integration, overview, present
+
+    for part in (correlation, integration, overview, present):
+        clashes = TEXT.keys() & part.TEXT.keys()
+        if clashes:
+            raise RuntimeError(f"translation keys defined twice: {sorted(clashes)}")
+        TEXT.update(part.TEXT)
+
+
+_merge_parts()
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
     """The text for ``key`` in ``lang`` (zh or en), with ``fields`` filled in; an unknown key returns itself."""
     pair = TEXT.get(key)

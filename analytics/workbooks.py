@@ -30,8 +30,10 @@ import datetime
 import hashlib
 import io
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import python_calamine as calamine
 from xlrd.compdoc import CompDoc
@@ -41,6 +43,7 @@ from analytics.workbook_model import (
     MIB,
     Cell,
     Limits,
+    MergedRange,
     Sheet,
     SheetFacts,
     Workbook,
@@ -66,8 +69,11 @@ TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ""})
 CSV_DELIMITERS = (",", "\t", ";")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SNIFF_BYTES = 8192
+HTML_TAG = re.compile(rb"<(?:html|table|body|head|meta|!doctype html)\b")
+MARKUP_START = re.compile(rb"<[a-z?!]")  # a tag, a processing instruction or a declaration
 SNIFF_LINES = 50
 ODD_TYPES = frozenset({datetime.time, datetime.timedelta})
+RawRow = list[Any]  # a row as calamine returns it
 
 # Magic bytes of files often uploaded by mistake: (prefix, what in Chinese, what in English).
 OTHER_FILES = (
@@ -249,7 +255,7 @@ def _load_sheets(
 
 def _sheet_values(
     book: calamine.CalamineWorkbook, index: int, name: str, limits: Limits
-) -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
+) -> tuple[list[RawRow], list[MergedRange]]:
     try:
         sheet = book.get_sheet_by_index(index)
         check_extent(name, sheet.end[0] + 1 if sheet.end else 0, sheet.end[1] + 1 if sheet.end else 0, limits)
@@ -262,9 +268,7 @@ def _sheet_values(
     return raw, [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
 
 
-def _sheet(
-    name: str, hidden: bool, raw: list[list[object]], facts: SheetFacts, merged: list[tuple[int, int, int, int]]
-) -> Sheet:
+def _sheet(name: str, hidden: bool, raw: list[RawRow], facts: SheetFacts, merged: list[MergedRange]) -> Sheet:
     """Assemble a Sheet: clean values, put back error texts, keep facts that fall on the grid."""
     rows: list[list[Cell]] = [_clean_row(row) for row in raw]
     if not any(any(v is not None for v in row) for row in rows):
@@ -289,11 +293,11 @@ def _sheet(
     )
 
 
-def _clean_row(row: list[object]) -> list[Cell]:
+def _clean_row(row: RawRow) -> list[Cell]:
     """'' (calamine's empty) -> None; time and duration -> text. Rows needing neither are kept."""
     if "" not in row and ODD_TYPES.isdisjoint(map(type, row)):
-        return row  # type: ignore[return-value]
-    return [None if v == "" else str(v) if type(v) in ODD_TYPES else v for v in row]  # type: ignore[misc]
+        return row
+    return [None if v == "" else str(v) if type(v) in ODD_TYPES else v for v in row]
 
 
 def _refuse_non_csv(content: bytes, extension: str) -> None:
@@ -303,11 +307,12 @@ def _refuse_non_csv(content: bytes, extension: str) -> None:
         if head.startswith(magic):
             raise _not_a_spreadsheet(what_zh, what_en)
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+    markup = MARKUP_START.match(lowered) is not None  # a CSV cell may mention '<table'; markup starts with one
+    if markup and b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
         raise WorkbookError("unsupported_type", what_zh="Excel 2003 XML 表格", what_en="an Excel 2003 XML spreadsheet")
-    if lowered.startswith((b"<!doctype html", b"<html", b"mime-version:")) or b"<table" in lowered:
+    if lowered.startswith(b"mime-version:") or (markup and HTML_TAG.search(lowered)):
         raise _not_a_spreadsheet("网页（HTML）文件", "a web page (HTML)", HTML_HINT)
-    if lowered.startswith(b"<?xml"):
+    if markup:
         raise _not_a_spreadsheet("XML 文件", "an XML file")
     if b"\x00" in head and not head.startswith(UTF16_BOMS):
         raise _not_a_spreadsheet("无法识别的二进制文件", "an unrecognised binary file")

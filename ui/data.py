@@ -15,7 +15,8 @@ from analytics.batches import list_batches
 from analytics.catalog import Catalog
 from analytics.completeness import completeness
 from analytics.db import DatabaseBusy, connect, data_version, first_row
-from analytics.observations import current_frame
+from analytics.observations import analysis_frame, current_frame
+from analytics.panel import Panel, build_panel
 from analytics.registry import Registry, load_catalog, load_registry
 
 
@@ -76,3 +77,16 @@ def months(db: str) -> list[str]:
     """The months that have data, oldest first."""
     frame = observations(db, version(db))
     return sorted(frame["period"].unique().tolist()) if len(frame) else []
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def analysis_obs(db: str, dv: int) -> pd.DataFrame:
+    """All current values with categorical keys (shared, not copied: treat as read-only)."""
+    with connect(db, read_only=True) as con:
+        return analysis_frame(con)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def panel(db: str, dv: int) -> Panel:
+    """The dense units × months × metrics panel behind every correlation (read-only)."""
+    return build_panel(analysis_obs(db, dv))

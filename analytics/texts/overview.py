@@ -1,0 +1,3 @@
+"""Translation table entries for the overview pages: key → (zh, en). Merged into analytics.i18n.TEXT."""
+
+TEXT: dict[str, tuple[str, str]] = {}

@@ -1,0 +1,5 @@
+"""Placeholder: being built."""
+
+import streamlit as st
+
+st.title("…")
