@@ -32,6 +32,25 @@ def register(add, view: argparse.ArgumentParser) -> None:
     p = add("matrix", matrix, "party × business correlation grid with BH q", view, stats)
     p.add_argument("--rows", type=list_arg, default=["party"])
     p.add_argument("--cols", type=list_arg, default=["production", "efficiency"])
+    p = add("integration", integration, "integration index (融合度) per unit and month", view)
+    p.add_argument("--period", type=period_arg, metavar="YYYY-MM", help="score one month (not with --from/--to)")
+    p.add_argument(
+        "--basis",
+        type=_basis,
+        default="view",
+        metavar="view|all|YYYY-MM..YYYY-MM",
+        help="rows that fix normalisation and weights: the scored rows, every row, or a frozen window",
+    )
+
+
+def _basis(text: str) -> str:
+    from analytics.integration import IntegrationError, parse_basis
+
+    try:
+        parse_basis(text)
+    except IntegrationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text
 
 
 def _lag(text: str) -> int:
@@ -106,4 +125,38 @@ def matrix(args: argparse.Namespace) -> int:
         emit_json(correlations.matrix_to_dict(frame))
     else:
         print(frame.to_string(index=False))
+    return 0
+
+
+def integration(args: argparse.Namespace) -> int:
+    """SPEC §4 ``integration``: the index of every unit-month in the view, over the chosen basis."""
+    from analytics.integration import IntegrationError, IntegrationSettings
+    from analytics.unit_profile import score_view
+
+    if args.period is not None and (args.start is not None or args.end is not None):
+        print("--period cannot be combined with --from/--to", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    first, last = (args.period, args.period) if args.period is not None else (args.start, args.end)
+    with connect(db_of(args), read_only=True) as con:
+        catalog, registry = load_catalog(con), load_registry(con)
+        # the view basis needs only the scored months; all and a window need every month
+        obs = analysis_frame(con, first, last) if args.basis == "view" else analysis_frame(con)
+    try:
+        units = registry.expand(args.units) if args.units else None
+    except UnknownUnit as exc:
+        hint = f" ({', '.join(exc.candidates)})" if exc.candidates else ""
+        raise Rejected(f"未知或有歧义的单位 / unknown or ambiguous unit: {exc.label}{hint}") from exc
+    start, end = (from_index(m) if m is not None else None for m in (first, last))
+    try:
+        result = score_view(
+            obs, catalog, registry.parents(), start=start, end=end, units=units,
+            settings=IntegrationSettings(basis=args.basis),
+        )  # fmt: skip
+    except IntegrationError as exc:
+        raise Rejected(f"无法计算融合度 / cannot compute the integration index: {exc}") from exc
+    if args.json:
+        emit_json(result.to_dict())
+    else:
+        print(result.rows.to_string(index=False))
+        print(" ".join(f"{metric}={weight:.4f}" for metric, weight in result.weights.items()))
     return 0

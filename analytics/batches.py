@@ -51,7 +51,9 @@ def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -
     con.register("staged_diff", staged[[*list(KEY), "value"]])
     rows = con.execute(
         "SELECT s.uid, s.period, s.mid, s.value, c.value AS old FROM staged_diff s "
-        "LEFT JOIN current c ON c.uid = s.uid AND c.period = s.period AND c.mid = s.mid"
+        "LEFT JOIN (SELECT * FROM current WHERE period BETWEEN ? AND ?) c "  # month bounds prune by zone maps
+        "ON c.uid = s.uid AND c.period = s.period AND c.mid = s.mid",
+        _period_bounds(staged),
     ).df()
     con.unregister("staged_diff")
     deleting, had = rows["value"].isna(), rows["old"].notna()
@@ -63,49 +65,70 @@ def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -
     return Diff(rows)
 
 
+def _period_bounds(staged: pd.DataFrame) -> list[int]:
+    if staged.empty:
+        return [0, -1]
+    return [int(staged["period"].min()), int(staged["period"].max())]
+
+
 def commit(
     con: duckdb.DuckDBPyConnection,
     staged: pd.DataFrame,
     files: list[FileRecord],
     user: str,
     kind: str = "import",
-    diff: Diff | None = None,
     begun: bool = False,
 ) -> int | None:
-    """Write a staged upload as one batch; returns its id, or None when it changes nothing (no batch).
+    """Write a staged upload as one batch; returns its id, or None when it changes nothing (no batch)."""
+    return commit_with_diff(con, staged, files, user, kind, begun)[0]
 
+
+def commit_with_diff(
+    con: duckdb.DuckDBPyConnection,
+    staged: pd.DataFrame,
+    files: list[FileRecord],
+    user: str,
+    kind: str = "import",
+    begun: bool = False,
+) -> tuple[int | None, Diff]:
+    """Write a staged upload as one batch: (its id or None when it changes nothing, the diff it committed).
+
+    The diff is computed inside the transaction, so it is exact even if the data changed since a preview.
     ``begun``: the caller already began the transaction (e.g. to register new units in it); it ends here.
     """
     if not begun:
         con.execute("BEGIN TRANSACTION")
     try:
-        diff = diff or diff_against_current(con, staged)
+        diff = diff_against_current(con, staged)
         if not diff.changes_anything:
             con.execute("ROLLBACK")
-            return None
+            return None, diff
         batch_id = _insert_batch(con, staged, files, user, kind, diff)
         con.register("staged_commit", staged[[*list(KEY), "value"]])
-        con.execute(
-            "INSERT INTO observations SELECT ?, uid, period, mid, value FROM staged_commit",
-            [batch_id],
-        )
-        con.execute(
-            "DELETE FROM current USING staged_commit s "
-            "WHERE current.uid = s.uid AND current.period = s.period AND current.mid = s.mid"
-        )
-        con.execute(
-            "INSERT INTO current SELECT uid, period, mid, value, ? FROM staged_commit WHERE value IS NOT NULL",
-            [batch_id],
-        )
-        con.execute("CREATE OR REPLACE TEMP TABLE history_keys AS SELECT * FROM staged_commit")
-        _update_history(con)
+        con.execute("INSERT INTO observations SELECT ?, uid, period, mid, value FROM staged_commit", [batch_id])
         con.unregister("staged_commit")
+        # only keys whose value changes touch ``current`` and the history summary
+        changes = diff.rows.loc[diff.rows["status"].isin(["new", "changed", "deleted"]), [*KEY, "value", "status"]]
+        con.register("changes", changes)
+        if (changes["status"] != "new").any():
+            con.execute(
+                "DELETE FROM current USING (SELECT * FROM changes WHERE status <> 'new') s "
+                "WHERE current.period BETWEEN ? AND ? "
+                "AND current.uid = s.uid AND current.period = s.period AND current.mid = s.mid",
+                _period_bounds(changes),
+            )
+        con.execute(
+            "INSERT INTO current SELECT uid, period, mid, value, ? FROM changes WHERE value IS NOT NULL", [batch_id]
+        )
+        con.execute("CREATE OR REPLACE TEMP TABLE history_keys AS SELECT uid, period, mid, value FROM changes")
+        con.unregister("changes")
+        _update_history(con)
         bump_data_version(con)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return batch_id
+    return batch_id, diff
 
 
 def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
@@ -131,8 +154,9 @@ def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
 def _update_history(con: duckdb.DuckDBPyConnection) -> None:
     """Keep each touched unit × metric's latest values current; the keys are in the temp table ``history_keys``.
 
-    Fast path: a key written for one month later than any it has (the usual monthly upload) appends the value.
-    Otherwise (older months, several months, deletes, reverts) the key is recomputed from ``current``.
+    Fast paths: a key written for one month later than any it has (the usual monthly upload) appends the value;
+    a key re-written for its latest month (a correction) replaces the last value. Otherwise (older months,
+    several months, deletes, reverts) the key is recomputed from ``current``.
     """
     window = int(setting("history_window"))  # type: ignore[arg-type]
     con.execute("""
@@ -141,13 +165,19 @@ def _update_history(con: duckdb.DuckDBPyConnection) -> None:
                           bool_and(value IS NOT NULL) AS all_values
                    FROM history_keys GROUP BY uid, mid)
         SELECT k.*, h.last_period, h.recent,
-               (k.n = 1 AND k.all_values AND (h.last_period IS NULL OR k.period > h.last_period)) AS fast
+               (k.n = 1 AND k.all_values AND (h.last_period IS NULL OR k.period > h.last_period)) AS append,
+               (k.n = 1 AND k.all_values AND k.period = h.last_period) AS replace,
+               append OR replace AS fast
         FROM k LEFT JOIN history h ON h.uid = k.uid AND h.mid = k.mid""")
     con.execute("DELETE FROM history USING touched t WHERE history.uid = t.uid AND history.mid = t.mid")
     con.execute(
         "INSERT INTO history SELECT uid, mid, period, list_slice(list_append(coalesce(recent, []), value), -?, -1) "
-        "FROM touched WHERE fast",
+        "FROM touched WHERE append",
         [window],
+    )
+    con.execute(
+        "INSERT INTO history SELECT uid, mid, period, list_append(list_slice(recent, 1, -2), value) "
+        "FROM touched WHERE replace"
     )
     con.execute(
         """

@@ -217,8 +217,9 @@ def _read_text(path: str) -> str:
     raise Rejected(f"无法识别文件编码 / cannot decode {path}")
 
 
-def add_analysis_commands(add, view: argparse.ArgumentParser) -> None:
-    """correlate, matrix, integration and export live in analysis_commands (they need the analytics modules)."""
-    from analytics import analysis_commands
+def add_analysis_commands(add, view: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    """correlate, matrix, integration (analysis_commands) and export (export_commands)."""
+    from analytics import analysis_commands, export_commands
 
     analysis_commands.register(add, view)
+    export_commands.register(add, view)

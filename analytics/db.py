@@ -82,14 +82,14 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> Iterator
     """
     db_path = Path(path) if path else default_db_path()
     timeout = float(setting("busy_timeout"))  # type: ignore[arg-type]
-    if not db_path.exists() or (read_only and not _is_current(db_path, timeout)):
+    if not db_path.exists():
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        con = _open(db_path, False, timeout)
-        try:
-            migrate(con)
-        finally:
-            con.close()
+        _migrate_file(db_path, timeout)
     con = _open(db_path, read_only, timeout)
+    if read_only and schema_version(con) != SCHEMA_VERSION:  # an older file: migrate, then reopen
+        con.close()
+        _migrate_file(db_path, timeout)
+        con = _open(db_path, read_only, timeout)
     try:
         if not read_only:
             migrate(con)
@@ -98,10 +98,10 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> Iterator
         con.close()
 
 
-def _is_current(path: Path, timeout: float) -> bool:
-    con = _open(path, True, timeout)
+def _migrate_file(path: Path, timeout: float) -> None:
+    con = _open(path, False, timeout)
     try:
-        return schema_version(con) == SCHEMA_VERSION
+        migrate(con)
     finally:
         con.close()
 

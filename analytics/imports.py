@@ -17,7 +17,7 @@ import pandas as pd
 from analytics.batches import (
     Diff,
     FileRecord,
-    commit,
+    commit_with_diff,
     diff_against_current,
     history_medians,
 )
@@ -311,7 +311,9 @@ def check_history(con: duckdb.DuckDBPyConnection, validation: Validation, catalo
 
 def _staged_keys(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> pd.DataFrame:
     ids = metric_ids(con)
-    return staged.assign(mid=staged["metric"].map(ids).astype("int64"))
+    metric = staged["metric"].astype("category")  # map each distinct code once, not each row
+    mids = metric.cat.categories.map(ids).to_numpy(dtype=np.int64)
+    return staged.assign(mid=mids[metric.cat.codes.to_numpy()])
 
 
 def validate(
@@ -320,8 +322,9 @@ def validate(
     period: int | None = None,
     create_units: bool = False,
     limits: Limits | None = None,
+    preview: bool = True,
 ) -> Validation:
-    """Read and check an upload, then compare it with the database (history warnings, preview diff)."""
+    """Read and check an upload, then compare it with the database (history warnings; the diff if ``preview``)."""
     with connect(db, read_only=True) as con:
         catalog, registry = load_catalog(con), load_registry(con)
     validation = read_files(uploads, catalog, registry, period, create_units, limits or default_limits())
@@ -330,7 +333,8 @@ def validate(
     with connect(db, read_only=True) as con:
         validation.staged = _staged_keys(con, validation.staged)
         check_history(con, validation, catalog)
-        validation.diff = diff_against_current(con, validation.staged)
+        if preview:
+            validation.diff = diff_against_current(con, validation.staged)
     return validation
 
 
@@ -352,7 +356,8 @@ def commit_validation(db: str | Path | None, validation: Validation, user: str) 
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return commit(con, staged, validation.files, user, begun=True)
+        batch_id, validation.diff = commit_with_diff(con, staged, validation.files, user, begun=True)
+        return batch_id
 
 
 def _register_new_units(con: duckdb.DuckDBPyConnection, validation: Validation) -> pd.DataFrame:
@@ -379,34 +384,20 @@ def run_import(
     user: str = "cli",
 ) -> ImportResult:
     """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``."""
-    validation = validate(db, uploads, period, create_units)
+    validation = validate(db, uploads, period, create_units, preview=dry_run)
     observations = len(validation.staged)
+    warnings = tuple(validation.warnings)
     if validation.errors:
-        return ImportResult(
-            "rejected",
-            None,
-            observations,
-            0,
-            0,
-            0,
-            tuple(validation.errors),
-            tuple(validation.warnings),
-        )
-    diff = validation.diff
-    counts = (
-        (
-            diff.count("new"),
-            diff.count("changed") + diff.count("deleted"),
-            diff.count("unchanged"),
-        )
-        if diff
-        else (0, 0, 0)
-    )
-    if dry_run:
-        return ImportResult("dry_run", None, observations, *counts, (), tuple(validation.warnings))
-    batch_id = commit_validation(db, validation, user)
-    status = "unchanged" if batch_id is None else "committed"
-    return ImportResult(status, batch_id, observations, *counts, (), tuple(validation.warnings))
+        return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
+    batch_id = None if dry_run else commit_validation(db, validation, user)
+    status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
+    return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), warnings)
+
+
+def _counts(diff: Diff | None) -> tuple[int, int, int]:
+    if diff is None:
+        return 0, 0, 0
+    return diff.count("new"), diff.count("changed") + diff.count("deleted"), diff.count("unchanged")
 
 
 def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:

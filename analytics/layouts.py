@@ -376,81 +376,100 @@ def _collect_values(
     out: SheetValues,
 ) -> pd.DataFrame:
     """Parse every metric cell of the data rows column by column; blanks are not in the file."""
-    parts = []
     row0 = np.array([r for r, _ in row_ids], dtype=np.int64)
     uids = np.array([u for _, u in row_ids], dtype=np.int64)
     period_arr = np.array(periods, dtype=np.int64)
-    for c, metric in metric_cols:
-        column = [sheet.rows[r][c] if c < len(sheet.rows[r]) else None for r, _ in row_ids]
+    rows = [sheet.rows[r] for r in row0]
+    parts: dict[str, list[np.ndarray]] = {"uid": [], "period": [], "metric": [], "value": [], "row0": [], "col0": []}
+    codes = [m.code for _, m in metric_cols]
+    for k, (c, metric) in enumerate(metric_cols):
+        column = [row[c] if c < len(row) else None for row in rows]
         values, keep = parse_column(column, row0, c, metric, sheet, ctx, out)
-        if keep.any():
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "uid": uids[keep],
-                        "period": period_arr[keep],
-                        "metric": metric.code,
-                        "value": values[keep],
-                        "row0": row0[keep],
-                        "col0": c,
-                    }
-                )
-            )
-    return pd.concat(parts, ignore_index=True) if parts else EMPTY_FRAME
+        count = int(keep.sum())
+        for name, part in (
+            ("uid", uids[keep]),
+            ("period", period_arr[keep]),
+            ("value", values[keep]),
+            ("row0", row0[keep]),
+            ("metric", np.full(count, k, dtype=np.int32)),
+            ("col0", np.full(count, c, dtype=np.int64)),
+        ):
+            parts[name].append(part)
+    if not codes or not sum(len(p) for p in parts["uid"]):
+        return EMPTY_FRAME
+    frame = {name: np.concatenate(chunks) for name, chunks in parts.items()}
+    frame["metric"] = (
+        pd.Categorical.from_codes(frame["metric"], categories=pd.Index(codes).unique())
+        if len(set(codes)) == len(codes)
+        else np.array(codes, dtype=object)[frame["metric"]]
+    )
+    return pd.DataFrame(frame)[list(EMPTY_FRAME.columns)]
+
+
+NUMERIC_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 
 def parse_column(
+    column: list[object], row0: np.ndarray, c: int, metric: Metric, sheet: Sheet, ctx: Context, out: SheetValues
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values of one metric column (NaN where missing) and the mask of cells that hold a valid value.
+
+    A column of plain numbers and blanks (the usual case) is converted in one step; any other column is read
+    cell by cell (numeric text, markers, percent signs). Range checks are vectorised.
+    """
+    label, file = sheet_label(sheet), ctx.file_name
+    percent_rows = {r for r, col in sheet.percent_cells if col == c} if metric.is_percent else set()
+    if pd.api.types.infer_dtype(column, skipna=True) in NUMERIC_KINDS:
+        values = np.array(column, dtype=np.float64)  # None → NaN
+        for i in np.flatnonzero(np.isin(row0, list(percent_rows))) if percent_rows else ():
+            values[i] *= 100
+    else:
+        values = _parse_cells(column, row0, c, metric, percent_rows, out, label, file)
+    data_rows = set(row0.tolist()) if sheet.formulas_without_value else set()
+    for r in sorted(r for r, col in sheet.formulas_without_value if col == c and r in data_rows):
+        out.issues.append(make_issue("formula_no_value", file, label, a1(r, c)))
+    keep = ~np.isnan(values)
+    low = -np.inf if metric.min is None else metric.min
+    high = np.inf if metric.max is None else metric.max
+    outside = keep & ((values < low) | (values > high))
+    for i in np.flatnonzero(outside):
+        out.issues.append(
+            make_issue(
+                "out_of_range",
+                file,
+                label,
+                a1(int(row0[i]), c),
+                metric=metric.name_zh,
+                value=f"{values[i]:g}",
+                min=_bound(metric.min),
+                max=_bound(metric.max),
+                unit=f" {metric.unit}",
+            )
+        )
+    return values, keep & ~outside
+
+
+def _parse_cells(
     column: list[object],
     row0: np.ndarray,
     c: int,
     metric: Metric,
-    sheet: Sheet,
-    ctx: Context,
+    percent_rows: set[int],
     out: SheetValues,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Values of one metric column (NaN where missing) and the mask of cells that hold a valid value."""
+    label: str | None,
+    file: str,
+) -> np.ndarray:
+    """The slow path: one cell at a time, with a bad_value error at each cell that is not a number."""
     values = np.full(len(column), np.nan)
-    keep = np.zeros(len(column), dtype=bool)
-    label, file = sheet_label(sheet), ctx.file_name
-    percent = metric.is_percent
     for i, v in enumerate(column):
-        if type(v) is float and not (percent and (int(row0[i]), c) in sheet.percent_cells):
-            number: float | None = v
-        elif is_missing(v):
-            if (int(row0[i]), c) in sheet.formulas_without_value:
-                out.issues.append(make_issue("formula_no_value", file, label, a1(int(row0[i]), c)))
+        if is_missing(v):
             continue
-        else:
-            number = parse_number(v, percent, (int(row0[i]), c) in sheet.percent_cells)
-            if number is None:
-                out.issues.append(
-                    make_issue(
-                        "bad_value",
-                        file,
-                        label,
-                        a1(int(row0[i]), c),
-                        value=cell_text(v),
-                    )
-                )
-                continue
-        if not metric.in_range(number):
-            out.issues.append(
-                make_issue(
-                    "out_of_range",
-                    file,
-                    label,
-                    a1(int(row0[i]), c),
-                    metric=metric.name_zh,
-                    value=f"{number:g}",
-                    min=_bound(metric.min),
-                    max=_bound(metric.max),
-                    unit=f" {metric.unit}",
-                )
-            )
+        number = parse_number(v, metric.is_percent, int(row0[i]) in percent_rows)
+        if number is None:
+            out.issues.append(make_issue("bad_value", file, label, a1(int(row0[i]), c), value=cell_text(v)))
             continue
         values[i] = number
-        keep[i] = True
-    return values, keep
+    return values
 
 
 def _bound(value: float | None) -> str:

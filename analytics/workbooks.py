@@ -6,19 +6,21 @@ compound file with a ``Workbook`` stream is xls, and other text is CSV. Every li
 enforced before cell values are loaded, because the value reader (calamine) allocates
 a sheet's whole ``rows x cols`` area at once.
 
-What each format gives beside values (see the inspectors for details):
+What each format gives beside values, and where it comes from:
 
-======================  ====  ====  ===  ===  ===
-fact                    xlsx  xlsm  xls  ods  csv
-======================  ====  ====  ===  ===  ===
-percent_cells           yes   yes   yes  yes  --
-hidden sheets / rows    yes   yes   yes  yes  --
-merged                  yes   yes   yes  yes  --
-formulas_without_value  yes   yes   n/a  yes  --
-error cells as text     yes   yes   yes  yes  --
-======================  ====  ====  ===  ===  ===
+=======================  ===========================  ===========================  =====================
+fact                     xlsx / xlsm                  xls (BIFF8)                  ods
+=======================  ===========================  ===========================  =====================
+percent_cells            styles.xml cellXfs numFmt    XF + FORMAT records          value-type percentage
+hidden sheets            calamine                     calamine                     calamine
+hidden_rows              ``<row hidden="1">``         ROW record fDyZero           visibility collapse
+merged                   calamine                     calamine                     number-*-spanned
+formulas_without_value   ``<f>`` with no/empty <v>    n/a: BIFF stores a result    formula, no value-type
+error cells as text      ``t="e"`` cells              FORMULA/BOOLERR error codes  calcext error text
+=======================  ===========================  ===========================  =====================
 
-xls always stores a formula's last result, so "no cached value" cannot happen there.
+CSV gives none of these (values are strings; its one sheet is named ''). A percentage is
+a number format that multiplies by 100 (``0.0%``), not one showing a literal ``"%"``.
 LibreOffice stores TRUE/FALSE in ods as the numbers 1/0, and they are read as such.
 Time-of-day and duration cells are returned as text ('08:30:00').
 """
@@ -69,9 +71,9 @@ TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ""})
 CSV_DELIMITERS = (",", "\t", ";")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SNIFF_BYTES = 8192
+SNIFF_LINES = 50
 HTML_TAG = re.compile(rb"<(?:html|table|body|head|meta|!doctype html)\b")
 MARKUP_START = re.compile(rb"<[a-z?!]")  # a tag, a processing instruction or a declaration
-SNIFF_LINES = 50
 ODD_TYPES = frozenset({datetime.time, datetime.timedelta})
 RawRow = list[Any]  # a row as calamine returns it
 
@@ -172,6 +174,10 @@ def _read_xlsx(archive: GuardedZip, content: bytes, main_part: str, limits: Limi
         facts[name] = (
             xlsx_inspect.inspect_sheet(archive.read(member), name, percent, limits) if member else SheetFacts()
         )
+    for member in archive.unread():  # should calamine resolve a sheet's part differently, it is checked too
+        data = archive.read(member) if member.lower().endswith(".xml") else b""
+        if b"sheetData" in data:
+            xlsx_inspect.inspect_sheet(data, member, percent, limits)
     archive.drain()
     return _load_sheets(content, limits, lambda _index, name: facts.get(name), calamine_merged=True)
 

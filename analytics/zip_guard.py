@@ -60,13 +60,17 @@ class GuardedZip:
         """The member's real name, matched case-insensitively and without a leading '/'."""
         return self._by_lower.get(name.lstrip("/").lower())
 
+    def unread(self) -> list[str]:
+        """Members not read yet, in name order."""
+        return sorted(self._unread)
+
     def read(self, name: str) -> bytes:
         """Inflate one member, counting it against the budget; raise on any inconsistency."""
         return b"".join(self._inflate(name))
 
     def drain(self) -> None:
         """Inflate (and discard) every member not read yet, so lying sizes are caught."""
-        for name in sorted(self._unread):
+        for name in self.unread():
             for _ in self._inflate(name):
                 pass
 

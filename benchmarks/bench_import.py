@@ -54,7 +54,7 @@ def in_process(db: Path) -> list[tuple[str, float, str]]:
 
 
 def whole_process(db: Path) -> list[tuple[str, float, str]]:
-    path = OUT / "bench_20000x120.xlsx"
+    path = OUT / "bench_import_20000x120.xlsx"
     if not path.exists():
         wide_workbook(20_000, period=FIRST_MONTH + MONTHS + 1, path=path)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -65,7 +65,7 @@ def whole_process(db: Path) -> list[tuple[str, float, str]]:
         text=True,
         env=env,
     )
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.returncode == 0, (proc.stdout[-2000:], proc.stderr[-2000:])
     code = "import pandas, sys; pandas.read_excel(sys.argv[1], engine='openpyxl')"
     t_pandas, _ = timed(subprocess.run, [sys.executable, "-c", code, str(path)], check=True)
     return [

@@ -1,5 +1,197 @@
-"""Placeholder: being built."""
+"""Integration index (融合度): U1 × U2 quadrants, D trend and ranking, weights (entropy, AHP, fixed), obstacles."""
 
+from dataclasses import replace
+from fractions import Fraction
+
+import pandas as pd
 import streamlit as st
 
-st.title("…")
+from analytics import integration_figures as fig
+from analytics.ahp import AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
+from analytics.integration import MODELS, SUBSYSTEMS, IntegrationError, IntegrationSettings, obstacle_degree
+from analytics.registry import UnknownUnit
+from analytics.unit_profile import dimensions, ranking, score_view, weight_table
+from ui import data
+from ui.context import lang, tr, view
+
+BASES = ("view", "all", "window")
+WEIGHTINGS = ("entropy", "ahp", "fixed")
+TREND_DEFAULT_UNITS = 5
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def scored(db: str, dv: int, start, end, units, settings: IntegrationSettings):
+    registry = data.registry(db, dv)
+    obs = data.analysis_obs(db, dv)
+    return score_view(
+        obs, data.catalog(db, dv), registry.parents(), start=start, end=end, units=units, settings=settings
+    )
+
+
+def judgement(subsystem: str, dims: list[str], label: str) -> PairwiseJudgement | None:
+    """The subsystem's pairwise matrix as the user edits it (upper triangle), or None when refused."""
+    blank = pd.DataFrame([["1" if i <= j else "" for j in range(len(dims))] for i in range(len(dims))], dims, dims)
+    st.markdown(tr("integ.ahp_matrix", subsystem=label))
+    edited = st.data_editor(blank, key=f"ahp_{subsystem}")
+    cells = {(a, b): str(edited.loc[a, b]).strip() for i, a in enumerate(dims) for b in dims[i + 1 :]}
+    try:
+        found = PairwiseJudgement.from_upper(dims, {pair: float(Fraction(text)) for pair, text in cells.items()})
+        check = ahp_weights(found)
+    except InconsistentJudgementError as exc:
+        st.error(tr("integ.ahp_refused", subsystem=label, cr=exc.cr))
+        return None
+    except (ValueError, ZeroDivisionError, AhpError):
+        bad = next((v for v in cells.values() if not _positive(v)), "")
+        st.error(tr("integ.ahp_bad", subsystem=label, value=bad))
+        return None
+    st.caption(tr("integ.ahp_cr", lmax=check.lambda_max, ci=check.ci, cr=check.cr))
+    return found
+
+
+def _positive(text: str) -> bool:
+    try:
+        return Fraction(text) > 0
+    except (ValueError, ZeroDivisionError):
+        return False
+
+
+current, language = view(), lang()
+st.title(tr("integ.title"))
+if not data.has_data(current.db):
+    st.info(tr("empty.no_data"))
+    st.stop()
+dv = data.version(current.db)
+catalog, registry, months = data.catalog(current.db, dv), data.registry(current.db, dv), data.months(current.db)
+names = {u.code: u.name for u in registry.units}
+metric_names = {m.code: m.name(language) for m in catalog.metrics}
+try:
+    units = tuple(registry.expand(list(current.units))) if current.units else None
+except UnknownUnit:
+    units = None
+st.caption(tr("integ.intro"))
+
+left, right = st.columns(2)
+model = left.radio(
+    tr("integ.model"), MODELS, key="model", bind="query-params", horizontal=True,
+    format_func=lambda m: tr(f"integ.model.{m}"),
+)  # fmt: skip
+basis = right.radio(
+    tr("integ.basis"), BASES, key="basis", bind="query-params", horizontal=True,
+    format_func=lambda b: tr(f"integ.basis.{b}"),
+)  # fmt: skip
+if basis == "window":
+    first, last = right.select_slider(
+        tr("integ.window"), months, value=(months[0], months[-1]), key="window", bind="query-params"
+    )
+    basis = f"{first}..{last}"
+with st.expander(tr("integ.about")):
+    st.markdown(tr("integ.about_basis"))
+    st.markdown(tr("integ.about_saturation"))
+weighting = left.radio(
+    tr("integ.weights_mode"), WEIGHTINGS, key="weighting", bind="query-params", horizontal=True,
+    format_func=lambda w: tr(f"integ.weights.{w}"),
+)  # fmt: skip
+
+base = IntegrationSettings(basis=basis, model=model)
+result = scored(current.db, dv, current.start, current.end, units, base)
+tab_quadrant, tab_trend, tab_weights, tab_obstacle = st.tabs(
+    [tr(f"integ.tab.{k}") for k in ("quadrant", "trend", "weights", "obstacle")]
+)
+with tab_weights:
+    settings = base
+    if weighting == "ahp":
+        st.caption(tr("integ.ahp_help"))
+        judgements = {}
+        for subsystem in SUBSYSTEMS:
+            label, dims = tr(f"integ.subsystem.{subsystem}"), dimensions(result.weights, catalog, subsystem)
+            found = judgement(subsystem, dims, label) if len(dims) > 1 else None
+            if found is not None:
+                judgements[subsystem] = found
+        settings = replace(base, ahp=judgements or None)
+    elif weighting == "fixed":
+        st.caption(tr("integ.fixed_help"))
+        edited = st.data_editor(
+            weight_table(result.weights, catalog).assign(name=lambda f: f["metric"].map(metric_names)),
+            key="fixed_weights", hide_index=True, disabled=["metric", "name", "subsystem", "dimension"],
+            column_order=["name", "subsystem", "dimension", "weight"],
+            column_config={"weight": st.column_config.NumberColumn(tr("integ.weight"), min_value=0.0, format="%.4f")},
+        )  # fmt: skip
+        settings = replace(base, weights=dict(zip(edited["metric"], edited["weight"].fillna(0.0), strict=True)))
+    else:
+        st.caption(tr("integ.entropy_help"))
+    if settings is not base:
+        try:
+            result = scored(current.db, dv, current.start, current.end, units, settings)
+        except (IntegrationError, AhpError) as exc:
+            st.error(tr("integ.weights_error", error=exc))
+    shown = weight_table(result.weights, catalog)
+    st.dataframe(
+        shown.assign(
+            metric=shown["metric"].map(metric_names),
+            subsystem=shown["subsystem"].map(lambda s: tr(f"integ.subsystem.{s}")),
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "metric": tr("integ.metric"),
+            "subsystem": tr("integ.subsystem"),
+            "dimension": tr("integ.dimension"),
+            "weight": st.column_config.ProgressColumn(tr("integ.weight"), format="%.4f", min_value=0.0, max_value=1.0),
+        },
+    )
+
+scored_months = sorted(result.rows.loc[result.rows["D"].notna(), "period"].unique())
+if not scored_months:
+    st.warning(tr("integ.no_rows"))
+    st.stop()
+st.caption(tr("integ.basis_rows", rows=result.basis_rows, scored=len(result.rows)) + " " + tr("integ.causation"))
+month = st.selectbox(
+    tr("integ.month"), scored_months, index=len(scored_months) - 1, key="integ_month", bind="query-params"
+)
+ranks = ranking(result.rows, month)
+
+with tab_quadrant:
+    st.plotly_chart(fig.quadrant_figure(ranks, names, month, language), width="stretch")
+    x_split, y_split = fig.quadrant_split(ranks)
+    st.caption(tr("integ.quadrant_note", x=x_split, y=y_split))
+    st.plotly_chart(fig.level_legend_figure(language), width="stretch")
+
+with tab_trend:
+    trend_units = st.multiselect(
+        tr("integ.trend_units"), list(ranks["unit"]), default=list(ranks["unit"][:TREND_DEFAULT_UNITS]),
+        key="integ_units", bind="query-params", format_func=lambda u: names.get(u, u),
+    )  # fmt: skip
+    st.plotly_chart(fig.d_trend_figure(result.rows, trend_units, names, language), width="stretch")
+    st.plotly_chart(fig.ranking_figure(ranks, names, month, language), width="stretch")
+    level_column = "level_en" if language == "en" else "level"
+    st.dataframe(
+        ranks.assign(name=ranks["unit"].map(names), lagging=ranks["lagging"].map(lambda s: tr(f"integ.lagging.{s}"))),
+        hide_index=True,
+        width="stretch",
+        column_order=["rank", "unit", "name", "D", level_column, "u_party", "u_business", "lagging", "complete"],
+        column_config={
+            "rank": tr("integ.rank"),
+            "unit": tr("col.unit"),
+            "name": tr("col.name"),
+            "D": st.column_config.NumberColumn("D", format="%.3f"),
+            level_column: tr("integ.level"),
+            "u_party": st.column_config.NumberColumn(tr("integ.u_party"), format="%.3f"),
+            "u_business": st.column_config.NumberColumn(tr("integ.u_business"), format="%.3f"),
+            "lagging": tr("integ.lagging"),
+            "complete": tr("integ.complete"),
+        },
+    )
+
+with tab_obstacle:
+    unit = st.selectbox(
+        tr("integ.obstacle_unit"), list(ranks["unit"]), index=len(ranks) - 1, key="unit", bind="query-params",
+        format_func=lambda u: f"{names.get(u, u)}（{u}）",
+    )  # fmt: skip
+    tidy = obstacle_degree(result, units=[unit], periods=[month])
+    if tidy["obstacle"].notna().any():
+        n = min(fig.TOP_OBSTACLES, int(tidy["obstacle"].notna().sum()))
+        title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=month, n=n)
+        st.plotly_chart(fig.obstacle_figure(tidy, metric_names, title, language), width="stretch")
+    else:
+        st.info(tr("integ.no_obstacle"))
+    st.caption(tr("integ.obstacle_help"))

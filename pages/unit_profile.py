@@ -1,5 +1,116 @@
-"""Placeholder: being built."""
+"""Unit profile: one unit's integration index and rank, its metrics against its peers, its own lagged correlations."""
 
 import streamlit as st
 
-st.title("…")
+from analytics import integration_figures as fig
+from analytics.coupling import level_name
+from analytics.integration import IntegrationSettings, obstacle_degree
+from analytics.registry import UnknownUnit
+from analytics.unit_profile import (
+    default_metrics,
+    in_view,
+    integration_history,
+    metric_history,
+    own_lag_profile,
+    reporting_units,
+    score_view,
+)
+from ui import data
+from ui.context import lang, tr, view
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def scored(db: str, dv: int, start, end, units, settings: IntegrationSettings):
+    registry = data.registry(db, dv)
+    obs = data.analysis_obs(db, dv)
+    return score_view(
+        obs, data.catalog(db, dv), registry.parents(), start=start, end=end, units=units, settings=settings
+    )
+
+
+current, language = view(), lang()
+st.title(tr("profile.title"))
+if not data.has_data(current.db):
+    st.info(tr("empty.no_data"))
+    st.stop()
+dv = data.version(current.db)
+catalog, registry = data.catalog(current.db, dv), data.registry(current.db, dv)
+names = {u.code: u.name for u in registry.units}
+metric_names = {m.code: m.name(language) for m in catalog.metrics}
+obs = in_view(data.analysis_obs(current.db, dv), current.start, current.end)
+try:
+    units = tuple(registry.expand(list(current.units))) if current.units else None
+except UnknownUnit:
+    units = None
+choices = reporting_units(obs, [u.code for u in registry.units if units is None or u.code in units])
+if not choices:
+    st.info(tr("profile.no_data_unit"))
+    st.stop()
+unit = st.selectbox(
+    tr("profile.unit"), choices, key="unit", bind="query-params", format_func=lambda u: f"{names.get(u, u)}（{u}）"
+)
+me = registry.by_code(unit)
+facts = [tr("profile.parent", name=names.get(me.parent_code, me.parent_code))] if me and me.parent_code else []
+facts += [tr("profile.headcount", n=me.headcount)] if me and me.headcount else []
+st.caption(" · ".join(facts))
+
+# ---- integration index and rank
+result = scored(current.db, dv, current.start, current.end, units, IntegrationSettings())
+history = integration_history(result.rows, unit)
+if history.empty:
+    st.info(tr("profile.no_score"))
+else:
+    latest = history.iloc[-1]
+    change = latest["D"] - history.iloc[-2]["D"] if len(history) > 1 else None
+    kpi = st.columns(4)
+    kpi[0].metric(
+        tr("profile.kpi_d", period=latest["period"]), f"{latest['D']:.3f}", f"{change:+.3f}" if change else None
+    )
+    kpi[1].metric(tr("profile.kpi_rank"), tr("profile.kpi_rank_value", rank=latest["rank"], n=latest["n_ranked"]))
+    kpi[2].metric(tr("profile.kpi_level"), level_name(int(latest["level_index"]), language))
+    kpi[3].metric(tr("profile.kpi_lagging"), tr(f"integ.lagging.{latest['lagging']}"))
+    st.plotly_chart(fig.rank_history_figure(history, tr("profile.history_title"), language), width="stretch")
+    st.caption(tr("profile.defaults_note"))
+    with st.expander(tr("profile.obstacle")):
+        tidy = obstacle_degree(result, units=[unit], periods=[latest["period"]])
+        title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=latest["period"], n=fig.TOP_OBSTACLES)
+        st.plotly_chart(fig.obstacle_figure(tidy, metric_names, title, language), width="stretch")
+        st.caption(tr("integ.obstacle_help"))
+
+# ---- metrics against the subsidiary and the group
+st.subheader(tr("profile.metrics"))
+chosen = st.multiselect(
+    tr("profile.metric_pick"), catalog.codes(), default=default_metrics(catalog, obs, unit),
+    key="profile_metrics", bind="query-params", format_func=lambda m: metric_names.get(m, m),
+)  # fmt: skip
+if chosen:
+    peers = metric_history(obs, registry.parents(), unit, chosen)
+    labels = {m.code: (m.name(language), m.unit) for m in catalog.metrics}
+    title = tr("profile.metrics_title", name=names.get(unit, unit))
+    st.plotly_chart(fig.metric_history_figure(peers, labels, title, language), width="stretch")
+    st.caption(tr("profile.metrics_note"))
+
+# ---- the unit's own lagged correlations
+st.subheader(tr("profile.lag_title"))
+party, business = catalog.codes("party"), [m.code for m in catalog.metrics if m.is_business]
+left, right = st.columns(2)
+x = left.selectbox(
+    tr("profile.x"), party, key="profile_x", bind="query-params", format_func=lambda m: metric_names.get(m, m)
+)
+y = right.selectbox(
+    tr("profile.y"), business, key="profile_y", bind="query-params", format_func=lambda m: metric_names.get(m, m)
+)
+st.warning(tr("profile.lag_caution"))
+profile = own_lag_profile(data.panel(current.db, dv), unit, x, y, start=current.start, end=current.end)
+title = tr("profile.lag_chart_title", x=metric_names[x], y=metric_names[y])
+st.plotly_chart(fig.lag_profile_figure(profile, title, language), width="stretch")
+st.dataframe(
+    profile.drop(columns="insufficient"),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "lag": tr("profile.lag"),
+        **{c: st.column_config.NumberColumn(c, format="%.3f") for c in ("r", "ci_low", "ci_high")},
+        **{c: st.column_config.NumberColumn(c, format="%.2g") for c in ("p", "q")},
+    },
+)

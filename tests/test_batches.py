@@ -100,3 +100,13 @@ def test_history_keeps_the_latest_values_per_unit_and_metric(db):
         revert(con, 4, "t")
         (recent,) = first_row(con, "SELECT recent FROM history WHERE uid = 1 AND mid = 1")
         assert recent == [5.0, 1.0, 2.0, 3.0]
+
+
+def test_history_correction_of_the_latest_month_replaces_its_value(db):
+    with connect(db) as con:
+        for month, value in enumerate([1.0, 2.0, 3.0]):
+            commit(con, staged((1, 100 + month, 1, value)), [], "t")
+        commit(con, staged((1, 102, 1, 30.0)), [], "t")
+        (recent,) = first_row(con, "SELECT recent FROM history WHERE uid = 1 AND mid = 1")
+        assert recent == [1.0, 2.0, 30.0]
+        assert current(con)[(1, 102, 1)] == 30.0

@@ -418,3 +418,32 @@ def test_time_and_duration_cells_become_text() -> None:
     out = io.BytesIO()
     book.save(out)
     assert read_workbook("t.xlsx", out.getvalue()).sheets[0].rows == [[None, None], [None, "08:30:00"]]
+
+
+def prefixed_sheet(xml: bytes) -> bytes:
+    """The sheet XML as the OpenXML SDK writes it: every element with an ``x:`` prefix."""
+    declaration, body = xml.split(b"?>", 1)
+    body = re.sub(rb"<(/?)([A-Za-z]\w*)([\s/>])", rb"<\1x:\2\3", body)
+    return declaration + b"?>" + body.replace(b"<x:worksheet xmlns=", b"<x:worksheet xmlns:x=", 1)
+
+
+def test_prefixed_sheet_xml_gives_the_same_sheet() -> None:
+    content = load("sample.xlsx")
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(SHEET1)
+    plain = read_workbook("a.xlsx", content).sheets[0]
+    prefixed = read_workbook("b.xlsx", rezip(content, replace={SHEET1: prefixed_sheet(xml)})).sheets[0]
+    assert prefixed == plain
+
+
+def test_prefixed_far_cell() -> None:
+    content = load("sample.xlsx")
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(SHEET1)
+    far = xml.replace(b"</row></sheetData>", b'<c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
+    assert refusal("b.xlsx", rezip(content, replace={SHEET1: prefixed_sheet(far)})).code == "too_many_rows"
+
+
+def test_far_cell_in_a_sheet_part_the_workbook_does_not_name() -> None:
+    xml = zipfile.ZipFile(io.BytesIO(load("sample.xlsx"))).read(SHEET1)
+    far = xml.replace(b"</row></sheetData>", b'<c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
+    content = rezip(load("sample.xlsx"), add={"xl/worksheets/sheet9.xml": far})
+    assert refusal("sample.xlsx", content).code == "too_many_rows"

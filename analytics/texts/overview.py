@@ -1,3 +1,158 @@
 """Translation table entries for the overview pages: key → (zh, en). Merged into analytics.i18n.TEXT."""
 
-TEXT: dict[str, tuple[str, str]] = {}
+TEXT: dict[str, tuple[str, str]] = {
+    # page
+    "overview.title": ("集团总览", "Group overview"),
+    "overview.no_view_data": (
+        "所选月份范围内没有数据，请在侧栏调整起止月份。",
+        "The chosen months hold no data; adjust the months in the sidebar.",
+    ),
+    "overview.asof": (
+        "数据截至 {period}（所选范围 {start} 至 {period}）。指标卡为集团口径，环比＝较上月，同比＝较上年同月。",
+        "Data as of {period} (view {start} to {period}). Cards show group figures; MoM = vs the previous month, "
+        "YoY = vs the same month a year earlier.",
+    ),
+    "overview.kpis": ("关键指标", "Key figures"),
+    "overview.trend_title": ("融合度走势", "Integration index over time"),
+    "overview.trend_caption": (
+        "融合度 D（耦合协调度，0–1）为各单位 D 的简单平均；色带为十级协调等级。D 的归一化与权重以所选月份范围为基准，"
+        "调整范围会改变数值。D 描述两类指标的协调程度，不说明因果关系。",
+        "D (coupling coordination, 0–1) is the plain mean of the units' D; the bands are the ten coordination "
+        "levels. Normalisation and weights use the chosen months as basis, so changing the range changes D. "
+        "D describes how well the two sets of figures move together; it says nothing about cause and effect.",
+    ),
+    "overview.ranking_title": ("融合度排名（{period}）", "Ranking by integration index ({period})"),
+    "overview.list_size": ("红黑榜单位数", "Units per list"),
+    "overview.red_list": ("红榜（D 最高）", "Red list (highest D)"),
+    "overview.black_list": ("黑榜（D 最低）", "Black list (lowest D)"),
+    "overview.ranking_caption": (
+        "共 {n} 个单位参与排名（有子单位报送的上级单位不单独计分）。",
+        "{n} units ranked (a parent whose units report is not scored on its own).",
+    ),
+    "overview.reporting_title": ("填报情况", "Reporting"),
+    "overview.reporting_line": (
+        "{period}：{total} 个填报单位中 {reported} 个已报齐，{partial} 个部分报送，{missing} 个未报送。",
+        "{period}: of {total} reporting units, {reported} reported in full, {partial} in part, {missing} not at all.",
+    ),
+    "overview.reporting_link": ("查看各单位填报情况", "See who has reported"),
+    "overview.alerts_title": ("提醒（{period}）", "Alerts ({period})"),
+    "overview.alerts_none": ("{period} 没有需要提醒的事项。", "Nothing to flag for {period}."),
+    "overview.alerts_caption": (
+        "提醒用于核对数据，不是对单位的评价：未报送、融合度等级较上月下降，"
+        "以及疑似照抄上月、百分比全为 100、数值异常跳变。",
+        "Alerts are for checking the data, not verdicts on units: not reported, integration level down on the "
+        "previous month, and figures that look copied from last month, all 100%, or implausible jumps.",
+    ),
+    "overview.flags_title": (
+        "近 {months} 个月数据质量提示（{n} 条）",
+        "Data-quality flags over the last {months} months ({n})",
+    ),
+    "overview.not_causal": (
+        "说明：本页为描述性统计。相关或同步变化不等于因果关系。",
+        "Note: this page is descriptive. Moving together is not cause and effect.",
+    ),
+    # KPI cards
+    "overview.d_name": ("融合度 D（单位平均）", "Integration index D (unit mean)"),
+    "overview.pp": ("百分点", "pp"),
+    "overview.mom": ("环比（较 {period}）", "MoM (vs {period})"),
+    "overview.mom_none": ("环比：{period} 无数据", "MoM: no data for {period}"),
+    "overview.yoy": ("同比 {change}（较 {period}）", "YoY {change} (vs {period})"),
+    "overview.yoy_none": ("同比：{period} 无数据", "YoY: no data for {period}"),
+    "overview.how_sum": ("{n} 个单位合计", "sum of {n} units"),
+    "overview.how_mean": ("{n} 个单位简单平均", "plain mean of {n} units"),
+    "overview.how_sum_stock": ("{n} 个单位期末数合计", "sum of {n} units' month-end stock"),
+    "overview.how_mean_stock": ("{n} 个单位期末数简单平均", "plain mean of {n} units' month-end figures"),
+    "overview.how_d": ("{n} 个单位平均", "mean of {n} units"),
+    "overview.change_points": (
+        "百分比指标的变化以百分点表示（两期之差）。",
+        "Changes of a percentage are in percentage points (pp): the difference of the two months.",
+    ),
+    "overview.change_relative": (
+        "变化为相对变化率（本期÷比较期−1）；比较期为 0 时显示差值。",
+        "Changes are relative (this month ÷ comparison month − 1); the difference when the base is 0.",
+    ),
+    "overview.change_index": (
+        "融合度变化为两期 D 之差。",
+        "Changes of D are the difference of the two months' D.",
+    ),
+    # tables
+    "overview.col_rank": ("名次", "Rank"),
+    "overview.col_d": ("融合度 D", "D"),
+    "overview.col_level": ("协调等级", "Level"),
+    "overview.col_lagging": ("滞后子系统", "Lagging side"),
+    "overview.col_kind": ("类型", "Kind"),
+    "overview.col_detail": ("说明", "Detail"),
+    "overview.lagging_party": ("党建滞后", "party building lags"),
+    "overview.lagging_business": ("经营滞后", "business lags"),
+    "overview.lagging_balanced": ("同步", "balanced"),
+    "overview.lagging_None": ("—", "—"),
+    "overview.kind_missing": ("未报送", "Not reported"),
+    "overview.kind_partial": ("部分报送", "Partly reported"),
+    "overview.kind_level_drop": ("等级下降", "Level down"),
+    "overview.kind_jump": ("异常跳变", "Implausible jump"),
+    "overview.kind_copied": ("疑似照抄上月", "Looks copied"),
+    "overview.kind_uniform_100": ("百分比全为100", "All 100%"),
+    "overview.alert_missing": (
+        "本月未报送任何指标（应报 {expected} 项）。",
+        "Reported none of the {expected} metrics expected this month.",
+    ),
+    "overview.alert_partial": (
+        "本月只报送了 {values}/{expected} 项指标。",
+        "Reported {values} of the {expected} metrics expected this month.",
+    ),
+    "overview.alert_drop": (
+        "融合度等级由“{zh0}”（D={d0}）降至“{zh1}”（D={d1}）。",
+        "Coordination level down from “{en0}” (D={d0}) to “{en1}” (D={d1}).",
+    ),
+    # figures
+    "overview.fig_trend_title": ("集团融合度 D 走势（各单位平均）", "Group integration index D (mean over units)"),
+    "overview.fig_trend_hover": (
+        "%{x}<br>平均 D = %{y:.3f}<br>%{customdata} 个单位",
+        "%{x}<br>mean D = %{y:.3f}<br>%{customdata} units",
+    ),
+    "overview.fig_month": ("月份", "Month"),
+    "overview.fig_d_axis": ("融合度 D（0–1）", "Integration index D (0–1)"),
+    "overview.fig_ranking_title": (
+        "{period} 各单位融合度 D：红榜与黑榜",
+        "Integration index D by unit, {period}: red and black lists",
+    ),
+    "overview.fig_rank_hover": (
+        "%{y}<br>第 %{customdata} 名<br>D = %{x:.3f}",
+        "%{y}<br>rank %{customdata}<br>D = %{x:.3f}",
+    ),
+    "overview.fig_gap": ("⋯ 中间 {n} 个单位略 ⋯", "⋯ {n} units in between not shown ⋯"),
+    "overview.fig_level_legend": ("协调等级", "Coordination level"),
+    # units of measure in English
+    "overview.uom.万元": ("万元", "10k yuan"),
+    "overview.uom.次": ("次", "times"),
+    "overview.uom.个": ("个", "posts"),
+    "overview.uom.起": ("起", "cases"),
+    "overview.uom.件": ("件", "cases"),
+    "overview.uom.人": ("人", "people"),
+    "overview.uom.篇": ("篇", "articles"),
+    "overview.uom.项": ("项", "projects"),
+    "overview.uom.条": ("条", "items"),
+    "overview.uom.场": ("场", "sessions"),
+    "overview.uom.小时": ("小时", "hours"),
+    "overview.uom.万元/人": ("万元/人", "10k yuan per person"),
+    "overview.uom.吨标准煤/万元": ("吨标准煤/万元", "tce per 10k yuan"),
+    # data-quality flags (analytics.quality)
+    "quality.copied": (
+        "{n} 项可比指标中 {same} 项（{share}）与上月完全相同，请核实是否照抄上月数据。",
+        "{same} of {n} comparable metrics ({share}) are identical to last month: check they were not copied.",
+    ),
+    "quality.uniform_100": (
+        "所报 {n} 项党建百分比指标全部为 100%，请核实是否如实填报。",
+        "All {n} party-building percentages reported are exactly 100%: check they were reported as they are.",
+    ),
+    "quality.jump_ratio": (
+        "{metric}为 {value}，与该单位中位数 {median} 相差 {times} 倍，请核对是否为元/万元等单位错误。",
+        "{metric} is {value}, {times}× away from this unit's median {median}: check for a 元/万元 slip.",
+    ),
+    "quality.jump_change": (
+        "{metric}为 {value}，较上月变化 {change}，是该单位通常月度变化 {usual} 的 {times} 倍，"
+        "且不是当月各单位的共同变动，请核实。",
+        "{metric} is {value}, {change} on last month: {times}× this unit's usual monthly change of {usual}, "
+        "and not a movement the other units shared. Please check.",
+    ),
+}

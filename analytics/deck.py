@@ -1,0 +1,701 @@
+"""A meeting deck: an ordered list of slides whose data comes from the analytics modules (no Streamlit here).
+
+A deck is written as a short string that fits in a URL, items separated by commas::
+
+    kpis,ranking,quadrant,heatmap,findings,scatter:vanguard_posts~quality_pass_rate@2,lag:x~y,unit:BF01
+
+``scatter``/``lag`` take a metric pair ``x~y`` (``@K``: y K months later; party metric leads), ``unit`` a unit code;
+without an argument they show the strongest finding's pair and the top-ranked unit. Every slide is computed over
+one :class:`Scope` (months and units of the view) by :class:`DeckAnalysis`, which computes each shared result
+(integration index, correlation matrix, findings) once.
+
+KPIs: ``analytics.overview`` did not exist when this was written, so the group figures are rolled up here from the
+panel: per month over the units that report the metric, a parent only where none of its descendants reports it
+(no double counting); ``sum`` and ``last`` metrics add up over units, ``mean`` metrics are the plain mean of units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics import correlations
+from analytics.catalog import Catalog
+from analytics.correlation_figures import (
+    Fit,
+    Options,
+    absorbed_parameters,
+    analysis_points,
+    grid_metrics,
+    metric_names,
+    ols_fit,
+    unit_groups,
+)
+from analytics.correlations import Correlation, Finding
+from analytics.db import connect, first_row, get_meta
+from analytics.i18n import t
+from analytics.observations import analysis_frame
+from analytics.panel import Panel, build_panel
+from analytics.registry import Registry, load_catalog, load_registry
+from analytics.unit_profile import default_metrics, integration_history, metric_history, ranking, score_view
+
+SLIDE_KINDS = ("kpis", "ranking", "quadrant", "heatmap", "findings", "scatter", "lag", "unit")
+PAIR_KINDS = ("scatter", "lag")
+DEFAULT_DECK = ",".join(SLIDE_KINDS)
+ITEM_SEP, ARG_SEP, PAIR_SEP, LAG_SEP = ",", ":", "~", "@"
+LAGS = range(7)  # lags scanned for findings and drawn in the lag profile (months the party metric leads)
+TOP_FINDINGS = 10
+KPI_PER_CATEGORY = 2  # headline metrics per category (party, production, efficiency), catalog order
+MAX_SCATTER_POINTS = 3000  # a scatter drawn in a report is thinned to this many points (the fit uses all)
+THIN_SEED = 20261128
+MONTHS_PER_YEAR = 12
+
+
+class DeckError(ValueError):
+    """A deck string that names an unknown slide kind, metric or unit."""
+
+
+# ---------------------------------------------------------------- the deck as a URL string
+
+
+@dataclass(frozen=True)
+class SlideSpec:
+    """One deck item: a slide kind with its pair (scatter, lag) or unit (unit); None = the default choice."""
+
+    kind: str
+    x: str | None = None
+    y: str | None = None
+    lag: int = 0
+    unit: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind in PAIR_KINDS and self.x and self.y:
+            pair = f"{self.x}{PAIR_SEP}{self.y}"
+            return f"{self.kind}{ARG_SEP}{pair}{LAG_SEP}{self.lag}" if self.lag else f"{self.kind}{ARG_SEP}{pair}"
+        if self.kind == "unit" and self.unit:
+            return f"unit{ARG_SEP}{self.unit}"
+        return self.kind
+
+
+def parse_slide(text: str) -> SlideSpec:
+    """``kind`` or ``kind:arg`` → SlideSpec; raises DeckError for an unknown kind or a malformed argument."""
+    kind, _, arg = text.strip().partition(ARG_SEP)
+    if kind not in SLIDE_KINDS:
+        raise DeckError(f"unknown slide {kind!r}; one of {', '.join(SLIDE_KINDS)}")
+    if not arg:
+        return SlideSpec(kind)
+    if kind == "unit":
+        return SlideSpec(kind, unit=arg)
+    pair, _, lag = arg.partition(LAG_SEP)
+    x, _, y = pair.partition(PAIR_SEP)
+    if kind not in PAIR_KINDS or not x or not y or (lag and not lag.isdigit()):
+        raise DeckError(f"malformed slide {text!r}; e.g. scatter:x{PAIR_SEP}y{LAG_SEP}2 or unit:CODE")
+    return SlideSpec(kind, x, y, int(lag or 0))
+
+
+def parse_deck(text: str | None) -> tuple[SlideSpec, ...]:
+    """A deck string → its slides in order (the default deck for an empty string)."""
+    items = [part for part in (text or DEFAULT_DECK).split(ITEM_SEP) if part.strip()]
+    return tuple(parse_slide(part) for part in items or DEFAULT_DECK.split(ITEM_SEP))
+
+
+def deck_text(slides: Iterable[SlideSpec]) -> str:
+    """The deck string of ``slides`` (inverse of parse_deck)."""
+    return ITEM_SEP.join(str(s) for s in slides)
+
+
+# ---------------------------------------------------------------- what the deck is computed on
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The view: months ``start..end`` (inclusive ``YYYY-MM``, None = open) and unit codes (None = all)."""
+
+    start: str | None = None
+    end: str | None = None
+    units: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DataStamp:
+    """Which data a deck shows: the latest batch id (the data version pinned in links), its time, demo or not."""
+
+    batch_id: int
+    as_of: dt.datetime | None
+    demo: bool = False
+
+
+def data_stamp(con) -> DataStamp:  # noqa: ANN001 (a DuckDB connection)
+    """The data version of an open database: latest batch id and the time data last changed (commit or revert)."""
+    row = first_row(
+        con,
+        "SELECT coalesce(max(id), 0), max(greatest(created_at, coalesce(reverted_at, created_at))) FROM batches",
+    )
+    batch_id, as_of = row if row else (0, None)
+    return DataStamp(int(batch_id), as_of, get_meta(con, "demo") == "1")
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """Everything a deck reads from the database, read once: catalog, units, observations, panel, stamp."""
+
+    catalog: Catalog
+    registry: Registry
+    obs: pd.DataFrame  # long, categorical keys (analytics.observations.analysis_frame)
+    panel: Panel
+    stamp: DataStamp
+
+
+def load_source(db: str | Path | None) -> Source:
+    """Open the database read-only, read what a deck needs, close it."""
+    with connect(db, read_only=True) as con:
+        catalog, registry = load_catalog(con), load_registry(con)
+        obs, stamp = analysis_frame(con), data_stamp(con)
+    return Source(catalog, registry, obs, build_panel(obs), stamp)
+
+
+# ---------------------------------------------------------------- slides
+
+
+@dataclass(frozen=True, eq=False)
+class Slide:
+    """One computed slide. ``tables`` are the data behind it, (caption, frame) pairs written to its Excel sheet
+    (column names are codes, shown through ``present.col.<name>``); ``payload`` holds what the charts draw, by kind
+    (see the *Payload classes); ``notes`` are the speaker notes."""
+
+    spec: SlideSpec
+    title: str
+    subtitle: str
+    notes: str
+    tables: tuple[tuple[str, pd.DataFrame], ...]
+    payload: object = None
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+
+@dataclass(frozen=True, eq=False)
+class KpiPayload:
+    kpis: pd.DataFrame  # metric, name, unit, category, period, value, n, mom, yoy, change (pp | pct)
+    trend: pd.DataFrame  # period, D (mean over scored units), n
+
+
+@dataclass(frozen=True, eq=False)
+class RankingPayload:
+    period: str
+    frame: pd.DataFrame  # rank, unit, name, subsidiary, D, level, u_party, u_business, lagging
+
+
+@dataclass(frozen=True, eq=False)
+class HeatmapPayload:
+    cells: pd.DataFrame  # correlations.matrix frame
+    names: dict[str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class FindingsPayload:
+    findings: tuple[Finding, ...]
+    sentences: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True, eq=False)
+class ScatterPayload:
+    corr: Correlation
+    points: pd.DataFrame  # unit, month, x, y, name, group — thinned to MAX_SCATTER_POINTS
+    total: int  # points before thinning
+    fit: Fit | None  # over every point
+    x_label: str
+    y_label: str
+
+
+@dataclass(frozen=True, eq=False)
+class LagPayload:
+    profile: tuple[Correlation, ...]
+    x_name: str
+    y_name: str
+
+
+@dataclass(frozen=True, eq=False)
+class UnitPayload:
+    unit: str
+    name: str
+    history: pd.DataFrame  # period, u_party, u_business, D, level_index, lagging, rank, n_ranked
+    peers: pd.DataFrame  # metric, name, unit_value, subsidiary, group (latest month)
+
+
+def thin(points: pd.DataFrame, limit: int = MAX_SCATTER_POINTS, seed: int = THIN_SEED) -> pd.DataFrame:
+    """At most ``limit`` rows: a seeded random sample in the original order (all rows when there are fewer)."""
+    if len(points) <= limit:
+        return points
+    keep = np.sort(np.random.default_rng(seed).choice(len(points), size=limit, replace=False))
+    return points.iloc[keep].reset_index(drop=True)
+
+
+@dataclass(eq=False)
+class DeckAnalysis:
+    """The results shared by the slides of one view, each computed on first use."""
+
+    source: Source
+    scope: Scope = field(default_factory=Scope)
+
+    @cached_property
+    def months(self) -> list[str]:
+        """The view's months that have data (any metric), oldest first."""
+        months = [str(m) for m in self.source.panel.months]
+        lo, hi = self.scope.start or "0000-00", self.scope.end or "9999-99"
+        return [m for m in months if lo <= m <= hi]
+
+    @cached_property
+    def integration(self) -> pd.DataFrame:
+        """The integration index rows (unit, period, u_party, u_business, C, T, D, level, …) of the view."""
+        s = self.scope
+        parents = self.source.registry.parents()
+        return score_view(self.source.obs, self.source.catalog, parents, start=s.start, end=s.end, units=s.units).rows
+
+    @cached_property
+    def latest(self) -> str | None:
+        """The latest month of the view in which some unit has an integration index."""
+        scored = self.integration.loc[self.integration["D"].notna(), "period"]
+        return str(scored.max()) if len(scored) else None
+
+    @cached_property
+    def ranking(self) -> pd.DataFrame:
+        """The latest month's ranking: rank, unit, name, subsidiary, D, level, u_party, u_business, lagging."""
+        if self.latest is None:
+            return pd.DataFrame(columns=list(RANKING_COLUMNS))
+        frame = ranking(self.integration, self.latest)
+        groups = unit_groups(self.source.registry)
+        frame["name"] = frame["unit"].map(lambda u: groups.get(u, (u, u))[0])
+        frame["subsidiary"] = frame["unit"].map(lambda u: groups.get(u, (u, u))[1])
+        return frame[list(RANKING_COLUMNS)]
+
+    @cached_property
+    def grid(self) -> tuple[list[str], list[str]]:
+        return grid_metrics(self.source.panel, self.source.catalog)
+
+    def _options(self, lag: int = 0) -> Options:
+        s = self.scope
+        return Options(lag=lag, from_=s.start, to=s.end, units=s.units)
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        """The party × business correlation matrix (within units, Pearson, lag 0) with BH q."""
+        party, business = self.grid
+        return correlations.matrix(self.source.panel, party, business, **self._options().scope())
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """Significant (q < 0.05) party → business correlations at lags 0..6, strongest first."""
+        party, business = self.grid
+        return correlations.scan_findings(self.source.panel, party, business, LAGS, **self._options().scope())
+
+    def pair(self, spec: SlideSpec) -> tuple[str, str, int]:
+        """The slide's (x, y, lag): as given, else the strongest finding, else the strongest matrix cell."""
+        if spec.x and spec.y:
+            return self._metric(spec.x), self._metric(spec.y), spec.lag
+        if self.findings:
+            best = self.findings[0]
+            return best.x, best.y, best.lag
+        ranked = self.cells.assign(size=-self.cells["r"].abs()).sort_values(["q", "size"], na_position="last")
+        if ranked.empty:
+            raise DeckError("no party and business metrics with data: no pair to show")
+        return str(ranked.iloc[0]["x"]), str(ranked.iloc[0]["y"]), 0
+
+    def _metric(self, label: str) -> str:
+        try:
+            return self.source.catalog.resolve(label).code
+        except KeyError as exc:
+            raise DeckError(f"unknown metric {label!r}") from exc
+
+    def unit(self, spec: SlideSpec) -> str:
+        """The slide's unit code: as given (code or unique name), else the top of the latest ranking."""
+        if spec.unit:
+            try:
+                return self.source.registry.resolve(spec.unit).code
+            except KeyError as exc:
+                raise DeckError(f"unknown unit {spec.unit!r}") from exc
+        if self.ranking.empty:
+            raise DeckError("no unit has an integration index in this view")
+        return str(self.ranking.iloc[0]["unit"])
+
+    def resolved(self, spec: SlideSpec) -> SlideSpec:
+        """The spec with its default pair or unit filled in (what a link should pin)."""
+        if spec.kind in PAIR_KINDS:
+            x, y, lag = self.pair(spec)
+            return SlideSpec(spec.kind, x, y, lag if spec.kind == "scatter" else 0)
+        if spec.kind == "unit":
+            return SlideSpec("unit", unit=self.unit(spec))
+        return spec
+
+    def slide(self, spec: SlideSpec, lang: str = "zh") -> Slide:
+        """The computed slide for ``spec`` in ``lang``; raises DeckError for an unknown metric or unit."""
+        spec = self.resolved(spec)
+        return BUILDERS[spec.kind](self, spec, lang)
+
+
+RANKING_COLUMNS = ("rank", "unit", "name", "subsidiary", "D", "level", "u_party", "u_business", "lagging")
+
+
+# ---------------------------------------------------------------- captions on every slide and export
+
+
+def scope_text(scope: Scope, analysis: DeckAnalysis, lang: str) -> str:
+    """'2025-11 至 2026-10 · 单位：全部' — the active filters in words."""
+    months = analysis.months
+    start = scope.start or (months[0] if months else "—")
+    end = scope.end or (months[-1] if months else "—")
+    if scope.units is None:
+        units = t("present.units_all", lang)
+    else:
+        names = {u.code: u.name for u in analysis.source.registry.units}
+        shown = [names.get(c, c) for c in scope.units[:UNITS_NAMED]]
+        more = len(scope.units) - len(shown)
+        units = "、".join(shown) + (t("present.units_more", lang, n=more) if more > 0 else "")
+    return t("present.scope", lang, start=start, end=end, units=units)
+
+
+UNITS_NAMED = 4  # filters name at most this many units, then "and N more"
+
+
+def stamp_text(stamp: DataStamp, lang: str) -> str:
+    """'数据截至 2026-11-28 04:10 · 数据版本 v40' (+ the demo mark)."""
+    when = stamp.as_of.strftime("%Y-%m-%d %H:%M") if stamp.as_of else "—"
+    text = t("present.stamp", lang, when=when, version=stamp.batch_id)
+    return text + (t("present.demo_mark", lang) if stamp.demo else "")
+
+
+def metric_label(catalog: Catalog, code: str, lang: str) -> str:
+    """'营业收入（万元）'."""
+    m = catalog.get(code)
+    return t("present.metric_unit", lang, name=m.name(lang), unit=m.unit)
+
+
+def names_of(catalog: Catalog, lang: str) -> dict[str, str]:
+    return metric_names(catalog, lang)
+
+
+def kpi_codes(catalog: Catalog, panel: Panel) -> list[str]:
+    """The headline metrics: the first KPI_PER_CATEGORY of each category that has data, catalog order."""
+    present = set(panel.metrics[~np.isnan(panel.cube).all(axis=(0, 1))]) if panel.cube.size else set()
+    chosen: list[str] = []
+    for category in ("party", "production", "efficiency"):
+        chosen += [c for c in catalog.codes(category) if c in present][:KPI_PER_CATEGORY]
+    return chosen
+
+
+def own_value_mask(panel: Panel, registry: Registry, metric: str, units: Sequence[str] | None) -> np.ndarray:
+    """[unit, month] mask of the values that count in a group total: present, in ``units`` (None = all), and not
+    a parent's value for a month in which one of its descendants reports the metric (no double counting)."""
+    present = ~np.isnan(panel.column(metric))
+    keep = present.copy()
+    children: dict[str, list[str]] = {}
+    for u in registry.units:
+        if u.parent_code:
+            children.setdefault(u.parent_code, []).append(u.code)
+    for parent in children:
+        below, stack = [], list(children[parent])
+        while stack:
+            code = stack.pop()
+            below.append(code)
+            stack.extend(children.get(code, ()))
+        own, rows = panel.unit_positions([parent]), panel.unit_positions(below)
+        if len(own) and len(rows):
+            keep[own[0]] &= ~present[rows].any(axis=0)
+    if units is not None:
+        chosen = np.zeros(len(panel.units), dtype=bool)
+        chosen[panel.unit_positions(units)] = True
+        keep &= chosen[:, None]
+    return keep
+
+
+# ---------------------------------------------------------------- one builder per slide kind
+
+
+def _kpi_series(analysis: DeckAnalysis, code: str) -> tuple[np.ndarray, np.ndarray]:
+    """The group's value and the number of units behind it, per panel month."""
+    panel, metric = analysis.source.panel, analysis.source.catalog.get(code)
+    mask = own_value_mask(panel, analysis.source.registry, code, analysis.scope.units)
+    total = np.where(mask, panel.column(code), 0.0).sum(axis=0)
+    n = mask.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = total if metric.rollup in ("sum", "last") else total / n
+    return np.where(n > 0, value, np.nan), n
+
+
+def _change(now: float, before: float, percent: bool) -> float:
+    """Percentage points for a % metric, else the relative change in %; NaN when either side is missing."""
+    if np.isnan(now) or np.isnan(before):
+        return float("nan")
+    if percent:
+        return float(now - before)
+    return float((now / before - 1) * 100) if before else float("nan")
+
+
+def kpi_frame(analysis: DeckAnalysis, lang: str) -> pd.DataFrame:
+    """Headline metrics in the view's last month: value, units behind it, month-on-month and year-on-year change."""
+    source, rows = analysis.source, []
+    if not analysis.months:
+        return pd.DataFrame(columns=list(KPI_COLUMNS))
+    end = source.panel.month_position(analysis.months[-1])
+    for code in kpi_codes(source.catalog, source.panel):
+        metric = source.catalog.get(code)
+        value, n = _kpi_series(analysis, code)
+        at = {k: value[end - k] if end - k >= 0 else np.nan for k in (0, 1, MONTHS_PER_YEAR)}
+        rows.append(
+            {
+                "metric": code,
+                "name": metric.name(lang),
+                "unit": metric.unit,
+                "category": t(f"present.category.{metric.category}", lang),
+                "period": analysis.months[-1],
+                "value": at[0],
+                "n": int(n[end]),
+                "mom": _change(at[0], at[1], metric.is_percent),
+                "yoy": _change(at[0], at[MONTHS_PER_YEAR], metric.is_percent),
+                "change": "pp" if metric.is_percent else "pct",
+            }
+        )
+    return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
+
+
+KPI_COLUMNS = ("metric", "name", "unit", "category", "period", "value", "n", "mom", "yoy", "change")
+
+
+def _kpis(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    kpis = kpi_frame(analysis, lang)
+    scored = analysis.integration[analysis.integration["D"].notna()]
+    trend = scored.groupby("period", sort=True)["D"].agg(["mean", "size"]).reset_index()
+    trend.columns = ["period", "D", "n"]
+    period = analysis.months[-1] if analysis.months else "—"
+    notes = [t("present.notes.kpis", lang, period=period)]
+    if len(trend):
+        last = trend.iloc[-1]
+        notes.append(t("present.notes.trend", lang, period=last["period"], d=f"{last['D']:.3f}", n=int(last["n"])))
+    return Slide(
+        spec,
+        t("present.slide.kpis", lang),
+        t("present.sub.kpis", lang, period=period),
+        "\n".join(notes),
+        (("present.table.kpis", kpis), ("present.table.trend", trend)),
+        KpiPayload(kpis, trend),
+    )
+
+
+def _lagging_counts(frame: pd.DataFrame) -> dict[str, int]:
+    counts = frame["lagging"].value_counts()
+    return {k: int(counts.get(k, 0)) for k in ("party", "business", "balanced")}
+
+
+def _ranking(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    frame, period = analysis.ranking, analysis.latest or "—"
+    notes = [t("present.notes.ranking_none", lang)]
+    if len(frame):
+        top, bottom = frame.iloc[0], frame.iloc[-1]
+        level = "level" if lang == "zh" else "level_en"
+        levels = analysis.integration.set_index(["unit", "period"])[level]
+        notes = [
+            t(
+                "present.notes.ranking",
+                lang,
+                n=len(frame),
+                top=top["name"],
+                top_d=f"{top['D']:.3f}",
+                top_level=levels.get((top["unit"], period), ""),
+                bottom=bottom["name"],
+                bottom_d=f"{bottom['D']:.3f}",
+                **_lagging_counts(frame),
+            ),
+            t("present.notes.d_meaning", lang),
+        ]
+    sub = t("present.sub.ranking", lang, period=period, n=len(frame))
+    title = t("present.slide.ranking", lang)
+    return Slide(spec, title, sub, "\n".join(notes), (("present.table.ranking", frame),), RankingPayload(period, frame))
+
+
+def _quadrant(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    frame, period = analysis.ranking, analysis.latest or "—"
+    counts = _lagging_counts(frame) if len(frame) else {"party": 0, "business": 0, "balanced": 0}
+    notes = t("present.notes.quadrant", lang, period=period, **counts)
+    table = frame[["unit", "name", "subsidiary", "u_party", "u_business", "D", "lagging"]]
+    sub = t("present.sub.quadrant", lang, period=period, n=len(frame))
+    return Slide(
+        spec,
+        t("present.slide.quadrant", lang),
+        sub,
+        notes,
+        (("present.table.quadrant", table),),
+        RankingPayload(period, frame),
+    )
+
+
+def _named_cells(cells: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    named = cells.assign(x_name=cells["x"].map(names), y_name=cells["y"].map(names))
+    return named[["x", "x_name", "y", "y_name", "r", "p", "q", "n", "n_units", "insufficient"]]
+
+
+def _heatmap(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    names = names_of(analysis.source.catalog, lang)
+    cells = analysis.cells
+    significant = cells[cells["q"] < correlations.ALPHA]
+    notes = [t("present.notes.heatmap", lang, n=len(cells), k=len(significant))]
+    if len(significant):
+        best = significant.loc[significant["r"].abs().idxmax()]
+        fields = {"x": names[best["x"]], "y": names[best["y"]], "r": f"{best['r']:.2f}", "n": int(best["n"])}
+        notes.append(t("present.notes.heatmap_best", lang, q=_q_text(best["q"]), **fields))
+    notes.append(correlations.causation_note(lang))
+    sub = t("present.sub.heatmap", lang)
+    table = _named_cells(cells, names)
+    payload = HeatmapPayload(cells, names)
+    return Slide(
+        spec, t("present.slide.heatmap", lang), sub, "\n".join(notes), (("present.table.matrix", table),), payload
+    )
+
+
+def _q_text(q: float) -> str:
+    return "<0.001" if q < correlations.P_FLOOR else f"={q:.3f}"
+
+
+def _findings(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    catalog = analysis.source.catalog
+    names, directions = names_of(catalog, lang), {m.code: m.direction for m in catalog.metrics}
+    top = tuple(analysis.findings[:TOP_FINDINGS])
+    sentences = tuple(correlations.describe_finding(f, names, lang, directions) for f in top)
+    note = correlations.causation_note(lang)
+    table = pd.DataFrame(
+        [{**f.to_dict(), "x_name": names[f.x], "y_name": names[f.y], "sentence": s} for f, s in zip(top, sentences)],
+        columns=["x", "x_name", "y", "y_name", "lag", "r", "p", "q", "n", "n_units", "sentence"],
+    )
+    total = len(analysis.findings)
+    sub = t("present.sub.findings", lang, n=total, shown=len(top), lags=max(LAGS))
+    notes = "\n".join([t("present.notes.findings", lang, n=total), note])
+    payload = FindingsPayload(top, sentences, note)
+    return Slide(spec, t("present.slide.findings", lang), sub, notes, (("present.table.findings", table),), payload)
+
+
+def _scatter(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    from analytics.correlation_figures import axis_label, stat_text
+
+    source, options = analysis.source, analysis._options(spec.lag)
+    x, y = source.catalog.get(spec.x), source.catalog.get(spec.y)  # type: ignore[arg-type]
+    corr = correlations.correlate(source.panel, x.code, y.code, lag=spec.lag, **options.scope())
+    points = analysis_points(source.panel, x.code, y.code, options)
+    groups = unit_groups(source.registry)
+    points = points.assign(
+        name=points["unit"].map(lambda u: groups.get(u, (u, u))[0]),
+        group=points["unit"].map(lambda u: groups.get(u, (u, u))[1]),
+    )
+    fit = None if corr.insufficient else ols_fit(points["x"], points["y"], absorbed_parameters(points, corr.level))
+    shown = thin(points)
+    stat = stat_text(corr, lang)
+    title = t("present.slide.scatter", lang, x=x.name(lang), y=y.name(lang))
+    later = t("present.sub.later", lang, k=spec.lag) if spec.lag else ""
+    sub = stat + later
+    notes = [t("present.notes.scatter", lang, stat=stat)]
+    if len(shown) < len(points):
+        notes.append(t("present.notes.thinned", lang, shown=len(shown), total=len(points)))
+    notes.append(correlations.causation_note(lang))
+    table = points[["unit", "name", "group", "month", "x", "y"]]
+    payload = ScatterPayload(
+        corr, shown, len(points), fit, axis_label(x, lang, options), axis_label(y, lang, options, later=spec.lag)
+    )
+    return Slide(spec, title, sub, "\n".join(notes), (("present.table.points", table),), payload)
+
+
+def _lag(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    source = analysis.source
+    x, y = source.catalog.get(spec.x), source.catalog.get(spec.y)  # type: ignore[arg-type]
+    profile = tuple(correlations.lag_profile(source.panel, x.code, y.code, LAGS, **analysis._options().scope()))
+    table = pd.DataFrame(
+        [(c.lag, c.r, c.ci_low, c.ci_high, c.p, c.n, c.n_units, c.insufficient) for c in profile],
+        columns=["lag", "r", "ci_low", "ci_high", "p", "n", "n_units", "insufficient"],
+    )
+    usable = [c for c in profile if c.r is not None]
+    notes = [t("present.notes.lag", lang)]
+    if usable:
+        best = max(usable, key=lambda c: abs(c.r or 0.0))
+        notes.append(t("present.notes.lag_best", lang, k=best.lag, r=f"{best.r:.2f}", n=best.n))
+    notes.append(correlations.causation_note(lang))
+    title = t("present.slide.lag", lang, x=x.name(lang), y=y.name(lang))
+    sub = t("present.sub.lag", lang, lags=max(LAGS))
+    payload = LagPayload(profile, x.name(lang), y.name(lang))
+    return Slide(spec, title, sub, "\n".join(notes), (("present.table.lag", table),), payload)
+
+
+def _unit(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    source, code = analysis.source, str(spec.unit)
+    unit = source.registry.by_code(code)
+    name = unit.name if unit else code
+    history = integration_history(analysis.integration, code)
+    peers = _peer_table(analysis, code, lang)
+    notes = [t("present.notes.unit_none", lang, name=name)]
+    sub = t("present.sub.unit_none", lang)
+    if len(history):
+        last = history.iloc[-1]
+        fields = {"rank": int(last["rank"]), "of": int(last["n_ranked"]), "d": f"{last['D']:.3f}"}
+        lag_text = t(f"present.lagging.{last['lagging']}", lang)
+        sub = t("present.sub.unit", lang, period=last["period"], lagging=lag_text, **fields)
+        notes = [t("present.notes.unit", lang, name=name, period=last["period"], lagging=lag_text, **fields)]
+    tables = (("present.table.unit_history", history), ("present.table.unit_peers", peers))
+    payload = UnitPayload(code, name, history, peers)
+    return Slide(spec, t("present.slide.unit", lang, name=name), sub, "\n".join(notes), tables, payload)
+
+
+def _peer_table(analysis: DeckAnalysis, code: str, lang: str) -> pd.DataFrame:
+    """The unit's headline metrics in the latest month beside its subsidiary's and the group's medians."""
+    columns = ["metric", "name", "unit_of_measure", "unit_value", "subsidiary", "group"]
+    source, period = analysis.source, analysis.latest
+    if period is None:
+        return pd.DataFrame(columns=columns)
+    metrics = default_metrics(source.catalog, source.obs, code)
+    long = metric_history(source.obs, source.registry.parents(), code, metrics, start=period, end=period)
+    wide = long.pivot_table(index="metric", columns="series", values="value", aggfunc="first")
+    rows = []
+    for m in metrics:
+        metric = source.catalog.get(m)
+        got = wide.loc[m] if m in wide.index else pd.Series(dtype=float)
+        rows.append([m, metric.name(lang), metric.unit, *(got.get(s, np.nan) for s in ("unit", "subsidiary", "group"))])
+    return pd.DataFrame(rows, columns=columns)
+
+
+BUILDERS = {
+    "kpis": _kpis,
+    "ranking": _ranking,
+    "quadrant": _quadrant,
+    "heatmap": _heatmap,
+    "findings": _findings,
+    "scatter": _scatter,
+    "lag": _lag,
+    "unit": _unit,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Deck:
+    """A computed deck: its slides in order, with the view and data version they show."""
+
+    slides: tuple[Slide, ...]
+    scope: Scope
+    stamp: DataStamp
+    lang: str
+    scope_text: str
+    stamp_text: str
+
+    @property
+    def text(self) -> str:
+        """The deck string with every default pair and unit resolved (what a link pins)."""
+        return deck_text(s.spec for s in self.slides)
+
+
+def build_deck(source: Source, specs: Sequence[SlideSpec], scope: Scope = Scope(), lang: str = "zh") -> Deck:
+    """Compute every slide of ``specs`` over ``scope`` in ``lang``. Raises DeckError for an unknown metric or unit."""
+    analysis = DeckAnalysis(source, scope)
+    slides = tuple(analysis.slide(spec, lang) for spec in specs)
+    return Deck(slides, scope, source.stamp, lang, scope_text(scope, analysis, lang), stamp_text(source.stamp, lang))

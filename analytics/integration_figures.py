@@ -1,0 +1,394 @@
+"""Plotly figures of the integration index and the unit profile: each takes data and returns a Figure.
+
+No Streamlit here, so every chart is testable headless. Names (units, metrics) come in as mappings from code to
+label, already in the reader's language; all other text goes through the translation table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analytics.coupling import LAGGING_THRESHOLD, LEVELS_EN, LEVELS_ZH
+from analytics.i18n import t
+
+#: One colour per coordination level, red (extreme imbalance) to green (high-quality coordination): ColorBrewer
+#: RdYlGn with 10 classes, which stays readable for the common red–green colour-vision deficiencies in print.
+LEVEL_COLOURS: tuple[str, ...] = (
+    "#a50026", "#d73027", "#f46d43", "#fdae61", "#fee08b",
+    "#d9ef8b", "#a6d96a", "#66bd63", "#1a9850", "#006837",
+)  # fmt: skip
+SUBSYSTEM_COLOURS = {"party": "#c0392b", "business": "#1f77b4"}
+SERIES_STYLE = {  # the unit against its peers: solid, dashed, dotted
+    "unit": {"color": "#c0392b", "dash": "solid", "width": 2.5},
+    "subsidiary": {"color": "#1f77b4", "dash": "dash", "width": 1.8},
+    "group": {"color": "#7f7f7f", "dash": "dot", "width": 1.8},
+}
+BAND_COLOUR = "rgba(128, 128, 128, 0.18)"
+MISSING_COLOUR = "#bbbbbb"
+TREND_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+MULTIPLE_COLUMNS = 3  # small multiples per row
+MULTIPLE_ROW_PX, BAR_ROW_PX, MIN_HEIGHT_PX = 260, 26, 320
+TOP_OBSTACLES = 10
+MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
+
+
+def level_colour(index: object) -> str:
+    """The colour of a level index 0–9 (grey when missing)."""
+    if index is None or index is pd.NA or (isinstance(index, float) and math.isnan(index)):
+        return MISSING_COLOUR
+    return LEVEL_COLOURS[int(index)]  # type: ignore[call-overload]
+
+
+def _level_names(lang: str) -> tuple[str, ...]:
+    return LEVELS_EN if lang == "en" else LEVELS_ZH
+
+
+def _names(codes: pd.Series, names: Mapping[str, str]) -> list[str]:
+    return [names.get(str(c), str(c)) for c in codes]
+
+
+# ---------------------------------------------------------------- integration page
+
+
+def quadrant_split(rows: pd.DataFrame) -> tuple[float, float]:
+    """Where the quadrants split: the medians of U1 and U2 over the rows scored (NaN when none)."""
+    scored = rows[rows["D"].notna()]
+    if scored.empty:
+        return math.nan, math.nan
+    return float(scored["u_party"].median()), float(scored["u_business"].median())
+
+
+def _band() -> go.Scatter:
+    """The in-step band |U1 − U2| ≤ threshold inside the unit square."""
+    b = LAGGING_THRESHOLD
+    xs = [0, 0, 1 - b, 1, 1, b, 0]
+    ys = [0, b, 1, 1, 1 - b, 0, 0]
+    return go.Scatter(x=xs, y=ys, fill="toself", fillcolor=BAND_COLOUR, line={"width": 0}, hoverinfo="skip")
+
+
+def quadrant_figure(rows: pd.DataFrame, names: Mapping[str, str], period: str, lang: str = "zh") -> go.Figure:
+    """U1 (x) × U2 (y) of one month's rows, split at the medians, the in-step band shaded, points by level.
+
+    ``rows``: integration rows (unit, u_party, u_business, D, level_index, lagging) of one month; rows without a
+    D are left out. ``names``: unit code → label.
+    """
+    scored = rows[rows["D"].notna()]
+    x_split, y_split = quadrant_split(rows)
+    band = _band()
+    band.name = t("integ.band", lang)
+    figure = go.Figure(band)
+    level_names = _level_names(lang)
+    hover = [
+        f"{name}<br>U1 {u1:.3f} · U2 {u2:.3f}<br>D {d:.3f} {level_names[int(k)]}<br>{t(f'integ.lagging.{lag}', lang)}"
+        for name, u1, u2, d, k, lag in zip(
+            _names(scored["unit"], names),
+            scored["u_party"],
+            scored["u_business"],
+            scored["D"],
+            scored["level_index"],
+            scored["lagging"],
+            strict=True,
+        )
+    ]
+    figure.add_trace(
+        go.Scatter(
+            x=scored["u_party"],
+            y=scored["u_business"],
+            mode="markers+text",
+            text=_names(scored["unit"], names),
+            textposition="top center",
+            textfont={"size": 10},
+            marker={
+                "size": 12,
+                "color": [level_colour(k) for k in scored["level_index"]],
+                "line": {"width": 1, "color": "#333"},
+            },
+            hovertext=hover,
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    if not math.isnan(x_split):
+        figure.add_vline(x=x_split, line={"dash": "dash", "color": "#555", "width": 1})
+        figure.add_hline(y=y_split, line={"dash": "dash", "color": "#555", "width": 1})
+    corners = {"hh": (1, 1, "right", "top"), "hl": (1, 0, "right", "bottom")}
+    corners |= {"lh": (0, 1, "left", "top"), "ll": (0, 0, "left", "bottom")}
+    for key, (x, y, xanchor, yanchor) in corners.items():
+        figure.add_annotation(
+            x=x, y=y, xref="x", yref="y", text=f"<b>{t(f'integ.quadrant.{key}', lang)}</b>",
+            showarrow=False, xanchor=xanchor, yanchor=yanchor, font={"size": 12, "color": "#444"},
+        )  # fmt: skip
+    figure.update_layout(
+        title=t("integ.quadrant_title", lang, period=period),
+        xaxis={"title": t("integ.axis_u1", lang), "range": [-0.02, 1.02], "constrain": "domain"},
+        yaxis={"title": t("integ.axis_u2", lang), "range": [-0.02, 1.02], "scaleanchor": "x"},
+        height=560,
+        margin=MARGIN,
+        legend={"orientation": "h", "y": -0.12},
+    )
+    return figure
+
+
+def d_trend_figure(rows: pd.DataFrame, units: Sequence[str], names: Mapping[str, str], lang: str = "zh") -> go.Figure:
+    """D by month, one line per unit in ``units`` (months without a score are gaps), level bands behind."""
+    figure = go.Figure()
+    _level_bands(figure)
+    for i, unit in enumerate(units):
+        mine = rows[rows["unit"] == unit].sort_values("period")
+        figure.add_trace(
+            go.Scatter(
+                x=mine["period"],
+                y=mine["D"],
+                name=names.get(unit, unit),
+                mode="lines+markers",
+                line={"color": TREND_COLOURS[i % len(TREND_COLOURS)]},
+                hovertemplate="%{x}: D %{y:.3f}<extra>%{fullData.name}</extra>",
+            )
+        )
+    figure.update_layout(
+        title=t("integ.trend_title", lang),
+        xaxis={"title": t("integ.axis_month", lang), "type": "category"},
+        yaxis={"title": t("integ.axis_d", lang), "range": [0, 1]},
+        height=420,
+        margin=MARGIN,
+    )
+    return figure
+
+
+def _level_bands(figure: go.Figure, row: int | None = None, col: int | None = None) -> None:
+    """Faint horizontal bands, one per coordination level (D 0–0.1, …, 0.9–1)."""
+    for k, colour in enumerate(LEVEL_COLOURS):
+        figure.add_hrect(
+            y0=k / 10, y1=(k + 1) / 10, fillcolor=colour, opacity=0.08, line_width=0, layer="below", row=row, col=col
+        )
+
+
+def ranking_figure(ranking: pd.DataFrame, names: Mapping[str, str], period: str, lang: str = "zh") -> go.Figure:
+    """Horizontal bars of D, best at the top, coloured by level; ``ranking`` as analytics.unit_profile.ranking."""
+    level_names = _level_names(lang)
+    labels = [f"{r}. {n}" for r, n in zip(ranking["rank"], _names(ranking["unit"], names), strict=True)]
+    figure = go.Figure(
+        go.Bar(
+            x=ranking["D"],
+            y=labels,
+            orientation="h",
+            marker={"color": [level_colour(k) for k in ranking["level_index"]]},
+            text=[f"{d:.3f} {level_names[int(k)]}" for d, k in zip(ranking["D"], ranking["level_index"], strict=True)],
+            textposition="outside",
+            hovertemplate="%{y}: D %{x:.3f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=t("integ.ranking_title", lang, period=period),
+        xaxis={"title": t("integ.axis_d", lang), "range": [0, 1.15]},
+        yaxis={"autorange": "reversed", "type": "category"},
+        height=max(MIN_HEIGHT_PX, BAR_ROW_PX * len(ranking) + 100),
+        margin=MARGIN,
+    )
+    return figure
+
+
+def level_legend_figure(lang: str = "zh") -> go.Figure:
+    """The ten coordination levels as a strip of coloured cells, with their D ranges."""
+    level_names = _level_names(lang)
+    figure = go.Figure(
+        go.Bar(
+            x=[0.1] * len(LEVEL_COLOURS),
+            y=[""] * len(LEVEL_COLOURS),
+            base=[k / 10 for k in range(len(LEVEL_COLOURS))],
+            orientation="h",
+            marker={"color": list(LEVEL_COLOURS), "line": {"width": 1, "color": "white"}},
+            text=[f"{name}<br>{k / 10:.1f}–{(k + 1) / 10:.1f}" for k, name in enumerate(level_names)],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"size": 10, "color": ["white"] * 3 + ["black"] * 5 + ["white"] * 2},
+            hoverinfo="text",
+        )
+    )
+    figure.update_layout(
+        title=t("integ.legend_title", lang),
+        xaxis={"title": t("integ.axis_d", lang), "range": [0, 1], "dtick": 0.1},
+        yaxis={"visible": False},
+        height=170,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        showlegend=False,
+    )
+    return figure
+
+
+def obstacle_figure(
+    tidy: pd.DataFrame, metric_names: Mapping[str, str], title: str, lang: str = "zh", top: int = TOP_OBSTACLES
+) -> go.Figure:
+    """The ``top`` largest obstacle degrees of one unit-month as horizontal bars (%), coloured by subsystem.
+
+    ``tidy``: rows of analytics.integration.obstacle_degree for one unit and month.
+    """
+    shown = tidy.dropna(subset=["obstacle"]).nlargest(top, "obstacle")
+    subsystem = [t(f"integ.subsystem.{s}", lang) for s in shown["subsystem"]]
+    figure = go.Figure(
+        go.Bar(
+            x=shown["obstacle"] * 100,
+            y=_names(shown["metric"], metric_names),
+            orientation="h",
+            marker={"color": [SUBSYSTEM_COLOURS[s] for s in shown["subsystem"]]},
+            text=[f"{v:.1f}%" for v in shown["obstacle"] * 100],
+            textposition="outside",
+            customdata=np.column_stack([subsystem, shown["dimension"], shown["weight"], 1 - shown["deviation"]]),
+            hovertemplate="%{y} (%{customdata[0]} · %{customdata[1]})<br>%{x:.1f}%<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=title,
+        xaxis={"title": t("integ.axis_obstacle", lang), "ticksuffix": "%"},
+        yaxis={"autorange": "reversed", "type": "category"},
+        height=max(MIN_HEIGHT_PX, BAR_ROW_PX * len(shown) + 120),
+        margin=MARGIN,
+    )
+    return figure
+
+
+# ---------------------------------------------------------------- unit profile
+
+
+def rank_history_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """A unit's D by month (top, level bands behind) and its rank among the units scored (bottom, 1 at the top).
+
+    ``history``: analytics.unit_profile.integration_history.
+    """
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4])
+    _level_bands(figure, row=1, col=1)
+    level_names = _level_names(lang)
+    figure.add_trace(
+        go.Scatter(
+            x=history["period"],
+            y=history["D"],
+            mode="lines+markers",
+            name="D",
+            marker={"color": [level_colour(k) for k in history["level_index"]], "size": 9},
+            line={"color": "#555"},
+            customdata=[level_names[int(k)] for k in history["level_index"]],
+            hovertemplate="%{x}: D %{y:.3f} %{customdata}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=history["period"],
+            y=history["rank"],
+            mode="lines+markers",
+            name=t("profile.kpi_rank", lang),
+            line={"color": "#1f77b4"},
+            customdata=history["n_ranked"],
+            hovertemplate="%{x}: %{y} / %{customdata}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    figure.update_yaxes(title_text=t("integ.axis_d", lang), range=[0, 1], row=1, col=1)
+    figure.update_yaxes(title_text=t("profile.axis_rank", lang), autorange="reversed", rangemode="tozero", row=2, col=1)
+    figure.update_xaxes(type="category", row=1, col=1)
+    figure.update_xaxes(title_text=t("integ.axis_month", lang), type="category", row=2, col=1)
+    figure.update_layout(title=title, height=480, margin=MARGIN, showlegend=False)
+    return figure
+
+
+def metric_history_figure(
+    history: pd.DataFrame, labels: Mapping[str, tuple[str, str]], title: str, lang: str = "zh"
+) -> go.Figure:
+    """Small multiples, one per metric: the unit's values against the subsidiary and group medians.
+
+    ``history``: analytics.unit_profile.metric_history (metric, period, series, value, n). ``labels``: metric code
+    → (name, unit of measure); the unit of measure titles each y axis.
+    """
+    metrics = list(dict.fromkeys(history["metric"]))
+    columns = max(1, min(MULTIPLE_COLUMNS, len(metrics)))
+    rows = max(1, math.ceil(len(metrics) / columns))
+    titles = [labels.get(m, (m, ""))[0] for m in metrics]
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.5 / rows + 0.04)
+    for i, metric in enumerate(metrics):
+        row, col = i // columns + 1, i % columns + 1
+        mine = history[history["metric"] == metric]
+        for series, style in SERIES_STYLE.items():
+            part = mine[mine["series"] == series].sort_values("period")
+            note = [t("profile.median_n", lang, n=n) if series != "unit" else "" for n in part["n"]]
+            figure.add_trace(
+                go.Scatter(
+                    x=part["period"],
+                    y=part["value"],
+                    mode="lines+markers" if series == "unit" else "lines",
+                    name=t(f"profile.series.{series}", lang),
+                    legendgroup=series,
+                    showlegend=i == 0,
+                    line=style,
+                    marker={"size": 5},
+                    customdata=note,
+                    hovertemplate="%{x}: %{y:,.2f} %{customdata}<extra>%{fullData.name}</extra>",
+                ),
+                row=row,
+                col=col,
+            )
+        figure.update_yaxes(title_text=labels.get(metric, (metric, ""))[1], row=row, col=col)
+        figure.update_xaxes(type="category", nticks=6, row=row, col=col)
+    figure.update_layout(
+        title=title,
+        height=max(MIN_HEIGHT_PX, MULTIPLE_ROW_PX * rows + 80),
+        margin={**MARGIN, "t": 90},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+    )
+    return figure
+
+
+def lag_profile_figure(profile: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+    """r by lag with its 95% CI as error bars; lags with too few months are marked, not drawn.
+
+    ``profile``: analytics.unit_profile.own_lag_profile (lag, n, r, p, q, ci_low, ci_high, insufficient).
+    """
+    ok = profile[~profile["insufficient"].astype(bool)]
+    short = profile[profile["insufficient"].astype(bool)]
+    figure = go.Figure(
+        go.Scatter(
+            x=ok["lag"],
+            y=ok["r"],
+            mode="markers+lines",
+            marker={"size": 10, "color": "#1f77b4"},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": ok["ci_high"] - ok["r"],
+                "arrayminus": ok["r"] - ok["ci_low"],
+            },
+            customdata=np.column_stack([ok["n"], ok["p"], ok["q"]]) if len(ok) else None,
+            hovertemplate="k = %{x}: r %{y:.3f}<br>n %{customdata[0]:.0f} · p %{customdata[1]:.3g} · "
+            "q %{customdata[2]:.3g}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    if len(short):
+        figure.add_trace(
+            go.Scatter(
+                x=short["lag"],
+                y=[0.0] * len(short),
+                mode="markers+text",
+                marker={"symbol": "x", "size": 9, "color": MISSING_COLOUR},
+                text=[t("profile.insufficient", lang)] * len(short),
+                textposition="top center",
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    figure.add_hline(y=0, line={"color": "#888", "width": 1})
+    figure.update_layout(
+        title=title,
+        xaxis={"title": t("profile.axis_lag", lang), "dtick": 1},
+        yaxis={"title": t("profile.axis_r", lang), "range": [-1.05, 1.05]},
+        height=380,
+        margin=MARGIN,
+    )
+    return figure

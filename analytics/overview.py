@@ -1,0 +1,508 @@
+"""The leadership overview (总览): group KPIs with month-on-month and year-on-year change, the group's
+integration trend, the ranking of units by 融合度 with red and black lists, and the month's alerts.
+
+Group figures roll each metric up over the reporting units as the catalog says: ``sum`` (flows, e.g. 营业收入)
+adds the units, ``mean`` (rates, scores) averages them without weights, ``last`` (stocks) adds them — a stock
+of posts or zones adds up over units — except a percentage stock (资产负债率), which is averaged. A parent
+unit's own value of a metric is ignored in a month where any unit below it reports that metric (no double
+counting). Missing is missing: a month nobody reported has no figure, and a change needs both months.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics import periods
+from analytics.catalog import CATEGORIES, Catalog
+from analytics.completeness import MISSING, PARTIAL, REPORTED, missing_reports
+from analytics.i18n import t
+from analytics.integration import compute_integration
+from analytics.quality import FLAG_COLUMNS, QualitySettings, quality_flags
+from analytics.registry import Registry
+
+#: The KPI cards, in order, when the catalog has them (else the first metrics of each category with data).
+DEFAULT_KPIS = (
+    "revenue",
+    "total_profit",
+    "three_meetings_rate",
+    "vanguard_posts",
+    "quality_pass_rate",
+    "safety_accidents",
+)
+FALLBACK_PER_CATEGORY = 2
+D_KEY = "D"  # the KPI card of the group's mean integration index
+SPARK_MONTHS = 12
+YEAR = 12
+DEFAULT_LIST_SIZE = 5  # units on the red and on the black list
+QUALITY_MONTHS = 12  # the latest months of the view checked for data-quality flags
+QUALITY_HISTORY = 12  # months before those that serve as the units' own history
+#: How a change is expressed: percentage points (百分点) for % metrics, a relative % change for other metrics,
+#: an absolute difference for the 0–1 integration index.
+POINTS, RELATIVE, INDEX = "points", "relative", "index"
+#: Colours of the ten coordination levels, 极度失调 (dark red) to 优质协调 (dark green).
+LEVEL_COLOURS = (
+    "#7F1D1D", "#B91C1C", "#DC2626", "#EA580C", "#F59E0B",
+    "#EAB308", "#A3C93A", "#65A30D", "#16A34A", "#166534",
+)  # fmt: skip
+RANKING_COLUMNS = [
+    "rank", "unit", "name", "D", "level", "level_en", "level_index", "colour",
+    "lagging", "u_party", "u_business", "complete",
+]  # fmt: skip
+ALERT_COLUMNS = ["kind", "unit", "name", "period", "metrics", "detail_zh", "detail_en"]
+#: Alert kinds, most urgent first (quality kinds come from analytics.quality).
+ALERT_ORDER = ("missing", "level_drop", "jump", "copied", "uniform_100", "partial")
+
+
+# ---------------------------------------------------------------- months and frames
+
+
+def shift_month(period: str, months: int) -> str:
+    """``YYYY-MM`` moved by ``months`` calendar months (negative = earlier)."""
+    return periods.from_index(periods.parse_strict(period) + months)
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every calendar month from ``first`` to ``last`` inclusive (empty when first > last)."""
+    lo, hi = periods.parse_strict(first), periods.parse_strict(last)
+    return [periods.from_index(i) for i in range(lo, hi + 1)]
+
+
+def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (−1 = missing) and labels of a key column; categorical codes are used as they are."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy().astype(np.int64), np.asarray(series.cat.categories, dtype=object)
+    codes, labels = pd.factorize(series)
+    return codes.astype(np.int64), np.asarray(labels, dtype=object)
+
+
+def _label_mask(series: pd.Series, wanted: np.ndarray | list) -> np.ndarray:
+    """Per row, whether its label is wanted; ``wanted`` is a bool array over the labels of :func:`_codes`."""
+    codes, labels = _codes(series)
+    per_label = np.append(np.asarray(wanted, dtype=bool), False) if len(labels) else np.array([False])
+    return per_label[codes]
+
+
+def view_frame(
+    obs: pd.DataFrame, start: str | None = None, end: str | None = None, units: list[str] | None = None
+) -> pd.DataFrame:
+    """The observations of a view: months ``start``..``end`` inclusive (None = open), units in ``units`` (codes,
+    already expanded to descendants; None = all). Categorical keys stay categorical; nothing is copied when the
+    view is everything."""
+    labels = _codes(obs["period"])[1].astype(str)
+    inside = np.ones(len(labels), dtype=bool)
+    if start:
+        inside &= labels >= start
+    if end:
+        inside &= labels <= end
+    keep = _label_mask(obs["period"], inside)
+    if units is not None:
+        keep &= _label_mask(obs["unit"], np.isin(_codes(obs["unit"])[1].astype(str), list(units)))
+    return obs if keep.all() else obs[keep]
+
+
+def present_months(obs: pd.DataFrame) -> list[str]:
+    """The months with at least one value, oldest first."""
+    codes, labels = _codes(obs["period"])
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    return sorted(str(label) for label in labels[counts > 0])
+
+
+# ---------------------------------------------------------------- group figures
+
+
+def _ancestor_levels(units: np.ndarray, parent: Mapping[str, str | None]) -> list[np.ndarray]:
+    """levels[k][i] = position in ``units`` of unit i's (k+1)-th ancestor, −1 when absent."""
+    position = {str(u): i for i, u in enumerate(units)}
+    levels: list[np.ndarray] = []
+    for i, unit in enumerate(units):
+        seen, up, depth = {str(unit)}, parent.get(str(unit)), 0
+        while up and up not in seen:
+            if depth == len(levels):
+                levels.append(np.full(len(units), -1, dtype=np.int64))
+            levels[depth][i] = position.get(up, -1)
+            seen.add(up)
+            up, depth = parent.get(up), depth + 1
+    return levels
+
+
+def counted_rows(obs: pd.DataFrame, parent: Mapping[str, str | None]) -> np.ndarray:
+    """Per observation, whether it counts in group figures: False for a unit's value of a metric in a month
+    where any of its descendants reports that metric (the children's values stand for it). ``obs`` holds no NaN."""
+    u, units = _codes(obs["unit"])
+    p, months = _codes(obs["period"])
+    m, metrics = _codes(obs["metric"])
+    keep = np.ones(len(obs), dtype=bool)
+    levels = _ancestor_levels(units, parent)
+    is_ancestor = np.zeros(len(units) + 1, dtype=bool)
+    for level in levels:
+        is_ancestor[level[level >= 0]] = True
+    candidate = is_ancestor[u]
+    if not candidate.any():
+        return keep
+
+    def key(unit: np.ndarray) -> np.ndarray:
+        return (unit * len(months) + p) * len(metrics) + m
+
+    covered = np.concatenate([key(level[u])[level[u] >= 0] for level in levels])
+    keep[candidate] = ~np.isin(key(u)[candidate], covered)
+    return keep
+
+
+def unit_rollup(rollup: str, unit: str) -> str:
+    """How a metric adds up over units: ``sum`` or ``mean`` (stocks add up, percentage stocks average)."""
+    if rollup == "last":
+        return "mean" if unit == "%" else "sum"
+    return rollup
+
+
+def group_figures(obs: pd.DataFrame, catalog: Catalog, parent: Mapping[str, str | None] | None = None) -> pd.DataFrame:
+    """The group's figure of every catalog metric in every month with data.
+
+    ``obs``: long frame unit, period ('YYYY-MM'), metric, value; NaN values and metrics outside the catalog are
+    ignored, parents' values are dropped where their children report (:func:`counted_rows`). Returns columns
+    metric, period, value (the rollup over units, in the metric's unit of measure), n_units (units counted),
+    rollup (``sum`` | ``mean``), sorted by metric and period; a (metric, month) nobody reported has no row.
+    """
+    obs = obs[obs["value"].notna()] if obs["value"].isna().any() else obs
+    obs = obs[counted_rows(obs, parent or {})]
+    p, months = _codes(obs["period"])
+    m, metrics = _codes(obs["metric"])
+    key = p * len(metrics) + m
+    size = len(months) * len(metrics)
+    n = np.bincount(key, minlength=size)
+    total = np.bincount(key, weights=obs["value"].to_numpy(dtype=float), minlength=size)
+    known = {c: catalog.get(c) for c in catalog.codes()}
+    how = np.array([unit_rollup(known[c].rollup, known[c].unit) if c in known else "" for c in metrics.astype(str)])
+    cell = np.flatnonzero(n > 0)
+    cell = cell[how[cell % len(metrics)] != ""]
+    rollup = how[cell % len(metrics)]
+    frame = pd.DataFrame(
+        {
+            "metric": metrics[cell % len(metrics)].astype(str),
+            "period": months[cell // len(metrics)].astype(str),
+            "value": np.where(rollup == "mean", total[cell] / np.maximum(n[cell], 1), total[cell]),
+            "n_units": n[cell],
+            "rollup": rollup,
+        }
+    )
+    return frame.sort_values(["metric", "period"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- KPI cards
+
+
+def _difference(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+def _relative(a: float | None, b: float | None) -> float | None:
+    """Relative change in percent, against |b| so that a rise is positive; None when b is 0 or absent."""
+    return None if a is None or b is None or b == 0 else 100.0 * (a - b) / abs(b)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI card: the group's figure of one month, its month-on-month and year-on-year comparison.
+
+    ``previous`` is the previous calendar month's figure and ``year_ago`` the same month a year earlier, None
+    when that month has no figure (no change is then shown). ``change`` says how changes are expressed: POINTS
+    (百分点, absolute difference of a % metric), RELATIVE (percent change; the absolute difference when the base
+    is 0) or INDEX (absolute difference of D). ``spark`` holds the figures of ``spark_periods`` (None = missing).
+    """
+
+    key: str
+    name_zh: str
+    name_en: str
+    unit: str
+    direction: int
+    rollup: str
+    change: str
+    period: str
+    value: float | None
+    n_units: int
+    previous_period: str
+    previous: float | None
+    year_ago_period: str
+    year_ago: float | None
+    spark_periods: tuple[str, ...]
+    spark: tuple[float | None, ...]
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+    @property
+    def mom_diff(self) -> float | None:
+        return _difference(self.value, self.previous)
+
+    @property
+    def yoy_diff(self) -> float | None:
+        return _difference(self.value, self.year_ago)
+
+    @property
+    def mom_pct(self) -> float | None:
+        return _relative(self.value, self.previous)
+
+    @property
+    def yoy_pct(self) -> float | None:
+        return _relative(self.value, self.year_ago)
+
+
+def kpi_metrics(catalog: Catalog, available: set[str], wanted: tuple[str, ...] = DEFAULT_KPIS) -> tuple[str, ...]:
+    """The KPI metric codes: ``wanted`` that have data, else the first metrics with data of each category."""
+    chosen = tuple(code for code in wanted if code in available)
+    if chosen:
+        return chosen
+    return tuple(
+        code for c in CATEGORIES for code in [k for k in catalog.codes(c) if k in available][:FALLBACK_PER_CATEGORY]
+    )
+
+
+def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, int]], period: str, **info) -> Kpi:
+    spark_from = max(info.pop("start") or "", shift_month(period, 1 - SPARK_MONTHS))
+    spark_periods = tuple(month_range(spark_from, period))
+    value, n_units = series.get(period, (None, 0))
+    return Kpi(
+        key=key,
+        name_zh=names[0],
+        name_en=names[1],
+        period=period,
+        value=value,
+        n_units=n_units,
+        previous_period=shift_month(period, -1),
+        previous=series.get(shift_month(period, -1), (None, 0))[0],
+        year_ago_period=shift_month(period, -YEAR),
+        year_ago=series.get(shift_month(period, -YEAR), (None, 0))[0],
+        spark_periods=spark_periods,
+        spark=tuple(series.get(month, (None, 0))[0] for month in spark_periods),
+        **info,
+    )
+
+
+def kpi_cards(
+    figures: pd.DataFrame, catalog: Catalog, period: str, codes: tuple[str, ...], start: str | None = None
+) -> tuple[Kpi, ...]:
+    """A card per metric code for ``period`` from :func:`group_figures`; the sparkline covers the last
+    SPARK_MONTHS months up to ``period``, not before the view's ``start``. Comparisons may reach before it."""
+    cards = []
+    for code in codes:
+        metric = catalog.get(code)
+        rows = figures[figures["metric"] == code]
+        series = {p: (float(v), int(n)) for p, v, n in zip(rows["period"], rows["value"], rows["n_units"], strict=True)}
+        info = {"unit": metric.unit, "direction": metric.direction, "rollup": metric.rollup, "start": start}
+        change = POINTS if metric.is_percent else RELATIVE
+        cards.append(_card(code, (metric.name_zh, metric.name_en), series, period, change=change, **info))
+    return tuple(cards)
+
+
+def d_card(trend: pd.DataFrame, period: str, start: str | None = None) -> Kpi:
+    """The card of the group's mean integration index D (from :func:`d_trend`), changes as differences."""
+    series = {p: (float(d), int(n)) for p, d, n in zip(trend["period"], trend["D"], trend["n_units"], strict=True)}
+    names = (t("overview.d_name", "zh"), t("overview.d_name", "en"))
+    info = {"unit": "", "direction": 1, "rollup": "mean", "start": start}
+    return _card(D_KEY, names, series, period, change=INDEX, **info)
+
+
+# ---------------------------------------------------------------- integration: trend, ranking, drops
+
+
+def catalog_frame(catalog: Catalog) -> pd.DataFrame:
+    """The catalog as :func:`analytics.integration.compute_integration` takes it: code, category, dimension,
+    direction."""
+    return pd.DataFrame(
+        [(m.code, m.category, m.dimension, m.direction) for m in catalog.metrics],
+        columns=["code", "category", "dimension", "direction"],
+    )
+
+
+def d_trend(rows: pd.DataFrame) -> pd.DataFrame:
+    """The group's integration index per month: the unweighted mean D over the units scored that month.
+
+    ``rows``: integration rows (unit, period, D, …). Returns period, D, n_units (units with a D), oldest first;
+    months with no scored unit have no row.
+    """
+    scored = rows[rows["D"].notna()]
+    trend = scored.groupby("period", sort=True)["D"].agg(["mean", "count"]).reset_index()
+    return trend.rename(columns={"mean": "D", "count": "n_units"}).astype({"period": str, "n_units": int})
+
+
+def ranking(rows: pd.DataFrame, period: str, names: Mapping[str, str]) -> pd.DataFrame:
+    """Units scored in ``period`` ranked by D, highest first (ties share the better rank, then by code).
+
+    Columns: rank, unit, name, D, level, level_en, level_index, colour (of the level), lagging, u_party,
+    u_business, complete. Units without a D that month are not ranked.
+    """
+    month = rows[(rows["period"] == period) & rows["D"].notna()]
+    month = month.sort_values(["D", "unit"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    level = month["level_index"].astype(int)
+    return month.assign(
+        rank=month["D"].rank(method="min", ascending=False).astype(int),
+        name=month["unit"].map(lambda u: names.get(u, u)),
+        level_index=level,
+        colour=[LEVEL_COLOURS[i] for i in level],
+    )[RANKING_COLUMNS]
+
+
+def red_black(ranked: pd.DataFrame, n: int = DEFAULT_LIST_SIZE) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The red list (top ``n`` by D, best first) and the black list (bottom ``n``, worst first).
+
+    The lists never share a unit: with fewer than 2n units the red list takes the better half (rounded up)
+    and the black list the rest.
+    """
+    red_size = min(n, (len(ranked) + 1) // 2)
+    black_size = min(n, len(ranked) - red_size)
+    black = ranked.iloc[len(ranked) - black_size :].iloc[::-1] if black_size else ranked.iloc[:0]
+    return ranked.iloc[:red_size], black
+
+
+def level_drops(rows: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Units whose coordination level in ``period`` is below their level in the previous calendar month.
+
+    Columns: unit, period, previous_period, D_before, D, level_before, level_en_before, level, level_en,
+    levels_down; most levels down first, then by unit. Units not scored in either month are not compared.
+    """
+    before_period = shift_month(period, -1)
+    cols = ["unit", "D", "level", "level_en", "level_index"]
+    now = rows.loc[(rows["period"] == period) & rows["D"].notna(), cols]
+    before = rows.loc[(rows["period"] == before_period) & rows["D"].notna(), cols]
+    both = now.merge(before, on="unit", suffixes=("", "_before"))
+    both["levels_down"] = (both["level_index_before"] - both["level_index"]).astype(int)
+    dropped = both[both["levels_down"] > 0].assign(period=period, previous_period=before_period)
+    dropped = dropped.sort_values(["levels_down", "unit"], ascending=[False, True], kind="stable")
+    columns = ["unit", "period", "previous_period", "D_before", "D", "level_before", "level_en_before", "level"]
+    return dropped[[*columns, "level_en", "levels_down"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- reporting and alerts
+
+
+@dataclass(frozen=True)
+class ReportingSummary:
+    """How many reporting units (units without children) reported one month in full, in part, or not at all."""
+
+    period: str
+    reported: int
+    partial: int
+    missing: int
+
+    @property
+    def total(self) -> int:
+        return self.reported + self.partial + self.missing
+
+
+def reporting_summary(grid: pd.DataFrame, period: str) -> ReportingSummary:
+    """Counts of :func:`analytics.completeness.completeness` statuses in ``period`` (0s for a month not in it)."""
+    status = grid.loc[grid["period"] == period, "status"].value_counts()
+    return ReportingSummary(period, *(int(status.get(s, 0)) for s in (REPORTED, PARTIAL, MISSING)))
+
+
+def _alert(kind: str, unit: str, name: str, period: str, key: str, **fields: object) -> dict:
+    details = {"detail_zh": t(key, "zh", **fields), "detail_en": t(key, "en", **fields)}
+    return {"kind": kind, "unit": unit, "name": name, "period": period, "metrics": ()} | details
+
+
+def alerts(
+    grid: pd.DataFrame, rows: pd.DataFrame, flags: pd.DataFrame, period: str, names: Mapping[str, str]
+) -> pd.DataFrame:
+    """The alerts of one month, most urgent kind first, then by unit: units that did not report (``missing``)
+    or reported part (``partial``, from the completeness grid), units whose coordination level dropped
+    (``level_drop``), and the month's data-quality flags (kinds of :mod:`analytics.quality`).
+
+    Columns: kind, unit, name, period, metrics (tuple of codes), detail_zh, detail_en.
+    """
+    found = []
+    for r in missing_reports(grid, period).itertuples():
+        key = "overview.alert_missing" if r.status == MISSING else "overview.alert_partial"
+        found.append(_alert(r.status, r.unit, r.name, period, key, values=r.values, expected=r.expected))
+    for r in level_drops(rows, period).itertuples():
+        fields = {"d0": f"{r.D_before:.3f}", "d1": f"{r.D:.3f}", "zh0": r.level_before, "zh1": r.level}
+        fields |= {"en0": r.level_en_before, "en1": r.level_en}
+        found.append(_alert("level_drop", r.unit, names.get(r.unit, r.unit), period, "overview.alert_drop", **fields))
+    for r in flags[flags["period"] == period].itertuples():
+        record = {"kind": r.kind, "unit": r.unit, "name": names.get(r.unit, r.unit), "period": period}
+        found.append(record | {"metrics": r.metrics, "detail_zh": r.detail_zh, "detail_en": r.detail_en})
+    frame = pd.DataFrame(found, columns=ALERT_COLUMNS)
+    order = frame["kind"].map({k: i for i, k in enumerate(ALERT_ORDER)})
+    return frame.assign(_order=order).sort_values(["_order", "unit"], kind="stable").drop(columns="_order")
+
+
+# ---------------------------------------------------------------- the whole overview
+
+
+@dataclass(frozen=True, eq=False)
+class Overview:
+    """Everything the overview page shows, for the latest month of the view with data (``period``).
+
+    ``figures``: group figures of months period−12..period (:func:`group_figures`); ``trend``: mean D per month
+    of the view; ``ranking``: units by D in ``period``; ``alerts``: the alerts of ``period``; ``flags``: the
+    data-quality flags of the view's last QUALITY_MONTHS months. ``period`` is None when the view has no data.
+    """
+
+    period: str | None
+    start: str | None
+    kpis: tuple[Kpi, ...]
+    figures: pd.DataFrame
+    trend: pd.DataFrame
+    ranking: pd.DataFrame
+    reporting: ReportingSummary | None
+    alerts: pd.DataFrame
+    flags: pd.DataFrame
+
+
+def _empty() -> Overview:
+    empty = pd.DataFrame()
+    flags = pd.DataFrame(columns=FLAG_COLUMNS)
+    return Overview(None, None, (), empty, empty, empty, None, pd.DataFrame(columns=ALERT_COLUMNS), flags)
+
+
+def build_overview(
+    obs: pd.DataFrame,
+    catalog: Catalog,
+    registry: Registry,
+    grid: pd.DataFrame,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    units: list[str] | None = None,
+    kpis: tuple[str, ...] = DEFAULT_KPIS,
+    quality: QualitySettings | None = None,
+) -> Overview:
+    """The overview of the view ``start``..``end`` (inclusive, None = open) over ``units`` (codes with their
+    descendants; None = all), as of the view's latest month with data.
+
+    ``obs``: every current observation (unit, period, metric, value; categorical keys are fastest); ``grid``:
+    the completeness grid (:func:`analytics.completeness.completeness`). The integration index uses the default
+    settings with the ``view`` basis (as the integration command does). Comparisons (previous month, a year
+    earlier) and the quality flags' history may reach before ``start``.
+    """
+    view = view_frame(obs, start, end, units)
+    months = present_months(view)
+    if not months:
+        return _empty()
+    first, period = months[0], months[-1]
+    parent, names = registry.parents(), {u.code: u.name for u in registry.units}
+    recent = view_frame(obs, shift_month(period, -YEAR), period, units)
+    figures = group_figures(recent, catalog, parent)
+    rows = compute_integration(view, catalog_frame(catalog), parent).rows
+    trend = d_trend(rows)
+    codes = kpi_metrics(catalog, set(figures["metric"]), kpis)
+    cards = (*kpi_cards(figures, catalog, period, codes, first), d_card(trend, period, first))
+    checked = [m for m in months if m >= shift_month(period, 1 - QUALITY_MONTHS)]
+    history = view_frame(obs, shift_month(checked[0], -QUALITY_HISTORY), period, units)
+    flags = quality_flags(history, catalog, checked, quality)
+    if units is not None:
+        grid = grid[grid["unit"].isin(units)]
+    return Overview(
+        period=period,
+        start=first,
+        kpis=cards,
+        figures=figures,
+        trend=trend,
+        ranking=ranking(rows, period, names),
+        reporting=reporting_summary(grid, period),
+        alerts=alerts(grid, rows, flags, period, names),
+        flags=flags,
+    )

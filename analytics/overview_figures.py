@@ -1,0 +1,252 @@
+"""How the overview is shown: the texts of its KPI cards and tables, and its plotly figures (sparklines, the
+group's D trend over the ten level bands, the ranking bar chart coloured by level). Functions take data and a
+language and return texts, DataFrames or a plotly ``Figure``; nothing here computes a statistic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.i18n import TEXT, t
+from analytics.integration import LEVELS_EN, LEVELS_ZH
+from analytics.overview import D_KEY, INDEX, LEVEL_COLOURS, POINTS, RELATIVE, Kpi, red_black, unit_rollup
+from analytics.quality import format_number
+
+BAR_HEIGHT_PX, CHART_PADDING_PX, MIN_CHART_PX = 26, 170, 320
+SPARK_HEIGHT_PX = 140
+BAND_OPACITY = 0.14
+BAND_STEP = 0.1  # one coordination level per 0.1 of D
+MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
+
+
+# ---------------------------------------------------------------- card and table texts
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """A unit of measure in the UI language (万元 → 10k yuan); units not in the table are shown as they are."""
+    key = f"overview.uom.{unit}"
+    return t(key, lang) if key in TEXT else unit
+
+
+def format_value(value: float | None, unit: str, change: str = RELATIVE) -> str:
+    """A KPI value: ``98.2%`` for rates, ``0.612`` for D, ``1,234.5`` otherwise; ``—`` when missing."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if change == INDEX:
+        return f"{value:.3f}"
+    return format_number(value)
+
+
+def format_change(kpi: Kpi, which: str, lang: str) -> str | None:
+    """The change of ``which`` (``mom`` or ``yoy``) as signed text; None when either month is missing.
+
+    % metrics: ``+1.5 百分点`` / ``+1.5 pp``; other metrics: ``+12.3%``, or the signed difference with its unit
+    when the base is 0 (``+2 起``); D: ``+0.012``.
+    """
+    diff = kpi.mom_diff if which == "mom" else kpi.yoy_diff
+    pct = kpi.mom_pct if which == "mom" else kpi.yoy_pct
+    if diff is None:
+        return None
+    if kpi.change == POINTS:
+        return f"{diff:+.1f} {t('overview.pp', lang)}"
+    if kpi.change == INDEX:
+        return f"{diff:+.3f}"
+    if pct is not None:
+        return f"{pct:+.1f}%"
+    return f"{'+' if diff > 0 else ''}{format_number(diff)} {unit_label(kpi.unit, lang)}".rstrip()
+
+
+@dataclass(frozen=True)
+class KpiDisplay:
+    """What one KPI card shows in one language: st.metric's arguments and the lines under it."""
+
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str
+    delta_description: str
+    yoy: str
+    note: str
+    help: str
+    spark: tuple[float, ...]
+
+
+def kpi_display(kpi: Kpi, lang: str) -> KpiDisplay:
+    """The texts of a KPI card: label with unit, value, month-on-month delta, year-on-year line, how the figure
+    is made and from how many units, and what the change means."""
+    unit = unit_label(kpi.unit, lang)
+    suffix = "" if kpi.unit in ("", "%") else (f"（{unit}）" if lang == "zh" else f" ({unit})")
+    mom, yoy = format_change(kpi, "mom", lang), format_change(kpi, "yoy", lang)
+    how = "d" if kpi.key == D_KEY else unit_rollup(kpi.rollup, kpi.unit) + ("_stock" if kpi.rollup == "last" else "")
+    if yoy:
+        yoy_line = t("overview.yoy", lang, change=yoy, period=kpi.year_ago_period)
+    else:
+        yoy_line = t("overview.yoy_none", lang, period=kpi.year_ago_period)
+    return KpiDisplay(
+        label=kpi.name(lang) + suffix,
+        value=format_value(kpi.value, kpi.unit, kpi.change),
+        delta=mom,
+        delta_color="inverse" if kpi.direction < 0 else "normal",
+        delta_description=t("overview.mom" if mom else "overview.mom_none", lang, period=kpi.previous_period),
+        yoy=yoy_line,
+        note=t(f"overview.how_{how}", lang, n=kpi.n_units, period=kpi.period),
+        help=t(f"overview.change_{kpi.change}", lang),
+        spark=tuple(np.nan if v is None else v for v in kpi.spark),
+    )
+
+
+def list_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A ranking (or red/black list) for display: rank, unit, name, D (3 decimals), level, lagging subsystem —
+    headers and texts in ``lang``."""
+    return pd.DataFrame(
+        {
+            t("overview.col_rank", lang): frame["rank"],
+            t("col.unit", lang): frame["unit"],
+            t("col.name", lang): frame["name"],
+            t("overview.col_d", lang): frame["D"].round(3),
+            t("overview.col_level", lang): frame["level_en" if lang == "en" else "level"],
+            t("overview.col_lagging", lang): frame["lagging"].map(lambda s: t(f"overview.lagging_{s}", lang)),
+        }
+    )
+
+
+def alert_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Alerts or quality flags for display: month, kind, unit, name, detail — headers and texts in ``lang``."""
+    return pd.DataFrame(
+        {
+            t("col.period", lang): frame["period"],
+            t("overview.col_kind", lang): frame["kind"].map(lambda k: t(f"overview.kind_{k}", lang)),
+            t("col.unit", lang): frame["unit"],
+            t("col.name", lang): frame["name"] if "name" in frame else frame["unit"],
+            t("overview.col_detail", lang): frame["detail_en" if lang == "en" else "detail_zh"],
+        }
+    )
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _levels(lang: str) -> tuple[str, ...]:
+    return LEVELS_EN if lang == "en" else LEVELS_ZH
+
+
+def sparkline_figure(kpi: Kpi, lang: str = "zh") -> go.Figure:
+    """A small line of a KPI's monthly figures (gaps where a month is missing), titled with name and unit."""
+    display = kpi_display(kpi, lang)
+    figure = go.Figure(
+        go.Scatter(
+            x=list(kpi.spark_periods),
+            y=[None if v is None else v for v in kpi.spark],
+            mode="lines+markers",
+            connectgaps=False,
+            hovertemplate="%{x}: %{y:,.2f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title={"text": display.label, "font": {"size": 13}},
+        height=SPARK_HEIGHT_PX,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        showlegend=False,
+        xaxis={"visible": False},
+        yaxis={"title": {"text": unit_label(kpi.unit, lang)}, "nticks": 3},
+    )
+    return figure
+
+
+def _band_range(values: pd.Series) -> tuple[float, float]:
+    """The D axis range: the levels the data touches, one band of air either side, within [0, 1]."""
+    if values.empty:
+        return 0.0, 1.0
+    lo = max(0.0, math.floor(values.min() / BAND_STEP) * BAND_STEP - BAND_STEP)
+    hi = min(1.0, math.ceil(values.max() / BAND_STEP) * BAND_STEP + BAND_STEP)
+    return round(lo, 1), round(hi, 1)
+
+
+def d_trend_figure(trend: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """The group's mean D per month over the coordination-level bands, hover with the number of units."""
+    figure = go.Figure(
+        go.Scatter(
+            x=trend["period"],
+            y=trend["D"],
+            customdata=trend["n_units"],
+            mode="lines+markers",
+            line={"color": "#1F2937", "width": 2},
+            name=t("overview.d_name", lang),
+            hovertemplate=t("overview.fig_trend_hover", lang) + "<extra></extra>",
+        )
+    )
+    lo, hi = _band_range(trend["D"])
+    levels = _levels(lang)
+    for i in range(round(lo / BAND_STEP), round(hi / BAND_STEP)):
+        figure.add_hrect(
+            y0=i * BAND_STEP,
+            y1=(i + 1) * BAND_STEP,
+            fillcolor=LEVEL_COLOURS[i],
+            opacity=BAND_OPACITY,
+            line_width=0,
+            layer="below",
+            annotation_text=levels[i],
+            annotation_position="inside right",
+            annotation_font={"size": 11, "color": LEVEL_COLOURS[i]},
+        )
+    figure.update_layout(
+        title=t("overview.fig_trend_title", lang),
+        xaxis_title=t("overview.fig_month", lang),
+        yaxis={"title": {"text": t("overview.fig_d_axis", lang)}, "range": [lo, hi], "dtick": BAND_STEP},
+        xaxis={"type": "category"},
+        height=360,
+        margin=MARGIN,
+        showlegend=False,
+    )
+    return figure
+
+
+def _bar_label(frame: pd.DataFrame) -> pd.Series:
+    return frame["name"] + "（" + frame["unit"] + "）"
+
+
+def ranking_figure(ranked: pd.DataFrame, period: str, n: int, lang: str = "zh") -> go.Figure:
+    """Horizontal bars of D for the red list (top ``n``) and the black list (bottom ``n``), best at the top,
+    coloured by coordination level, with a legend of all ten levels; every unit when there are at most 2n."""
+    red, black = red_black(ranked, n)
+    shown = pd.concat([red, black.iloc[::-1]])
+    hidden = len(ranked) - len(shown)
+    labels = list(_bar_label(red))
+    gap = t("overview.fig_gap", lang, n=hidden)
+    if hidden:
+        labels.append(gap)
+    labels += list(_bar_label(black.iloc[::-1]))
+    levels = _levels(lang)
+    figure = go.Figure()
+    for i, level in enumerate(levels):
+        rows = shown[shown["level_index"] == i]
+        figure.add_bar(
+            x=rows["D"],
+            y=_bar_label(rows),
+            orientation="h",
+            name=level,
+            marker_color=LEVEL_COLOURS[i],
+            text=rows["D"].map(lambda d: f"{d:.3f}"),
+            textposition="outside",
+            customdata=rows["rank"],
+            hovertemplate=t("overview.fig_rank_hover", lang) + "<extra>" + level + "</extra>",
+        )
+    if hidden:
+        figure.add_bar(x=[0], y=[gap], orientation="h", showlegend=False, hoverinfo="skip", marker_color="#FFFFFF")
+    figure.update_layout(
+        title=t("overview.fig_ranking_title", lang, period=period),
+        xaxis={"title": {"text": t("overview.fig_d_axis", lang)}, "range": [0, 1.08], "dtick": BAND_STEP},
+        yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed", "automargin": True},
+        legend={"title": {"text": t("overview.fig_level_legend", lang)}, "traceorder": "reversed"},
+        barmode="overlay",
+        height=max(MIN_CHART_PX, BAR_HEIGHT_PX * len(labels) + CHART_PADDING_PX),
+        margin=MARGIN,
+    )
+    return figure

@@ -1,0 +1,67 @@
+"""End to end in headless Chromium: the correlation heatmap renders, a click on a cell opens that pair, English works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_correlation_page import fill
+
+SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
+TALL = {"width": 1400, "height": 3400}  # the page scrolls inside Streamlit's container: shoot it all at once
+PLANTED = ("theme_party_days", "quality_pass_rate")
+
+
+@pytest.fixture
+def db(db):
+    """The shared registry, filled with the page tests' synthetic values before the server starts."""
+    fill(db)
+    return db
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size(TALL)
+    page.wait_for_timeout(1500)  # let plotly re-layout to the new size
+    page.screenshot(path=str(SHOTS / f"correlation_{name}.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def click_cell(page, x: str, y: str) -> None:
+    """Click the heatmap square of the pair (x, y), found by its customdata in plotly's own trace data."""
+    index = page.evaluate(
+        """([x, y]) => {
+            const data = document.querySelector('.js-plotly-plot')._fullData[0].customdata;
+            return data.findIndex(d => d[0] === x && d[1] === y);
+        }""",
+        [x, y],
+    )
+    assert index >= 0
+    point = page.locator(".js-plotly-plot").first.locator("g.trace.scatter").first.locator("path.point").nth(index)
+    box = point.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_heatmap_renders_a_click_opens_the_pair_and_english_works(server, page):
+    page.goto(f"{server.url}/correlation")
+    heatmap = page.locator(".js-plotly-plot").first
+    heatmap.wait_for(state="visible")
+    page.get_by_text("党建指标 × 生产经营指标相关系数（单位内（推荐）").first.wait_for()
+    page.get_by_text("主要发现").first.wait_for()
+    page.get_by_text("谈心谈话次数与两个月后的利润总额显著正相关").first.wait_for()
+    assert page.locator(".js-plotly-plot").count() == 3  # heatmap, scatter, lag profile
+    shoot(page, "zh")
+
+    click_cell(page, *PLANTED)
+    page.get_by_text("主题党日开展次数 与 产品质量合格率").first.wait_for()
+    page.get_by_text("滞后相关：主题党日开展次数 领先 产品质量合格率 0–6 个月").first.wait_for()
+    assert "corr_pair=" in page.url  # the chosen pair is in the link
+    shoot(page, "pair_zh")
+
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_text("Party-building × operations correlations (Within units (recommended)").first.wait_for()
+    page.get_by_text("Key findings").first.wait_for()
+    page.get_by_text("Production and efficiency metrics").first.wait_for()
+    shoot(page, "en")
