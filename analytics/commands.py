@@ -37,7 +37,7 @@ def demo(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(summary)
     else:
-        print(f"演示数据已创建 / demo created: {summary}")
+        print("演示数据已创建 / demo created: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
     return 0
 
 

@@ -341,7 +341,15 @@ class DeckAnalysis:
         return BUILDERS[spec.kind](self, spec, lang)
 
 
-RANKING_COLUMNS = ("rank", "unit", "name", "subsidiary", "D", "level", "u_party", "u_business", "lagging")
+RANKING_COLUMNS = ("rank", "unit", "name", "subsidiary", "D", "level", "level_en", "u_party", "u_business", "lagging")
+RANKING_CHART_MAX = 30  # a ranking chart shows all units up to this many, else the top and bottom halves of it
+
+
+def shown_ranking(frame: pd.DataFrame, limit: int = RANKING_CHART_MAX) -> pd.DataFrame:
+    """The ranking rows a chart draws: all of them, or the first and last ``limit // 2`` (the table keeps all)."""
+    if len(frame) <= limit:
+        return frame
+    return pd.concat([frame.head(limit // 2), frame.tail(limit - limit // 2)], ignore_index=True)
 
 
 # ---------------------------------------------------------------- captions on every slide and export
@@ -494,13 +502,24 @@ def _lagging_counts(frame: pd.DataFrame) -> dict[str, int]:
     return {k: int(counts.get(k, 0)) for k in ("party", "business", "balanced")}
 
 
+def _ranking_frame(analysis: DeckAnalysis, lang: str) -> pd.DataFrame:
+    """The latest ranking with the level named in ``lang``."""
+    frame = analysis.ranking
+    if lang == "en":
+        frame = frame.assign(level=frame["level_en"])
+    return frame.drop(columns="level_en")
+
+
+def _readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A table for people: the lagging code in words."""
+    return frame.assign(lagging=frame["lagging"].map(lambda v: t(f"present.lagging.{v}", lang) if v else ""))
+
+
 def _ranking(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
-    frame, period = analysis.ranking, analysis.latest or "—"
+    frame, period = _ranking_frame(analysis, lang), analysis.latest or "—"
     notes = [t("present.notes.ranking_none", lang)]
     if len(frame):
         top, bottom = frame.iloc[0], frame.iloc[-1]
-        level = "level" if lang == "zh" else "level_en"
-        levels = analysis.integration.set_index(["unit", "period"])[level]
         notes = [
             t(
                 "present.notes.ranking",
@@ -508,7 +527,7 @@ def _ranking(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
                 n=len(frame),
                 top=top["name"],
                 top_d=f"{top['D']:.3f}",
-                top_level=levels.get((top["unit"], period), ""),
+                top_level=top["level"],
                 bottom=bottom["name"],
                 bottom_d=f"{bottom['D']:.3f}",
                 **_lagging_counts(frame),
@@ -517,14 +536,15 @@ def _ranking(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
         ]
     sub = t("present.sub.ranking", lang, period=period, n=len(frame))
     title = t("present.slide.ranking", lang)
-    return Slide(spec, title, sub, "\n".join(notes), (("present.table.ranking", frame),), RankingPayload(period, frame))
+    tables = (("present.table.ranking", _readable(frame, lang)),)
+    return Slide(spec, title, sub, "\n".join(notes), tables, RankingPayload(period, frame))
 
 
 def _quadrant(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
-    frame, period = analysis.ranking, analysis.latest or "—"
+    frame, period = _ranking_frame(analysis, lang), analysis.latest or "—"
     counts = _lagging_counts(frame) if len(frame) else {"party": 0, "business": 0, "balanced": 0}
     notes = t("present.notes.quadrant", lang, period=period, **counts)
-    table = frame[["unit", "name", "subsidiary", "u_party", "u_business", "D", "lagging"]]
+    table = _readable(frame[["unit", "name", "subsidiary", "u_party", "u_business", "D", "lagging"]], lang)
     sub = t("present.sub.quadrant", lang, period=period, n=len(frame))
     return Slide(
         spec,
@@ -643,14 +663,14 @@ def _unit(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
         lag_text = t(f"present.lagging.{last['lagging']}", lang)
         sub = t("present.sub.unit", lang, period=last["period"], lagging=lag_text, **fields)
         notes = [t("present.notes.unit", lang, name=name, period=last["period"], lagging=lag_text, **fields)]
-    tables = (("present.table.unit_history", history), ("present.table.unit_peers", peers))
+    tables = (("present.table.unit_history", _readable(history, lang)), ("present.table.unit_peers", peers))
     payload = UnitPayload(code, name, history, peers)
     return Slide(spec, t("present.slide.unit", lang, name=name), sub, "\n".join(notes), tables, payload)
 
 
 def _peer_table(analysis: DeckAnalysis, code: str, lang: str) -> pd.DataFrame:
     """The unit's headline metrics in the latest month beside its subsidiary's and the group's medians."""
-    columns = ["metric", "name", "unit_of_measure", "unit_value", "subsidiary", "group"]
+    columns = ["metric", "name", "unit_of_measure", "unit_value", "sub_median", "group_median"]
     source, period = analysis.source, analysis.latest
     if period is None:
         return pd.DataFrame(columns=columns)

@@ -66,6 +66,7 @@ FESTIVAL_DROP = {"theme_party_days": 3, "heart_talks": 15, "study_hours_per_memb
 REVENUE_PER_HEAD = {"BF": 9.0, "NF": 8.0, "XN": 14.0, "GC": 5.0}  # 万元 per employee and month
 ENERGY_INTENSITY = {"BF": 3.2, "NF": 2.6, "XN": 0.08, "GC": 0.05}  # 吨标准煤/万元
 RD_INTENSITY = {"BF": 1.8, "NF": 1.8, "XN": 4.5, "GC": 1.2}  # % of revenue
+ANNUAL_GROWTH = 1.05  # revenue, contracts and labour productivity grow 5 % a year
 
 
 class DemoRefused(Exception):
@@ -103,6 +104,7 @@ class _Draws:
         self.subsidiary = np.array([c[:2] for c, _, _ in BRANCHES])[:, None]
         self.festival = festival_months(periods)[None, :].astype(float)
         self.years = ((periods - periods[-1]) / 12.0)[None, :]  # ≤ 0: years before the last month
+        self.growth = ANNUAL_GROWTH**self.years
         self.use("branches")
         self.per_head = self.by_subsidiary(REVENUE_PER_HEAD) * self.unit(0.8, 1.25)
 
@@ -150,7 +152,7 @@ def _lagged(values: np.ndarray, lag: int) -> np.ndarray:
 
 
 def _revenue(d: _Draws) -> np.ndarray:
-    return d.heads * d.per_head * 1.05**d.years * d.dip("revenue") * np.exp(d.relative_sd(0.05, 0.08) * d.z())
+    return d.heads * d.per_head * d.growth * d.dip("revenue") * np.exp(d.relative_sd(0.05, 0.08) * d.z())
 
 
 def _capped(level: np.ndarray, noise: np.ndarray) -> np.ndarray:
@@ -195,7 +197,7 @@ RECIPES: dict[str, Recipe] = {
         v["revenue"] / d.dip("revenue") * d.dip("output_value") * 1.06 * np.exp(d.relative_sd(0.03, 0.05) * d.z())
     ),
     # contracts signed: a Poisson number of them, each worth about 80 employees' monthly revenue
-    "new_contracts": lambda d, v: d.rng.gamma(4 * d.counts(1 + d.heads / 100), 20 * d.per_head * 1.05**d.years),
+    "new_contracts": lambda d, v: d.rng.gamma(4 * d.counts(1 + d.heads / 100), 20 * d.per_head * d.growth),
     "plan_completion_rate": lambda d, v: d.unit(96, 104) + 3 * d.z(),
     "safety_accidents": lambda d, v: d.counts(d.heads / 6000),
     "quality_pass_rate": lambda d, v: np.minimum(
@@ -206,7 +208,7 @@ RECIPES: dict[str, Recipe] = {
     "total_profit": lambda d, v: v["revenue"] * (d.unit(0.03, 0.12) + d.relative_sd(0.015, 0.03) * d.z()),
     "debt_asset_ratio": lambda d, v: d.unit(45, 72) + 0.3 * d.years + 0.4 * d.z(),
     "roe": lambda d, v: 6.5 + 2.5 * d.z(),  # pure noise: no unit level, no season, no link
-    "labour_productivity": lambda d, v: 12 * d.per_head * 1.05**d.years - d.drop("labour_productivity") + 6 * d.z(),
+    "labour_productivity": lambda d, v: 12 * d.per_head * d.growth - d.drop("labour_productivity") + 6 * d.z(),
     "operating_cash_ratio": lambda d, v: d.unit(5, 25) + 8 * d.z(),
     "cost_expense_ratio": lambda d, v: d.unit(86, 95) + 1.5 * d.z(),
     "energy_per_output": lambda d, v: d.by_subsidiary(ENERGY_INTENSITY) * d.unit(0.85, 1.15) * np.exp(0.04 * d.z()),

@@ -34,12 +34,7 @@ class Issue:
 
 
 def make_issue(
-    code: str,
-    file: str,
-    sheet: str | None,
-    cell: str | None,
-    severity: str = ERROR,
-    **fields: object,
+    code: str, file: str, sheet: str | None, cell: str | None, severity: str = ERROR, /, **fields: object
 ) -> Issue:
     """An issue whose messages come from the translation table entry ``issue.<code>``."""
     key = f"issue.{code}"

@@ -172,13 +172,31 @@ def classify(label: object, catalog: Catalog) -> tuple[str, Metric | None, str |
     return "", None, None
 
 
-def find_header(
-    grid: list[list[object]], catalog: Catalog
-) -> tuple[int, list[tuple[str, Metric | None, str | None]]] | None:
+Roles = list[tuple[str, Metric | None, str | None]]
+SUB_HEADER_ROWS = 2  # how far below a header row its metric sub-headers may sit (under merged group headers)
+
+
+def find_header(grid: list[list[object]], catalog: Catalog) -> tuple[int, Roles] | None:
+    """The header row (the first with ≥ 2 known cells) and each column's role.
+
+    A header whose metric names sit on the row(s) below, under merged group headers such as ``党建指标``, is read as
+    one: each column takes the lowest row's role where it names one. The returned row is the lowest header row.
+    """
     for r, row in enumerate(grid):
         roles = [classify(v, catalog) for v in row]
-        if sum(1 for role, _, _ in roles if role) >= MIN_KNOWN_HEADER_CELLS:
-            return r, roles
+        if sum(1 for role, _, _ in roles if role) < MIN_KNOWN_HEADER_CELLS:
+            continue
+        if any(m for _, m, _ in roles) or any(role in ("metric", "current") for role, _, _ in roles):
+            return r, roles  # metric headers already here, or a vertical form whose metrics run down
+        last = r
+        for below in range(r + 1, min(r + 1 + SUB_HEADER_ROWS, len(grid))):
+            lower = [classify(v, catalog) for v in grid[below]]
+            if not any(m for _, m, _ in lower):
+                break
+            roles = [lower[c] if c < len(lower) and lower[c][0] else role for c, role in enumerate(roles)]
+            roles += lower[len(roles) :]
+            last = below
+        return last, roles
     return None
 
 

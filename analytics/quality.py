@@ -199,6 +199,12 @@ def _label_mask(series: pd.Series, labels: list[str]) -> np.ndarray:
     return series.isin(labels).to_numpy()
 
 
+def _compact(obs: pd.DataFrame) -> pd.DataFrame:
+    """Categorical keys without the categories no row uses, so the panel spans only what is there."""
+    keys = [c for c in ("unit", "period", "metric") if isinstance(obs[c].dtype, pd.CategoricalDtype)]
+    return obs.assign(**{c: obs[c].cat.remove_unused_categories() for c in keys}) if keys else obs
+
+
 def quality_flags(
     obs: pd.DataFrame,
     catalog: Catalog,
@@ -217,7 +223,7 @@ def quality_flags(
     known = _label_mask(obs["metric"], catalog.codes()) & obs["value"].notna().to_numpy()
     if not known.any():
         return pd.DataFrame(columns=FLAG_COLUMNS)
-    panel = build_panel(obs if known.all() else obs[known])
+    panel = build_panel(_compact(obs if known.all() else obs[known]))
     months = _month_positions(panel, periods)
     metrics = [catalog.get(code) for code in panel.metrics]
     flags = _copied(panel, months, metrics, s) + _uniform(panel, months, metrics, s) + _jumps(panel, months, metrics, s)

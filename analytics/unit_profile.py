@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analytics.catalog import Catalog
+from analytics.catalog import CATEGORIES, Catalog
 from analytics.correlations import benjamini_hochberg, lag_profile
 from analytics.integration import SUBSYSTEMS, IntegrationResult, IntegrationSettings, compute_integration
 from analytics.panel import Panel
@@ -220,12 +220,21 @@ def reporting_units(obs: pd.DataFrame, order: Sequence[str]) -> list[str]:
     return [u for u in order if u in present]
 
 
+def reported_metrics(catalog: Catalog, obs: pd.DataFrame, unit: str) -> dict[str, list[str]]:
+    """The metrics the unit has values for, per subsystem (``party``, ``business``), in catalog order."""
+    rows = obs.loc[_keep(obs["unit"], {unit}.__contains__)]
+    reported = set(rows.loc[rows["value"].notna(), "metric"].astype(str))
+    out: dict[str, list[str]] = {name: [] for name in SUBSYSTEMS}
+    for m in catalog.metrics:
+        if m.code in reported and m.category in CATEGORIES:
+            out[subsystem_of(m.category)].append(m.code)
+    return out
+
+
 def default_metrics(catalog: Catalog, obs: pd.DataFrame, unit: str, per_subsystem: int = 3) -> list[str]:
     """The first ``per_subsystem`` party and business metrics (catalog order) that the unit reports."""
-    reported = set(obs.loc[_keep(obs["unit"], {unit}.__contains__), "metric"].astype(str))
-    party = [m.code for m in catalog.metrics if m.category == "party" and m.code in reported]
-    business = [m.code for m in catalog.metrics if m.is_business and m.code in reported]
-    return party[:per_subsystem] + business[:per_subsystem]
+    reported = reported_metrics(catalog, obs, unit)
+    return reported["party"][:per_subsystem] + reported["business"][:per_subsystem]
 
 
 # ---------------------------------------------------------------- the unit's own lag profile

@@ -12,6 +12,7 @@ from analytics.unit_profile import (
     integration_history,
     metric_history,
     own_lag_profile,
+    reported_metrics,
     reporting_units,
     score_view,
 )
@@ -92,13 +93,24 @@ if chosen:
 
 # ---- the unit's own lagged correlations
 st.subheader(tr("profile.lag_title"))
-party, business = catalog.codes("party"), [m.code for m in catalog.metrics if m.is_business]
+reported = reported_metrics(catalog, obs, unit)
+if not reported["party"] or not reported["business"]:
+    st.info(tr("profile.no_pair"))
+    st.stop()
 left, right = st.columns(2)
 x = left.selectbox(
-    tr("profile.x"), party, key="profile_x", bind="query-params", format_func=lambda m: metric_names.get(m, m)
+    tr("profile.x"),
+    reported["party"],
+    key="profile_x",
+    bind="query-params",
+    format_func=lambda m: metric_names.get(m, m),
 )
 y = right.selectbox(
-    tr("profile.y"), business, key="profile_y", bind="query-params", format_func=lambda m: metric_names.get(m, m)
+    tr("profile.y"),
+    reported["business"],
+    key="profile_y",
+    bind="query-params",
+    format_func=lambda m: metric_names.get(m, m),
 )
 st.warning(tr("profile.lag_caution"))
 profile = own_lag_profile(data.panel(current.db, dv), unit, x, y, start=current.start, end=current.end)

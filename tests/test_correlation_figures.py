@@ -173,7 +173,9 @@ def test_axis_labels_name_units_and_transformations():
     talks = CATALOG.get("heart_talks")
     assert cf.axis_label(revenue, "zh", cf.Options(level="pooled")) == "营业收入（万元）"
     per_head = cf.Options(level="pooled", per_capita=True, method="spearman")
-    assert cf.axis_label(talks, "en", per_head, later=2) == "Heart-to-heart talks (次 per 100 staff, 2 months later, rank)"
+    assert (
+        cf.axis_label(talks, "en", per_head, later=2) == "Heart-to-heart talks (次 per 100 staff, 2 months later, rank)"
+    )
 
 
 def test_lag_profile_has_gaps_error_bars_and_labelled_axes():

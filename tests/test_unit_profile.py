@@ -29,6 +29,7 @@ from analytics.unit_profile import (
     metric_history,
     own_lag_profile,
     ranking,
+    reported_metrics,
     reporting,
     reporting_units,
     score_view,
@@ -99,6 +100,7 @@ def test_metric_history_keeps_the_metric_order_asked_for_and_accepts_categorical
 
 def test_reporting_units_and_default_metrics():
     obs = long([("B12", "2025-01", "tm", 1.0), ("B11", "2025-01", "rev", np.nan), ("B11", "2025-01", "pd", 3.0)])
+    obs = pd.concat([obs, long([("B11", "2025-02", "roe", 2.0), ("B11", "2025-02", "tm", 5.0)])], ignore_index=True)
     assert reporting_units(obs, ["G", "B11", "B12", "B21"]) == ["B11", "B12"]
     categorical = obs.astype({"unit": pd.CategoricalDtype(["B11", "B12", "B21"]), "metric": "category"})
     assert reporting_units(categorical, ["B21", "B12", "B11"]) == ["B12", "B11"]
@@ -108,7 +110,8 @@ def test_reporting_units_and_default_metrics():
             for code, category in (("pd", "party"), ("tm", "party"), ("rev", "production"), ("roe", "efficiency"))
         )
     )
-    assert default_metrics(catalog, obs, "B11", per_subsystem=1) == ["pd", "rev"]
+    assert reported_metrics(catalog, obs, "B11") == {"party": ["pd", "tm"], "business": ["roe"]}  # rev is blank
+    assert default_metrics(catalog, obs, "B11", per_subsystem=1) == ["pd", "roe"]
     assert default_metrics(catalog, obs, "B12") == ["tm"]
 
 
@@ -277,7 +280,8 @@ def app_env(page_db, tmp_path, monkeypatch) -> Path:
 
 def open_page(page: str, lang: str = "zh") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
+    # A bound selectbox keeps its option's label in the URL (?lang=English), so set the state, not the query
+    at.session_state["lang"] = lang
     at.run()
     return at.switch_page(page).run()
 

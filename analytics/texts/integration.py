@@ -203,5 +203,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "profile.axis_r": ("Pearson r", "Pearson r"),
     "profile.lag": ("滞后期", "Lag"),
     "profile.insufficient": ("数据不足", "too few months"),
+    "profile.no_pair": (
+        "该单位在当前视图中没有同时报送党建和经营指标，无法计算滞后相关。",
+        "This unit does not report both party-building and business metrics in this view: no lagged correlation.",
+    ),
     "profile.obstacle": ("当月短板（障碍度）", "This month's obstacles"),
 }

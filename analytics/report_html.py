@@ -1,0 +1,413 @@
+"""Slide figures (plotly) and the self-contained HTML report.
+
+The HTML report opens with no network: plotly.js is embedded once in one ``<script>``, each figure follows as a
+``<div>`` with its own small script, fonts come from the system's Chinese font stack (no web fonts), and nothing
+links outside. The same figures serve the presentation page. A print variant (fixed figure width, one slide per A4
+page) is what headless Chromium turns into the PDF.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+
+from analytics.correlation_figures import PALETTE, heatmap_figure, lag_figure
+from analytics.deck import (
+    Deck,
+    FindingsPayload,
+    KpiPayload,
+    LagPayload,
+    RankingPayload,
+    ScatterPayload,
+    Slide,
+    UnitPayload,
+    shown_ranking,
+)
+from analytics.i18n import t
+from analytics.integration import LAGGING_THRESHOLD
+
+FONT_STACK = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", '
+    '"WenQuanYi Micro Hei", SimHei, "Helvetica Neue", Arial, sans-serif'
+)
+PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud", "select2d"]}
+LAGGING_COLOURS = {"party": "#c0392b", "business": "#2471a3", "balanced": "#7f8c8d"}
+ACCENT = "#B22222"
+LABEL_POINTS_UP_TO = 40  # the quadrant names its units when there are at most this many
+FIGURE_HEIGHT = 520
+PRINT_WIDTH_PX, PRINT_MAX_HEIGHT_PX = 700, 860  # a figure on an A4 page (portrait, 12 mm margins, with its title)
+
+
+def _safe(text: object) -> str:
+    """A label for plotly text: plotly reads a few HTML tags (links among them) in labels, so < and > are escaped."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _layout(figure: go.Figure, height: int = FIGURE_HEIGHT) -> go.Figure:
+    figure.update_layout(
+        template="plotly_white",
+        font={"family": FONT_STACK, "size": 14},
+        height=height,
+        title=None,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+    )
+    return figure
+
+
+# ---------------------------------------------------------------- figures, one per charted slide kind
+
+
+def kpi_figure(payload: KpiPayload, lang: str) -> go.Figure:
+    """The mean integration index D of the units, month by month."""
+    trend = payload.trend
+    figure = go.Figure(
+        go.Scatter(
+            x=trend["period"],
+            y=trend["D"],
+            mode="lines+markers",
+            line={"color": ACCENT, "width": 3},
+            name=t("present.series.d_mean", lang),
+            customdata=trend["n"],
+            hovertemplate="%{x}: D = %{y:.3f} (n = %{customdata})<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        xaxis={"title": {"text": t("present.axis.month", lang)}, "type": "category"},
+        yaxis={"title": {"text": t("present.series.d_mean", lang)}, "rangemode": "tozero"},
+    )
+    return _layout(figure, 380)
+
+
+def ranking_figure(payload: RankingPayload, lang: str) -> go.Figure:
+    """Horizontal bars of D, rank 1 on top, coloured by which side lags."""
+    frame = shown_ranking(payload.frame)
+    labels = [f"{int(r)}. {_safe(n)}" for r, n in zip(frame["rank"], frame["name"], strict=True)]
+    figure = go.Figure(
+        go.Bar(
+            x=frame["D"],
+            y=labels,
+            orientation="h",
+            marker={"color": [LAGGING_COLOURS.get(v, "#7f8c8d") for v in frame["lagging"]]},
+            text=[f"{d:.3f}" for d in frame["D"]],
+            textposition="outside",
+            customdata=[t(f"present.lagging.{v}", lang) for v in frame["lagging"]],
+            hovertemplate="%{y}: D = %{x:.3f} · %{customdata}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        xaxis={"title": {"text": t("present.axis.d", lang)}, "range": [0, 1.05]},
+        yaxis={"autorange": "reversed", "automargin": True},
+        bargap=0.25,
+    )
+    return _layout(figure, max(FIGURE_HEIGHT, 22 * len(frame) + 80))
+
+
+def quadrant_figure(payload: RankingPayload, lang: str) -> go.Figure:
+    """U1 (party) across, U2 (business) up, one point per unit coloured by which side lags; diagonal and the
+    ±0.1 band of 'in step'."""
+    frame = payload.frame
+    figure = go.Figure()
+    for kind, colour in LAGGING_COLOURS.items():
+        part = frame[frame["lagging"] == kind]
+        figure.add_trace(
+            go.Scatter(
+                x=part["u_party"],
+                y=part["u_business"],
+                mode="markers+text" if len(frame) <= LABEL_POINTS_UP_TO else "markers",
+                text=[_safe(n) for n in part["name"]],
+                textposition="top center",
+                textfont={"size": 11},
+                marker={"size": 11, "color": colour},
+                name=t(f"present.lagging.{kind}", lang),
+                hovertemplate="%{text}: U1 = %{x:.3f}, U2 = %{y:.3f}<extra></extra>",
+            )
+        )
+    lo, hi = quadrant_range(frame)
+    for shift, dash in ((0.0, "solid"), (LAGGING_THRESHOLD, "dash"), (-LAGGING_THRESHOLD, "dash")):
+        figure.add_shape(type="line", x0=lo, y0=lo + shift, x1=hi, y1=hi + shift, line={"color": "#999", "dash": dash})
+    figure.update_layout(
+        xaxis={"title": {"text": t("present.axis.u_party", lang)}, "range": [lo, hi], "constrain": "domain"},
+        yaxis={"title": {"text": t("present.axis.u_business", lang)}, "range": [lo, hi], "scaleanchor": "x"},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return _layout(figure, 600)
+
+
+def quadrant_range(frame: pd.DataFrame, pad: float = 0.05) -> tuple[float, float]:
+    """One range for both axes of the quadrant: the scores' span with a margin, within [0, 1]."""
+    values = pd.concat([frame["u_party"], frame["u_business"]]).dropna()
+    if values.empty:
+        return 0.0, 1.0
+    return max(0.0, float(values.min()) - pad), min(1.0, float(values.max()) + pad)
+
+
+def scatter_figure(payload: ScatterPayload, lang: str) -> go.Figure:
+    """Points per unit-month by subsidiary (thinned), the OLS line over every point and its 95% band."""
+    points, figure = payload.points, go.Figure()
+    for i, (group, part) in enumerate(points.groupby("group", sort=True)):
+        figure.add_trace(
+            go.Scattergl(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=_safe(group),
+                marker={"size": 7, "opacity": 0.75, "color": PALETTE[i % len(PALETTE)]},
+                text=[_safe(n) for n in part["name"]],
+                customdata=part["month"],
+                hovertemplate="%{text} %{customdata}<br>x = %{x:.3g}, y = %{y:.3g}<extra></extra>",
+            )
+            if len(points) > 1000
+            else go.Scatter(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=_safe(group),
+                marker={"size": 8, "opacity": 0.8, "color": PALETTE[i % len(PALETTE)]},
+                text=[_safe(n) for n in part["name"]],
+                customdata=part["month"],
+                hovertemplate="%{text} %{customdata}<br>x = %{x:.3g}, y = %{y:.3g}<extra></extra>",
+            )
+        )
+    if payload.fit is not None:
+        band = payload.fit.band
+        figure.add_trace(
+            go.Scatter(
+                x=np.concatenate([band["x"], band["x"][::-1]]),
+                y=np.concatenate([band["high"], band["low"][::-1]]),
+                fill="toself",
+                fillcolor="rgba(80, 80, 80, 0.18)",
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=band["x"],
+                y=band["fit"],
+                mode="lines",
+                line={"color": "#222", "width": 2},
+                hoverinfo="skip",
+                name=t("present.series.fit", lang),
+            )  # fmt: skip
+        )
+    figure.update_layout(
+        xaxis={"title": {"text": _safe(payload.x_label)}},
+        yaxis={"title": {"text": _safe(payload.y_label)}},
+        legend={"orientation": "h", "y": -0.18},
+    )
+    return _layout(figure)
+
+
+def lag_profile_figure(payload: LagPayload, lang: str) -> go.Figure:
+    """r at each lag with its 95% CI (analytics.correlation_figures.lag_figure), in the report's style."""
+    first = payload.profile[0]
+    figure = lag_figure(payload.profile, {first.x: payload.x_name, first.y: payload.y_name}, lang)
+    return _layout(figure, 440)
+
+
+def unit_figure(payload: UnitPayload, lang: str) -> go.Figure:
+    """The unit's D, U1 and U2 month by month."""
+    history, figure = payload.history, go.Figure()
+    series = (("D", "present.axis.d", ACCENT, 3), ("u_party", "present.axis.u_party", "#c0392b", 2))
+    series += (("u_business", "present.axis.u_business", "#2471a3", 2),)
+    for column, key, colour, width in series:
+        figure.add_trace(
+            go.Scatter(
+                x=history["period"],
+                y=history[column],
+                mode="lines+markers",
+                name=t(key, lang),
+                line={"color": colour, "width": width, "dash": "solid" if column == "D" else "dot"},
+            )
+        )
+    figure.update_layout(
+        xaxis={"title": {"text": t("present.axis.month", lang)}, "type": "category"},
+        yaxis={"range": [0, 1]},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _layout(figure, 420)
+
+
+def heatmap_slide_figure(slide: Slide, lang: str) -> go.Figure:
+    """The correlation page's heatmap (analytics.correlation_figures.heatmap_figure), in the report's style."""
+    payload = slide.payload
+    names = {code: _safe(name) for code, name in payload.names.items()}  # type: ignore[attr-defined]
+    figure = heatmap_figure(payload.cells, names, lang)  # type: ignore[attr-defined]
+    height = figure.layout.height or FIGURE_HEIGHT
+    figure = _layout(figure, int(height))
+    figure.update_layout(clickmode="none", margin={"t": 10})
+    return figure
+
+
+def slide_figure(slide: Slide, lang: str) -> go.Figure | None:
+    """The slide's chart; None for slides that are text (findings)."""
+    p = slide.payload
+    if slide.kind == "heatmap":
+        return heatmap_slide_figure(slide, lang)
+    if isinstance(p, KpiPayload):
+        return kpi_figure(p, lang) if len(p.trend) else None
+    if isinstance(p, RankingPayload):
+        if p.frame.empty:
+            return None
+        return ranking_figure(p, lang) if slide.kind == "ranking" else quadrant_figure(p, lang)
+    if isinstance(p, ScatterPayload):
+        return scatter_figure(p, lang)
+    if isinstance(p, LagPayload):
+        return lag_profile_figure(p, lang)
+    if isinstance(p, UnitPayload):
+        return unit_figure(p, lang) if len(p.history) else None
+    return None
+
+
+# ---------------------------------------------------------------- text pieces shared with the page
+
+
+def number_text(value: float, unit: str = "") -> str:
+    """A value for a card: thousands separators, at most two decimals; '—' when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    digits = 0 if abs(value) >= 1000 or float(value).is_integer() else 2
+    return f"{value:,.{digits}f}{(' ' + unit) if unit else ''}"
+
+
+def change_text(value: float, kind: str, lang: str) -> str:
+    """'+1.2 个百分点' for a rate, '+3.4%' otherwise; '—' when missing."""
+    if value is None or math.isnan(value):
+        return t("present.na", lang)
+    return t("present.pp" if kind == "pp" else "present.pct", lang, v=value)
+
+
+def kpi_cards(payload: KpiPayload, lang: str) -> list[dict[str, str]]:
+    """One card per headline metric: label, value, mom, yoy (texts) and n."""
+    return [
+        {
+            "label": f"{row['name']}",
+            "value": number_text(row["value"], row["unit"]),
+            "mom": change_text(row["mom"], row["change"], lang),
+            "yoy": change_text(row["yoy"], row["change"], lang),
+            "n": t("present.kpi_units", lang, n=int(row["n"])),
+        }
+        for _, row in payload.kpis.iterrows()
+    ]
+
+
+# ---------------------------------------------------------------- the HTML document
+
+CSS = """
+:root { --accent: #B22222; }
+* { box-sizing: border-box; }
+body { font-family: %(fonts)s; margin: 0; color: #222; background: #f4f4f4; }
+.mark { background: var(--accent); color: #fff; padding: 6px 16px; font-size: 14px; }
+main { max-width: 1200px; margin: 0 auto; padding: 16px; }
+h1 { font-size: 28px; margin: 16px 0 4px; }
+.meta { color: #555; font-size: 14px; margin: 2px 0; }
+.slide { background: #fff; border-radius: 6px; padding: 20px 24px; margin: 20px 0; box-shadow: 0 1px 3px #0002; }
+.slide-head { display: flex; justify-content: space-between; color: #888; font-size: 13px; }
+.slide h2 { font-size: 26px; margin: 6px 0 2px; }
+.sub { color: #444; font-size: 16px; margin: 0 0 10px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 12px; margin: 10px 0; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 10px 12px; }
+.card .label { color: #555; font-size: 14px; }
+.card .value { font-size: 24px; font-weight: 600; margin: 4px 0; }
+.card .chg { font-size: 13px; color: #444; }
+ol.findings li { font-size: 17px; margin: 8px 0; line-height: 1.5; }
+.note { font-style: italic; color: #7a1f1f; margin-top: 10px; }
+table.data { border-collapse: collapse; font-size: 14px; margin: 8px 0; }
+table.data th, table.data td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; }
+table.data th:first-child, table.data td:first-child { text-align: left; }
+details.notes { margin-top: 10px; color: #555; font-size: 14px; white-space: pre-line; }
+footer { color: #666; font-size: 13px; text-align: center; padding: 16px; }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { background: #fff; }
+  main { max-width: none; padding: 0; }
+  .slide { box-shadow: none; margin: 0; padding: 0; break-after: page; }
+  .slide:last-of-type { break-after: auto; }
+  details.notes { display: none; }
+  .mark { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+""" % {"fonts": FONT_STACK}
+
+
+def _figure_html(figure: go.Figure, for_print: bool) -> str:
+    if for_print:
+        height = min(int(figure.layout.height or FIGURE_HEIGHT), PRINT_MAX_HEIGHT_PX)
+        figure.update_layout(width=PRINT_WIDTH_PX, height=height, autosize=False)
+    config = {**PLOT_CONFIG, "responsive": not for_print, "staticPlot": for_print}
+    return figure.to_html(full_html=False, include_plotlyjs=False, config=config, default_height=figure.layout.height)
+
+
+def _cards_html(payload: KpiPayload, lang: str) -> str:
+    mom, yoy = t("present.mom", lang), t("present.yoy", lang)
+    cards = [
+        f'<div class="card"><div class="label">{html.escape(c["label"])}</div>'
+        f'<div class="value">{html.escape(c["value"])}</div>'
+        f'<div class="chg">{mom} {html.escape(c["mom"])} · {yoy} {html.escape(c["yoy"])} · {html.escape(c["n"])}</div>'
+        "</div>"
+        for c in kpi_cards(payload, lang)
+    ]
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _table_html(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> str:
+    head = "".join(f"<th>{html.escape(t(f'present.col.{c}', lang))}</th>" for c in columns)
+    rows = []
+    for _, row in frame.iterrows():
+        cells = [number_text(v) if isinstance(v, float) else str(v) for v in (row[c] for c in columns)]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _findings_html(payload: FindingsPayload, lang: str) -> str:
+    if not payload.sentences:
+        items = f"<p>{html.escape(t('present.findings_none', lang))}</p>"
+    else:
+        items = '<ol class="findings">' + "".join(f"<li>{html.escape(s)}</li>" for s in payload.sentences) + "</ol>"
+    return items + f'<p class="note">{html.escape(payload.note)}</p>'
+
+
+def slide_html(slide: Slide, index: int, total: int, deck: Deck, for_print: bool = False) -> str:
+    """One slide as an HTML section: counter, title, subtitle, chart or text, filters and data version, notes."""
+    lang, parts = deck.lang, []
+    if isinstance(slide.payload, KpiPayload):
+        parts.append(_cards_html(slide.payload, lang))
+    if isinstance(slide.payload, FindingsPayload):
+        parts.append(_findings_html(slide.payload, lang))
+    figure = slide_figure(slide, lang)
+    if figure is not None:
+        parts.append(_figure_html(figure, for_print))
+    if isinstance(slide.payload, UnitPayload) and len(slide.payload.peers):
+        columns = ["name", "unit_of_measure", "unit_value", "sub_median", "group_median"]
+        parts.append(_table_html(slide.payload.peers, columns, lang))
+    counter = t("present.counter", lang, i=index, n=total)
+    return (
+        f'<section class="slide" data-kind="{slide.kind}">'
+        f'<div class="slide-head"><span>{html.escape(t("present.internal", lang))}</span><span>{counter}</span></div>'
+        f'<h2>{html.escape(slide.title)}</h2><p class="sub">{html.escape(slide.subtitle)}</p>{"".join(parts)}'
+        f'<p class="meta">{html.escape(deck.scope_text)} · {html.escape(deck.stamp_text)}</p>'
+        f'<details class="notes"><summary>{html.escape(t("present.notes_label", lang))}</summary>'
+        f"{html.escape(slide.notes)}</details></section>"
+    )
+
+
+def report_html(deck: Deck, mark: str, for_print: bool = False) -> str:
+    """The whole report as one HTML document (UTF-8 text) that needs no network."""
+    lang = deck.lang
+    title = t("present.report_title", lang)
+    slides = "".join(slide_html(s, i, len(deck.slides), deck, for_print) for i, s in enumerate(deck.slides, start=1))
+    return (
+        f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{CSS}</style>"
+        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script></head><body>'
+        f'<div class="mark">{html.escape(mark)}</div><main><h1>{html.escape(title)}</h1>'
+        f'<p class="meta">{html.escape(deck.scope_text)}</p><p class="meta">{html.escape(deck.stamp_text)}</p>'
+        f"{slides}</main><footer>{html.escape(mark)}</footer></body></html>"
+    )
