@@ -33,6 +33,9 @@ BAND_COLOUR = "rgba(128, 128, 128, 0.18)"
 MISSING_COLOUR = "#bbbbbb"
 TREND_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MULTIPLE_COLUMNS = 3  # small multiples per row
+LABEL_ALL_UP_TO = 12  # quadrant points: name every unit up to this many, else only the highest and lowest D …
+LABEL_EXTREMES = 3  # … this many of each
+AXIS_PAD = 0.05  # quadrant axes span the scores ± this (both axes alike, so the band stays at 45°)
 MULTIPLE_ROW_PX, BAR_ROW_PX, MIN_HEIGHT_PX = 260, 26, 320
 TOP_OBSTACLES = 10
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
@@ -69,17 +72,37 @@ def _band() -> go.Scatter:
     b = LAGGING_THRESHOLD
     xs = [0, 0, 1 - b, 1, 1, b, 0]
     ys = [0, b, 1, 1, 1 - b, 0, 0]
-    return go.Scatter(x=xs, y=ys, fill="toself", fillcolor=BAND_COLOUR, line={"width": 0}, hoverinfo="skip")
+    return go.Scatter(
+        x=xs, y=ys, mode="lines", fill="toself", fillcolor=BAND_COLOUR, line={"width": 0}, hoverinfo="skip"
+    )
+
+
+def _axis_range(scored: pd.DataFrame) -> list[float]:
+    values = pd.concat([scored["u_party"], scored["u_business"]])
+    if values.empty:
+        return [0.0, 1.0]
+    return [max(0.0, float(values.min()) - AXIS_PAD), min(1.0, float(values.max()) + AXIS_PAD)]
+
+
+def _point_labels(scored: pd.DataFrame, names: Mapping[str, str]) -> list[str]:
+    """Every unit's name when few; else only the LABEL_EXTREMES highest and lowest D (the rest on hover)."""
+    labels = _names(scored["unit"], names)
+    if len(scored) <= LABEL_ALL_UP_TO:
+        return labels
+    order = scored["D"].rank(method="first").to_numpy()
+    keep = (order <= LABEL_EXTREMES) | (order > len(scored) - LABEL_EXTREMES)
+    return [label if k else "" for label, k in zip(labels, keep, strict=True)]
 
 
 def quadrant_figure(rows: pd.DataFrame, names: Mapping[str, str], period: str, lang: str = "zh") -> go.Figure:
     """U1 (x) × U2 (y) of one month's rows, split at the medians, the in-step band shaded, points by level.
 
     ``rows``: integration rows (unit, u_party, u_business, D, level_index, lagging) of one month; rows without a
-    D are left out. ``names``: unit code → label.
+    D are left out. ``names``: unit code → label. With many units only the highest and lowest D are named.
     """
     scored = rows[rows["D"].notna()]
     x_split, y_split = quadrant_split(rows)
+    span = _axis_range(scored)
     band = _band()
     band.name = t("integ.band", lang)
     figure = go.Figure(band)
@@ -101,7 +124,7 @@ def quadrant_figure(rows: pd.DataFrame, names: Mapping[str, str], period: str, l
             x=scored["u_party"],
             y=scored["u_business"],
             mode="markers+text",
-            text=_names(scored["unit"], names),
+            text=_point_labels(scored, names),
             textposition="top center",
             textfont={"size": 10},
             marker={
@@ -121,13 +144,13 @@ def quadrant_figure(rows: pd.DataFrame, names: Mapping[str, str], period: str, l
     corners |= {"lh": (0, 1, "left", "top"), "ll": (0, 0, "left", "bottom")}
     for key, (x, y, xanchor, yanchor) in corners.items():
         figure.add_annotation(
-            x=x, y=y, xref="x", yref="y", text=f"<b>{t(f'integ.quadrant.{key}', lang)}</b>",
+            x=x, y=y, xref="x domain", yref="y domain", text=f"<b>{t(f'integ.quadrant.{key}', lang)}</b>",
             showarrow=False, xanchor=xanchor, yanchor=yanchor, font={"size": 12, "color": "#444"},
         )  # fmt: skip
     figure.update_layout(
         title=t("integ.quadrant_title", lang, period=period),
-        xaxis={"title": t("integ.axis_u1", lang), "range": [-0.02, 1.02], "constrain": "domain"},
-        yaxis={"title": t("integ.axis_u2", lang), "range": [-0.02, 1.02], "scaleanchor": "x"},
+        xaxis={"title": t("integ.axis_u1", lang), "range": span, "constrain": "domain"},
+        yaxis={"title": t("integ.axis_u2", lang), "range": span, "scaleanchor": "x"},
         height=560,
         margin=MARGIN,
         legend={"orientation": "h", "y": -0.12},

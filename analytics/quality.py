@@ -199,10 +199,18 @@ def _label_mask(series: pd.Series, labels: list[str]) -> np.ndarray:
     return series.isin(labels).to_numpy()
 
 
+def _used_only(series: pd.Series) -> pd.Categorical:
+    """A categorical key without the categories no row uses (bincount, not the slower remove_unused_categories)."""
+    codes = series.cat.codes.to_numpy()
+    used = np.bincount(codes, minlength=len(series.cat.categories)) > 0
+    position = np.cumsum(used) - 1
+    return pd.Categorical.from_codes(position[codes], categories=series.cat.categories[used])
+
+
 def _compact(obs: pd.DataFrame) -> pd.DataFrame:
-    """Categorical keys without the categories no row uses, so the panel spans only what is there."""
+    """Categorical keys trimmed to the labels in use, so the panel spans only the units and months present."""
     keys = [c for c in ("unit", "period", "metric") if isinstance(obs[c].dtype, pd.CategoricalDtype)]
-    return obs.assign(**{c: obs[c].cat.remove_unused_categories() for c in keys}) if keys else obs
+    return obs.assign(**{c: _used_only(obs[c]) for c in keys}) if keys else obs
 
 
 def quality_flags(
