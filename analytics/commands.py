@@ -219,7 +219,8 @@ def _read_text(path: str) -> str:
 
 def add_analysis_commands(add, view: argparse.ArgumentParser) -> None:  # noqa: ANN001
     """correlate, matrix, integration (analysis_commands) and export (export_commands)."""
-    from analytics import analysis_commands, export_commands
+    from analytics import admin_commands, analysis_commands, export_commands
 
     analysis_commands.register(add, view)
     export_commands.register(add, view)
+    admin_commands.register(add, view)

@@ -11,7 +11,8 @@ one :class:`Scope` (months and units of the view) by :class:`DeckAnalysis`, whic
 
 KPIs: ``analytics.overview`` did not exist when this was written, so the group figures are rolled up here from the
 panel: per month over the units that report the metric, a parent only where none of its descendants reports it
-(no double counting); ``sum`` and ``last`` metrics add up over units, ``mean`` metrics are the plain mean of units.
+(no double counting); ``sum`` and ``last`` metrics (flows, stocks) add up over units; rates (``mean`` metrics and
+every % metric) are the plain mean of the units.
 """
 
 from __future__ import annotations
@@ -434,7 +435,7 @@ def _kpi_series(analysis: DeckAnalysis, code: str) -> tuple[np.ndarray, np.ndarr
     total = np.where(mask, panel.column(code), 0.0).sum(axis=0)
     n = mask.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = total if metric.rollup in ("sum", "last") else total / n
+        value = total / n if metric.is_percent or metric.rollup == "mean" else total
     return np.where(n > 0, value, np.nan), n
 
 

@@ -315,7 +315,10 @@ def rank_history_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> 
         col=1,
     )
     figure.update_yaxes(title_text=t("integ.axis_d", lang), range=[0, 1], row=1, col=1)
-    figure.update_yaxes(title_text=t("profile.axis_rank", lang), autorange="reversed", rangemode="tozero", row=2, col=1)
+    lowest = int(history["n_ranked"].max()) if len(history) else 1
+    figure.update_yaxes(
+        title_text=t("profile.axis_rank", lang), range=[lowest + 0.5, 0.5], tickformat="d", row=2, col=1
+    )
     figure.update_xaxes(type="category", row=1, col=1)
     figure.update_xaxes(title_text=t("integ.axis_month", lang), type="category", row=2, col=1)
     figure.update_layout(title=title, height=480, margin=MARGIN, showlegend=False)
@@ -362,8 +365,8 @@ def metric_history_figure(
     figure.update_layout(
         title=title,
         height=max(MIN_HEIGHT_PX, MULTIPLE_ROW_PX * rows + 80),
-        margin={**MARGIN, "t": 90},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        margin={**MARGIN, "t": 100},
+        legend={"orientation": "h", "yref": "container", "y": 1, "yanchor": "top", "x": 1, "xanchor": "right"},
     )
     return figure
 

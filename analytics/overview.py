@@ -21,7 +21,7 @@ from analytics.catalog import CATEGORIES, Catalog
 from analytics.completeness import MISSING, PARTIAL, REPORTED, missing_reports
 from analytics.i18n import t
 from analytics.integration import compute_integration
-from analytics.quality import FLAG_COLUMNS, QualitySettings, quality_flags
+from analytics.quality import QualitySettings, quality_flags
 from analytics.registry import Registry
 
 #: The KPI cards, in order, when the catalog has them (else the first metrics of each category with data).
@@ -36,10 +36,8 @@ DEFAULT_KPIS = (
 FALLBACK_PER_CATEGORY = 2
 D_KEY = "D"  # the KPI card of the group's mean integration index
 SPARK_MONTHS = 12
-YEAR = 12
+YEAR = 12  # months back for the year-on-year comparison; also the history behind the quality flags
 DEFAULT_LIST_SIZE = 5  # units on the red and on the black list
-QUALITY_MONTHS = 12  # the latest months of the view checked for data-quality flags
-QUALITY_HISTORY = 12  # months before those that serve as the units' own history
 #: How a change is expressed: percentage points (百分点) for % metrics, a relative % change for other metrics,
 #: an absolute difference for the 0–1 integration index.
 POINTS, RELATIVE, INDEX = "points", "relative", "index"
@@ -437,8 +435,8 @@ class Overview:
     """Everything the overview page shows, for the latest month of the view with data (``period``).
 
     ``figures``: group figures of months period−12..period (:func:`group_figures`); ``trend``: mean D per month
-    of the view; ``ranking``: units by D in ``period``; ``alerts``: the alerts of ``period``; ``flags``: the
-    data-quality flags of the view's last QUALITY_MONTHS months. ``period`` is None when the view has no data.
+    of the view; ``ranking``: units by D in ``period``; ``alerts``: the alerts of ``period``, its data-quality
+    flags included. ``period`` is None when the view has no data.
     """
 
     period: str | None
@@ -449,13 +447,11 @@ class Overview:
     ranking: pd.DataFrame
     reporting: ReportingSummary | None
     alerts: pd.DataFrame
-    flags: pd.DataFrame
 
 
 def _empty() -> Overview:
     empty = pd.DataFrame()
-    flags = pd.DataFrame(columns=FLAG_COLUMNS)
-    return Overview(None, None, (), empty, empty, empty, None, pd.DataFrame(columns=ALERT_COLUMNS), flags)
+    return Overview(None, None, (), empty, empty, empty, None, pd.DataFrame(columns=ALERT_COLUMNS))
 
 
 def build_overview(
@@ -476,7 +472,7 @@ def build_overview(
     ``obs``: every current observation (unit, period, metric, value; categorical keys are fastest); ``grid``:
     the completeness grid (:func:`analytics.completeness.completeness`). The integration index uses the default
     settings with the ``view`` basis (as the integration command does). Comparisons (previous month, a year
-    earlier) and the quality flags' history may reach before ``start``.
+    earlier) and the quality flags' history (the 12 months before ``period``) may reach before ``start``.
     """
     view = view_frame(obs, start, end, units)
     months = present_months(view)
@@ -490,9 +486,7 @@ def build_overview(
     trend = d_trend(rows)
     codes = kpi_metrics(catalog, set(figures["metric"]), kpis)
     cards = (*kpi_cards(figures, catalog, period, codes, first), d_card(trend, period, first))
-    checked = [m for m in months if m >= shift_month(period, 1 - QUALITY_MONTHS)]
-    history = view_frame(obs, shift_month(checked[0], -QUALITY_HISTORY), period, units)
-    flags = quality_flags(history, catalog, checked, quality)
+    flags = quality_flags(recent, catalog, [period], quality)  # the 12 months before are the units' history
     if units is not None:
         grid = grid[grid["unit"].isin(units)]
     return Overview(
@@ -504,5 +498,4 @@ def build_overview(
         ranking=ranking(rows, period, names),
         reporting=reporting_summary(grid, period),
         alerts=alerts(grid, rows, flags, period, names),
-        flags=flags,
     )

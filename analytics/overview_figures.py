@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from analytics.i18n import TEXT, t
 from analytics.integration import LEVELS_EN, LEVELS_ZH
-from analytics.overview import D_KEY, INDEX, LEVEL_COLOURS, POINTS, RELATIVE, Kpi, red_black, unit_rollup
+from analytics.overview import ALERT_ORDER, D_KEY, INDEX, LEVEL_COLOURS, POINTS, RELATIVE, Kpi, red_black, unit_rollup
 from analytics.quality import format_number
 
 BAR_HEIGHT_PX, CHART_PADDING_PX, MIN_CHART_PX = 26, 170, 320
@@ -65,41 +65,47 @@ def format_change(kpi: Kpi, which: str, lang: str) -> str | None:
 
 @dataclass(frozen=True)
 class KpiDisplay:
-    """What one KPI card shows in one language: st.metric's arguments and the lines under it."""
+    """What one KPI card shows in one language: st.metric's arguments and the caption under it."""
 
     label: str
     value: str
     delta: str | None
     delta_color: str
-    delta_description: str
-    yoy: str
-    note: str
+    delta_description: str | None
+    caption: str
     help: str
     spark: tuple[float, ...]
 
 
 def kpi_display(kpi: Kpi, lang: str) -> KpiDisplay:
-    """The texts of a KPI card: label with unit, value, month-on-month delta, year-on-year line, how the figure
-    is made and from how many units, and what the change means."""
+    """The texts of a KPI card: label with unit, value, month-on-month delta, and a caption with the year-on-year
+    change, how the figure is made and from how many units (and that a comparison month is missing, if so)."""
     unit = unit_label(kpi.unit, lang)
     suffix = "" if kpi.unit in ("", "%") else (f"（{unit}）" if lang == "zh" else f" ({unit})")
     mom, yoy = format_change(kpi, "mom", lang), format_change(kpi, "yoy", lang)
     how = "d" if kpi.key == D_KEY else unit_rollup(kpi.rollup, kpi.unit) + ("_stock" if kpi.rollup == "last" else "")
+    lines = [] if mom else [t("overview.mom_none", lang, period=kpi.previous_period)]
     if yoy:
-        yoy_line = t("overview.yoy", lang, change=yoy, period=kpi.year_ago_period)
+        lines.append(t("overview.yoy", lang, change=yoy, period=kpi.year_ago_period))
     else:
-        yoy_line = t("overview.yoy_none", lang, period=kpi.year_ago_period)
+        lines.append(t("overview.yoy_none", lang, period=kpi.year_ago_period))
+    lines.append(t(f"overview.how_{how}", lang, n=kpi.n_units, period=kpi.period))
     return KpiDisplay(
         label=kpi.name(lang) + suffix,
         value=format_value(kpi.value, kpi.unit, kpi.change),
         delta=mom,
         delta_color="inverse" if kpi.direction < 0 else "normal",
-        delta_description=t("overview.mom" if mom else "overview.mom_none", lang, period=kpi.previous_period),
-        yoy=yoy_line,
-        note=t(f"overview.how_{how}", lang, n=kpi.n_units, period=kpi.period),
+        delta_description=t("overview.mom", lang, period=kpi.previous_period) if mom else None,
+        caption=" · ".join(lines),
         help=t(f"overview.change_{kpi.change}", lang),
         spark=tuple(np.nan if v is None else v for v in kpi.spark),
     )
+
+
+def alert_counts(frame: pd.DataFrame, lang: str) -> str:
+    """``未报送 2 · 等级下降 6 · …``: how many alerts of each kind, most urgent first (kinds present only)."""
+    counts = frame["kind"].value_counts()
+    return " · ".join(f"{t(f'overview.kind_{k}', lang)} {counts[k]}" for k in ALERT_ORDER if k in counts)
 
 
 def list_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

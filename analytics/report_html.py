@@ -140,11 +140,13 @@ def quadrant_figure(payload: RankingPayload, lang: str) -> go.Figure:
 
 
 def quadrant_range(frame: pd.DataFrame, pad: float = 0.05) -> tuple[float, float]:
-    """One range for both axes of the quadrant: the scores' span with a margin, within [0, 1]."""
+    """One range for both axes of the quadrant: the scores' span with a margin, on tenths, within [0, 1]."""
     values = pd.concat([frame["u_party"], frame["u_business"]]).dropna()
     if values.empty:
         return 0.0, 1.0
-    return max(0.0, float(values.min()) - pad), min(1.0, float(values.max()) + pad)
+    lo = math.floor((float(values.min()) - pad) * 10) / 10
+    hi = math.ceil((float(values.max()) + pad) * 10) / 10
+    return max(0.0, lo), min(1.0, hi)
 
 
 def scatter_figure(payload: ScatterPayload, lang: str) -> go.Figure:

@@ -17,7 +17,13 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import (
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -100,8 +106,10 @@ def _frame(pslide, slide: Slide, index: int, total: int, deck: Deck, mark: str) 
 
 
 def _chart_fonts(chart, size: float = 12) -> None:  # noqa: ANN001
+    """The chart's text in FONT; no automatic title (the slide has one)."""
     chart.font.name, chart.font.size = FONT, Pt(size)
     _east_asian(chart.font._element)
+    chart.has_title = False
 
 
 def _axis_title(axis, text: str) -> None:  # noqa: ANN001
@@ -128,6 +136,13 @@ def _ranking(pslide, payload: RankingPayload, lang: str) -> None:  # noqa: ANN00
     _chart_fonts(chart, 9 if len(frame) > 20 else 11)
     chart.has_legend = False
     chart.category_axis.reverse_order = True  # rank 1 on top
+    skip = (
+        chart.category_axis._element.get_or_add_tickLblSkip()
+        if hasattr(chart.category_axis._element, "get_or_add_tickLblSkip")
+        else None
+    )
+    if skip is None:
+        etree.SubElement(chart.category_axis._element, qn("c:tickLblSkip")).set("val", "1")
     chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0.0, 1.0
     _axis_title(chart.value_axis, t("present.axis.d", lang))
     plot = chart.plots[0]
@@ -138,6 +153,18 @@ def _ranking(pslide, payload: RankingPayload, lang: str) -> None:  # noqa: ANN00
     for point, lagging in zip(plot.series[0].points, frame["lagging"], strict=True):
         point.format.fill.solid()
         point.format.fill.fore_color.rgb = _rgb(LAGGING_COLOURS.get(lagging, "#7f8c8d"))
+
+
+def _label_every_category(axis) -> None:  # noqa: ANN001
+    """c:tickLblSkip = 1, so that no unit name is left out (placed where the schema wants it)."""
+    skip = etree.Element(qn("c:tickLblSkip"))
+    skip.set("val", "1")
+    later = [axis._element.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+    anchor = next((e for e in later if e is not None), None)
+    if anchor is None:
+        axis._element.append(skip)
+    else:
+        anchor.addprevious(skip)
 
 
 def _scatter_series(chart, styles: Sequence[tuple[str, bool]]) -> None:  # noqa: ANN001
@@ -173,7 +200,7 @@ def _quadrant(pslide, payload: RankingPayload, lang: str) -> None:  # noqa: ANN0
     _chart_fonts(chart, 11)
     _scatter_series(chart, styles)
     for axis, key in ((chart.category_axis, "present.axis.u_party"), (chart.value_axis, "present.axis.u_business")):
-        axis.minimum_scale, axis.maximum_scale = round(lo, 2), round(hi, 2)
+        axis.minimum_scale, axis.maximum_scale, axis.major_unit = lo, hi, 0.1
         axis.has_major_gridlines = True
         _axis_title(axis, t(key, lang))
     chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
@@ -242,6 +269,7 @@ def _lag(pslide, payload: LagPayload, lang: str) -> None:  # noqa: ANN001
     chart.value_axis.major_unit = 0.5
     _axis_title(chart.value_axis, t("present.axis.r", lang))
     _axis_title(chart.category_axis, t("present.axis.lag", lang))
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # below the plot, not on r = 0
     series = chart.plots[0].series[0]
     series.format.line.color.rgb = _rgb("#c0392b")
     series.marker.style, series.marker.size = XL_MARKER_STYLE.CIRCLE, 8
@@ -298,6 +326,7 @@ def _kpis(pslide, payload: KpiPayload, lang: str) -> None:  # noqa: ANN001
         box = (Inches(7.2), BODY_TOP, WIDTH - Inches(7.2) - MARGIN, BODY_BOTTOM - BODY_TOP)
         series = [(t("present.series.d_mean", lang), trend["D"].tolist(), "#B22222")]
         chart = _line_chart(pslide, box, trend["period"].tolist(), series, lang)
+        chart.value_axis.minimum_scale = 0.0
         chart.has_title = True
         chart.chart_title.text_frame.text = t("present.series.d_mean", lang)
         _style(chart.chart_title.text_frame.paragraphs[0].runs[0].font, 13, bold=True)
@@ -318,7 +347,10 @@ def _unit(pslide, payload: UnitPayload, lang: str) -> None:  # noqa: ANN001
     if len(peers):
         keys = ("name", "unit_value", "sub_median", "group_median")
         header = [t(f"present.col.{k}", lang) for k in keys]
-        rows = [[f"{p['name']}（{p['unit_of_measure']}）", *(number_text(p[k]) for k in keys[1:])] for _, p in peers.iterrows()]
+        rows = [
+            [f"{p['name']}（{p['unit_of_measure']}）", *(number_text(p[k]) for k in keys[1:])]
+            for _, p in peers.iterrows()
+        ]
         box = (Inches(8.0), BODY_TOP, WIDTH - Inches(8.0) - MARGIN, Inches(0.4) * (len(rows) + 1))
         _table(pslide, box, header, rows, 10)
 
@@ -356,7 +388,7 @@ def heatmap_subset(cells: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS, max_co
 
 
 def _vertical(cell) -> None:  # noqa: ANN001
-    cell._tc.get_or_add_tcPr().set("vert", "vert270")
+    cell._tc.get_or_add_tcPr().set("vert", "eaVert")  # Chinese characters upright, stacked top to bottom
 
 
 def _heatmap(pslide, slide: Slide, lang: str) -> None:  # noqa: ANN001

@@ -94,6 +94,7 @@ weighting = left.radio(
 
 base = IntegrationSettings(basis=basis, model=model)
 result = scored(current.db, dv, current.start, current.end, units, base)
+month_slot = st.container()  # filled once the weights are known, shown above the tabs
 tab_quadrant, tab_trend, tab_weights, tab_obstacle = st.tabs(
     [tr(f"integ.tab.{k}") for k in ("quadrant", "trend", "weights", "obstacle")]
 )
@@ -142,11 +143,13 @@ with tab_weights:
 
 scored_months = sorted(result.rows.loc[result.rows["D"].notna(), "period"].unique())
 if not scored_months:
-    st.warning(tr("integ.no_rows"))
+    month_slot.warning(tr("integ.no_rows"))
     st.stop()
-st.caption(tr("integ.basis_rows", rows=result.basis_rows, scored=len(result.rows)) + " " + tr("integ.causation"))
-month = st.selectbox(
+month = month_slot.selectbox(
     tr("integ.month"), scored_months, index=len(scored_months) - 1, key="integ_month", bind="query-params"
+)
+month_slot.caption(
+    tr("integ.basis_rows", rows=result.basis_rows, scored=len(result.rows)) + " " + tr("integ.causation")
 )
 ranks = ranking(result.rows, month)
 

@@ -1,5 +1,110 @@
-"""Placeholder: being built."""
+"""Overview (总览): group KPIs with month-on-month and year-on-year change, the 融合度 trend and ranking with red and
+black lists, reporting completeness, and the month's alerts (data-quality flags included)."""
 
 import streamlit as st
 
-st.title("…")
+from analytics.overview import DEFAULT_LIST_SIZE, Overview, build_overview, red_black
+from analytics.overview_figures import (
+    alert_counts,
+    alert_table,
+    d_trend_figure,
+    kpi_display,
+    list_table,
+    ranking_figure,
+)
+from analytics.registry import UnknownUnit
+from ui import data
+from ui.context import lang, tr, view
+
+CARDS_PER_ROW = 4
+LIST_SIZES = (3, 5, 10, 20)
+PLOT_CONFIG = {"displaylogo": False}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def overview(db: str, version: int, start: str | None, end: str | None, units: tuple[str, ...]) -> Overview:
+    """The overview of one view; recomputed only when the data version or the view changes."""
+    registry = data.registry(db, version)
+    try:
+        chosen = registry.expand(list(units)) if units else None
+    except UnknownUnit:
+        chosen = None
+    return build_overview(
+        data.analysis_obs(db, version),
+        data.catalog(db, version),
+        registry,
+        data.completeness_grid(db, version),
+        start=start,
+        end=end,
+        units=chosen,
+    )
+
+
+current, language = view(), lang()
+st.title(tr("overview.title"))
+if not data.has_data(current.db):
+    st.info(tr("empty.no_data"))
+    st.stop()
+result = overview(current.db, data.version(current.db), current.start, current.end, current.units)
+if result.period is None:
+    st.info(tr("overview.no_view_data"))
+    st.stop()
+st.caption(tr("overview.asof", period=result.period, start=result.start))
+
+st.subheader(tr("overview.kpis"))
+for first in range(0, len(result.kpis), CARDS_PER_ROW):
+    columns = st.columns(CARDS_PER_ROW)
+    for column, kpi in zip(columns, result.kpis[first : first + CARDS_PER_ROW], strict=False):
+        card = kpi_display(kpi, language)
+        with column:
+            st.metric(
+                card.label,
+                card.value,
+                card.delta,
+                delta_color=card.delta_color,
+                delta_description=card.delta_description,
+                help=card.help,
+                border=True,
+                chart_data=list(card.spark),
+            )
+            st.caption(card.caption)
+
+st.subheader(tr("overview.trend_title"))
+st.plotly_chart(d_trend_figure(result.trend, language), width="stretch", config=PLOT_CONFIG)
+st.caption(tr("overview.trend_caption"))
+
+st.subheader(tr("overview.ranking_title", period=result.period))
+size = st.select_slider(
+    tr("overview.list_size"), LIST_SIZES, value=DEFAULT_LIST_SIZE, key="overview_top", bind="query-params"
+)
+st.plotly_chart(ranking_figure(result.ranking, result.period, size, language), width="stretch", config=PLOT_CONFIG)
+red, black = red_black(result.ranking, size)
+left, right = st.columns(2)
+left.markdown(f"**{tr('overview.red_list')}**")
+left.dataframe(list_table(red, language), hide_index=True, width="stretch")
+right.markdown(f"**{tr('overview.black_list')}**")
+right.dataframe(list_table(black, language), hide_index=True, width="stretch")
+st.caption(tr("overview.ranking_caption", n=len(result.ranking)))
+
+st.subheader(tr("overview.reporting_title"))
+reporting = result.reporting
+st.markdown(
+    tr(
+        "overview.reporting_line",
+        period=result.period,
+        total=reporting.total,
+        reported=reporting.reported,
+        partial=reporting.partial,
+        missing=reporting.missing,
+    )
+)
+st.page_link("pages/completeness.py", label=tr("overview.reporting_link"), icon=":material/calendar_month:")
+
+st.subheader(tr("overview.alerts_title", period=result.period))
+st.caption(tr("overview.alerts_caption"))
+if result.alerts.empty:
+    st.success(tr("overview.alerts_none", period=result.period))
+else:
+    st.markdown(alert_counts(result.alerts, language))
+    st.dataframe(alert_table(result.alerts, language), hide_index=True, width="stretch")
+st.caption(tr("overview.not_causal"))

@@ -122,7 +122,8 @@ st.dataframe(
     width="stretch",
     column_config={
         "lag": tr("profile.lag"),
-        **{c: st.column_config.NumberColumn(c, format="%.3f") for c in ("r", "ci_low", "ci_high")},
+        "r": st.column_config.NumberColumn("r", format="%.3f"),
+        **{c: st.column_config.NumberColumn(tr(f"profile.{c}"), format="%.3f") for c in ("ci_low", "ci_high")},
         **{c: st.column_config.NumberColumn(c, format="%.2g") for c in ("p", "q")},
     },
 )

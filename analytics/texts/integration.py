@@ -189,11 +189,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "注意：这里只用本单位自己的月度序列（n 为成对的月份数），序列短且相邻月份彼此相关（自相关），"
         "p 值偏乐观，只能作为描述，不能当作效应的证据；相关不等于因果。"
         "q 为对 0–6 期滞后做 Benjamini–Hochberg 校正后的值；"
-        "少于 10 个月时不计算。跨单位的分析请用“相关性分析”页。",
+        "少于 10 个月时不计算（可在侧栏放宽起止月份）。跨单位的分析请用“相关性分析”页。",
         "Caution: this uses only this unit's own monthly series (n = months paired). The series is short and "
         "neighbouring months are alike (autocorrelation), so p is optimistic: read it as a description, not as "
         "evidence of an effect. Correlation is not causation. q adjusts p over the lags 0–6 scanned "
-        "(Benjamini–Hochberg); fewer than 10 months give no r. For analyses across units use the Correlation page.",
+        "(Benjamini–Hochberg); fewer than 10 months give no r (widen the months in the sidebar). For analyses "
+        "across units use the Correlation page.",
     ),
     "profile.lag_chart_title": (
         "{x} → {y}：r 随滞后期变化（95% 置信区间）",
@@ -202,6 +203,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "profile.axis_lag": ("滞后期 k（月）", "Lag k (months)"),
     "profile.axis_r": ("Pearson r", "Pearson r"),
     "profile.lag": ("滞后期", "Lag"),
+    "profile.ci_low": ("95% 置信区间下限", "95% CI low"),
+    "profile.ci_high": ("95% 置信区间上限", "95% CI high"),
     "profile.insufficient": ("数据不足", "too few months"),
     "profile.no_pair": (
         "该单位在当前视图中没有同时报送党建和经营指标，无法计算滞后相关。",

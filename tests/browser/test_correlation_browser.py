@@ -39,6 +39,7 @@ def click_cell(page, x: str, y: str) -> None:
     )
     assert index >= 0
     point = page.locator(".js-plotly-plot").first.locator("g.trace.scatter").first.locator("path.point").nth(index)
+    point.scroll_into_view_if_needed()  # a mouse click outside the viewport goes nowhere
     box = point.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
