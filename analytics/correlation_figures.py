@@ -8,6 +8,8 @@ confidence band; the lag profile shows r at lags 0..6 with their confidence inte
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +20,7 @@ from scipy import special
 
 from analytics.catalog import Catalog, Metric
 from analytics.correlations import Correlation, Finding, describe_finding
-from analytics.i18n import t
+from analytics.i18n import TEXT, t
 from analytics.panel import Panel, demean, dense_codes, pair_up, per_capita, twoway_residuals
 from analytics.registry import Registry
 
@@ -29,6 +31,9 @@ MIN_TEXT_CELL_PX = 26  # smaller cells show no text (hover only)
 MARKER_FILL = 0.92  # share of the cell the square marker covers
 INSUFFICIENT_GREY = "#d9d9d9"
 DARK_TEXT_ABOVE = 0.55  # |r| above which a cell's text is white (dark cell)
+TITLE_COLUMNS = 56  # a half-width chart's title line, in display columns (a CJK character counts two)
+TITLE_LINE_PX = 24
+STAT_LINE = '<span style="font-size:14px">{}</span>'  # the r, p, n line under a chart's title
 FIT_POINTS = 60  # points along the fit line and band
 CONFIDENCE = 0.95
 TOP_FINDINGS = 10
@@ -142,11 +147,32 @@ def method_name(method: str, lang: str) -> str:
     return t(f"corr.method.{method}", lang)
 
 
+def unit_of_measure(metric: Metric, lang: str) -> str:
+    """The metric's unit of measure in ``lang`` (the catalog writes units in Chinese; unknown ones stay as written)."""
+    key = f"corr.uom.{metric.unit}"
+    return t(key, lang) if key in TEXT else metric.unit
+
+
+def wrap_title(text: str, columns: int = TITLE_COLUMNS) -> str:
+    """``text`` broken into lines (``<br>``) at spaces so each is at most ``columns`` wide (plotly never wraps)."""
+    lines: list[str] = []
+    for word in re.split(r" +", text):
+        if lines and _width(lines[-1]) + 1 + _width(word) <= columns:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def axis_label(metric: Metric, lang: str, options: Options, later: int = 0) -> str:
     """An axis title with the unit of measure and what was done to the values (demeaned, ranks, k months later)."""
-    unit = (
-        t("corr.per100", lang, unit=metric.unit) if options.per_capita and metric.unit in COUNT_UNITS else metric.unit
-    )
+    unit = unit_of_measure(metric, lang)
+    if options.per_capita and metric.unit in COUNT_UNITS:
+        unit = t("corr.per100", lang, unit=unit)
     notes = [t("corr.note.later", lang, k=later)] if later else []
     if options.method == "spearman":
         notes.append(t("corr.note.rank", lang))
@@ -174,7 +200,7 @@ def _cell_hover(row: pd.Series, names: Mapping[str, str], lang: str) -> str:
 
 def _cell_text(row: pd.Series, lang: str) -> str:
     if row["insufficient"]:
-        return t("corr.insufficient", lang)
+        return t("corr.insufficient_cell", lang)
     mark = significance_mark(row["q"])
     return f"{row['r']:.2f}<br>{mark}" if mark else f"{row['r']:.2f}"
 
@@ -200,76 +226,21 @@ def heatmap_figure(
         text=cells.apply(_cell_text, axis=1, args=(lang,)) if len(cells) else [],
     )
     size = CELL_PX * MARKER_FILL
-    show_text = CELL_PX >= MIN_TEXT_CELL_PX
     ok, short = frame[~frame["insufficient"]], frame[frame["insufficient"]]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=ok["col"],
-            y=ok["row"],
-            mode="markers+text" if show_text else "markers",
-            text=ok["text"],
-            textfont={"size": 10, "color": ["white" if abs(r) > DARK_TEXT_ABOVE else "#222" for r in ok["r"]]},
-            customdata=ok[["x", "y"]].to_numpy(),
-            hovertext=ok["hover"],
-            hoverinfo="text",
-            marker={
-                "symbol": "square",
-                "size": size,
-                "color": ok["r"],
-                "cmin": -1.0,
-                "cmax": 1.0,
-                "colorscale": "RdBu",
-                "reversescale": True,  # red = positive, blue = negative
-                "showscale": True,
-                "colorbar": {"title": {"text": "r"}, "tickvals": [-1, -0.5, 0, 0.5, 1], "len": 0.8},
-                "line": {"width": 0},
-            },
-            unselected={"marker": {"opacity": 1}},
-            name="r",
-        )
-    )
-    figure.add_trace(
-        go.Scatter(
-            x=short["col"],
-            y=short["row"],
-            mode="markers+text" if show_text else "markers",
-            text=short["text"],
-            textfont={"size": 9, "color": "#555"},
-            customdata=short[["x", "y"]].to_numpy(),
-            hovertext=short["hover"],
-            hoverinfo="text",
-            marker={"symbol": "square", "size": size, "color": INSUFFICIENT_GREY, "line": {"width": 0}},
-            unselected={"marker": {"opacity": 1}},
-            name=t("corr.insufficient", lang),
-        )
-    )
+    scale = {"cmin": -1.0, "cmax": 1.0, "colorscale": "RdBu", "reversescale": True, "showscale": True}  # red = +
+    colorbar = {"title": {"text": "r"}, "tickvals": [-1, -0.5, 0, 0.5, 1], "len": 0.8}
+    text_colour = ["white" if abs(r) > DARK_TEXT_ABOVE else "#222" for r in ok["r"]]
     pick = frame[(frame["x"] == selected[0]) & (frame["y"] == selected[1])] if selected else frame.iloc[0:0]
-    figure.add_trace(
-        go.Scatter(
-            x=pick["col"],
-            y=pick["row"],
-            mode="markers",
-            customdata=pick[["x", "y"]].to_numpy(),
-            hoverinfo="skip",
-            marker={"symbol": "square-open", "size": size + 2, "color": "#111", "line": {"width": 3}},
-            name="selected",
-        )
+    figure = go.Figure(
+        [
+            _cell_trace(ok, "r", {"size": size, "color": ok["r"], **scale, "colorbar": colorbar}, text_colour),
+            _cell_trace(short, t("corr.insufficient", lang), {"size": size, "color": INSUFFICIENT_GREY}, "#555"),
+            _cell_trace(pick, "selected", {"size": size + 2, "color": "#111", "line": {"width": 3}}, None),
+        ]
     )
-    _heatmap_layout(figure, rows, cols, names, lang, options)
-    return figure
-
-
-def _heatmap_layout(
-    figure: go.Figure, rows: list[str], cols: list[str], names: Mapping[str, str], lang: str, options: Options
-) -> None:
-    title = t(
-        "corr.heatmap.title",
-        lang,
-        level=level_name(options.level, lang),
-        method=method_name(options.method, lang),
-        lag=options.lag,
-    )
+    figure.data[2].update(marker_symbol="square-open", mode="markers", hoverinfo="skip")
+    level, method = level_name(options.level, lang), method_name(options.method, lang)
+    title = t("corr.heatmap.title", lang, level=level, method=method, lag=options.lag)
     figure.update_layout(
         title={"text": title},
         height=CELL_PX * max(len(rows), 1) + 300,
@@ -279,28 +250,44 @@ def _heatmap_layout(
         hovermode="closest",
         plot_bgcolor="white",
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        xaxis={
-            "title": {"text": t("corr.axis.business", lang)},
-            "tickvals": list(range(len(cols))),
-            "ticktext": [names.get(c, c) for c in cols],
-            "range": [-0.5, len(cols) - 0.5],
-            "tickangle": -45,
-            "showgrid": False,
-            "zeroline": False,
-            "automargin": True,
-            "fixedrange": True,
-        },
-        yaxis={
-            "title": {"text": t("corr.axis.party", lang)},
-            "tickvals": list(range(len(rows))),
-            "ticktext": [names.get(r, r) for r in rows],
-            "range": [len(rows) - 0.5, -0.5],  # first row on top
-            "showgrid": False,
-            "zeroline": False,
-            "automargin": True,
-            "fixedrange": True,
-        },
+        xaxis=_cell_axis(t("corr.axis.business", lang), [names.get(c, c) for c in cols], tickangle=-45),
+        yaxis=_cell_axis(t("corr.axis.party", lang), [names.get(r, r) for r in rows], reverse=True),
     )
+    return figure
+
+
+def _cell_trace(part: pd.DataFrame, name: str, marker: dict, text_colour: object) -> go.Scatter:
+    """Square markers at the (col, row) positions of ``part``, each with its cell text, hover and [x, y] codes."""
+    show_text = CELL_PX >= MIN_TEXT_CELL_PX
+    return go.Scatter(
+        x=part["col"],
+        y=part["row"],
+        mode="markers+text" if show_text else "markers",
+        text=part["text"],
+        textfont={"size": 10 if name == "r" else 9, "color": text_colour},
+        customdata=part[["x", "y"]].to_numpy(),
+        hovertext=part["hover"],
+        hoverinfo="text",
+        marker={"symbol": "square", "line": {"width": 0}, **marker},
+        unselected={"marker": {"opacity": 1}},  # the outline trace marks the chosen cell, not plotly's dimming
+        name=name,
+    )
+
+
+def _cell_axis(title: str, labels: list[str], reverse: bool = False, tickangle: int = 0) -> dict:
+    """A category axis drawn as integer positions 0..k-1 with the metric names as tick labels."""
+    span = [-0.5, len(labels) - 0.5]
+    return {
+        "title": {"text": title},
+        "tickvals": list(range(len(labels))),
+        "ticktext": labels,
+        "range": span[::-1] if reverse else span,  # reversed: the first row on top
+        "tickangle": tickangle,
+        "showgrid": False,
+        "zeroline": False,
+        "automargin": True,
+        "fixedrange": True,
+    }
 
 
 # ---------------------------------------------------------------- the values behind one pair
@@ -428,14 +415,15 @@ def scatter_figure(
     fit = None if corr.insufficient else ols_fit(points["x"], points["y"], absorbed_parameters(points, corr.level))
     if fit is not None:
         _add_fit(figure, fit, lang)
-    title = t("corr.scatter.title", lang, x=x.name(lang), y=y.name(lang), stat=stat_text(corr, lang))
+    title = wrap_title(t("corr.scatter.title", lang, x=x.name(lang), y=y.name(lang)))
+    lines = title.count("<br>") + 2
     figure.update_layout(
-        title={"text": title},
-        height=480,
+        title={"text": f"{title}<br>{STAT_LINE.format(stat_text(corr, lang))}"},
+        height=480 + TITLE_LINE_PX * lines,
         xaxis_title=axis_label(x, lang, options),
         yaxis_title=axis_label(y, lang, options, later=corr.lag),
         legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        margin={"l": 10, "r": 10, "t": 30 + TITLE_LINE_PX * lines, "b": 10},
     )
     return figure
 
@@ -488,12 +476,14 @@ def lag_figure(profile: Sequence[Correlation], names: Mapping[str, str], lang: s
         )
     )
     figure.add_hline(y=0, line={"color": "#888", "width": 1, "dash": "dot"})
+    title = wrap_title(t("corr.lagprof.title", lang, x=x, y=y))
+    lines = title.count("<br>") + 1
     figure.update_layout(
-        title={"text": t("corr.lagprof.title", lang, x=x, y=y)},
-        height=420,
+        title={"text": title},
+        height=400 + TITLE_LINE_PX * lines,
         xaxis={"title": {"text": t("corr.lagprof.xaxis", lang)}, "tickvals": list(LAGS), "range": [-0.5, 6.5]},
         yaxis={"title": {"text": t("corr.lagprof.yaxis", lang)}, "range": [-1.05, 1.05]},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": 30 + TITLE_LINE_PX * lines, "b": 10},
         showlegend=False,
     )
     return figure

@@ -52,6 +52,19 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE history (uid INTEGER NOT NULL, mid INTEGER NOT NULL, last_period INTEGER NOT NULL,
         recent DOUBLE[] NOT NULL);
     """,
+    # 2: accounts and the append-only audit log (analytics/auth.py, analytics/audit.py)
+    """
+    -- units: comma-separated unit codes a planner may upload for (with their descendants); email: the SSO
+    -- identity (st.user.email) mapped to this account; password_hash NULL = SSO only
+    CREATE TABLE users (
+        name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, units VARCHAR NOT NULL DEFAULT '', email VARCHAR,
+        password_hash VARCHAR, disabled BOOLEAN NOT NULL DEFAULT false, failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TIMESTAMP, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL);
+    -- append-only: the product has no statement that updates or deletes it; hash chains each row to the previous
+    CREATE TABLE audit_log (
+        id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
+        details VARCHAR NOT NULL, hash VARCHAR NOT NULL);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -132,7 +132,7 @@ class DataStamp:
     demo: bool = False
 
 
-def data_stamp(con) -> DataStamp:  # noqa: ANN001 (a DuckDB connection)
+def data_stamp(con) -> DataStamp:
     """The data version of an open database: latest batch id and the time data last changed (commit or revert)."""
     row = first_row(
         con,
@@ -282,6 +282,11 @@ class DeckAnalysis:
     def grid(self) -> tuple[list[str], list[str]]:
         return grid_metrics(self.source.panel, self.source.catalog)
 
+    def scope_options(self) -> dict:
+        """Keyword arguments of analytics.correlations for the view: within units, Pearson, months, units."""
+        s = self.scope
+        return {"method": "pearson", "level": "within", "from_": s.start, "to": s.end, "units": s.units}
+
     def _options(self, lag: int = 0) -> Options:
         s = self.scope
         return Options(lag=lag, from_=s.start, to=s.end, units=s.units)
@@ -290,13 +295,13 @@ class DeckAnalysis:
     def cells(self) -> pd.DataFrame:
         """The party × business correlation matrix (within units, Pearson, lag 0) with BH q."""
         party, business = self.grid
-        return correlations.matrix(self.source.panel, party, business, **self._options().scope())
+        return correlations.matrix(self.source.panel, party, business, **self.scope_options())
 
     @cached_property
     def findings(self) -> list[Finding]:
         """Significant (q < 0.05) party → business correlations at lags 0..6, strongest first."""
         party, business = self.grid
-        return correlations.scan_findings(self.source.panel, party, business, LAGS, **self._options().scope())
+        return correlations.scan_findings(self.source.panel, party, business, LAGS, **self.scope_options())
 
     def pair(self, spec: SlideSpec) -> tuple[str, str, int]:
         """The slide's (x, y, lag): as given, else the strongest finding, else the strongest matrix cell."""
@@ -591,7 +596,10 @@ def _findings(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     sentences = tuple(correlations.describe_finding(f, names, lang, directions) for f in top)
     note = correlations.causation_note(lang)
     table = pd.DataFrame(
-        [{**f.to_dict(), "x_name": names[f.x], "y_name": names[f.y], "sentence": s} for f, s in zip(top, sentences)],
+        [
+            {**f.to_dict(), "x_name": names[f.x], "y_name": names[f.y], "sentence": s}
+            for f, s in zip(top, sentences, strict=True)
+        ],
         columns=["x", "x_name", "y", "y_name", "lag", "r", "p", "q", "n", "n_units", "sentence"],
     )
     total = len(analysis.findings)
@@ -606,7 +614,7 @@ def _scatter(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
 
     source, options = analysis.source, analysis._options(spec.lag)
     x, y = source.catalog.get(spec.x), source.catalog.get(spec.y)  # type: ignore[arg-type]
-    corr = correlations.correlate(source.panel, x.code, y.code, lag=spec.lag, **options.scope())
+    corr = correlations.correlate(source.panel, x.code, y.code, lag=spec.lag, **analysis.scope_options())
     points = analysis_points(source.panel, x.code, y.code, options)
     groups = unit_groups(source.registry)
     points = points.assign(
@@ -633,7 +641,7 @@ def _scatter(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
 def _lag(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     source = analysis.source
     x, y = source.catalog.get(spec.x), source.catalog.get(spec.y)  # type: ignore[arg-type]
-    profile = tuple(correlations.lag_profile(source.panel, x.code, y.code, LAGS, **analysis._options().scope()))
+    profile = tuple(correlations.lag_profile(source.panel, x.code, y.code, LAGS, **analysis.scope_options()))
     table = pd.DataFrame(
         [(c.lag, c.r, c.ci_low, c.ci_high, c.p, c.n, c.n_units, c.insufficient) for c in profile],
         columns=["lag", "r", "ci_low", "ci_high", "p", "n", "n_units", "insufficient"],
@@ -715,8 +723,15 @@ class Deck:
         return deck_text(s.spec for s in self.slides)
 
 
+def deck_of(analysis: DeckAnalysis, slides: Sequence[Slide], lang: str) -> Deck:
+    """A deck of already computed ``slides`` of ``analysis``."""
+    stamp = analysis.source.stamp
+    return Deck(
+        tuple(slides), analysis.scope, stamp, lang, scope_text(analysis.scope, analysis, lang), stamp_text(stamp, lang)
+    )
+
+
 def build_deck(source: Source, specs: Sequence[SlideSpec], scope: Scope = Scope(), lang: str = "zh") -> Deck:
     """Compute every slide of ``specs`` over ``scope`` in ``lang``. Raises DeckError for an unknown metric or unit."""
     analysis = DeckAnalysis(source, scope)
-    slides = tuple(analysis.slide(spec, lang) for spec in specs)
-    return Deck(slides, scope, source.stamp, lang, scope_text(scope, analysis, lang), stamp_text(source.stamp, lang))
+    return deck_of(analysis, [analysis.slide(spec, lang) for spec in specs], lang)

@@ -193,23 +193,36 @@ def group_figures(obs: pd.DataFrame, catalog: Catalog, parent: Mapping[str, str 
 # ---------------------------------------------------------------- KPI cards
 
 
-def _difference(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else a - b
+@dataclass(frozen=True)
+class Comparison:
+    """A like-for-like (同口径) comparison with an earlier month: the figures of both months over the units that
+    reported the metric (or were scored) in both, so a unit that did not report does not read as a fall.
+    ``now`` and ``before`` are None when no unit reported in both months (no change is shown)."""
 
+    period: str  # the earlier month
+    now: float | None
+    before: float | None
+    n_units: int
 
-def _relative(a: float | None, b: float | None) -> float | None:
-    """Relative change in percent, against |b| so that a rise is positive; None when b is 0 or absent."""
-    return None if a is None or b is None or b == 0 else 100.0 * (a - b) / abs(b)
+    @property
+    def diff(self) -> float | None:
+        return None if self.now is None or self.before is None else self.now - self.before
+
+    @property
+    def pct(self) -> float | None:
+        """Relative change in percent, against |before| so that a rise is positive; None when before is 0."""
+        diff = self.diff
+        return None if diff is None or self.before == 0 else 100.0 * diff / abs(self.before)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
 class Kpi:
-    """One KPI card: the group's figure of one month, its month-on-month and year-on-year comparison.
+    """One KPI card: the group's figure of one month over every unit that reported it, its month-on-month
+    (``mom``) and year-on-year (``yoy``) like-for-like comparisons, and a sparkline.
 
-    ``previous`` is the previous calendar month's figure and ``year_ago`` the same month a year earlier, None
-    when that month has no figure (no change is then shown). ``change`` says how changes are expressed: POINTS
-    (百分点, absolute difference of a % metric), RELATIVE (percent change; the absolute difference when the base
-    is 0) or INDEX (absolute difference of D). ``spark`` holds the figures of ``spark_periods`` (None = missing).
+    ``change`` says how changes are expressed: POINTS (百分点, absolute difference of a % metric), RELATIVE
+    (percent change; the absolute difference when the base is 0) or INDEX (absolute difference of D).
+    ``spark`` holds the group figures of ``spark_periods`` (None = no figure that month).
     """
 
     key: str
@@ -222,31 +235,14 @@ class Kpi:
     period: str
     value: float | None
     n_units: int
-    previous_period: str
-    previous: float | None
-    year_ago_period: str
-    year_ago: float | None
+    previous_n_units: int  # units behind the previous calendar month's figure (0 = no figure)
+    mom: Comparison
+    yoy: Comparison
     spark_periods: tuple[str, ...]
     spark: tuple[float | None, ...]
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
-
-    @property
-    def mom_diff(self) -> float | None:
-        return _difference(self.value, self.previous)
-
-    @property
-    def yoy_diff(self) -> float | None:
-        return _difference(self.value, self.year_ago)
-
-    @property
-    def mom_pct(self) -> float | None:
-        return _relative(self.value, self.previous)
-
-    @property
-    def yoy_pct(self) -> float | None:
-        return _relative(self.value, self.year_ago)
 
 
 def kpi_metrics(catalog: Catalog, available: set[str], wanted: tuple[str, ...] = DEFAULT_KPIS) -> tuple[str, ...]:
@@ -257,6 +253,26 @@ def kpi_metrics(catalog: Catalog, available: set[str], wanted: tuple[str, ...] =
     return tuple(
         code for c in CATEGORIES for code in [k for k in catalog.codes(c) if k in available][:FALLBACK_PER_CATEGORY]
     )
+
+
+def comparison_figures(
+    obs: pd.DataFrame, catalog: Catalog, parent: Mapping[str, str | None] | None, period: str, base: str
+) -> dict[str, Comparison]:
+    """Per metric, ``period`` against ``base`` over the units that reported the metric in both months (parents
+    dropped where their children report, as in :func:`group_figures`)."""
+    labels = _codes(obs["period"])[1].astype(str)
+    two = obs[_label_mask(obs["period"], np.isin(labels, [period, base])) & obs["value"].notna().to_numpy()]
+    two = two[counted_rows(two, parent or {})]
+    u, units = _codes(two["unit"])
+    m, metrics = _codes(two["metric"])
+    key = u * len(metrics) + m
+    both = np.bincount(key, minlength=len(units) * len(metrics))[key] == 2
+    figures = group_figures(two[both], catalog).set_index(["metric", "period"])
+    found = {}
+    for code in figures.index.get_level_values("metric").unique():
+        now, before = figures.loc[(code, period)], figures.loc[(code, base)]
+        found[code] = Comparison(base, float(now["value"]), float(before["value"]), int(now["n_units"]))
+    return found
 
 
 def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, int]], period: str, **info) -> Kpi:
@@ -270,10 +286,7 @@ def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, in
         period=period,
         value=value,
         n_units=n_units,
-        previous_period=shift_month(period, -1),
-        previous=series.get(shift_month(period, -1), (None, 0))[0],
-        year_ago_period=shift_month(period, -YEAR),
-        year_ago=series.get(shift_month(period, -YEAR), (None, 0))[0],
+        previous_n_units=series.get(shift_month(period, -1), (None, 0))[1],
         spark_periods=spark_periods,
         spark=tuple(series.get(month, (None, 0))[0] for month in spark_periods),
         **info,
@@ -281,26 +294,48 @@ def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, in
 
 
 def kpi_cards(
-    figures: pd.DataFrame, catalog: Catalog, period: str, codes: tuple[str, ...], start: str | None = None
+    obs: pd.DataFrame,
+    catalog: Catalog,
+    period: str,
+    codes: tuple[str, ...],
+    parent: Mapping[str, str | None] | None = None,
+    start: str | None = None,
 ) -> tuple[Kpi, ...]:
-    """A card per metric code for ``period`` from :func:`group_figures`; the sparkline covers the last
-    SPARK_MONTHS months up to ``period``, not before the view's ``start``. Comparisons may reach before it."""
+    """A card per metric code for ``period``. ``obs`` should hold the months ``period`` − 12 … ``period``. The
+    sparkline covers the last SPARK_MONTHS months up to ``period``, not before the view's ``start``; the
+    comparisons (previous month, a year earlier) may reach before it."""
+    figures = group_figures(obs, catalog, parent)
+    bases = {"mom": shift_month(period, -1), "yoy": shift_month(period, -YEAR)}
+    compared = {which: comparison_figures(obs, catalog, parent, period, base) for which, base in bases.items()}
     cards = []
     for code in codes:
         metric = catalog.get(code)
         rows = figures[figures["metric"] == code]
         series = {p: (float(v), int(n)) for p, v, n in zip(rows["period"], rows["value"], rows["n_units"], strict=True)}
         info = {"unit": metric.unit, "direction": metric.direction, "rollup": metric.rollup, "start": start}
+        info |= {w: compared[w].get(code, Comparison(base, None, None, 0)) for w, base in bases.items()}
         change = POINTS if metric.is_percent else RELATIVE
         cards.append(_card(code, (metric.name_zh, metric.name_en), series, period, change=change, **info))
     return tuple(cards)
 
 
-def d_card(trend: pd.DataFrame, period: str, start: str | None = None) -> Kpi:
-    """The card of the group's mean integration index D (from :func:`d_trend`), changes as differences."""
+def _d_comparison(rows: pd.DataFrame, period: str, base: str) -> Comparison:
+    scored = rows[rows["D"].notna() & rows["period"].isin([period, base])]
+    wide = scored.pivot(index="unit", columns="period", values="D").dropna()
+    if wide.empty or period == base or base not in wide.columns:
+        return Comparison(base, None, None, 0)
+    return Comparison(base, float(wide[period].mean()), float(wide[base].mean()), len(wide))
+
+
+def d_card(rows: pd.DataFrame, period: str, start: str | None = None) -> Kpi:
+    """The card of the group's integration index: the mean D over the units scored in ``period`` (integration
+    rows), compared like for like; changes are differences of D."""
+    trend = d_trend(rows)
     series = {p: (float(d), int(n)) for p, d, n in zip(trend["period"], trend["D"], trend["n_units"], strict=True)}
     names = (t("overview.d_name", "zh"), t("overview.d_name", "en"))
     info = {"unit": "", "direction": 1, "rollup": "mean", "start": start}
+    info |= {"mom": _d_comparison(rows, period, shift_month(period, -1))}
+    info |= {"yoy": _d_comparison(rows, period, shift_month(period, -YEAR))}
     return _card(D_KEY, names, series, period, change=INDEX, **info)
 
 
@@ -485,7 +520,7 @@ def build_overview(
     rows = compute_integration(view, catalog_frame(catalog), parent).rows
     trend = d_trend(rows)
     codes = kpi_metrics(catalog, set(figures["metric"]), kpis)
-    cards = (*kpi_cards(figures, catalog, period, codes, first), d_card(trend, period, first))
+    cards = (*kpi_cards(recent, catalog, period, codes, parent, first), d_card(rows, period, first))
     flags = quality_flags(recent, catalog, [period], quality)  # the 12 months before are the units' history
     if units is not None:
         grid = grid[grid["unit"].isin(units)]

@@ -14,7 +14,18 @@ import plotly.graph_objects as go
 
 from analytics.i18n import TEXT, t
 from analytics.integration import LEVELS_EN, LEVELS_ZH
-from analytics.overview import ALERT_ORDER, D_KEY, INDEX, LEVEL_COLOURS, POINTS, RELATIVE, Kpi, red_black, unit_rollup
+from analytics.overview import (
+    ALERT_ORDER,
+    D_KEY,
+    INDEX,
+    LEVEL_COLOURS,
+    POINTS,
+    RELATIVE,
+    Comparison,
+    Kpi,
+    red_black,
+    unit_rollup,
+)
 from analytics.quality import format_number
 
 BAR_HEIGHT_PX, CHART_PADDING_PX, MIN_CHART_PX = 26, 170, 320
@@ -45,13 +56,14 @@ def format_value(value: float | None, unit: str, change: str = RELATIVE) -> str:
 
 
 def format_change(kpi: Kpi, which: str, lang: str) -> str | None:
-    """The change of ``which`` (``mom`` or ``yoy``) as signed text; None when either month is missing.
+    """The like-for-like change of ``which`` (``mom`` or ``yoy``) as signed text; None when no unit reported
+    in both months.
 
     % metrics: ``+1.5 百分点`` / ``+1.5 pp``; other metrics: ``+12.3%``, or the signed difference with its unit
     when the base is 0 (``+2 起``); D: ``+0.012``.
     """
-    diff = kpi.mom_diff if which == "mom" else kpi.yoy_diff
-    pct = kpi.mom_pct if which == "mom" else kpi.yoy_pct
+    compared = kpi.mom if which == "mom" else kpi.yoy
+    diff, pct = compared.diff, compared.pct
     if diff is None:
         return None
     if kpi.change == POINTS:
@@ -61,6 +73,30 @@ def format_change(kpi: Kpi, which: str, lang: str) -> str | None:
     if pct is not None:
         return f"{pct:+.1f}%"
     return f"{'+' if diff > 0 else ''}{format_number(diff)} {unit_label(kpi.unit, lang)}".rstrip()
+
+
+def _against(kpi: Kpi, compared: Comparison, lang: str) -> str:
+    """``较 2026-09`` — naming the units compared when they are fewer than this month's."""
+    if compared.n_units < kpi.n_units:
+        return t("overview.against_some", lang, period=compared.period, n=compared.n_units)
+    return t("overview.against", lang, period=compared.period)
+
+
+def _caption(kpi: Kpi, mom: str | None, yoy: str | None, lang: str) -> str:
+    """Against which months the changes are, the year-on-year change, and from how many units the figure is."""
+    if mom:
+        lines = [t("overview.mom_line", lang, against=_against(kpi, kpi.mom, lang))]
+    else:
+        lines = [t("overview.mom_none", lang, period=kpi.mom.period)]
+    if yoy:
+        lines.append(t("overview.yoy", lang, change=yoy, against=_against(kpi, kpi.yoy, lang)))
+    else:
+        lines.append(t("overview.yoy_none", lang, period=kpi.yoy.period))
+    how = "d" if kpi.key == D_KEY else unit_rollup(kpi.rollup, kpi.unit) + ("_stock" if kpi.rollup == "last" else "")
+    made = t(f"overview.how_{how}", lang, n=kpi.n_units)
+    if kpi.previous_n_units and kpi.previous_n_units != kpi.n_units:
+        made += t("overview.units_before", lang, n=kpi.previous_n_units)
+    return " · ".join([*lines, made])
 
 
 @dataclass(frozen=True)
@@ -83,20 +119,13 @@ def kpi_display(kpi: Kpi, lang: str) -> KpiDisplay:
     unit = unit_label(kpi.unit, lang)
     suffix = "" if kpi.unit in ("", "%") else (f"（{unit}）" if lang == "zh" else f" ({unit})")
     mom, yoy = format_change(kpi, "mom", lang), format_change(kpi, "yoy", lang)
-    how = "d" if kpi.key == D_KEY else unit_rollup(kpi.rollup, kpi.unit) + ("_stock" if kpi.rollup == "last" else "")
-    lines = [] if mom else [t("overview.mom_none", lang, period=kpi.previous_period)]
-    if yoy:
-        lines.append(t("overview.yoy", lang, change=yoy, period=kpi.year_ago_period))
-    else:
-        lines.append(t("overview.yoy_none", lang, period=kpi.year_ago_period))
-    lines.append(t(f"overview.how_{how}", lang, n=kpi.n_units, period=kpi.period))
     return KpiDisplay(
         label=kpi.name(lang) + suffix,
         value=format_value(kpi.value, kpi.unit, kpi.change),
         delta=mom,
         delta_color="inverse" if kpi.direction < 0 else "normal",
-        delta_description=t("overview.mom", lang, period=kpi.previous_period) if mom else None,
-        caption=" · ".join(lines),
+        delta_description=t("overview.mom", lang) if mom else None,
+        caption=_caption(kpi, mom, yoy, lang),
         help=t(f"overview.change_{kpi.change}", lang),
         spark=tuple(np.nan if v is None else v for v in kpi.spark),
     )
@@ -214,8 +243,9 @@ def d_trend_figure(trend: pd.DataFrame, lang: str = "zh") -> go.Figure:
     return figure
 
 
-def _bar_label(frame: pd.DataFrame) -> pd.Series:
-    return frame["name"] + "（" + frame["unit"] + "）"
+def _bar_label(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """``name（code）``: names repeat across subsidiaries (two 检修分公司), codes do not."""
+    return frame["name"] + (" (" + frame["unit"] + ")" if lang == "en" else "（" + frame["unit"] + "）")
 
 
 def ranking_figure(ranked: pd.DataFrame, period: str, n: int, lang: str = "zh") -> go.Figure:
@@ -224,18 +254,18 @@ def ranking_figure(ranked: pd.DataFrame, period: str, n: int, lang: str = "zh") 
     red, black = red_black(ranked, n)
     shown = pd.concat([red, black.iloc[::-1]])
     hidden = len(ranked) - len(shown)
-    labels = list(_bar_label(red))
+    labels = list(_bar_label(red, lang))
     gap = t("overview.fig_gap", lang, n=hidden)
     if hidden:
         labels.append(gap)
-    labels += list(_bar_label(black.iloc[::-1]))
+    labels += list(_bar_label(black.iloc[::-1], lang))
     levels = _levels(lang)
     figure = go.Figure()
     for i, level in enumerate(levels):
         rows = shown[shown["level_index"] == i]
         figure.add_bar(
             x=rows["D"],
-            y=_bar_label(rows),
+            y=_bar_label(rows, lang),
             orientation="h",
             name=level,
             marker_color=LEVEL_COLOURS[i],

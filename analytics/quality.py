@@ -71,8 +71,10 @@ def format_number(value: float, digits: int = NUMBER_DIGITS) -> str:
 
 def _median(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """NaN-skipping median along ``axis`` and the count of values (vectorised: one sort, NaN sorts last)."""
-    ordered = np.sort(x, axis=axis)
     n = (~np.isnan(x)).sum(axis=axis)
+    if x.shape[axis] == 0:  # e.g. the changes of a single month
+        return np.full(n.shape, np.nan), n
+    ordered = np.sort(x, axis=axis)
     lo = np.expand_dims(np.maximum((n - 1) // 2, 0), axis)
     hi = np.expand_dims(np.maximum(n // 2, 0), axis)
     middle = (np.take_along_axis(ordered, lo, axis) + np.take_along_axis(ordered, hi, axis)) / 2

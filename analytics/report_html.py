@@ -41,6 +41,9 @@ LAGGING_COLOURS = {"party": "#c0392b", "business": "#2471a3", "balanced": "#7f8c
 ACCENT = "#B22222"
 LABEL_POINTS_UP_TO = 40  # the quadrant names its units when there are at most this many
 FIGURE_HEIGHT = 520
+QUADRANT_HEIGHT = 680  # square axes: the height sets the size
+HEATMAP_SIDE_PX, HEATMAP_BOTTOM_PX = 300, 260  # row names + colour bar; column names + axis title
+HEATMAP_TEXT_MIN_PX = 20  # smaller cells show colour and hover only
 PRINT_WIDTH_PX, PRINT_MAX_HEIGHT_PX = 700, 860  # a figure on an A4 page (portrait, 12 mm margins, with its title)
 
 
@@ -136,7 +139,7 @@ def quadrant_figure(payload: RankingPayload, lang: str) -> go.Figure:
         yaxis={"title": {"text": t("present.axis.u_business", lang)}, "range": [lo, hi], "scaleanchor": "x"},
         legend={"orientation": "h", "y": -0.15},
     )
-    return _layout(figure, 600)
+    return _layout(figure, QUADRANT_HEIGHT)
 
 
 def quadrant_range(frame: pd.DataFrame, pad: float = 0.05) -> tuple[float, float]:
@@ -197,7 +200,7 @@ def scatter_figure(payload: ScatterPayload, lang: str) -> go.Figure:
                 line={"color": "#222", "width": 2},
                 hoverinfo="skip",
                 name=t("present.series.fit", lang),
-            )  # fmt: skip
+            )
         )
     figure.update_layout(
         xaxis={"title": {"text": _safe(payload.x_label)}},
@@ -217,8 +220,11 @@ def lag_profile_figure(payload: LagPayload, lang: str) -> go.Figure:
 def unit_figure(payload: UnitPayload, lang: str) -> go.Figure:
     """The unit's D, U1 and U2 month by month."""
     history, figure = payload.history, go.Figure()
-    series = (("D", "present.axis.d", ACCENT, 3), ("u_party", "present.axis.u_party", "#c0392b", 2))
-    series += (("u_business", "present.axis.u_business", "#2471a3", 2),)
+    series = (
+        ("D", "present.axis.d", ACCENT, 3),
+        ("u_party", "present.axis.u_party", "#c0392b", 2),
+        ("u_business", "present.axis.u_business", "#2471a3", 2),
+    )
     for column, key, colour, width in series:
         figure.add_trace(
             go.Scatter(
@@ -283,6 +289,7 @@ def change_text(value: float, kind: str, lang: str) -> str:
     """'+1.2 个百分点' for a rate, '+3.4%' otherwise; '—' when missing."""
     if value is None or math.isnan(value):
         return t("present.na", lang)
+    value = 0.0 if round(value, 1) == 0 else value  # never "-0.0"
     return t("present.pp" if kind == "pp" else "present.pct", lang, v=value)
 
 
@@ -302,7 +309,7 @@ def kpi_cards(payload: KpiPayload, lang: str) -> list[dict[str, str]]:
 
 # ---------------------------------------------------------------- the HTML document
 
-CSS = """
+CSS_TEMPLATE = """
 :root { --accent: #B22222; }
 * { box-sizing: border-box; }
 body { font-family: %(fonts)s; margin: 0; color: #222; background: #f4f4f4; }
@@ -335,13 +342,32 @@ footer { color: #666; font-size: 13px; text-align: center; padding: 16px; }
   details.notes { display: none; }
   .mark { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
-""" % {"fonts": FONT_STACK}
+"""
+CSS = CSS_TEMPLATE.replace("%(fonts)s", FONT_STACK)
 
 
-def _figure_html(figure: go.Figure, for_print: bool) -> str:
+def fit_heatmap(figure: go.Figure, width: int, height: int) -> None:
+    """Shrink the heatmap's square markers (and their text) to the cells of a ``width`` × ``height`` figure."""
+    rows = len(figure.layout.yaxis.tickvals or ()) or 1
+    cols = len(figure.layout.xaxis.tickvals or ()) or 1
+    cell = min((width - HEATMAP_SIDE_PX) / cols, (height - HEATMAP_BOTTOM_PX) / rows)
+    size = max(cell * 0.92, 4.0)
+    for trace in figure.data[:2]:
+        trace.marker.size = size
+        if size < HEATMAP_TEXT_MIN_PX:
+            trace.mode = "markers"
+        else:
+            trace.textfont.size = min(10, max(6, int(size / 3.5)))
+    if len(figure.data) > 2:
+        figure.data[2].marker.size = size + 2
+
+
+def _figure_html(figure: go.Figure, for_print: bool, kind: str = "") -> str:
     if for_print:
         height = min(int(figure.layout.height or FIGURE_HEIGHT), PRINT_MAX_HEIGHT_PX)
         figure.update_layout(width=PRINT_WIDTH_PX, height=height, autosize=False)
+        if kind == "heatmap":
+            fit_heatmap(figure, PRINT_WIDTH_PX, height)
     config = {**PLOT_CONFIG, "responsive": not for_print, "staticPlot": for_print}
     return figure.to_html(full_html=False, include_plotlyjs=False, config=config, default_height=figure.layout.height)
 
@@ -375,7 +401,7 @@ def _findings_html(payload: FindingsPayload, lang: str) -> str:
     return items + f'<p class="note">{html.escape(payload.note)}</p>'
 
 
-def slide_html(slide: Slide, index: int, total: int, deck: Deck, for_print: bool = False) -> str:
+def slide_html(slide: Slide, index: int, total: int, deck: Deck, mark: str, for_print: bool = False) -> str:
     """One slide as an HTML section: counter, title, subtitle, chart or text, filters and data version, notes."""
     lang, parts = deck.lang, []
     if isinstance(slide.payload, KpiPayload):
@@ -384,14 +410,14 @@ def slide_html(slide: Slide, index: int, total: int, deck: Deck, for_print: bool
         parts.append(_findings_html(slide.payload, lang))
     figure = slide_figure(slide, lang)
     if figure is not None:
-        parts.append(_figure_html(figure, for_print))
+        parts.append(_figure_html(figure, for_print, slide.kind))
     if isinstance(slide.payload, UnitPayload) and len(slide.payload.peers):
         columns = ["name", "unit_of_measure", "unit_value", "sub_median", "group_median"]
         parts.append(_table_html(slide.payload.peers, columns, lang))
     counter = t("present.counter", lang, i=index, n=total)
     return (
         f'<section class="slide" data-kind="{slide.kind}">'
-        f'<div class="slide-head"><span>{html.escape(t("present.internal", lang))}</span><span>{counter}</span></div>'
+        f'<div class="slide-head"><span>{html.escape(mark)}</span><span>{counter}</span></div>'
         f'<h2>{html.escape(slide.title)}</h2><p class="sub">{html.escape(slide.subtitle)}</p>{"".join(parts)}'
         f'<p class="meta">{html.escape(deck.scope_text)} · {html.escape(deck.stamp_text)}</p>'
         f'<details class="notes"><summary>{html.escape(t("present.notes_label", lang))}</summary>'
@@ -403,7 +429,8 @@ def report_html(deck: Deck, mark: str, for_print: bool = False) -> str:
     """The whole report as one HTML document (UTF-8 text) that needs no network."""
     lang = deck.lang
     title = t("present.report_title", lang)
-    slides = "".join(slide_html(s, i, len(deck.slides), deck, for_print) for i, s in enumerate(deck.slides, start=1))
+    total = len(deck.slides)
+    slides = "".join(slide_html(s, i, total, deck, mark, for_print) for i, s in enumerate(deck.slides, start=1))
     return (
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -41,8 +41,7 @@ from analytics.deck import (
     shown_ranking,
 )
 from analytics.i18n import t
-from analytics.integration import LAGGING_THRESHOLD
-from analytics.report_html import LAGGING_COLOURS, LABEL_POINTS_UP_TO, kpi_cards, number_text, quadrant_range
+from analytics.report_html import LABEL_POINTS_UP_TO, LAGGING_COLOURS, kpi_cards, number_text, quadrant_range
 from analytics.reports import ExportMark
 
 FONT = "Microsoft YaHei"  # 微软雅黑: on the presenters' Windows machines; LibreOffice substitutes a CJK font
@@ -72,14 +71,14 @@ def _east_asian(element: etree._Element) -> None:
     ea.set("typeface", FONT)
 
 
-def _style(font, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:  # noqa: ANN001
+def _style(font, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:
     font.name, font.size, font.bold = FONT, Pt(size), bold
     if colour is not None:
         font.color.rgb = colour
     _east_asian(font._rPr if hasattr(font, "_rPr") else font._element)
 
 
-def _text(slide, x, y, w, h, lines: Sequence[str], size: float, **style) -> None:  # noqa: ANN001
+def _text(slide, x, y, w, h, lines: Sequence[str], size: float, **style) -> None:
     """A text box with one paragraph per line."""
     frame = slide.shapes.add_textbox(x, y, w, h).text_frame
     frame.word_wrap = True
@@ -105,14 +104,14 @@ def _frame(pslide, slide: Slide, index: int, total: int, deck: Deck, mark: str) 
     pslide.notes_slide.notes_text_frame.text = slide.notes
 
 
-def _chart_fonts(chart, size: float = 12) -> None:  # noqa: ANN001
+def _chart_fonts(chart, size: float = 12) -> None:
     """The chart's text in FONT; no automatic title (the slide has one)."""
     chart.font.name, chart.font.size = FONT, Pt(size)
     _east_asian(chart.font._element)
     chart.has_title = False
 
 
-def _axis_title(axis, text: str) -> None:  # noqa: ANN001
+def _axis_title(axis, text: str) -> None:
     axis.has_title = True
     frame = axis.axis_title.text_frame
     frame.text = text
@@ -126,7 +125,7 @@ def _none_if_nan(values: Sequence[float]) -> list[float | None]:
 # ---------------------------------------------------------------- charts
 
 
-def _ranking(pslide, payload: RankingPayload, lang: str) -> None:  # noqa: ANN001
+def _ranking(pslide, payload: RankingPayload, lang: str) -> None:
     frame = shown_ranking(payload.frame)
     data = CategoryChartData()
     data.categories = [f"{int(r)}. {n}" for r, n in zip(frame["rank"], frame["name"], strict=True)]
@@ -155,7 +154,7 @@ def _ranking(pslide, payload: RankingPayload, lang: str) -> None:  # noqa: ANN00
         point.format.fill.fore_color.rgb = _rgb(LAGGING_COLOURS.get(lagging, "#7f8c8d"))
 
 
-def _label_every_category(axis) -> None:  # noqa: ANN001
+def _label_every_category(axis) -> None:
     """c:tickLblSkip = 1, so that no unit name is left out (placed where the schema wants it)."""
     skip = etree.Element(qn("c:tickLblSkip"))
     skip.set("val", "1")
@@ -167,7 +166,7 @@ def _label_every_category(axis) -> None:  # noqa: ANN001
         anchor.addprevious(skip)
 
 
-def _scatter_series(chart, styles: Sequence[tuple[str, bool]]) -> None:  # noqa: ANN001
+def _scatter_series(chart, styles: Sequence[tuple[str, bool]]) -> None:
     """Style XY series in order: (colour, is_line) — markers only, or a line without markers."""
     for series, (colour, is_line) in zip(chart.plots[0].series, styles, strict=True):
         if is_line:
@@ -181,7 +180,7 @@ def _scatter_series(chart, styles: Sequence[tuple[str, bool]]) -> None:  # noqa:
             series.marker.format.line.fill.background()
 
 
-def _quadrant(pslide, payload: RankingPayload, lang: str) -> None:  # noqa: ANN001
+def _quadrant(pslide, payload: RankingPayload, lang: str) -> None:
     frame, data, styles = payload.frame, XyChartData(), []
     lo, hi = quadrant_range(frame)
     kinds = [k for k in LAGGING_COLOURS if (frame["lagging"] == k).any()]
@@ -213,7 +212,7 @@ def _quadrant(pslide, payload: RankingPayload, lang: str) -> None:  # noqa: ANN0
                 _style(point.data_label.text_frame.paragraphs[0].runs[0].font, 8, colour=GREY)
 
 
-def _pair_scatter(pslide, payload: ScatterPayload, lang: str) -> None:  # noqa: ANN001
+def _pair_scatter(pslide, payload: ScatterPayload, lang: str) -> None:
     data, styles = XyChartData(), []
     for i, (group, part) in enumerate(payload.points.groupby("group", sort=True)):
         series = data.add_series(str(group), number_format="0.00")
@@ -235,7 +234,7 @@ def _pair_scatter(pslide, payload: ScatterPayload, lang: str) -> None:  # noqa: 
     chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
 
 
-def _error_bars(series, plus: Sequence[float | None], minus: Sequence[float | None], colour: str) -> None:  # noqa: ANN001
+def _error_bars(series, plus: Sequence[float | None], minus: Sequence[float | None], colour: str) -> None:
     """Custom ± error bars on a line series (c:errBars goes before c:cat in the series XML)."""
     bars = etree.SubElement(series._element, qn("c:errBars"))
     etree.SubElement(bars, qn("c:errBarType")).set("val", "both")
@@ -256,7 +255,7 @@ def _error_bars(series, plus: Sequence[float | None], minus: Sequence[float | No
     series._element.find(qn("c:cat")).addprevious(bars)
 
 
-def _lag(pslide, payload: LagPayload, lang: str) -> None:  # noqa: ANN001
+def _lag(pslide, payload: LagPayload, lang: str) -> None:
     profile = payload.profile
     data = CategoryChartData()
     data.categories = [str(c.lag) for c in profile]
@@ -280,7 +279,7 @@ def _lag(pslide, payload: LagPayload, lang: str) -> None:  # noqa: ANN001
     _error_bars(series, plus, minus, "#c0392b")
 
 
-def _line_chart(pslide, box, periods: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], lang: str):  # noqa: ANN001, ANN202
+def _line_chart(pslide, box, periods: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], lang: str):
     data = CategoryChartData()
     data.categories = list(periods)
     for name, values, _ in series:
@@ -300,7 +299,7 @@ def _line_chart(pslide, box, periods: Sequence[str], series: Sequence[tuple[str,
     return chart
 
 
-def _table(pslide, box, header: Sequence[str], rows: Sequence[Sequence[str]], size: float = 11):  # noqa: ANN001, ANN202
+def _table(pslide, box, header: Sequence[str], rows: Sequence[Sequence[str]], size: float = 11):
     shape = pslide.shapes.add_table(len(rows) + 1, len(header), *box)
     table = shape.table
     for r, values in enumerate([header, *rows]):
@@ -316,7 +315,7 @@ def _table(pslide, box, header: Sequence[str], rows: Sequence[Sequence[str]], si
     return table
 
 
-def _kpis(pslide, payload: KpiPayload, lang: str) -> None:  # noqa: ANN001
+def _kpis(pslide, payload: KpiPayload, lang: str) -> None:
     header = [t("present.col.name", lang), t("present.col.value", lang), t("present.mom", lang), t("present.yoy", lang)]
     rows = [[c["label"], c["value"], c["mom"], c["yoy"]] for c in kpi_cards(payload, lang)]
     height = Inches(0.42) * (len(rows) + 1)
@@ -332,7 +331,7 @@ def _kpis(pslide, payload: KpiPayload, lang: str) -> None:  # noqa: ANN001
         _style(chart.chart_title.text_frame.paragraphs[0].runs[0].font, 13, bold=True)
 
 
-def _unit(pslide, payload: UnitPayload, lang: str) -> None:  # noqa: ANN001
+def _unit(pslide, payload: UnitPayload, lang: str) -> None:
     history = payload.history
     if len(history):
         series = [
@@ -351,11 +350,11 @@ def _unit(pslide, payload: UnitPayload, lang: str) -> None:  # noqa: ANN001
             [f"{p['name']}（{p['unit_of_measure']}）", *(number_text(p[k]) for k in keys[1:])]
             for _, p in peers.iterrows()
         ]
-        box = (Inches(8.0), BODY_TOP, WIDTH - Inches(8.0) - MARGIN, Inches(0.4) * (len(rows) + 1))
-        _table(pslide, box, header, rows, 10)
+        table_box = (Inches(8.0), BODY_TOP, WIDTH - Inches(8.0) - MARGIN, Inches(0.4) * (len(rows) + 1))
+        _table(pslide, table_box, header, rows, 10)
 
 
-def _findings(pslide, payload: FindingsPayload, lang: str) -> None:  # noqa: ANN001
+def _findings(pslide, payload: FindingsPayload, lang: str) -> None:
     lines = [f"{i}. {s}" for i, s in enumerate(payload.sentences, start=1)] or [t("present.findings_none", lang)]
     size = 15 if len(lines) <= 6 else 13
     _text(pslide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, Inches(4.8), lines, size)
@@ -373,7 +372,7 @@ def rdbu(r: float) -> RGBColor:
     return RGBColor(*mixed)
 
 
-def heatmap_subset(cells: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS, max_cols: int = HEATMAP_MAX_COLS):  # noqa: ANN201
+def heatmap_subset(cells: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS, max_cols: int = HEATMAP_MAX_COLS):
     """(rows, cols) metric codes to draw: all, or those with the smallest q (most significant) kept in order."""
     rows, cols = list(dict.fromkeys(cells["x"])), list(dict.fromkeys(cells["y"]))
     best = cells.assign(q=cells["q"].fillna(2.0))
@@ -387,11 +386,11 @@ def heatmap_subset(cells: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS, max_co
     return keep(rows, "x", max_rows), keep(cols, "y", max_cols)
 
 
-def _vertical(cell) -> None:  # noqa: ANN001
+def _vertical(cell) -> None:
     cell._tc.get_or_add_tcPr().set("vert", "eaVert")  # Chinese characters upright, stacked top to bottom
 
 
-def _heatmap(pslide, slide: Slide, lang: str) -> None:  # noqa: ANN001
+def _heatmap(pslide, slide: Slide, lang: str) -> None:
     cells, names = slide.payload.cells, slide.payload.names  # type: ignore[attr-defined]
     rows, cols = heatmap_subset(cells)
     lookup = cells.set_index(["x", "y"])
@@ -424,7 +423,7 @@ def _heatmap(pslide, slide: Slide, lang: str) -> None:  # noqa: ANN001
             _cell(table.cell(i + 1, j + 1), text, 7, rdbu(row["r"]), False, white)
 
 
-def _cell(cell, text: str, size: float, fill: RGBColor | None, bold: bool, white: bool = False) -> None:  # noqa: ANN001
+def _cell(cell, text: str, size: float, fill: RGBColor | None, bold: bool, white: bool = False) -> None:
     cell.text = text
     cell.margin_left = cell.margin_right = Emu(18000)
     cell.margin_top = cell.margin_bottom = Emu(9000)
@@ -441,7 +440,7 @@ def _cell(cell, text: str, size: float, fill: RGBColor | None, bold: bool, white
 # ---------------------------------------------------------------- the presentation
 
 
-def _body(pslide, slide: Slide, lang: str) -> None:  # noqa: ANN001
+def _body(pslide, slide: Slide, lang: str) -> None:
     p = slide.payload
     if slide.kind == "heatmap":
         _heatmap(pslide, slide, lang)
@@ -475,7 +474,7 @@ def report_pptx(deck: Deck, mark: ExportMark) -> bytes:
     return out.getvalue()
 
 
-def _properties(presentation, deck: Deck, mark: ExportMark) -> None:  # noqa: ANN001
+def _properties(presentation, deck: Deck, mark: ExportMark) -> None:
     """Only who exported it and when, the mark, filters and data version: no template author or revision trail."""
     props = presentation.core_properties
     props.author = props.last_modified_by = mark.user

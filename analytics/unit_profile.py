@@ -7,6 +7,7 @@ and the ``integration`` command share: :func:`score_view`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -16,6 +17,7 @@ from analytics.catalog import CATEGORIES, Catalog
 from analytics.correlations import benjamini_hochberg, lag_profile
 from analytics.integration import SUBSYSTEMS, IntegrationResult, IntegrationSettings, compute_integration
 from analytics.panel import Panel
+from analytics.registry import Unit
 
 #: Lags scanned by the unit's own lag profile: x leads y by 0..MAX_LAG calendar months.
 MAX_LAG = 6
@@ -134,6 +136,14 @@ def integration_history(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- metrics against peers
+
+
+def unit_labels(units: Iterable[Unit], with_code: bool = False) -> dict[str, str]:
+    """Unit code → the name to show: the code is added (``检修分公司（BF05）``) where several units share the name,
+    or always with ``with_code``."""
+    units = list(units)
+    shared = Counter(u.name for u in units)
+    return {u.code: f"{u.name}（{u.code}）" if with_code or shared[u.name] > 1 else u.name for u in units}
 
 
 def ancestors(parents: Parents, unit: str) -> list[str]:

@@ -50,7 +50,20 @@ def pick_cell() -> None:
         st.session_state["corr_pair"] = "|".join(points[0]["customdata"][:2])
 
 
+def resend_translated_choices(language: str) -> None:
+    """After a language switch, re-send the values of widgets whose option labels are translated.
+
+    Streamlit matches a radio's or select box's value by its label, so the browser would otherwise show no choice.
+    """
+    if st.session_state.get("corr_lang", language) != language:
+        for key in ("corr_level", "corr_method", "corr_pair"):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state["corr_lang"] = language
+
+
 current, language = view(), lang()
+resend_translated_choices(language)
 st.title(tr("page.correlation"))
 if not data.has_data(current.db):
     st.info(tr("empty.no_data"))
@@ -93,7 +106,8 @@ wanted = list(subs) or list(current.units)
 units = tuple(registry.expand(wanted)) if wanted else None
 options = cf.Options(per_capita, method, level, lag, current.start, current.end, units)
 
-cells = grid(current.db, dv, options)
+with st.spinner(tr("corr.computing")):
+    cells = grid(current.db, dv, options)
 if cells.empty:
     st.info(tr("corr.no_metrics"))
     st.stop()
@@ -103,7 +117,7 @@ selected = tuple(chosen.split("|")) if chosen in choices else None
 
 st.caption(tr("corr.intro"))
 st.plotly_chart(
-    cf.heatmap_figure(cells, names, language, options, selected),  # type: ignore[arg-type]
+    cf.heatmap_figure(cells, names, language, options, selected),
     key="corr_heatmap",
     on_select=pick_cell,
     selection_mode="points",
@@ -131,7 +145,8 @@ lag_col.dataframe(cf.lag_table(profile, language), hide_index=True, width="stret
 st.caption(causation_note(language))
 
 st.subheader(tr("corr.findings"))
-sentences = cf.finding_sentences(findings(current.db, dv, options), catalog, language)
+with st.spinner(tr("corr.computing")):
+    sentences = cf.finding_sentences(findings(current.db, dv, options), catalog, language)
 if sentences:
     st.caption(tr("corr.findings_caption", top=cf.TOP_FINDINGS))
     st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1)))

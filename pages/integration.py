@@ -10,13 +10,14 @@ from analytics import integration_figures as fig
 from analytics.ahp import AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
 from analytics.integration import MODELS, SUBSYSTEMS, IntegrationError, IntegrationSettings, obstacle_degree
 from analytics.registry import UnknownUnit
-from analytics.unit_profile import dimensions, ranking, score_view, weight_table
+from analytics.unit_profile import dimensions, ranking, score_view, unit_labels, weight_table
 from ui import data
 from ui.context import lang, tr, view
 
 BASES = ("view", "all", "window")
 WEIGHTINGS = ("entropy", "ahp", "fixed")
 TREND_DEFAULT_UNITS = 5
+BLANK = ("", "None", "nan")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -34,6 +35,7 @@ def judgement(subsystem: str, dims: list[str], label: str) -> PairwiseJudgement 
     st.markdown(tr("integ.ahp_matrix", subsystem=label))
     edited = st.data_editor(blank, key=f"ahp_{subsystem}")
     cells = {(a, b): str(edited.loc[a, b]).strip() for i, a in enumerate(dims) for b in dims[i + 1 :]}
+    cells = {pair: text for pair, text in cells.items() if text not in BLANK}  # a cleared cell: equally important
     try:
         found = PairwiseJudgement.from_upper(dims, {pair: float(Fraction(text)) for pair, text in cells.items()})
         check = ahp_weights(found)
@@ -44,7 +46,9 @@ def judgement(subsystem: str, dims: list[str], label: str) -> PairwiseJudgement 
         bad = next((v for v in cells.values() if not _positive(v)), "")
         st.error(tr("integ.ahp_bad", subsystem=label, value=bad))
         return None
-    st.caption(tr("integ.ahp_cr", lmax=check.lambda_max, ci=check.ci, cr=check.cr))
+    st.caption(
+        tr("integ.ahp_cr", lmax=check.lambda_max, ci=max(check.ci, 0.0), cr=check.cr)
+    )  # λmax ≥ n: CI < 0 is rounding
     return found
 
 
@@ -62,7 +66,7 @@ if not data.has_data(current.db):
     st.stop()
 dv = data.version(current.db)
 catalog, registry, months = data.catalog(current.db, dv), data.registry(current.db, dv), data.months(current.db)
-names = {u.code: u.name for u in registry.units}
+names, coded = unit_labels(registry.units), unit_labels(registry.units, with_code=True)
 metric_names = {m.code: m.name(language) for m in catalog.metrics}
 try:
     units = tuple(registry.expand(list(current.units))) if current.units else None
@@ -93,7 +97,11 @@ weighting = left.radio(
 )  # fmt: skip
 
 base = IntegrationSettings(basis=basis, model=model)
-result = scored(current.db, dv, current.start, current.end, units, base)
+try:
+    result = scored(current.db, dv, current.start, current.end, units, base)
+except IntegrationError as exc:
+    st.error(tr("integ.error", error=exc))
+    st.stop()
 month_slot = st.container()  # filled once the weights are known, shown above the tabs
 tab_quadrant, tab_trend, tab_weights, tab_obstacle = st.tabs(
     [tr(f"integ.tab.{k}") for k in ("quadrant", "trend", "weights", "obstacle")]
@@ -188,7 +196,7 @@ with tab_trend:
 with tab_obstacle:
     unit = st.selectbox(
         tr("integ.obstacle_unit"), list(ranks["unit"]), index=len(ranks) - 1, key="unit", bind="query-params",
-        format_func=lambda u: f"{names.get(u, u)}（{u}）",
+        format_func=coded.get,
     )  # fmt: skip
     tidy = obstacle_degree(result, units=[unit], periods=[month])
     if tidy["obstacle"].notna().any():

@@ -1,5 +1,230 @@
-"""Placeholder: being built."""
+"""Presentation mode (演示模式): one slide at a time, full width and large type, for 党委会 and 经营分析会.
+
+The deck and the slide number live in the URL (``deck``, ``slide``) so a copied link reopens the same slide; the link
+also pins the data version (``v``). The sidebar is hidden; the filters chosen before entering still apply. A
+presenter's clicker (PageUp / PageDown) steps through the slides.
+"""
+
+from __future__ import annotations
+
+import html
 
 import streamlit as st
 
-st.title("…")
+from analytics.deck import (
+    LAGS,
+    PAIR_KINDS,
+    SLIDE_KINDS,
+    DeckAnalysis,
+    DeckError,
+    Scope,
+    Slide,
+    SlideSpec,
+    Source,
+    deck_of,
+    deck_text,
+    names_of,
+    parse_deck,
+    parse_slide,
+    scope_text,
+    stamp_text,
+)
+from analytics.report_html import PLOT_CONFIG, kpi_cards, slide_figure
+from analytics.reports import MIME, file_name, mark_now, pdf_available, render
+from ui import data, share
+from ui.context import lang, tr, view
+
+STYLE = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarCollapseButton"],
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1.2rem 2.5rem 2rem; }
+h1 { font-size: 2.6rem !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.4rem !important; font-weight: 600; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem !important; color: #444; }
+</style>"""
+CONTROL_KEYS = ("present_kinds", "present_x", "present_y", "present_lag", "present_unit")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _analysis(db: str, dv: int, start: str | None, end: str | None, units: tuple[str, ...] | None) -> DeckAnalysis:
+    source = Source(
+        data.catalog(db, dv),
+        data.registry(db, dv),
+        data.analysis_obs(db, dv),
+        data.panel(db, dv),
+        share.current_stamp(db),
+    )
+    return DeckAnalysis(source, Scope(start, end, units))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _slide(db: str, dv: int, start, end, units, spec: str, language: str) -> Slide:
+    return _analysis(db, dv, start, end, units).slide(parse_slide(spec), language)
+
+
+def _url_deck(analysis: DeckAnalysis) -> list[SlideSpec]:
+    """The deck in the URL, defaults resolved (a bad deck string falls back to the default deck, with a warning)."""
+    try:
+        specs = parse_deck(st.query_params.get("deck"))
+    except DeckError as exc:
+        st.warning(tr("present.bad_deck", error=exc))
+        specs = parse_deck(None)
+    resolved = []
+    for spec in specs:
+        try:
+            resolved.append(analysis.resolved(spec))
+        except DeckError:
+            resolved.append(spec)  # drawn as an error slide
+    return resolved
+
+
+def _apply() -> None:
+    """Controls → the deck in the URL (order = order of selection); back to the first slide."""
+    s = st.session_state
+    specs = []
+    for kind in s["present_kinds"]:
+        if kind in PAIR_KINDS:
+            specs.append(SlideSpec(kind, s["present_x"], s["present_y"], s["present_lag"] if kind == "scatter" else 0))
+        else:
+            specs.append(SlideSpec(kind, unit=s["present_unit"]) if kind == "unit" else SlideSpec(kind))
+    text = deck_text(specs)
+    st.query_params["deck"] = text
+    st.query_params["slide"] = "1"
+    s["present_seen"] = text
+
+
+def _controls(analysis: DeckAnalysis, specs: list[SlideSpec]) -> None:
+    """Choose and order the slides; pick the pair (scatter, lag) and the unit (unit profile)."""
+    url = deck_text(specs)
+    if st.session_state.get("present_seen") != url:  # a new link: the controls follow the URL
+        for key in CONTROL_KEYS:
+            st.session_state.pop(key, None)
+        st.session_state["present_seen"] = url
+    names = names_of(analysis.source.catalog, lang())
+    party, business = analysis.grid
+    pair = next((s for s in specs if s.kind in PAIR_KINDS and s.x), None) or _default(analysis, "scatter")
+    scatter = next((s for s in specs if s.kind == "scatter" and s.x), None) or pair
+    unit = next((s.unit for s in specs if s.kind == "unit" and s.unit), None) or _default(analysis, "unit").unit
+    units = [u.code for u in analysis.source.registry.units]
+    unit_names = {u.code: f"{u.name}（{u.code}）" for u in analysis.source.registry.units}
+    with st.expander(tr("present.controls"), icon=":material/tune:"):
+        x = st.selectbox(tr("present.pick_x"), party, index=_at(party, pair and pair.x), key="present_x",
+                         format_func=names.get, on_change=_apply)  # fmt: skip
+        y = st.selectbox(tr("present.pick_y"), business, index=_at(business, pair and pair.y), key="present_y",
+                         format_func=names.get, on_change=_apply)  # fmt: skip
+        st.selectbox(tr("present.pick_lag"), list(LAGS), index=scatter.lag if scatter else 0, key="present_lag",
+                     on_change=_apply)  # fmt: skip
+        chosen = st.selectbox(tr("present.pick_unit"), units, index=_at(units, unit), key="present_unit",
+                              format_func=unit_names.get, on_change=_apply)  # fmt: skip
+        pair_text = f"{names.get(x, x)} × {names.get(y, y)}"
+        labels = {k: tr(f"present.kind.{k}", pair=pair_text, unit=unit_names.get(chosen, "")) for k in SLIDE_KINDS}
+        st.multiselect(tr("present.items"), SLIDE_KINDS, default=list(dict.fromkeys(s.kind for s in specs)),
+                       key="present_kinds", format_func=labels.get, on_change=_apply)  # fmt: skip
+
+
+def _default(analysis: DeckAnalysis, kind: str) -> SlideSpec:
+    """The slide the deck would show for ``kind`` without an argument (strongest pair, top unit)."""
+    try:
+        return analysis.resolved(SlideSpec(kind))
+    except DeckError:
+        return SlideSpec(kind)
+
+
+def _at(options: list[str], value: str | None) -> int:
+    return options.index(value) if value in options else 0
+
+
+def _go(to: int) -> None:
+    st.query_params["slide"] = str(to)
+
+
+def _navigation(index: int, total: int) -> None:
+    back, counter, forward = st.columns([1, 1, 1], vertical_alignment="center")
+    back.button(tr("present.prev"), on_click=_go, args=(index - 1,), disabled=index <= 1, key="present_prev",
+                icon=":material/arrow_back:", shortcut="PageUp", width="stretch")  # fmt: skip
+    counter.markdown(f"<div style='text-align:center;font-size:1.6rem'>{tr('present.counter', i=index, n=total)}</div>",
+                     unsafe_allow_html=True)  # fmt: skip
+    forward.button(tr("present.next"), on_click=_go, args=(index + 1,), disabled=index >= total, key="present_next",
+                   icon=":material/arrow_forward:", shortcut="PageDown", width="stretch")  # fmt: skip
+
+
+def _body(slide: Slide) -> None:
+    if slide.kind == "kpis":
+        cards = kpi_cards(slide.payload, lang())  # type: ignore[arg-type]
+        for column, card in zip(st.columns(max(len(cards), 1)), cards, strict=False):
+            column.metric(card["label"], card["value"], f"{tr('present.mom')} {card['mom']}", delta_color="off")
+            column.caption(f"{tr('present.yoy')} {card['yoy']} · {card['n']}")
+    if slide.kind == "findings":
+        sentences = slide.payload.sentences or [tr("present.findings_none")]  # type: ignore[attr-defined]
+        st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1)))
+        st.markdown(f"*{slide.payload.note}*")  # type: ignore[attr-defined]
+    figure = slide_figure(slide, lang())
+    if figure is not None:
+        st.plotly_chart(figure, config=PLOT_CONFIG, width="stretch", key=f"slide_{slide.spec}")
+    if slide.kind == "unit" and len(slide.payload.peers):  # type: ignore[attr-defined]
+        peers = slide.payload.peers.rename(columns=lambda c: tr(f"present.col.{c}"))  # type: ignore[attr-defined]
+        st.dataframe(peers, hide_index=True)
+
+
+def _exports(analysis: DeckAnalysis, current, specs: list[SlideSpec], dv: int) -> None:
+    def make(fmt: str):
+        def build() -> bytes:
+            slides = [
+                _slide(current.db, dv, current.start, current.end, _units(current), str(s), lang()) for s in specs
+            ]
+            return render(deck_of(analysis, slides, lang()), fmt, mark_now(st.session_state.get("user") or "app"))
+
+        return build
+
+    stamp = analysis.source.stamp
+    with st.expander(tr("present.export"), icon=":material/download:"):
+        columns = st.columns(4)
+        for column, fmt in zip(columns, ("html", "pptx", "xlsx", "pdf"), strict=True):
+            if fmt == "pdf" and not pdf_available():
+                column.button(tr("present.download.pdf"), disabled=True, key="present_pdf_missing")
+                column.caption(tr("present.no_pdf"))
+                continue
+            column.download_button(tr(f"present.download.{fmt}"), make(fmt), file_name(fmt, stamp.batch_id),
+                                   MIME[fmt], key=f"present_download_{fmt}", on_click="ignore")  # fmt: skip
+
+
+def _units(current) -> tuple[str, ...] | None:
+    return tuple(current.units) or None
+
+
+def _slide_number(total: int) -> int:
+    raw = str(st.query_params.get("slide", "1"))
+    return min(max(int(raw) if raw.isdigit() else 1, 1), total)
+
+
+current = view()
+st.html(STYLE)
+if not data.has_data(current.db):
+    st.info(tr("empty.no_data"))
+    st.stop()
+dv = data.version(current.db)
+analysis = _analysis(current.db, dv, current.start, current.end, _units(current))
+specs = _url_deck(analysis)
+share.stale_notice(analysis.source.stamp)
+_controls(analysis, specs)
+if not specs:
+    st.info(tr("present.empty_deck"))
+    st.stop()
+index = _slide_number(len(specs))
+_navigation(index, len(specs))
+try:
+    slide = _slide(current.db, dv, current.start, current.end, _units(current), str(specs[index - 1]), lang())
+except DeckError as exc:
+    st.warning(tr("present.slide_error", error=exc))
+else:
+    st.title(slide.title, anchor=False)
+    st.markdown(
+        f"<div style='font-size:1.25rem;color:#555'>{html.escape(slide.subtitle)}</div>", unsafe_allow_html=True
+    )
+    _body(slide)
+    with st.expander(tr("present.notes_label"), icon=":material/record_voice_over:"):
+        st.text(slide.notes)
+st.caption(f"{scope_text(analysis.scope, analysis, lang())} · {stamp_text(analysis.source.stamp, lang())}")
+share.copy_link(analysis.source.stamp, {**share.view_params(current), "deck": deck_text(specs), "slide": str(index)})
+_exports(analysis, current, specs, dv)

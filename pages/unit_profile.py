@@ -15,6 +15,7 @@ from analytics.unit_profile import (
     reported_metrics,
     reporting_units,
     score_view,
+    unit_labels,
 )
 from ui import data
 from ui.context import lang, tr, view
@@ -36,7 +37,7 @@ if not data.has_data(current.db):
     st.stop()
 dv = data.version(current.db)
 catalog, registry = data.catalog(current.db, dv), data.registry(current.db, dv)
-names = {u.code: u.name for u in registry.units}
+names, coded = unit_labels(registry.units), unit_labels(registry.units, with_code=True)
 metric_names = {m.code: m.name(language) for m in catalog.metrics}
 obs = in_view(data.analysis_obs(current.db, dv), current.start, current.end)
 try:
@@ -47,9 +48,7 @@ choices = reporting_units(obs, [u.code for u in registry.units if units is None 
 if not choices:
     st.info(tr("profile.no_data_unit"))
     st.stop()
-unit = st.selectbox(
-    tr("profile.unit"), choices, key="unit", bind="query-params", format_func=lambda u: f"{names.get(u, u)}（{u}）"
-)
+unit = st.selectbox(tr("profile.unit"), choices, key="unit", bind="query-params", format_func=coded.get)
 me = registry.by_code(unit)
 facts = [tr("profile.parent", name=names.get(me.parent_code, me.parent_code))] if me and me.parent_code else []
 facts += [tr("profile.headcount", n=me.headcount)] if me and me.headcount else []

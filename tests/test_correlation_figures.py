@@ -117,7 +117,7 @@ def test_heatmap_speaks_english():
     assert figure.layout.title.text == (
         "Party-building × operations correlations (All unit-months pooled, Pearson (linear), lag 3 months)"
     )
-    assert list(figure.data[1].text) == ["n too small"]
+    assert list(figure.data[1].text) == ["low n"]
     assert figure.layout.xaxis.ticktext[0] == "Operating revenue"
 
 
@@ -163,7 +163,7 @@ def test_scatter_title_axes_and_groups():
     named = Catalog(tuple(Metric(c, f"指标{c}", f"metric {c}", "party", "d", "次", 1, None, None) for c in "ab"))
     figure = cf.scatter_figure(cf.analysis_points(panel, "a", "b"), corr, named, cf.unit_groups(REGISTRY))
     stat = f"r = {corr.r:.2f}，p = {corr.p:.3f}，n = 36（3 个单位）"
-    assert figure.layout.title.text == f"指标a 与 指标b<br><sub>{stat}</sub>"
+    assert figure.layout.title.text == f'指标a 与 指标b<br><span style="font-size:14px">{stat}</span>'
     assert figure.layout.xaxis.title.text == "指标a（次，单位内去均值）"
     assert [trace.name for trace in figure.data] == ["一公司", "二公司", "95% 置信带", "拟合线"]
 
@@ -174,7 +174,8 @@ def test_axis_labels_name_units_and_transformations():
     assert cf.axis_label(revenue, "zh", cf.Options(level="pooled")) == "营业收入（万元）"
     per_head = cf.Options(level="pooled", per_capita=True, method="spearman")
     assert (
-        cf.axis_label(talks, "en", per_head, later=2) == "Heart-to-heart talks (次 per 100 staff, 2 months later, rank)"
+        cf.axis_label(talks, "en", per_head, later=2)
+        == "Heart-to-heart talks (times per 100 staff, 2 months later, rank)"
     )
 
 
@@ -190,7 +191,7 @@ def test_lag_profile_has_gaps_error_bars_and_labelled_axes():
     assert trace.error_y.array[1] is None and trace.error_y.arrayminus[1] is None
     assert [trace.error_y.array[i] for i in (0, 2)] == pytest.approx([0.2, 0.33])
     assert [trace.error_y.arrayminus[i] for i in (0, 2)] == pytest.approx([0.3, 0.3])
-    assert figure.layout.title.text == "滞后相关：甲 领先 乙 0–6 个月"
+    assert figure.layout.title.text == "滞后相关：甲 领先 乙 0–6\u00a0个月"
     assert (figure.layout.xaxis.title.text, figure.layout.yaxis.title.text) == ("党建指标领先月数（月）", "相关系数 r")
     table = cf.lag_table(profile, "en")
     assert table.to_dict("list") == {
@@ -224,3 +225,14 @@ def test_subsidiaries_and_unit_groups_follow_the_registry():
     assert cf.unit_groups(REGISTRY)["B21"] == ("检修分公司", "二公司")
     flat = Registry((Unit(1, "A", "甲", None, None), Unit(2, "B", "乙", None, None)))
     assert cf.subsidiaries(flat) == ["A", "B"]
+
+
+def test_long_titles_wrap_at_spaces_and_keep_no_break_spaces():
+    title = "Lag profile: Prior Party review coverage of major decisions leading Total profit by\u00a00–6\u00a0months"
+    assert cf.wrap_title(title, 56).split("<br>") == [
+        "Lag profile: Prior Party review coverage of major",
+        "decisions leading Total profit by\u00a00–6\u00a0months",
+    ]
+    assert cf.wrap_title("党委理论学习中心组学习次数 与 成本费用占营业收入比重", 30) == (
+        "党委理论学习中心组学习次数 与<br>成本费用占营业收入比重"
+    )

@@ -141,8 +141,9 @@ def test_choosing_a_pair_shows_its_scatter_and_lag_profile(filled):
     assert not at.exception
     scatter, lag = chart_titles(at)[1:]
     r = expected(PLANTED).r
-    assert scatter == f"主题党日开展次数 与 产品质量合格率<br><sub>r = {r:.2f}，p < 0.001，n = 48（4 个单位）</sub>"
-    assert lag == "滞后相关：主题党日开展次数 领先 产品质量合格率 0–6 个月"
+    stat = f"r = {r:.2f}，p < 0.001，n = 48（4 个单位）"
+    assert scatter == f'主题党日开展次数 与 产品质量合格率<br><span style="font-size:14px">{stat}</span>'
+    assert lag == "滞后相关：主题党日开展次数 领先 产品质量合格率 0–6\u00a0个月"
     lag_rows = at.dataframe[0].value
     assert list(lag_rows["滞后（月）"]) == list(range(7))
     assert lag_rows["n"].iloc[0] == 48
@@ -184,7 +185,7 @@ def test_too_few_data_greys_every_cell_and_says_there_are_no_findings(filled):
     assert not at.exception
     heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert heatmap["data"][0].get("x", []) == []
-    assert set(heatmap["data"][1]["text"]) == {"n too small"}
+    assert set(heatmap["data"][1]["text"]) == {"low n"}
     assert "Under the current filters no correlation is significant" in " ".join(i.value for i in at.info)
 
 
@@ -193,3 +194,21 @@ def test_subsidiary_filter_keeps_its_branches(filled):
     at.selectbox(key="corr_pair").set_value(PLANTED).run()
     at.multiselect(key="corr_subs").set_value(["S2"]).run()
     assert "n = 24（2 个单位）" in chart_titles(at)[1]
+
+
+def test_twoway_spearman_per_capita_and_lag_reach_every_chart(filled):
+    at = open_page()
+    at.selectbox(key="corr_pair").set_value("heart_talks|total_profit").run()
+    at.radio(key="corr_level").set_value("twoway").run()
+    at.radio(key="corr_method").set_value("spearman").run()
+    at.toggle(key="corr_per_capita").set_value(True).run()
+    at.slider(key="corr_lag").set_value(2).run()
+    assert not at.exception
+    heatmap, scatter, _ = (json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart"))
+    assert (
+        heatmap["title"]["text"]
+        == "党建指标 × 生产经营指标相关系数（单位内并去除月度共同波动，Spearman（秩），滞后 2 个月）"
+    )
+    assert scatter["xaxis"]["title"]["text"] == "谈心谈话次数（次/百人，秩，去除单位与月份效应）"
+    assert scatter["yaxis"]["title"]["text"] == "利润总额（万元，2 个月后，秩，去除单位与月份效应）"
+    assert scatter["title"]["text"].split("<br>")[1].startswith('<span style="font-size:14px">ρ = 0.')

@@ -19,7 +19,7 @@ from analytics.integration import IntegrationSettings, compute_integration
 from analytics.observations import analysis_frame
 from analytics.panel import build_panel
 from analytics.periods import parse_strict
-from analytics.registry import load_catalog, load_registry, metric_ids, save_units
+from analytics.registry import Unit, load_catalog, load_registry, metric_ids, save_units
 from analytics.unit_profile import (
     catalog_frame,
     default_metrics,
@@ -34,6 +34,7 @@ from analytics.unit_profile import (
     reporting_units,
     score_view,
     subsidiary,
+    unit_labels,
     weight_table,
 )
 from tests.conftest import UNITS
@@ -96,6 +97,15 @@ def test_metric_history_keeps_the_metric_order_asked_for_and_accepts_categorical
     categorical = obs.astype({"unit": "category", "period": "category", "metric": "category"})
     got = metric_history(categorical, PARENTS, "B11", ["b", "a"])
     assert got.loc[got["series"] == "unit", ["metric", "value"]].values.tolist() == [["b", 2.0], ["a", 1.0]]
+
+
+def test_unit_labels_add_the_code_only_where_names_repeat():
+    units = [Unit(i, u["code"], u["name"], u["parent_code"], u["headcount"]) for i, u in enumerate(UNITS)]
+    assert unit_labels(units) == {
+        "G": "集团", "S1": "一公司", "S2": "二公司", "B11": "检修分公司（B11）", "B12": "一电厂",
+        "B21": "检修分公司（B21）", "B22": "二电厂",
+    }  # fmt: skip
+    assert unit_labels(units, with_code=True)["S1"] == "一公司（S1）"
 
 
 def test_reporting_units_and_default_metrics():
@@ -309,7 +319,7 @@ def test_choosing_a_unit_shows_its_charts(app_env):
     assert at.metric[0].value == f"{latest['D']:.3f}"
     assert at.metric[1].value == f"{latest['rank']} / 4"
     titles = chart_titles(at)
-    assert "二电厂" not in " ".join(titles) and "检修分公司：指标走势" in titles  # B21 is S2's 检修分公司
+    assert "检修分公司（B21）：指标走势" in titles  # B11 and B21 are both 检修分公司: the code tells them apart
     assert titles[-1] == "三会一课完成率 → 营业收入：r 随滞后期变化（95% 置信区间）"
     table = at.dataframe[-1].value
     profile = own_lag_profile(build_panel(obs), "B21", "three_meetings_rate", "revenue")

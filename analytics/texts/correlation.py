@@ -11,6 +11,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "需要至少一项党建指标和一项生产经营（或效率）指标有数据，才能计算相关性。",
         "Correlations need data for at least one party-building metric and one operations (or efficiency) metric.",
     ),
+    "corr.computing": ("正在计算相关系数……", "Computing correlations…"),
     # controls
     "corr.level": ("分析口径", "Level of analysis"),
     "corr.level.within": ("单位内（推荐）", "Within units (recommended)"),
@@ -58,6 +59,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "corr.axis.party": ("党建指标", "Party-building metrics"),
     "corr.axis.business": ("生产经营与效率指标", "Production and efficiency metrics"),
     "corr.insufficient": ("n 不足", "n too small"),
+    "corr.insufficient_cell": ("n 不足", "low n"),
     "corr.hover.cell": (
         "{x} × {y}<br>r = {r} {mark}<br>q = {q}（p = {p}）<br>n = {n}（{units} 个单位）",
         "{x} × {y}<br>r = {r} {mark}<br>q = {q} (p = {p})<br>n = {n} ({units} units)",
@@ -79,7 +81,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "n 不足（n = {n}，{units} 个单位），不计算相关系数",
         "too few pairs (n = {n}, {units} units); no correlation computed",
     ),
-    "corr.scatter.title": ("{x} 与 {y}<br><sub>{stat}</sub>", "{x} vs {y}<br><sub>{stat}</sub>"),
+    "corr.scatter.title": ("{x} 与 {y}", "{x} vs {y}"),
     "corr.axis.metric": ("{name}（{unit}）", "{name} ({unit})"),
     "corr.axis.metric_note": ("{name}（{unit}，{note}）", "{name} ({unit}, {note})"),
     "corr.note.within": ("单位内去均值", "demeaned within unit"),
@@ -88,6 +90,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "corr.note.rank": ("秩", "rank"),
     "corr.note.later": ("{k} 个月后", "{k} months later"),
     "corr.per100": ("{unit}/百人", "{unit} per 100 staff"),
+    # units of measure in English (the catalog writes them in Chinese)
+    "corr.uom.次": ("次", "times"),
+    "corr.uom.个": ("个", "count"),
+    "corr.uom.项": ("项", "items"),
+    "corr.uom.条": ("条", "items"),
+    "corr.uom.场": ("场", "sessions"),
+    "corr.uom.件": ("件", "cases"),
+    "corr.uom.起": ("起", "cases"),
+    "corr.uom.篇": ("篇", "articles"),
+    "corr.uom.人": ("人", "people"),
+    "corr.uom.小时": ("小时", "hours"),
+    "corr.uom.万元": ("万元", "10k CNY"),
+    "corr.uom.万元/人": ("万元/人", "10k CNY per person"),
+    "corr.uom.吨标准煤/万元": ("吨标准煤/万元", "tce per 10k CNY"),
     "corr.fit": ("拟合线", "Fit line"),
     "corr.band": ("95% 置信带", "95% confidence band"),
     "corr.hover.point": (
@@ -99,9 +115,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Each point is one unit-month (one unit at the between level), coloured by subsidiary; the shading is the "
         "fit line's 95% confidence band.",
     ),
+    # no-break spaces keep "0–6 months" on one line when a long title is wrapped
     "corr.lagprof.title": (
-        "滞后相关：{x} 领先 {y} 0–6 个月",
-        "Lag profile: {x} leading {y} by 0–6 months",
+        "滞后相关：{x} 领先 {y} 0–6\u00a0个月",
+        "Lag profile: {x} leading {y} by\u00a00–6\u00a0months",
     ),
     "corr.lagprof.xaxis": ("党建指标领先月数（月）", "Party metric leads by (months)"),
     "corr.lagprof.yaxis": ("相关系数 r", "Correlation r"),
@@ -124,7 +141,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # findings
     "corr.findings": ("主要发现", "Key findings"),
     "corr.findings_caption": (
-        "自动扫描全部指标对与 0–6 个月滞后，仅列出经 Benjamini–Hochberg 校正后 q < 0.05 的结果，按相关强度排序，最多 {top} 条。",
+        "自动扫描全部指标对与 0–6 个月滞后，仅列出经 Benjamini–Hochberg 校正后 q < 0.05 的结果，"
+        "按相关强度排序，最多 {top} 条。",
         "Scans every pair at lags 0–6 months and lists only results with q < 0.05 after Benjamini–Hochberg "
         "correction over all of them, strongest first, at most {top}.",
     ),

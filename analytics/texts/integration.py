@@ -126,6 +126,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Enter each metric's weight (non-negative); weights are rescaled to sum to 1 within each subsystem, and "
         "over the metrics a unit-month has.",
     ),
+    "integ.error": ("无法计算融合度：{error}", "The integration index cannot be computed: {error}"),
     "integ.weights_error": ("权重设置无法使用：{error}", "These weights cannot be used: {error}"),
     "integ.subsystem": ("子系统", "Subsystem"),
     "integ.dimension": ("维度", "Dimension"),

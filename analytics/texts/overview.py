@@ -54,9 +54,13 @@ TEXT: dict[str, tuple[str, str]] = {
     # KPI cards
     "overview.d_name": ("融合度 D（单位平均）", "Integration index D (unit mean)"),
     "overview.pp": ("百分点", "pp"),
-    "overview.mom": ("环比（较 {period}）", "MoM (vs {period})"),
+    "overview.mom": ("环比", "MoM"),
+    "overview.mom_line": ("环比{against}", "MoM {against}"),
+    "overview.units_before": ("（上月 {n} 个）", " (previous month: {n})"),
+    "overview.against": ("较 {period}", "vs {period}"),
+    "overview.against_some": ("较 {period}，{n} 个单位同口径", "vs {period}, {n} units like for like"),
     "overview.mom_none": ("环比：{period} 无数据", "MoM: no data for {period}"),
-    "overview.yoy": ("同比 {change}（较 {period}）", "YoY {change} (vs {period})"),
+    "overview.yoy": ("同比 {change}（{against}）", "YoY {change} ({against})"),
     "overview.yoy_none": ("同比：{period} 无数据", "YoY: no data for {period}"),
     "overview.how_sum": ("{n} 个单位合计", "sum of {n} units"),
     "overview.how_mean": ("{n} 个单位简单平均", "plain mean of {n} units"),
@@ -64,16 +68,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.how_mean_stock": ("{n} 个单位期末数简单平均", "plain mean of {n} units' month-end figures"),
     "overview.how_d": ("{n} 个单位平均", "mean of {n} units"),
     "overview.change_points": (
-        "百分比指标的变化以百分点表示（两期之差）。",
-        "Changes of a percentage are in percentage points (pp): the difference of the two months.",
+        "百分比指标的变化以百分点表示（两期之差）。环比、同比按两期都报送的单位同口径计算。",
+        "Changes of a percentage are in percentage points (pp): the difference of the two months. Month-on-month "
+        "and year-on-year compare like for like: only the units that reported in both months.",
     ),
     "overview.change_relative": (
-        "变化为相对变化率（本期÷比较期−1）；比较期为 0 时显示差值。",
-        "Changes are relative (this month ÷ comparison month − 1); the difference when the base is 0.",
+        "变化为相对变化率（本期÷比较期−1），比较期为 0 时显示差值。环比、同比按两期都报送的单位同口径计算。",
+        "Changes are relative (this month ÷ comparison month − 1), the difference when the base is 0. "
+        "Month-on-month and year-on-year compare like for like: only the units that reported in both months.",
     ),
     "overview.change_index": (
-        "融合度变化为两期 D 之差。",
-        "Changes of D are the difference of the two months' D.",
+        "融合度变化为两期 D 之差，按两期都有 D 的单位同口径计算。",
+        "Changes of D are the difference of the two months' mean D over the units scored in both.",
     ),
     # tables
     "overview.col_rank": ("名次", "Rank"),
@@ -125,13 +131,13 @@ TEXT: dict[str, tuple[str, str]] = {
     # units of measure in English
     "overview.uom.万元": ("万元", "10k yuan"),
     "overview.uom.次": ("次", "times"),
-    "overview.uom.个": ("个", "posts"),
+    "overview.uom.个": ("个", "count"),
     "overview.uom.起": ("起", "cases"),
-    "overview.uom.件": ("件", "cases"),
+    "overview.uom.件": ("件", "count"),
     "overview.uom.人": ("人", "people"),
     "overview.uom.篇": ("篇", "articles"),
-    "overview.uom.项": ("项", "projects"),
-    "overview.uom.条": ("条", "items"),
+    "overview.uom.项": ("项", "count"),
+    "overview.uom.条": ("条", "count"),
     "overview.uom.场": ("场", "sessions"),
     "overview.uom.小时": ("小时", "hours"),
     "overview.uom.万元/人": ("万元/人", "10k yuan per person"),

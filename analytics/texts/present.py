@@ -199,6 +199,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.col.unit_value": ("本单位", "This unit"),
     "present.col.group_median": ("集团中位数", "Group median"),
     "present.col.sub_median": ("二级单位中位数", "Subsidiary median"),
+    # Excel sheet names (short: at most 28 characters after the number)
+    "present.sheet.kpis": ("核心指标", "Key figures"),
+    "present.sheet.ranking": ("融合度排名", "Integration ranking"),
+    "present.sheet.quadrant": ("双维度分布", "Party vs business"),
+    "present.sheet.heatmap": ("相关矩阵", "Correlation matrix"),
+    "present.sheet.findings": ("主要发现", "Findings"),
+    "present.sheet.scatter": ("散点图", "Scatter"),
+    "present.sheet.lag": ("滞后相关", "Lag profile"),
+    "present.sheet.unit": ("单位画像", "Unit profile"),
     # the page
     "present.controls": ("幻灯片设置", "Slides"),
     "present.items": ("选择并排序幻灯片（按选择顺序播放）", "Choose and order the slides (shown in the order chosen)"),

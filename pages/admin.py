@@ -1,0 +1,127 @@
+"""Administration (admins only): the audit log, filtered and read-only, and the accounts (add, role, disable)."""
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics import audit, auth
+from analytics.db import DatabaseBusy, connect
+from ui import data
+from ui.auth import auth_db, require_permission, role_label, ui_text
+from ui.context import lang
+
+ADMIN_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("系统管理", "Administration"),
+    "log": ("审计日志", "Audit log"),
+    "users": ("账户", "Accounts"),
+    "actor": ("操作人", "Actor"),
+    "all": ("全部", "All"),
+    "action": ("操作类型", "Action"),
+    "since": ("起始日期", "From date"),
+    "until": ("截止日期", "To date"),
+    "intact": ("审计日志完整（哈希链校验通过）。", "The audit log is intact (hash chain verified)."),
+    "broken": ("审计日志自第 {id} 条起被改动过！", "The audit log was altered from entry {id} on!"),
+    "shown": ("显示最近 {n} 条。", "Showing the latest {n} entries."),
+    "add": ("新增账户", "Add an account"),
+    "name": ("用户名", "User name"),
+    "role": ("角色", "Role"),
+    "units": ("负责单位（计划人员）", "Assigned units (planners)"),
+    "email": ("统一身份邮箱（可选）", "SSO email (optional)"),
+    "password": ("初始密码", "Initial password"),
+    "repeat": ("再次输入密码", "Repeat the password"),
+    "mismatch": ("两次输入的密码不一致。", "The passwords differ."),
+    "change": ("修改账户", "Change an account"),
+    "user": ("账户", "Account"),
+    "what": ("操作", "Change"),
+    "do.role": ("改角色", "Set role"),
+    "do.disable": ("停用", "Disable"),
+    "do.enable": ("启用", "Enable"),
+    "do.unlock": ("解除锁定", "Unlock"),
+    "do.password": ("重置密码", "Reset password"),
+    "new_password": ("新密码", "New password"),
+    "save": ("保存", "Save"),
+    "done": ("已保存。", "Saved."),
+}
+MAX_ROWS = 1000
+
+
+def tx(key: str, **fields: object) -> str:
+    zh, en = ADMIN_TEXT[key]
+    return (en if lang() == "en" else zh).format(**fields)
+
+
+def apply(change) -> None:
+    """Run one account change in a write connection; show the outcome."""
+    try:
+        with connect(db) as con:
+            change(con)
+    except auth.AccountError as exc:
+        st.error(exc.message(lang()))
+    except DatabaseBusy:
+        st.error(ui_text("login.busy"))
+    else:
+        st.toast(tx("done"))
+        st.rerun()  # the tables above show the change
+
+
+session = require_permission("manage")
+db = auth_db()
+st.title(tx("title"))
+tab_log, tab_users = st.tabs([tx("log"), tx("users")])
+
+with tab_log:
+    today = dt.date.today()
+    with connect(db, read_only=True) as con:
+        actors = audit.actors(con)
+    col_actor, col_action, col_since, col_until = st.columns(4)
+    actor = col_actor.selectbox(tx("actor"), [None, *actors], format_func=lambda a: tx("all") if a is None else a)
+    actions = col_action.multiselect(tx("action"), audit.ACTIONS)
+    since = col_since.date_input(tx("since"), value=today - dt.timedelta(days=30))
+    until = col_until.date_input(tx("until"), value=today)
+    with connect(db, read_only=True) as con:
+        log = audit.query(con, actor, actions or None, since, until, limit=MAX_ROWS)
+        broken = audit.verify(con)
+    st.dataframe(log, hide_index=True, width="stretch")  # text cells: names are shown verbatim, never as markup
+    st.caption(tx("shown", n=len(log)))
+    if broken is None:
+        st.caption(tx("intact"))
+    else:
+        st.error(tx("broken", id=broken))
+
+with tab_users:
+    registry = data.registry(db, data.version(db))
+    with connect(db, read_only=True) as con:
+        users = auth.list_users(con)
+    st.dataframe(users.assign(role=users["role"].map(role_label)), hide_index=True, width="stretch")
+    codes = [u.code for u in registry.units]
+    with st.form("add_user", clear_on_submit=True):
+        st.subheader(tx("add"))
+        name = st.text_input(tx("name"))
+        role = st.selectbox(tx("role"), auth.ROLES, format_func=role_label)
+        units = st.multiselect(tx("units"), codes)
+        email = st.text_input(tx("email"))
+        password = st.text_input(tx("password"), type="password")
+        repeat = st.text_input(tx("repeat"), type="password")
+        if st.form_submit_button(tx("save"), type="primary"):
+            if password != repeat:
+                st.error(tx("mismatch"))
+            else:
+                apply(lambda con: auth.add_user(con, name.strip(), role, password, session.user, units, email))
+    with st.form("change_user", clear_on_submit=True):
+        st.subheader(tx("change"))
+        who = st.selectbox(tx("user"), users["name"].tolist(), key="change_who")
+        changes = ("role", "disable", "enable", "unlock", "password")
+        what = st.radio(tx("what"), changes, horizontal=True, format_func=lambda w: tx(f"do.{w}"), key="change_what")
+        new_role = st.selectbox(tx("role"), auth.ROLES, format_func=role_label, key="new_role")
+        new_units = st.multiselect(tx("units"), codes, key="new_units")
+        new_password = st.text_input(tx("new_password"), type="password")
+        if st.form_submit_button(tx("save")) and who:
+            apply(
+                {
+                    "role": lambda con: auth.set_role(con, who, new_role, session.user, new_units),
+                    "disable": lambda con: auth.set_disabled(con, who, True, session.user),
+                    "enable": lambda con: auth.set_disabled(con, who, False, session.user),
+                    "unlock": lambda con: auth.unlock(con, who, session.user),
+                    "password": lambda con: auth.set_password(con, who, new_password, session.user),
+                }[what]
+            )

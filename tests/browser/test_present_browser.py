@@ -1,0 +1,67 @@
+"""End to end in headless Chromium: the exported HTML draws every chart with networking off, and the presentation
+page reopens the slide a link names and steps through the deck."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analytics.deck import build_deck, load_source, parse_deck
+from analytics.reports import render
+from tests.test_reports import FULL_DECK, MARK, filled  # noqa: F401 (fixture)
+
+SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
+
+
+def test_exported_html_draws_every_chart_offline(browser, filled, tmp_path):  # noqa: F811
+    deck = build_deck(load_source(filled), parse_deck(FULL_DECK))
+    report = tmp_path / "report.html"
+    report.write_bytes(render(deck, "html", MARK))
+    context = browser.new_context(offline=True, viewport={"width": 1300, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(report.as_uri())
+    charts = page.locator(".plotly-graph-div")
+    charts.first.wait_for()
+    assert charts.count() == 7  # every slide but the findings
+    page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 7")
+    for i in range(charts.count()):
+        assert charts.nth(i).locator(".main-svg").count() >= 1, f"chart {i + 1} did not draw"
+    assert page.locator("text=融合度排名").count() >= 1
+    assert [url for url in requests if not url.startswith(("file:", "data:", "blob:"))] == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "report_html.png"), full_page=True)
+    context.close()
+
+
+def test_present_page_reopens_the_linked_slide_and_steps(filled, server, page):  # noqa: F811
+    page.goto(f"{server.url}/present?deck={FULL_DECK}&slide=3")
+    page.get_by_role("heading", name="党建与经营双维度分布").wait_for()
+    page.get_by_text("3 / 8", exact=True).wait_for()
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "present_slide3.png"), full_page=True)
+    page.get_by_role("button", name="下一页").click()
+    page.get_by_role("heading", name="党建与生产经营指标相关矩阵").wait_for()
+    page.get_by_text("4 / 8", exact=True).wait_for()
+    page.wait_for_url("**slide=4**")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for()
+    page.screenshot(path=str(SHOTS / "present_slide4.png"), full_page=True)
+    page.get_by_role("button", name="上一页").click()
+    page.get_by_text("3 / 8", exact=True).wait_for()
+    page.get_by_role("heading", name="党建与经营双维度分布").wait_for()
+    link = page.locator("code").filter(has_text="v=1").first.inner_text()
+    assert "/present?" in link and "slide=3" in link
+
+
+def test_present_page_findings_and_kpis_read_large(filled, server, page):  # noqa: F811
+    page.goto(f"{server.url}/present?deck=kpis,findings&slide=1")
+    page.get_by_role("heading", name="核心指标").wait_for()
+    page.locator('[data-testid="stMetricValue"]').first.wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "present_kpis.png"), full_page=True)
+    page.get_by_role("button", name="下一页").click()
+    page.get_by_role("heading", name="主要发现").wait_for()
+    page.get_by_text("相关不等于因果").first.wait_for()
+    page.screenshot(path=str(SHOTS / "present_findings.png"), full_page=True)

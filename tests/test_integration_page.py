@@ -1,0 +1,117 @@
+"""The Integration page driven through AppTest: it renders in both languages and its numbers are the library's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics.db import connect
+from analytics.integration import IntegrationSettings
+from analytics.observations import analysis_frame
+from analytics.registry import load_catalog, load_registry
+from analytics.unit_profile import ranking, score_view
+from tests.test_unit_profile import PAGE_METRICS, PAGE_UNITS, fill
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TIMEOUT = 60
+LAST = "2025-12"
+
+
+@pytest.fixture(scope="module")
+def page_db(tmp_path_factory) -> Path:
+    return fill(tmp_path_factory.mktemp("integration") / "pages.duckdb")
+
+
+@pytest.fixture
+def app_env(page_db, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("ANALYTICS_DB", str(page_db))
+    monkeypatch.setenv("ANALYTICS_DEMO_DB", str(tmp_path / "no-demo.duckdb"))
+    return page_db
+
+
+def open_page(lang: str = "zh", **state: str) -> AppTest:
+    """The page after a first run of app.py. The sidebar's filters are set through the state: the URL holds an
+    option's label (?lang=English), and AppTest does not render app.py's sidebar after switch_page."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    return at.switch_page("pages/integration.py").run()
+
+
+def expected(db: Path, settings: IntegrationSettings, start: str = "2025-01"):
+    with connect(db, read_only=True) as con:
+        obs, catalog, registry = analysis_frame(con), load_catalog(con), load_registry(con)
+    return score_view(obs, catalog, registry.parents(), start=start, end=LAST, settings=settings)
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def ranking_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "rank" in d.value.columns)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "quadrant"),
+    [
+        ("zh", "融合度分析（耦合协调度）", f"{LAST} 党建（U1）× 生产经营（U2）"),
+        ("en", "Integration index (coupling coordination)", f"{LAST}: party building (U1) × business (U2)"),
+    ],
+)
+def test_page_renders_in_both_languages(app_env, lang, title, quadrant):
+    at = open_page(lang)
+    assert not at.exception, at.exception
+    assert at.title[0].value == title
+    assert chart_titles(at)[0] == quadrant
+
+
+def test_ranking_is_the_librarys_and_the_model_switch_rescores(app_env):
+    at = open_page()
+    want = ranking(expected(app_env, IntegrationSettings()).rows, LAST)
+    table = ranking_table(at)
+    assert table["unit"].tolist() == want["unit"].tolist() and len(table) == len(PAGE_UNITS)
+    assert table["rank"].tolist() == [1, 2, 3, 4]
+    assert table["D"].tolist() == pytest.approx(want["D"].tolist(), rel=1e-12)
+    at.radio(key="model").set_value("corrected").run()
+    corrected = ranking(expected(app_env, IntegrationSettings(model="corrected")).rows, LAST)
+    assert ranking_table(at)["D"].tolist() == pytest.approx(corrected["D"].tolist(), rel=1e-12)
+    assert corrected["D"].tolist() != pytest.approx(want["D"].tolist())
+
+
+def test_basis_choice_changes_the_rows_behind_the_bounds(app_env):
+    at = open_page(**{"from": "2025-07"})  # the view: 6 months × 4 units
+    assert any(c.value.startswith("基准：24 个单位月；当前视图：24 个单位月。") for c in at.caption)
+    at.radio(key="basis").set_value("all").run()
+    assert any(c.value.startswith("基准：48 个单位月；当前视图：24 个单位月。") for c in at.caption)
+    at.radio(key="basis").set_value("window").run()
+    at.select_slider(key="window").set_range("2025-01", "2025-03").run()
+    assert not at.exception, at.exception
+    assert any(c.value.startswith("基准：12 个单位月；当前视图：24 个单位月。") for c in at.caption)
+    frozen = expected(app_env, IntegrationSettings(basis="2025-01..2025-03"), start="2025-07")
+    assert ranking_table(at)["D"].tolist() == pytest.approx(ranking(frozen.rows, LAST)["D"].tolist(), rel=1e-12)
+
+
+def test_ahp_shows_a_matrix_per_subsystem_with_its_consistency(app_env):
+    at = open_page()
+    at.radio(key="weighting").set_value("ahp").run()
+    assert not at.exception, at.exception
+    consistency = [c.value for c in at.caption if c.value.startswith("λmax")]
+    assert consistency == [
+        "λmax = 4.000，CI = 0.000，CR = 0.000（≤ 0.1，通过一致性检验）",  # party: 4 dimensions with data
+        "λmax = 3.000，CI = 0.000，CR = 0.000（≤ 0.1，通过一致性检验）",  # business: 经营规模, 质量安全, 效益效率
+    ]
+    assert not at.error
+
+
+def test_obstacles_of_the_chosen_unit(app_env):
+    at = open_page()
+    at.selectbox(key="unit").set_value("B12").run()
+    assert not at.exception, at.exception
+    assert f"一电厂 {LAST}：障碍度最高的 {len(PAGE_METRICS)} 项指标" in chart_titles(at)

@@ -1,0 +1,89 @@
+"""The presentation page in AppTest: the deck and slide from the URL, stepping, the link and the exports."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_pages import APP, TIMEOUT
+from tests.test_reports import FULL_DECK, filled  # noqa: F401 (fixture)
+
+PAGE = "pages/present.py"
+
+
+@pytest.fixture
+def app_env(filled, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("ANALYTICS_DB", str(filled))
+    monkeypatch.setenv("ANALYTICS_DEMO_DB", str(tmp_path / "no-demo.duckdb"))
+    return filled
+
+
+def open_present(lang: str = "zh", **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def counter(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "text-align:center" in m.value)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_slide_renders(app_env, lang):
+    for index in range(1, 9):
+        at = open_present(lang, deck=FULL_DECK, slide=str(index))
+        assert f">{index} / 8<" in counter(at)
+        assert at.title, f"slide {index} has no title"
+
+
+def test_the_url_opens_the_same_slide_and_the_buttons_step(app_env):
+    at = open_present(deck=FULL_DECK, slide="3")
+    assert at.title[0].value == "党建与经营双维度分布"
+    assert ">3 / 8<" in counter(at)
+    at.button(key="present_next").click().run()
+    assert at.title[0].value == "党建与生产经营指标相关矩阵"
+    assert ">4 / 8<" in counter(at)
+    assert at.query_params["slide"] == "4"
+    at.button(key="present_prev").click().run()
+    at.button(key="present_prev").click().run()
+    assert at.title[0].value == "融合度排名" and at.query_params["slide"] == "2"
+
+
+def test_every_slide_shows_filters_and_data_version(app_env):
+    at = open_present(deck="ranking,unit:B12", slide="2")
+    assert at.title[0].value == "单位画像：一电厂"
+    caption = " ".join(c.value for c in at.caption)
+    assert "范围：2025-11 至 2026-10" in caption and "数据版本 v1" in caption
+
+
+def test_choosing_slides_rewrites_the_deck_in_the_url(app_env):
+    at = open_present(deck="kpis,ranking")
+    at.multiselect(key="present_kinds").set_value(["findings", "kpis", "lag"]).run()
+    assert at.query_params["deck"] == "findings,kpis,lag:heart_talks~revenue"
+    assert at.title[0].value == "主要发现"
+
+
+def test_copy_link_pins_the_data_version_and_an_old_link_says_so(app_env):
+    at = open_present(deck="ranking", slide="1")
+    link = at.code[0].value
+    assert "deck=ranking" in link and "slide=1" in link and link.endswith("v=1")
+    assert not at.info
+    old = open_present(deck="ranking", slide="1", v="0")
+    assert any("此链接生成于数据版本 v0，之后已有新数据" in i.value for i in old.info)
+
+
+def test_a_bad_deck_in_the_url_falls_back_to_the_default(app_env):
+    at = open_present(deck="pie,chart")
+    assert any("幻灯片设置有误" in w.value for w in at.warning)
+    assert ">1 / 8<" in counter(at)
+
+
+def test_export_buttons_are_offered(app_env):
+    at = open_present(deck="ranking")
+    labels = {b.label for b in at.get("download_button")} | {b.label for b in at.button}
+    assert {"下载 HTML（单文件）", "下载 PowerPoint", "下载 Excel 数据表", "下载 PDF（A4）"} <= labels

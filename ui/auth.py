@@ -1,0 +1,214 @@
+"""The login gate for app.py: login form, logout, SSO (optional), the local demo mode, and permission checks.
+
+Accounts live in the real database (``$ANALYTICS_DB``), never the demo one. app.py calls :func:`require_login`
+before building the navigation (it renders the form and stops the script until someone logs in) and
+:func:`account_box` in the sidebar. Pages call :func:`require_permission`. With no account configured the app runs
+as a bannered local demo, open only to clients on this machine (loopback).
+The texts live in ``UI_TEXT`` (zh, en) until the lead moves them into analytics/i18n.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+
+import streamlit as st
+
+from analytics import audit, auth
+from analytics.db import DatabaseBusy, connect
+from analytics.settings import default_db_path
+from ui.context import lang
+
+SESSION_KEY = "auth_session"
+CONFIGURED_KEY = "auth_configured"  # once accounts exist they stay (disabled ones count), so ask the database once
+
+UI_TEXT: dict[str, tuple[str, str]] = {
+    "login.title": ("登录", "Log in"),
+    "login.name": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Log in"),
+    "login.sso": ("使用单位统一身份认证登录", "Log in with single sign-on"),
+    "login.expired": ("会话已过期，请重新登录。", "Your session has expired; please log in again."),
+    "login.sso_unknown": (
+        "统一身份 {email} 未对应任何启用的账户，请联系管理员。",
+        "The identity {email} maps to no enabled account; ask an administrator.",
+    ),
+    "login.busy": ("数据库正忙，请稍后重试。", "The database is busy; try again."),
+    "logout": ("退出登录", "Log out"),
+    "signed_in": ("当前用户：{name}（{role}）", "Signed in: {name} ({role})"),
+    "demo.banner": (
+        "本地演示模式：尚未配置任何账户，本机用户拥有全部权限。创建管理员账户后即需登录："
+        "python -m analytics users add 名称 --role admin",
+        "Local demo mode: no account is configured, so everyone on this machine may do everything. Create an "
+        "administrator to require logins: python -m analytics users add NAME --role admin",
+    ),
+    "demo.remote": (
+        "尚未配置账户，本系统只对本机开放。请管理员先创建账户。",
+        "No account is configured, so the app is open to this machine only. Ask an administrator to create accounts.",
+    ),
+    "no_permission": ("您没有访问此页面的权限。", "You have no permission to open this page."),
+    "role.admin": ("管理员", "administrator"),
+    "role.planner": ("计划人员", "planner"),
+    "role.leader": ("领导", "leader"),
+    "role.presenter": ("汇报人", "presenter"),
+}
+
+
+def ui_text(key: str, **fields: object) -> str:
+    """The text of ``key`` in the session's language."""
+    zh, en = UI_TEXT[key]
+    return (en if lang() == "en" else zh).format(**fields)
+
+
+def role_label(role: str) -> str:
+    return ui_text(f"role.{role}") if f"role.{role}" in UI_TEXT else role
+
+
+def auth_db() -> str:
+    """The database holding accounts and the audit log: the real one, whichever data source is shown."""
+    return str(default_db_path())
+
+
+def current_session() -> auth.Session | None:
+    return st.session_state.get(SESSION_KEY)
+
+
+def can(permission: str) -> bool:
+    """Whether the logged-in user's role grants ``permission`` (view, export, import, revert, manage)."""
+    session = current_session()
+    return session is not None and session.can(permission)
+
+
+def require_permission(permission: str) -> auth.Session:
+    """The session, or a "no permission" notice and the end of the script."""
+    session = current_session()
+    if session is None or not session.can(permission):
+        st.warning(ui_text("no_permission"))
+        st.stop()
+    return session  # type: ignore[return-value]
+
+
+def sso_configured() -> bool:
+    """Whether ``.streamlit/secrets.toml`` configures Streamlit's OIDC login (an ``[auth]`` section)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own not-found error
+        return False
+
+
+def is_local_client() -> bool:
+    """Whether this browser connects over loopback (Streamlit reports no address for localhost)."""
+    address = st.context.ip_address
+    if not isinstance(address, str):  # None for localhost; AppTest has no network peer at all
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def _stop_with(message: str) -> None:
+    st.error(message)
+    st.stop()
+
+
+def _accounts_configured(db: str) -> bool:
+    if st.session_state.get(CONFIGURED_KEY):
+        return True
+    try:
+        configured = auth.accounts_configured(db)
+    except DatabaseBusy:
+        _stop_with(ui_text("login.busy"))
+    st.session_state[CONFIGURED_KEY] = configured
+    return configured
+
+
+def _start(session: auth.Session) -> auth.Session:
+    st.session_state[SESSION_KEY] = session
+    st.session_state["user"] = session.user  # who the pages record as doing an import, a revert or an export
+    return session
+
+
+def require_login() -> auth.Session:
+    """The gate app.py calls first: the session, or the login form (and a stopped script)."""
+    db, now = auth_db(), dt.datetime.now()
+    if not _accounts_configured(db):
+        if not is_local_client():
+            _stop_with(ui_text("demo.remote"))
+        st.warning(ui_text("demo.banner"), icon=":material/science:")
+        return _start(auth.Session("local", "admin", (), now, now, now, kind="demo"))
+    session = current_session()
+    if session is not None and session.kind != "demo":
+        if auth.session_valid(session, now):
+            try:
+                refreshed = auth.refresh_session(db, session, now)
+            except DatabaseBusy:
+                refreshed = session  # checked again on the next interaction
+            if refreshed is not None:
+                return _start(auth.touch(refreshed, now))
+        st.session_state.pop(SESSION_KEY, None)
+        st.info(ui_text("login.expired"))
+    if sso_configured() and st.user.is_logged_in:
+        return _sso_session(db, now)
+    login_form(db)
+    st.stop()
+    raise AssertionError("unreachable")
+
+
+def _sso_session(db: str, now: dt.datetime) -> auth.Session:
+    """Map the OIDC identity to an account by email (untested against a real provider; see analytics/auth.py)."""
+    email = str(st.user.get("email") or "")
+    with connect(db) as con:
+        user = auth.user_for_email(con, email) if email else None
+        audit.record(con, user.name if user else email, audit.LOGIN if user else audit.LOGIN_FAILED, {"sso": email})
+    if user is None:
+        st.error(ui_text("login.sso_unknown", email=email))
+        st.button(ui_text("logout"), on_click=st.logout)
+        st.stop()
+    return _start(auth.new_session(user, now, kind="sso"))  # type: ignore[arg-type]
+
+
+def login_form(db: str) -> None:
+    """The password form (and the SSO button when configured); a successful login reruns the app."""
+    with st.form("login_form", clear_on_submit=True):
+        st.subheader(ui_text("login.title"))
+        name = st.text_input(ui_text("login.name"), key="login_name")
+        password = st.text_input(ui_text("login.password"), type="password", key="login_password")
+        submitted = st.form_submit_button(ui_text("login.submit"), type="primary")
+    if sso_configured():
+        st.button(ui_text("login.sso"), on_click=st.login)
+    if not submitted:
+        return
+    try:
+        result = auth.authenticate(db, name, password)
+    except DatabaseBusy:
+        _stop_with(ui_text("login.busy"))
+    if not result.ok:
+        st.error(result.message(lang()))
+        return
+    _start(auth.new_session(result.user))  # type: ignore[arg-type]
+    st.rerun()
+
+
+def account_box() -> None:
+    """For the sidebar: who is signed in, and the logout button (nothing in the demo mode)."""
+    session = current_session()
+    if session is None or session.kind == "demo":
+        return
+    st.caption(ui_text("signed_in", name=session.user, role=role_label(session.role)))
+    if st.button(ui_text("logout"), key="logout"):
+        logout(session)
+
+
+def logout(session: auth.Session) -> None:
+    """End the session (audited); an SSO session also ends Streamlit's identity cookie."""
+    try:
+        with connect(auth_db()) as con:
+            audit.record(con, session.user, audit.LOGOUT, {"kind": session.kind})
+    except DatabaseBusy:
+        pass  # logging out must work even while an import holds the database
+    st.session_state.pop(SESSION_KEY, None)
+    st.session_state.pop("user", None)
+    if session.kind == "sso":
+        st.logout()
+    st.rerun()
