@@ -5,28 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import data
-from ui.context import SOURCES, default_source, demo_available, tr, view
+from analytics.i18n import DEFAULT_LANG, LANGS
+from ui.context import SOURCES, default_source, demo_available, publish, tr, url_choice, view
 
 st.set_page_config(page_title="党建与生产经营融合分析", page_icon=":material/flag:", layout="wide")
 
 with st.sidebar:
-    st.selectbox(
-        "语言 / Language",
-        ("zh", "en"),
-        key="lang",
-        bind="query-params",
-        format_func=lambda code: "中文" if code == "zh" else "English",
-    )
+    url_choice("lang", LANGS, DEFAULT_LANG)
+    st.selectbox("语言 / Language", LANGS, key="lang", format_func=lambda code: "中文" if code == "zh" else "English")
     if demo_available():
-        st.radio(
-            tr("ui.source"),
-            SOURCES,
-            key="data",
-            bind="query-params",
-            index=SOURCES.index(default_source()),
-            format_func=lambda s: tr(f"ui.source.{s}"),
-            horizontal=True,
-        )
+        url_choice("data", SOURCES, default_source())
+        st.radio(tr("ui.source"), SOURCES, key="data", format_func=lambda s: tr(f"ui.source.{s}"), horizontal=True)
+    publish("lang", "data")
     current = view()
     months = data.months(current.db) if data.has_data(current.db) else []
     if months:

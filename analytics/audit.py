@@ -12,6 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 import pandas as pd
@@ -54,7 +58,24 @@ ACTIONS: tuple[str, ...] = (
 )
 COLUMNS = ["id", "at", "actor", "action", "details"]
 GENESIS = "0" * 64  # the "previous hash" of the first row
-RETRIES = 5  # two sessions of one server appending at the same instant: the loser retries with the next id
+RETRIES = 5  # an append racing a caller's own transaction: the loser retries with the next id
+RETRY_PAUSE_SECONDS = 0.01
+# Appends take turns within a process (the app's sessions share one DuckDB instance); processes take turns
+# through DuckDB's file lock. Without this, two sessions logging in at once would both claim the next id.
+_APPEND = threading.RLock()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction in which a change and its audit entry are written together (appends take turns)."""
+    with _APPEND:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
 
 def _row_hash(previous: str, row_id: int, at: dt.datetime, actor: str, action: str, details: str) -> str:
@@ -71,7 +92,8 @@ def record(
 ) -> int:
     """Append one entry and return its id. ``at`` defaults to now (local time, like batches).
 
-    Call it inside the transaction of the change it describes, so that the change and its record commit together.
+    Call it on its own or inside ``with audit.transaction(con):`` around the change it describes, so that the
+    change and its record commit together.
     Values in ``details`` that JSON cannot hold are written as text. Raises ValueError for an unknown action.
     """
     if action not in ACTIONS:
@@ -79,18 +101,22 @@ def record(
     when = at or dt.datetime.now()
     text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
     for attempt in range(RETRIES):
-        last = first_row(con, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        row_id, previous = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
         try:
-            con.execute(
-                "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)",
-                [row_id, when, actor, action, text, _row_hash(previous, row_id, when, actor, action, text)],
-            )
-            return row_id
+            with _APPEND:
+                return _append(con, when, actor, action, text)
         except (duckdb.ConstraintException, duckdb.TransactionException):
             if attempt == RETRIES - 1:
                 raise
+            time.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _append(con: duckdb.DuckDBPyConnection, when: dt.datetime, actor: str, action: str, text: str) -> int:
+    last = first_row(con, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    row_id, previous = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS)
+    row_hash = _row_hash(previous, row_id, when, actor, action, text)
+    con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?)", [row_id, when, actor, action, text, row_hash])
+    return row_id
 
 
 def query(

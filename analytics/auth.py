@@ -26,8 +26,7 @@ SSO-only account; ``users email NAME ADDRESS`` maps an existing one. An identity
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -228,17 +227,6 @@ def _verify(stored: str | None, password: str) -> bool:
         return False
 
 
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
 def authenticate(db: str | Path | None, name: str, password: str, now: dt.datetime | None = None) -> AuthResult:
     """Check a password login and record it (success or failure) in the audit log.
 
@@ -247,7 +235,7 @@ def authenticate(db: str | Path | None, name: str, password: str, now: dt.dateti
     """
     now = now or dt.datetime.now()
     name = name.strip()
-    with connect(db) as con, _transaction(con):
+    with connect(db) as con, audit.transaction(con):
         row = first_row(con, _SELECT_USER, [name])
         user, stored = (_user(row[:-1]), row[-1]) if row else (None, None)
         result = _check(con, user, stored, password, now)
@@ -429,7 +417,7 @@ def add_user(
 ) -> User:
     """Create an account. ``password`` None makes an SSO-only account, which needs ``email``."""
     _check_name(name)
-    with _transaction(con):
+    with audit.transaction(con):
         if load_user(con, name) is not None:
             raise AccountError("account.exists", name=name)
         scope, mail = _scope(con, role, units), _check_email(con, name, email)
@@ -448,7 +436,7 @@ def add_user(
 def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor: str) -> None:
     """Replace the password (and lift a lockout)."""
     hashed = HASHER.hash(_check_password(password))
-    with _transaction(con):
+    with audit.transaction(con):
         _existing(con, name)
         con.execute(
             "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE name = ?",
@@ -459,7 +447,7 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, actor
 
 def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, actor: str, units: Iterable[str] = ()) -> User:
     """Change the role (and, for a planner, the assigned units)."""
-    with _transaction(con):
+    with audit.transaction(con):
         before = _existing(con, name)
         scope = _scope(con, role, units)
         sql = "UPDATE users SET role = ?, units = ?, updated_at = ? WHERE name = ?"
@@ -470,7 +458,7 @@ def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, actor: str, u
 
 def _update(con: duckdb.DuckDBPyConnection, name: str, actor: str, action: str, sql: str, params: list) -> None:
     """Run one ``UPDATE users … updated_at = ? WHERE name = ?`` and audit it, in one transaction."""
-    with _transaction(con):
+    with audit.transaction(con):
         _existing(con, name)
         con.execute(sql, [*params, dt.datetime.now(), name])
         audit.record(con, actor, action, {"name": name} | ({"email": params[0]} if action == audit.USER_EMAIL else {}))

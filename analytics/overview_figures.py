@@ -55,24 +55,34 @@ def format_value(value: float | None, unit: str, change: str = RELATIVE) -> str:
     return format_number(value)
 
 
+def _signed(value: float, decimals: int) -> str:
+    """``+1.5`` / ``-1.5``, and an unsigned ``0.0`` when the value rounds to zero (no arrow for no change)."""
+    text = f"{value:+.{decimals}f}"
+    return text[1:] if float(text) == 0 else text
+
+
 def format_change(kpi: Kpi, which: str, lang: str) -> str | None:
     """The like-for-like change of ``which`` (``mom`` or ``yoy``) as signed text; None when no unit reported
     in both months.
 
     % metrics: ``+1.5 百分点`` / ``+1.5 pp``; other metrics: ``+12.3%``, or the signed difference with its unit
-    when the base is 0 (``+2 起``); D: ``+0.012``.
+    when the base is 0 (``+2 起``); D: ``+0.012``. A change that rounds to zero has no sign (``0.0%``).
     """
     compared = kpi.mom if which == "mom" else kpi.yoy
     diff, pct = compared.diff, compared.pct
     if diff is None:
         return None
     if kpi.change == POINTS:
-        return f"{diff:+.1f} {t('overview.pp', lang)}"
+        return f"{_signed(diff, 1)} {t('overview.pp', lang)}"
     if kpi.change == INDEX:
-        return f"{diff:+.3f}"
+        return _signed(diff, 3)
     if pct is not None:
-        return f"{pct:+.1f}%"
+        return f"{_signed(pct, 1)}%"
     return f"{'+' if diff > 0 else ''}{format_number(diff)} {unit_label(kpi.unit, lang)}".rstrip()
+
+
+def _no_change(text: str | None) -> bool:
+    return text is not None and not text.startswith(("+", "-"))
 
 
 def _against(kpi: Kpi, compared: Comparison, lang: str) -> str:
@@ -107,6 +117,7 @@ class KpiDisplay:
     value: str
     delta: str | None
     delta_color: str
+    delta_arrow: str
     delta_description: str | None
     caption: str
     help: str
@@ -123,7 +134,8 @@ def kpi_display(kpi: Kpi, lang: str) -> KpiDisplay:
         label=kpi.name(lang) + suffix,
         value=format_value(kpi.value, kpi.unit, kpi.change),
         delta=mom,
-        delta_color="inverse" if kpi.direction < 0 else "normal",
+        delta_color="off" if _no_change(mom) else ("inverse" if kpi.direction < 0 else "normal"),
+        delta_arrow="off" if _no_change(mom) else "auto",
         delta_description=t("overview.mom", lang) if mom else None,
         caption=_caption(kpi, mom, yoy, lang),
         help=t(f"overview.change_{kpi.change}", lang),

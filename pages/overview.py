@@ -62,6 +62,7 @@ for first in range(0, len(result.kpis), CARDS_PER_ROW):
                 card.value,
                 card.delta,
                 delta_color=card.delta_color,
+                delta_arrow=card.delta_arrow,
                 delta_description=card.delta_description,
                 help=card.help,
                 border=True,

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,21 @@ def test_a_success_resets_the_failure_count(accounts):
     assert auth.authenticate(accounts, "show", PASSWORD, T0).ok
 
 
+def test_sessions_logging_in_at_the_same_moment_all_get_in(accounts):
+    results: list[auth.AuthResult] = []
+    threads = [
+        threading.Thread(target=lambda n=n: results.append(auth.authenticate(accounts, n, PASSWORD)))
+        for n in ("root", "p1", "lead", "show") * 2
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert [r.reason for r in results] == ["ok"] * 8
+    with connect(accounts, read_only=True) as con:
+        assert len(audit.query(con, action="login")) == 8 and audit.verify(con) is None
+
+
 def test_unlock_and_new_password_lift_a_lockout(accounts):
     for _ in range(5):
         auth.authenticate(accounts, "show", "bad", T0)
@@ -126,7 +142,9 @@ def test_sessions_expire_after_8_idle_hours_and_24_hours_in_all(accounts):
     assert not auth.session_valid(session, T0 + dt.timedelta(hours=8, minutes=1))
     later = auth.touch(session, T0 + dt.timedelta(hours=7))
     assert auth.session_valid(later, T0 + dt.timedelta(hours=14))
-    assert not auth.session_valid(auth.touch(session, T0 + dt.timedelta(hours=23)), T0 + dt.timedelta(hours=24, seconds=1))
+    assert not auth.session_valid(
+        auth.touch(session, T0 + dt.timedelta(hours=23)), T0 + dt.timedelta(hours=24, seconds=1)
+    )
     assert not auth.session_valid(None, T0)
 
 
@@ -217,7 +235,10 @@ def cli(*args: str, db: Path, stdin: str = "") -> subprocess.CompletedProcess:
 
 def test_users_command_line_reads_passwords_from_stdin_never_arguments(db):
     assert cli("users", "add", "root", "--role", "admin", db=db, stdin="s3cret-pass\n").returncode == 0
-    assert cli("users", "add", "p1", "--role", "planner", "--units", "S1,B21", db=db, stdin="s3cret-pass\n").returncode == 0
+    assert (
+        cli("users", "add", "p1", "--role", "planner", "--units", "S1,B21", db=db, stdin="s3cret-pass\n").returncode
+        == 0
+    )
     assert cli("users", "add", "x", "--role", "admin", "--password", "s3cret-pass", db=db).returncode == 2
     assert cli("users", "add", "y", "--role", "admin", db=db, stdin="short\n").returncode == 1
     assert cli("users", "passwd", "p1", db=db, stdin="n3w-secret\n").returncode == 0

@@ -207,6 +207,14 @@ def test_a_missing_month_gives_no_change_and_a_gap_in_the_sparkline():
     assert len(posts.spark_periods) == 12 and posts.spark_periods[0] == "2025-02"
 
 
+def test_no_change_has_no_sign_and_no_arrow():
+    flat = cards(pd.concat([kpi_obs(), frame([("B11", "2025-12", "vanguard_posts", 7.0)])]))["vanguard_posts"]
+    assert format_change(flat, "mom", "zh") == "0.0%"
+    shown = kpi_display(flat, "zh")
+    assert (shown.delta, shown.delta_arrow, shown.delta_color) == ("0.0%", "off", "off")
+    assert kpi_display(cards()["revenue"], "zh").delta_arrow == "auto"
+
+
 def test_the_sparkline_starts_no_earlier_than_the_view():
     (card,) = kpi_cards(kpi_obs(), CATALOG, "2026-01", ("revenue",), PARENT, start="2025-12")
     assert card.spark_periods == ("2025-12", "2026-01") and card.spark == (100.0, 110.0)

@@ -70,3 +70,11 @@ def test_a_bad_upload_shows_the_cell_and_writes_nothing(app_env):
     table = at.dataframe[0].value
     assert table.iloc[0]["位置"] == "党建!D4"
     assert not any(b.label == "确认提交" for b in at.button)
+
+
+def test_lang_in_the_link_selects_english(app_env):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.title[0].value == "Party Building × Operations Analytics"
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"

@@ -31,6 +31,26 @@ class View:
         return self.source == "demo"
 
 
+def url_choice(key: str, options: tuple[str, ...], default: str) -> None:
+    """Seed ``st.session_state[key]`` from the URL's ``?key=`` once per session, by option code.
+
+    Widgets bound with ``bind="query-params"`` write their *displayed* label into the URL, so a translated label
+    would make a link work in one language only; these choices travel as codes instead (``?lang=en``).
+    Call :func:`publish` after the widget has run.
+    """
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+
+
+def publish(*keys: str) -> None:
+    """Write the current choices to the URL (app.py runs on every page, so they survive page switches)."""
+    for key in keys:
+        value = st.session_state.get(key)
+        if value is not None and st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
 def lang() -> str:
     return st.session_state.get("lang") or DEFAULT_LANG
 

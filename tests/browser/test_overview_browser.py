@@ -20,11 +20,9 @@ def db(db):
 
 
 def open_overview(page, url: str, lang: str) -> None:
-    """Load the app's root first (a new server's first session skips app.py when it opens on a page path),
-    then the overview in the language asked."""
-    page.goto(url)
-    page.locator("[data-testid=stSidebar]").get_by_text("语言 / Language").wait_for()
-    page.goto(f"{url}/overview?lang={lang}")
+    """The overview is the landing page once data exists, so it lives at the root URL (a default page has no
+    path of its own in st.navigation)."""
+    page.goto(f"{url}/?lang={lang}")
     page.locator("[data-testid=stSidebar]").get_by_text("语言 / Language").wait_for()
 
 
