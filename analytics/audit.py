@@ -14,7 +14,7 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import duckdb
@@ -87,7 +87,7 @@ def record(
     con: duckdb.DuckDBPyConnection,
     actor: str,
     action: str,
-    details: dict[str, object] | None = None,
+    details: Mapping[str, object] | None = None,
     at: dt.datetime | None = None,
 ) -> int:
     """Append one entry and return its id. ``at`` defaults to now (local time, like batches).
@@ -99,7 +99,7 @@ def record(
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     when = at or dt.datetime.now()
-    text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)
+    text = json.dumps(dict(details or {}), ensure_ascii=False, sort_keys=True, default=str)
     for attempt in range(RETRIES):
         try:
             with _APPEND:

@@ -9,10 +9,8 @@ without an argument they show the strongest finding's pair and the top-ranked un
 one :class:`Scope` (months and units of the view) by :class:`DeckAnalysis`, which computes each shared result
 (integration index, correlation matrix, findings) once.
 
-KPIs: ``analytics.overview`` did not exist when this was written, so the group figures are rolled up here from the
-panel: per month over the units that report the metric, a parent only where none of its descendants reports it
-(no double counting); ``sum`` and ``last`` metrics (flows, stocks) add up over units; rates (``mean`` metrics and
-every % metric) are the plain mean of the units.
+The key-figures slide shows the overview's cards (``analytics.overview``: group roll-ups without double counting,
+like-for-like month-on-month and year-on-year changes, rates in percentage points) and its D trend.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics import correlations
+from analytics import correlations, overview
 from analytics.catalog import Catalog
 from analytics.correlation_figures import (
     Fit,
@@ -44,7 +42,7 @@ from analytics.i18n import t
 from analytics.observations import analysis_frame
 from analytics.panel import Panel, build_panel
 from analytics.registry import Registry, load_catalog, load_registry
-from analytics.unit_profile import default_metrics, integration_history, metric_history, ranking, score_view
+from analytics.unit_profile import default_metrics, in_view, integration_history, metric_history, ranking, score_view
 
 SLIDE_KINDS = ("kpis", "ranking", "quadrant", "heatmap", "findings", "scatter", "lag", "unit")
 PAIR_KINDS = ("scatter", "lag")
@@ -52,7 +50,6 @@ DEFAULT_DECK = ",".join(SLIDE_KINDS)
 ITEM_SEP, ARG_SEP, PAIR_SEP, LAG_SEP = ",", ":", "~", "@"
 LAGS = range(7)  # lags scanned for findings and drawn in the lag profile (months the party metric leads)
 TOP_FINDINGS = 10
-KPI_PER_CATEGORY = 2  # headline metrics per category (party, production, efficiency), catalog order
 MAX_SCATTER_POINTS = 3000  # a scatter drawn in a report is thinned to this many points (the fit uses all)
 THIN_SEED = 20261128
 MONTHS_PER_YEAR = 12
@@ -184,7 +181,7 @@ class Slide:
 
 @dataclass(frozen=True, eq=False)
 class KpiPayload:
-    kpis: pd.DataFrame  # metric, name, unit, category, period, value, n, mom, yoy, change (pp | pct)
+    kpis: pd.DataFrame  # metric, name, unit, period, value, n, mom, yoy, change (points | relative | index)
     trend: pd.DataFrame  # period, D (mean over scored units), n
 
 
@@ -396,98 +393,56 @@ def names_of(catalog: Catalog, lang: str) -> dict[str, str]:
     return metric_names(catalog, lang)
 
 
-def kpi_codes(catalog: Catalog, panel: Panel) -> list[str]:
-    """The headline metrics: the first KPI_PER_CATEGORY of each category that has data, catalog order."""
-    present = set(panel.metrics[~np.isnan(panel.cube).all(axis=(0, 1))]) if panel.cube.size else set()
-    chosen: list[str] = []
-    for category in ("party", "production", "efficiency"):
-        chosen += [c for c in catalog.codes(category) if c in present][:KPI_PER_CATEGORY]
-    return chosen
-
-
-def own_value_mask(panel: Panel, registry: Registry, metric: str, units: Sequence[str] | None) -> np.ndarray:
-    """[unit, month] mask of the values that count in a group total: present, in ``units`` (None = all), and not
-    a parent's value for a month in which one of its descendants reports the metric (no double counting)."""
-    present = ~np.isnan(panel.column(metric))
-    keep = present.copy()
-    children: dict[str, list[str]] = {}
-    for u in registry.units:
-        if u.parent_code:
-            children.setdefault(u.parent_code, []).append(u.code)
-    for parent in children:
-        below, stack = [], list(children[parent])
-        while stack:
-            code = stack.pop()
-            below.append(code)
-            stack.extend(children.get(code, ()))
-        own, rows = panel.unit_positions([parent]), panel.unit_positions(below)
-        if len(own) and len(rows):
-            keep[own[0]] &= ~present[rows].any(axis=0)
-    if units is not None:
-        chosen = np.zeros(len(panel.units), dtype=bool)
-        chosen[panel.unit_positions(units)] = True
-        keep &= chosen[:, None]
-    return keep
-
-
 # ---------------------------------------------------------------- one builder per slide kind
 
 
-def _kpi_series(analysis: DeckAnalysis, code: str) -> tuple[np.ndarray, np.ndarray]:
-    """The group's value and the number of units behind it, per panel month."""
-    panel, metric = analysis.source.panel, analysis.source.catalog.get(code)
-    mask = own_value_mask(panel, analysis.source.registry, code, analysis.scope.units)
-    total = np.where(mask, panel.column(code), 0.0).sum(axis=0)
-    n = mask.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = total / n if metric.is_percent or metric.rollup == "mean" else total
-    return np.where(n > 0, value, np.nan), n
+def _change(card: overview.Kpi, which: str) -> float:
+    """The card's change against the month before (``mom``) or a year before (``yoy``): percentage points or the
+    index difference, else the relative change in %; NaN when there is none."""
+    comparison = getattr(card, which)
+    value = comparison.pct if card.change == overview.RELATIVE else comparison.diff
+    return float("nan") if value is None else float(value)
 
 
-def _change(now: float, before: float, percent: bool) -> float:
-    """Percentage points for a % metric, else the relative change in %; NaN when either side is missing."""
-    if np.isnan(now) or np.isnan(before):
-        return float("nan")
-    if percent:
-        return float(now - before)
-    return float((now / before - 1) * 100) if before else float("nan")
-
-
-def kpi_frame(analysis: DeckAnalysis, lang: str) -> pd.DataFrame:
-    """Headline metrics in the view's last month: value, units behind it, month-on-month and year-on-year change."""
-    source, rows = analysis.source, []
-    if not analysis.months:
-        return pd.DataFrame(columns=list(KPI_COLUMNS))
-    end = source.panel.month_position(analysis.months[-1])
-    for code in kpi_codes(source.catalog, source.panel):
-        metric = source.catalog.get(code)
-        value, n = _kpi_series(analysis, code)
-        at = {k: value[end - k] if end - k >= 0 else np.nan for k in (0, 1, MONTHS_PER_YEAR)}
-        rows.append(
-            {
-                "metric": code,
-                "name": metric.name(lang),
-                "unit": metric.unit,
-                "category": t(f"present.category.{metric.category}", lang),
-                "period": analysis.months[-1],
-                "value": at[0],
-                "n": int(n[end]),
-                "mom": _change(at[0], at[1], metric.is_percent),
-                "yoy": _change(at[0], at[MONTHS_PER_YEAR], metric.is_percent),
-                "change": "pp" if metric.is_percent else "pct",
-            }
-        )
+def kpi_frame(cards: Sequence[overview.Kpi], lang: str) -> pd.DataFrame:
+    """The KPI cards as a table: metric, name, unit, period, value, n, mom, yoy, change (points|relative|index)."""
+    rows = [
+        {
+            "metric": c.key,
+            "name": c.name(lang),
+            "unit": c.unit,
+            "period": c.period,
+            "value": float("nan") if c.value is None else c.value,
+            "n": c.n_units,
+            "mom": _change(c, "mom"),
+            "yoy": _change(c, "yoy"),
+            "change": c.change,
+        }
+        for c in cards
+    ]
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
 
 
-KPI_COLUMNS = ("metric", "name", "unit", "category", "period", "value", "n", "mom", "yoy", "change")
+KPI_COLUMNS = ("metric", "name", "unit", "period", "value", "n", "mom", "yoy", "change")
+
+
+def kpi_cards(analysis: DeckAnalysis) -> tuple[overview.Kpi, ...]:
+    """The overview's cards for the view's last month: the group's mean D, then the headline metrics."""
+    if not analysis.months:
+        return ()
+    source, s, period = analysis.source, analysis.scope, analysis.months[-1]
+    window = in_view(source.obs, overview.shift_month(period, -overview.YEAR), period, s.units)
+    available = set(window.loc[window["value"].notna(), "metric"].astype(str))
+    codes = overview.kpi_metrics(source.catalog, available)
+    parents = source.registry.parents()
+    cards = overview.kpi_cards(window, source.catalog, period, codes, parents, s.start)
+    scored = analysis.integration
+    return ((overview.d_card(scored, period, s.start),) if scored["D"].notna().any() else ()) + cards
 
 
 def _kpis(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
-    kpis = kpi_frame(analysis, lang)
-    scored = analysis.integration[analysis.integration["D"].notna()]
-    trend = scored.groupby("period", sort=True)["D"].agg(["mean", "size"]).reset_index()
-    trend.columns = ["period", "D", "n"]
+    kpis = kpi_frame(kpi_cards(analysis), lang)
+    trend = overview.d_trend(analysis.integration).rename(columns={"n_units": "n"})
     period = analysis.months[-1] if analysis.months else "—"
     notes = [t("present.notes.kpis", lang, period=period)]
     if len(trend):

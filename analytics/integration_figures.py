@@ -7,6 +7,7 @@ label, already in the reader's language; all other text goes through the transla
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -33,12 +34,15 @@ BAND_COLOUR = "rgba(128, 128, 128, 0.18)"
 MISSING_COLOUR = "#bbbbbb"
 TREND_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MULTIPLE_COLUMNS = 3  # small multiples per row
+TITLE_WIDTH = 34  # characters per line of a small multiple's title
 LABEL_ALL_UP_TO = 12  # quadrant points: name every unit up to this many, else only the highest and lowest D …
 LABEL_EXTREMES = 3  # … this many of each
 AXIS_PAD = 0.05  # quadrant axes span the scores ± this (both axes alike, so the band stays at 45°)
 MULTIPLE_ROW_PX, BAR_ROW_PX, MIN_HEIGHT_PX = 260, 26, 320
 TOP_OBSTACLES = 10
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
+#: Months as categories in calendar order (YYYY-MM sorts as text), whichever trace names a month first.
+MONTH_AXIS = {"type": "category", "categoryorder": "category ascending"}
 
 
 def level_colour(index: object) -> str:
@@ -50,6 +54,17 @@ def level_colour(index: object) -> str:
 
 def _level_names(lang: str) -> tuple[str, ...]:
     return LEVELS_EN if lang == "en" else LEVELS_ZH
+
+
+def wrapped(text: str, width: int = TITLE_WIDTH) -> str:
+    """``text`` broken into lines of about ``width`` characters with <br> (at spaces for English; a CJK
+    character is counted as two)."""
+    if sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) <= width:
+        return text
+    if " " in text:
+        return "<br>".join(textwrap.wrap(text, width))
+    half = width // 2
+    return "<br>".join(text[i : i + half] for i in range(0, len(text), half))
 
 
 def _names(codes: pd.Series, names: Mapping[str, str]) -> list[str]:
@@ -176,7 +191,7 @@ def d_trend_figure(rows: pd.DataFrame, units: Sequence[str], names: Mapping[str,
         )
     figure.update_layout(
         title=t("integ.trend_title", lang),
-        xaxis={"title": t("integ.axis_month", lang), "type": "category"},
+        xaxis={"title": t("integ.axis_month", lang), **MONTH_AXIS},
         yaxis={"title": t("integ.axis_d", lang), "range": [0, 1]},
         height=420,
         margin=MARGIN,
@@ -319,8 +334,8 @@ def rank_history_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> 
     figure.update_yaxes(
         title_text=t("profile.axis_rank", lang), range=[lowest + 0.5, 0.5], tickformat="d", row=2, col=1
     )
-    figure.update_xaxes(type="category", row=1, col=1)
-    figure.update_xaxes(title_text=t("integ.axis_month", lang), type="category", row=2, col=1)
+    figure.update_xaxes(**MONTH_AXIS, row=1, col=1)
+    figure.update_xaxes(title_text=t("integ.axis_month", lang), **MONTH_AXIS, row=2, col=1)
     figure.update_layout(title=title, height=480, margin=MARGIN, showlegend=False)
     return figure
 
@@ -336,7 +351,7 @@ def metric_history_figure(
     metrics = list(dict.fromkeys(history["metric"]))
     columns = max(1, min(MULTIPLE_COLUMNS, len(metrics)))
     rows = max(1, math.ceil(len(metrics) / columns))
-    titles = [labels.get(m, (m, ""))[0] for m in metrics]
+    titles = [wrapped(labels.get(m, (m, ""))[0]) for m in metrics]
     figure = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.5 / rows + 0.04)
     for i, metric in enumerate(metrics):
         row, col = i // columns + 1, i % columns + 1
@@ -361,11 +376,11 @@ def metric_history_figure(
                 col=col,
             )
         figure.update_yaxes(title_text=labels.get(metric, (metric, ""))[1], row=row, col=col)
-        figure.update_xaxes(type="category", nticks=6, row=row, col=col)
+        figure.update_xaxes(**MONTH_AXIS, nticks=6, row=row, col=col)
     figure.update_layout(
         title=title,
         height=max(MIN_HEIGHT_PX, MULTIPLE_ROW_PX * rows + 80),
-        margin={**MARGIN, "t": 100},
+        margin={**MARGIN, "t": 120},  # room for the legend and two-line subplot titles
         legend={"orientation": "h", "yref": "container", "y": 1, "yanchor": "top", "x": 1, "xanchor": "right"},
     )
     return figure

@@ -10,7 +10,7 @@ counting). Missing is missing: a month nobody reported has no figure, and a chan
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,11 +77,15 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(labels, dtype=object)
 
 
-def _label_mask(series: pd.Series, wanted: np.ndarray | list) -> np.ndarray:
-    """Per row, whether its label is wanted; ``wanted`` is a bool array over the labels of :func:`_codes`."""
-    codes, labels = _codes(series)
-    per_label = np.append(np.asarray(wanted, dtype=bool), False) if len(labels) else np.array([False])
-    return per_label[codes]
+def _label_mask(series: pd.Series, keep: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Per row, whether ``keep`` (a test over an array of text labels) holds for its label; a categorical
+    column is tested once per category and its small codes are used as they are."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, labels = series.cat.codes.to_numpy(), np.asarray(series.cat.categories, dtype=object)
+    else:
+        codes, labels = pd.factorize(series)
+    per_label = np.append(np.asarray(keep(np.asarray(labels, dtype=object).astype(str)), dtype=bool), False)
+    return per_label[codes]  # code −1 (missing) takes the appended False
 
 
 def view_frame(
@@ -90,15 +94,9 @@ def view_frame(
     """The observations of a view: months ``start``..``end`` inclusive (None = open), units in ``units`` (codes,
     already expanded to descendants; None = all). Categorical keys stay categorical; nothing is copied when the
     view is everything."""
-    labels = _codes(obs["period"])[1].astype(str)
-    inside = np.ones(len(labels), dtype=bool)
-    if start:
-        inside &= labels >= start
-    if end:
-        inside &= labels <= end
-    keep = _label_mask(obs["period"], inside)
+    keep = _label_mask(obs["period"], lambda months: (months >= (start or "")) & (months <= (end or "9999")))
     if units is not None:
-        keep &= _label_mask(obs["unit"], np.isin(_codes(obs["unit"])[1].astype(str), list(units)))
+        keep &= _label_mask(obs["unit"], lambda codes: np.isin(codes, list(units)))
     return obs if keep.all() else obs[keep]
 
 
@@ -130,17 +128,21 @@ def _ancestor_levels(units: np.ndarray, parent: Mapping[str, str | None]) -> lis
 def counted_rows(obs: pd.DataFrame, parent: Mapping[str, str | None]) -> np.ndarray:
     """Per observation, whether it counts in group figures: False for a unit's value of a metric in a month
     where any of its descendants reports that metric (the children's values stand for it). ``obs`` holds no NaN."""
-    u, units = _codes(obs["unit"])
-    p, months = _codes(obs["period"])
-    m, metrics = _codes(obs["metric"])
     keep = np.ones(len(obs), dtype=bool)
+    if isinstance(obs["unit"].dtype, pd.CategoricalDtype):
+        u, units = obs["unit"].cat.codes.to_numpy(), np.asarray(obs["unit"].cat.categories, dtype=object)
+    else:
+        u, units = _codes(obs["unit"])
     levels = _ancestor_levels(units, parent)
     is_ancestor = np.zeros(len(units) + 1, dtype=bool)
     for level in levels:
         is_ancestor[level[level >= 0]] = True
     candidate = is_ancestor[u]
-    if not candidate.any():
+    if not candidate.any():  # no reporting unit has a descendant among the units (the usual case): all count
         return keep
+    u = u.astype(np.int64)
+    p, months = _codes(obs["period"])
+    m, metrics = _codes(obs["metric"])
 
     def key(unit: np.ndarray) -> np.ndarray:
         return (unit * len(months) + p) * len(metrics) + m
@@ -260,8 +262,8 @@ def comparison_figures(
 ) -> dict[str, Comparison]:
     """Per metric, ``period`` against ``base`` over the units that reported the metric in both months (parents
     dropped where their children report, as in :func:`group_figures`)."""
-    labels = _codes(obs["period"])[1].astype(str)
-    two = obs[_label_mask(obs["period"], np.isin(labels, [period, base])) & obs["value"].notna().to_numpy()]
+    months = _label_mask(obs["period"], lambda labels: np.isin(labels, [period, base]))
+    two = obs[months & obs["value"].notna().to_numpy()]
     two = two[counted_rows(two, parent or {})]
     u, units = _codes(two["unit"])
     m, metrics = _codes(two["metric"])
@@ -300,11 +302,13 @@ def kpi_cards(
     codes: tuple[str, ...],
     parent: Mapping[str, str | None] | None = None,
     start: str | None = None,
+    figures: pd.DataFrame | None = None,
 ) -> tuple[Kpi, ...]:
     """A card per metric code for ``period``. ``obs`` should hold the months ``period`` − 12 … ``period``. The
     sparkline covers the last SPARK_MONTHS months up to ``period``, not before the view's ``start``; the
-    comparisons (previous month, a year earlier) may reach before it."""
-    figures = group_figures(obs, catalog, parent)
+    comparisons (previous month, a year earlier) may reach before it. ``figures``: :func:`group_figures` of
+    ``obs`` when already at hand."""
+    figures = group_figures(obs, catalog, parent) if figures is None else figures
     bases = {"mom": shift_month(period, -1), "yoy": shift_month(period, -YEAR)}
     compared = {which: comparison_figures(obs, catalog, parent, period, base) for which, base in bases.items()}
     cards = []
@@ -520,7 +524,7 @@ def build_overview(
     rows = compute_integration(view, catalog_frame(catalog), parent).rows
     trend = d_trend(rows)
     codes = kpi_metrics(catalog, set(figures["metric"]), kpis)
-    cards = (*kpi_cards(recent, catalog, period, codes, parent, first), d_card(rows, period, first))
+    cards = (*kpi_cards(recent, catalog, period, codes, parent, first, figures), d_card(rows, period, first))
     flags = quality_flags(recent, catalog, [period], quality)  # the 12 months before are the units' history
     if units is not None:
         grid = grid[grid["unit"].isin(units)]

@@ -28,10 +28,11 @@ from analytics.overview import (
 )
 from analytics.quality import format_number
 
-BAR_HEIGHT_PX, CHART_PADDING_PX, MIN_CHART_PX = 26, 170, 320
+BAR_HEIGHT_PX, CHART_PADDING_PX, MIN_CHART_PX = 26, 170, 420  # 420 px holds the ten-level legend
 SPARK_HEIGHT_PX = 140
 BAND_OPACITY = 0.14
 BAND_STEP = 0.1  # one coordination level per 0.1 of D
+THOUSAND, HUNDRED = 1000, 100  # values this large get 0 / 1 decimal on a card
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 
 
@@ -45,14 +46,16 @@ def unit_label(unit: str, lang: str) -> str:
 
 
 def format_value(value: float | None, unit: str, change: str = RELATIVE) -> str:
-    """A KPI value: ``98.2%`` for rates, ``0.612`` for D, ``1,234.5`` otherwise; ``—`` when missing."""
+    """A KPI value: ``98.2%`` for rates, ``0.612`` for D, otherwise thousands separated with decimals that
+    matter at its size (``178,212``, ``615.3``, ``12.45``); ``—`` when missing."""
     if value is None:
         return "—"
     if unit == "%":
         return f"{value:.1f}%"
     if change == INDEX:
         return f"{value:.3f}"
-    return format_number(value)
+    size = abs(value)
+    return format_number(value, 0 if size >= THOUSAND else 1 if size >= HUNDRED else 2)
 
 
 def _signed(value: float, decimals: int) -> str:
@@ -138,7 +141,7 @@ def kpi_display(kpi: Kpi, lang: str) -> KpiDisplay:
         delta_arrow="off" if _no_change(mom) else "auto",
         delta_description=t("overview.mom", lang) if mom else None,
         caption=_caption(kpi, mom, yoy, lang),
-        help=t(f"overview.change_{kpi.change}", lang),
+        help=f"**{kpi.name(lang) + suffix}** — {t(f'overview.change_{kpi.change}', lang)}",
         spark=tuple(np.nan if v is None else v for v in kpi.spark),
     )
 
@@ -165,10 +168,9 @@ def list_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def alert_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Alerts or quality flags for display: month, kind, unit, name, detail — headers and texts in ``lang``."""
+    """The month's alerts for display: kind, unit, name, detail — headers and texts in ``lang``."""
     return pd.DataFrame(
         {
-            t("col.period", lang): frame["period"],
             t("overview.col_kind", lang): frame["kind"].map(lambda k: t(f"overview.kind_{k}", lang)),
             t("col.unit", lang): frame["unit"],
             t("col.name", lang): frame["name"] if "name" in frame else frame["unit"],
@@ -275,6 +277,10 @@ def ranking_figure(ranked: pd.DataFrame, period: str, n: int, lang: str = "zh") 
     figure = go.Figure()
     for i, level in enumerate(levels):
         rows = shown[shown["level_index"] == i]
+        if rows.empty and labels:  # a bar of length 0 keeps the level in the legend
+            empty = {"x": [0], "y": labels[:1], "hoverinfo": "skip"}
+            figure.add_bar(**empty, orientation="h", name=level, marker_color=LEVEL_COLOURS[i])
+            continue
         figure.add_bar(
             x=rows["D"],
             y=_bar_label(rows, lang),
@@ -294,6 +300,7 @@ def ranking_figure(ranked: pd.DataFrame, period: str, n: int, lang: str = "zh") 
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed", "automargin": True},
         legend={"title": {"text": t("overview.fig_level_legend", lang)}, "traceorder": "reversed"},
         barmode="overlay",
+        showlegend=True,
         height=max(MIN_CHART_PX, BAR_HEIGHT_PX * len(labels) + CHART_PADDING_PX),
         margin=MARGIN,
     )

@@ -47,6 +47,10 @@ SHARE_TOLERANCE = 1e-9
 WHOLE_STEP = 1.0  # the smallest change of a unit's metric that only ever takes whole numbers
 
 
+def _history_ratio() -> float:
+    return float(setting("history_ratio"))  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class QualitySettings:
     """Thresholds of the data-quality flags (defaults documented in the module docstring)."""
@@ -55,7 +59,7 @@ class QualitySettings:
     copied_min_metrics: int = 5  # fewer comparable metrics than this are never called copied (chance repeats)
     uniform_min_metrics: int = 3  # party % metrics needed, all exactly 100, for the uniform-100 flag
     jump_factor: float = 5.0  # |change| above this × the unit's median |monthly change| is a jump
-    ratio: float = field(default_factory=lambda: float(setting("history_ratio")))  # ≥ ratio× / ≤ 1/ratio× median
+    ratio: float = field(default_factory=_history_ratio)  # ≥ ratio× / ≤ 1/ratio× median (import's too)
     min_history: int = 6  # values (and monthly changes) of the unit's own history before jumps are judged
     min_peers: int = 5  # units needed in a month before its common movement (e.g. 春节) is netted out
     min_step_share: float = 0.02  # the usual monthly change is taken as at least this share of the unit's median

@@ -31,6 +31,7 @@ from analytics.deck import (
 )
 from analytics.i18n import t
 from analytics.integration import LAGGING_THRESHOLD
+from analytics.overview import INDEX, POINTS
 
 FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", '
@@ -277,20 +278,23 @@ def slide_figure(slide: Slide, lang: str) -> go.Figure | None:
 # ---------------------------------------------------------------- text pieces shared with the page
 
 
-def number_text(value: float, unit: str = "") -> str:
-    """A value for a card: thousands separators, at most two decimals; '—' when missing."""
+def number_text(value: float, unit: str = "", digits: int | None = None) -> str:
+    """A value for a card: thousands separators, at most two decimals (or ``digits``); '—' when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    digits = 0 if abs(value) >= 1000 or float(value).is_integer() else 2
+    if digits is None:
+        digits = 0 if abs(value) >= 1000 or float(value).is_integer() else 2
     return f"{value:,.{digits}f}{(' ' + unit) if unit else ''}"
 
 
 def change_text(value: float, kind: str, lang: str) -> str:
-    """'+1.2 个百分点' for a rate, '+3.4%' otherwise; '—' when missing."""
+    """'+1.2 个百分点' (points), '+3.4%' (relative), '+0.012' (index); '—' when missing."""
     if value is None or math.isnan(value):
         return t("present.na", lang)
+    if kind == INDEX:
+        return f"{value:+.3f}"
     value = 0.0 if round(value, 1) == 0 else value  # never "-0.0"
-    return t("present.pp" if kind == "pp" else "present.pct", lang, v=value)
+    return t("present.pp" if kind == POINTS else "present.pct", lang, v=value)
 
 
 def kpi_cards(payload: KpiPayload, lang: str) -> list[dict[str, str]]:
@@ -298,7 +302,7 @@ def kpi_cards(payload: KpiPayload, lang: str) -> list[dict[str, str]]:
     return [
         {
             "label": f"{row['name']}",
-            "value": number_text(row["value"], row["unit"]),
+            "value": number_text(row["value"], row["unit"], 3 if row["change"] == INDEX else None),
             "mom": change_text(row["mom"], row["change"], lang),
             "yoy": change_text(row["yoy"], row["change"], lang),
             "n": t("present.kpi_units", lang, n=int(row["n"])),

@@ -62,12 +62,12 @@ def main() -> None:
                 rows.append((fmt, float("nan"), 0.0, f"skipped: {exc}"))
                 continue
             seconds = time.perf_counter() - t0
-            render_only = _render_seconds(deck, fmt) if fmt != "pdf" else float("nan")
+            render_only = f"{_render_seconds(deck, fmt):.2f} s" if fmt != "pdf" else "—"
             size = out.stat().st_size / 1e6
             target = "(PDF aside)" if fmt == "pdf" else ("ok" if seconds <= TARGET_SECONDS else "SLOW")
             if fmt == "html" and size > HTML_LIMIT_MB:
                 target += " TOO BIG"
-            rows.append((fmt, seconds, size, f"{target}; render only {render_only:.2f} s"))
+            rows.append((fmt, seconds, size, f"{target}; render only {render_only}"))
     print(f"{'format':<7}{'seconds':>9}{'MB':>8}  target ≤ {TARGET_SECONDS:g} s, html ≤ {HTML_LIMIT_MB:g} MB")
     for fmt, seconds, size, note in rows:
         print(f"{fmt:<7}{seconds:>9.2f}{size:>8.2f}  {note}")

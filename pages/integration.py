@@ -12,7 +12,7 @@ from analytics.integration import MODELS, SUBSYSTEMS, IntegrationError, Integrat
 from analytics.registry import UnknownUnit
 from analytics.unit_profile import dimensions, ranking, score_view, unit_labels, weight_table
 from ui import data
-from ui.context import lang, tr, view
+from ui.context import lang, publish, tr, url_choice, view
 
 BASES = ("view", "all", "window")
 WEIGHTINGS = ("entropy", "ahp", "fixed")
@@ -75,14 +75,14 @@ except UnknownUnit:
 st.caption(tr("integ.intro"))
 
 left, right = st.columns(2)
+for key, options in (("model", MODELS), ("basis", BASES), ("weighting", WEIGHTINGS)):
+    url_choice(key, options, options[0])  # translated labels: these travel in the URL as codes
 model = left.radio(
-    tr("integ.model"), MODELS, key="model", bind="query-params", horizontal=True,
-    format_func=lambda m: tr(f"integ.model.{m}"),
-)  # fmt: skip
+    tr("integ.model"), MODELS, key="model", horizontal=True, format_func=lambda m: tr(f"integ.model.{m}")
+)
 basis = right.radio(
-    tr("integ.basis"), BASES, key="basis", bind="query-params", horizontal=True,
-    format_func=lambda b: tr(f"integ.basis.{b}"),
-)  # fmt: skip
+    tr("integ.basis"), BASES, key="basis", horizontal=True, format_func=lambda b: tr(f"integ.basis.{b}")
+)
 if basis == "window":
     first, last = right.select_slider(
         tr("integ.window"), months, value=(months[0], months[-1]), key="window", bind="query-params"
@@ -92,9 +92,13 @@ with st.expander(tr("integ.about")):
     st.markdown(tr("integ.about_basis"))
     st.markdown(tr("integ.about_saturation"))
 weighting = left.radio(
-    tr("integ.weights_mode"), WEIGHTINGS, key="weighting", bind="query-params", horizontal=True,
+    tr("integ.weights_mode"),
+    WEIGHTINGS,
+    key="weighting",
+    horizontal=True,
     format_func=lambda w: tr(f"integ.weights.{w}"),
-)  # fmt: skip
+)
+publish("model", "basis", "weighting")
 
 base = IntegrationSettings(basis=basis, model=model)
 try:

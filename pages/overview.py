@@ -78,14 +78,18 @@ st.subheader(tr("overview.ranking_title", period=result.period))
 size = st.select_slider(
     tr("overview.list_size"), LIST_SIZES, value=DEFAULT_LIST_SIZE, key="overview_top", bind="query-params"
 )
-st.plotly_chart(ranking_figure(result.ranking, result.period, size, language), width="stretch", config=PLOT_CONFIG)
-red, black = red_black(result.ranking, size)
-left, right = st.columns(2)
-left.markdown(f"**{tr('overview.red_list')}**")
-left.dataframe(list_table(red, language), hide_index=True, width="stretch")
-right.markdown(f"**{tr('overview.black_list')}**")
-right.dataframe(list_table(black, language), hide_index=True, width="stretch")
-st.caption(tr("overview.ranking_caption", n=len(result.ranking)))
+if result.ranking.empty:
+    st.info(tr("overview.no_ranking", period=result.period))
+else:
+    figure = ranking_figure(result.ranking, result.period, size, language)
+    st.plotly_chart(figure, width="stretch", config=PLOT_CONFIG)
+    red, black = red_black(result.ranking, size)
+    left, right = st.columns(2)
+    left.markdown(f"**{tr('overview.red_list')}**")
+    left.dataframe(list_table(red, language), hide_index=True, width="stretch")
+    right.markdown(f"**{tr('overview.black_list')}**")
+    right.dataframe(list_table(black, language), hide_index=True, width="stretch")
+    st.caption(tr("overview.ranking_caption", n=len(result.ranking)))
 
 st.subheader(tr("overview.reporting_title"))
 reporting = result.reporting
@@ -107,5 +111,6 @@ if result.alerts.empty:
     st.success(tr("overview.alerts_none", period=result.period))
 else:
     st.markdown(alert_counts(result.alerts, language))
-    st.dataframe(alert_table(result.alerts, language), hide_index=True, width="stretch")
+    wide = {tr("overview.col_detail"): st.column_config.TextColumn(width="large")}
+    st.dataframe(alert_table(result.alerts, language), hide_index=True, width="stretch", column_config=wide)
 st.caption(tr("overview.not_causal"))

@@ -18,7 +18,7 @@ from analytics.unit_profile import (
     unit_labels,
 )
 from ui import data
-from ui.context import lang, tr, view
+from ui.context import lang, publish, tr, url_choice, view
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -62,7 +62,7 @@ if history.empty:
 else:
     latest = history.iloc[-1]
     change = latest["D"] - history.iloc[-2]["D"] if len(history) > 1 else None
-    kpi = st.columns(4)
+    kpi = st.columns([1, 1, 1.6, 1])  # level names run long in English
     kpi[0].metric(
         tr("profile.kpi_d", period=latest["period"]), f"{latest['D']:.3f}", f"{change:+.3f}" if change else None
     )
@@ -97,20 +97,13 @@ if not reported["party"] or not reported["business"]:
     st.info(tr("profile.no_pair"))
     st.stop()
 left, right = st.columns(2)
-x = left.selectbox(
-    tr("profile.x"),
-    reported["party"],
-    key="profile_x",
-    bind="query-params",
-    format_func=lambda m: metric_names.get(m, m),
-)
-y = right.selectbox(
-    tr("profile.y"),
-    reported["business"],
-    key="profile_y",
-    bind="query-params",
-    format_func=lambda m: metric_names.get(m, m),
-)
+for key, options in (("profile_x", reported["party"]), ("profile_y", reported["business"])):
+    url_choice(key, tuple(options), options[0])  # metric names are translated: the URL carries codes
+    if st.session_state[key] not in options:  # another unit reports other metrics
+        st.session_state[key] = options[0]
+x = left.selectbox(tr("profile.x"), reported["party"], key="profile_x", format_func=metric_names.get)
+y = right.selectbox(tr("profile.y"), reported["business"], key="profile_y", format_func=metric_names.get)
+publish("profile_x", "profile_y")
 st.warning(tr("profile.lag_caution"))
 profile = own_lag_profile(data.panel(current.db, dv), unit, x, y, start=current.start, end=current.end)
 title = tr("profile.lag_chart_title", x=metric_names[x], y=metric_names[y])

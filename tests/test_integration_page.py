@@ -1,15 +1,17 @@
-"""The Integration page driven through AppTest: it renders in both languages and its numbers are the library's."""
+"""The Integration page driven through AppTest (both languages, its numbers are the library's) and its figures."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.db import connect
 from analytics.integration import IntegrationSettings
+from analytics.integration_figures import LEVEL_COLOURS, level_legend_figure, metric_history_figure, quadrant_figure
 from analytics.observations import analysis_frame
 from analytics.registry import load_catalog, load_registry
 from analytics.unit_profile import ranking, score_view
@@ -115,3 +117,53 @@ def test_obstacles_of_the_chosen_unit(app_env):
     at.selectbox(key="unit").set_value("B12").run()
     assert not at.exception, at.exception
     assert f"一电厂 {LAST}：障碍度最高的 {len(PAGE_METRICS)} 项指标" in chart_titles(at)
+
+
+# ---------------------------------------------------------------- the figures, headless
+
+
+def month_rows(n: int):
+    d = [0.05 + 0.9 * i / (n - 1) for i in range(n)]
+    return pd.DataFrame(
+        {
+            "unit": [f"U{i:02d}" for i in range(n)],
+            "u_party": [0.1 + 0.8 * i / (n - 1) for i in range(n)],
+            "u_business": [0.9 - 0.8 * i / (n - 1) for i in range(n)],
+            "D": d,
+            "level_index": [min(int(10 * v), 9) for v in d],
+            "lagging": "balanced",
+        }
+    )
+
+
+def test_quadrants_split_at_the_medians_with_the_band_and_extremes_named():
+    rows = month_rows(15)
+    figure = quadrant_figure(rows, {"U00": "甲", "U14": "乙"}, LAST)
+    lines = [(s["type"], s["x0"], s["y0"]) for s in figure.layout.shapes]
+    assert lines == [("line", 0.5, 0), ("line", 0, 0.5)]  # medians of U1 and U2
+    band, points = figure.data
+    assert list(zip(band.x, band.y, strict=True)) == [(0, 0), (0, 0.1), (0.9, 1), (1, 1), (1, 0.9), (0.1, 0), (0, 0)]
+    named = [label for label in points.text if label]
+    assert named == ["甲", "U01", "U02", "U12", "U13", "乙"]  # 3 lowest and 3 highest D of 15
+    assert points.marker.color[0] == LEVEL_COLOURS[0] and points.marker.color[-1] == LEVEL_COLOURS[9]
+    assert [a.text for a in figure.layout.annotations] == [
+        "<b>党建强·经营强</b>", "<b>党建强·经营弱</b>", "<b>党建弱·经营强</b>", "<b>党建弱·经营弱</b>",
+    ]  # fmt: skip
+
+
+def test_level_legend_shows_the_ten_spec_levels_in_order():
+    bar = level_legend_figure("en").data[0]
+    assert list(bar.base) == pytest.approx([k / 10 for k in range(10)])
+    assert bar.text[0] == "extreme imbalance<br>0.0–0.1" and bar.text[9] == "high-quality coordination<br>0.9–1.0"
+    assert list(bar.marker.color) == list(LEVEL_COLOURS)
+
+
+def test_metric_multiples_title_axes_with_units_of_measure_and_order_months():
+    history = pd.DataFrame(
+        [("rev", "2025-02", "unit", 5.0, 1), ("rev", "2025-01", "group", 3.0, 4), ("rev", "2025-02", "group", 4.0, 4)],
+        columns=["metric", "period", "series", "value", "n"],
+    )
+    figure = metric_history_figure(history, {"rev": ("Operating revenue", "万元")}, "t", "en")
+    assert figure.layout.yaxis.title.text == "万元"
+    assert figure.layout.xaxis.categoryorder == "category ascending"  # 2025-01 before 2025-02 whatever comes first
+    assert [trace.name for trace in figure.data] == ["This unit", "Subsidiary median", "Group median"]

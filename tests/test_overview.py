@@ -325,7 +325,13 @@ def test_ranking_orders_by_d_with_shared_ranks_levels_and_colours():
 
 @pytest.mark.parametrize(
     ("value", "unit", "change", "text"),
-    [(97.66, "%", POINTS, "97.7%"), (0.61234, "", INDEX, "0.612"), (178212.28, "万元", RELATIVE, "178,212.28")],
+    [
+        (97.66, "%", POINTS, "97.7%"),
+        (0.61234, "", INDEX, "0.612"),
+        (178212.28, "万元", RELATIVE, "178,212"),
+        (615.26, "万元", RELATIVE, "615.3"),
+        (12.345, "次", RELATIVE, "12.35"),
+    ],
 )
 def test_values_are_printed_for_their_kind(value, unit, change, text):
     assert format_value(value, unit, change) == text
@@ -393,9 +399,10 @@ def test_alerts_put_missing_reports_first_and_partial_last():
         ("partial", "B"),
     ]
     assert found.iloc[0]["detail_zh"] == "本月未报送任何指标（应报 6 项）。"
-    assert found.iloc[1]["detail_zh"] == "融合度等级由“初级协调”（D=0.650）降至“勉强协调”（D=0.550）。"
-    assert found.iloc[1]["detail_en"] == (
-        "Coordination level down from “primary coordination” (D=0.650) to “barely coordinated” (D=0.550)."
+    assert found.iloc[1]["detail_zh"] == "融合度等级：初级协调（D=0.650）→ 勉强协调（D=0.550）"
+    assert (
+        found.iloc[1]["detail_en"]
+        == "Coordination level: primary coordination (D=0.650) → barely coordinated (D=0.550)"
     )
     assert found.iloc[4]["detail_en"] == "Reported 4 of the 6 metrics expected this month."
     assert alert_counts(found, "zh") == "未报送 1 · 等级下降 2 · 异常跳变 1 · 部分报送 1"
@@ -461,6 +468,7 @@ def test_figures_carry_titles_axis_units_and_ten_level_legend():
     assert [s.y0 for s in fig.layout.shapes] == pytest.approx([0.4, 0.5, 0.6, 0.7])
     bars = ranking_figure(ranking(ROWS, "2026-01", NAMES), "2026-01", 1, "en")
     assert [t.name for t in bars.data[:10]] == list(LEVELS_EN)  # every level in the legend
+    assert all(len(t.x) >= 1 for t in bars.data[:10])  # plotly leaves empty traces out of the legend
     assert bars.layout.xaxis.title.text == "Integration index D (0–1)"
     assert list(bars.layout.yaxis.categoryarray) == ["乙 (B)", "⋯ 2 units in between not shown ⋯", "丁 (D)"]
     spark = sparkline_figure(cards()["revenue"], "zh")

@@ -114,7 +114,7 @@ def test_card_values_and_like_for_like_changes(app_env):
     # 2025-02: 1010 + 2010 + 3010 = 6030; 2026-01 had B22 as well
     assert "环比较 2026-01 · 同比 +6.0%（较 2025-02） · 3 个单位合计（上月 4 个）" in captions
     # 13 % 3 == 1 % 3: the same rates a year earlier
-    assert "环比较 2026-01 · 同比 +0.0 百分点（较 2025-02） · 3 个单位简单平均（上月 4 个）" in captions
+    assert "环比较 2026-01 · 同比 0.0 百分点（较 2025-02） · 3 个单位简单平均（上月 4 个）" in captions
 
 
 def test_ranking_lists_and_list_size(app_env):

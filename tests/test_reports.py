@@ -130,14 +130,17 @@ def test_thin_keeps_at_most_the_limit_in_order():
     assert thin(frame.head(10), 3000).equals(frame.head(10))
 
 
-def test_kpis_roll_up_without_double_counting_and_changes_in_points(deck):
+def test_kpis_are_the_overviews_cards_with_changes_in_points(deck):
     kpis = deck.slides[0].payload.kpis.set_index("metric")
-    source_rows = deck.slides[0].tables[0][1]
-    assert set(source_rows["metric"]) >= {"heart_talks", "revenue"}
-    # 8 reporting leaves; the parents (G, S1, S2) report nothing themselves
-    assert kpis.loc["revenue", "n"] == 8
-    assert kpis.loc["three_meetings_rate", "change"] == "pp"
-    assert kpis.loc["revenue", "change"] == "pct"
+    assert list(kpis.index) == ["D", "revenue", "total_profit", "three_meetings_rate", "vanguard_posts",
+                                "quality_pass_rate"]  # fmt: skip
+    assert kpis.loc["revenue", "n"] == 8  # the eight branches; their parents report nothing themselves
+    assert kpis.loc["three_meetings_rate", "change"] == "points"
+    assert kpis.loc["revenue", "change"] == "relative"
+    assert kpis.loc["D", "change"] == "index"
+    trend = deck.slides[0].payload.trend
+    assert kpis.loc["D", "value"] == pytest.approx(trend["D"].iloc[-1])
+    assert np.isnan(kpis.loc["revenue", "yoy"])  # twelve months of data: no year-earlier month
 
 
 # ---------------------------------------------------------------- PowerPoint

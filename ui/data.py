@@ -17,6 +17,7 @@ from analytics.completeness import completeness
 from analytics.db import DatabaseBusy, connect, data_version, first_row
 from analytics.observations import analysis_frame, current_frame
 from analytics.panel import Panel, build_panel
+from analytics.periods import from_index
 from analytics.registry import Registry, load_catalog, load_registry
 
 
@@ -75,8 +76,13 @@ def completeness_grid(db: str, dv: int) -> pd.DataFrame:
 
 def months(db: str) -> list[str]:
     """The months that have data, oldest first."""
-    frame = observations(db, version(db))
-    return sorted(frame["period"].unique().tolist()) if len(frame) else []
+    return _months(db, version(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _months(db: str, dv: int) -> list[str]:
+    with connect(db, read_only=True) as con:
+        return [from_index(p) for (p,) in con.execute("SELECT DISTINCT period FROM current ORDER BY period").fetchall()]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

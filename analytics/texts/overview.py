@@ -22,6 +22,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "D describes how well the two sets of figures move together; it says nothing about cause and effect.",
     ),
     "overview.ranking_title": ("融合度排名（{period}）", "Ranking by integration index ({period})"),
+    "overview.no_ranking": (
+        "{period} 没有可计算融合度的单位（需同时报送党建指标和生产经营指标）。",
+        "No unit can be scored for {period} (it needs both party-building and business metrics).",
+    ),
     "overview.list_size": ("红黑榜单位数", "Units per list"),
     "overview.red_list": ("红榜（D 最高）", "Red list (highest D)"),
     "overview.black_list": ("黑榜（D 最低）", "Black list (lowest D)"),
@@ -107,8 +111,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Reported {values} of the {expected} metrics expected this month.",
     ),
     "overview.alert_drop": (
-        "融合度等级由“{zh0}”（D={d0}）降至“{zh1}”（D={d1}）。",
-        "Coordination level down from “{en0}” (D={d0}) to “{en1}” (D={d1}).",
+        "融合度等级：{zh0}（D={d0}）→ {zh1}（D={d1}）",
+        "Coordination level: {en0} (D={d0}) → {en1} (D={d1})",
     ),
     # figures
     "overview.fig_trend_title": ("集团融合度 D 走势（各单位平均）", "Group integration index D (mean over units)"),

@@ -17,17 +17,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "Internal · exported by {user} on {when} · confidential, do not forward",
     ),
     "present.report_title": ("党建与生产经营融合分析 · 汇报材料", "Party Building × Operations · Meeting report"),
-    "present.category.party": ("党建", "Party building"),
-    "present.category.production": ("生产经营", "Production"),
-    "present.category.efficiency": ("效率", "Efficiency"),
     "present.lagging.party": ("党建滞后", "party building lags"),
     "present.lagging.business": ("经营滞后", "business lags"),
     "present.lagging.balanced": ("同步", "in step"),
     # slide titles and subtitles
     "present.slide.kpis": ("核心指标", "Key figures"),
     "present.sub.kpis": (
-        "{period} · 集团合计（流量、存量指标）或各单位平均（比率指标）",
-        "{period} · group total (flows, stocks) or mean of units (rates)",
+        "{period} · 集团合计（流量、存量指标）或各单位平均（比率指标）· 环比、同比为同口径比较",
+        "{period} · group total (flows, stocks) or mean of units (rates) · changes like for like",
     ),
     "present.slide.ranking": ("融合度排名", "Integration index ranking"),
     "present.sub.ranking": ("{period} · {n} 个单位 · 融合度 D（耦合协调度，0–1）", "{period} · {n} units · D (0–1)"),
@@ -82,9 +79,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.kpi_units": ("{n} 个单位", "{n} units"),
     # speaker notes
     "present.notes.kpis": (
-        "{period} 的核心指标：流量和存量指标为各单位合计，比率指标为各单位平均；比率的变化以百分点表示。",
-        "Key figures for {period}: flows and stocks are group totals, rates the mean of units; changes in rates are "
-        "in percentage points.",
+        "{period} 的核心指标：流量和存量指标为各单位合计，比率指标为各单位平均；环比、同比只比较两个月都填报的单位，"
+        "比率的变化以百分点表示，融合度的变化为差值。",
+        "Key figures for {period}: flows and stocks are group totals, rates the mean of units; changes compare the "
+        "units that reported in both months, in percentage points for rates and as a difference for D.",
     ),
     "present.notes.trend": (
         "{period} 各单位平均融合度 D = {d}（{n} 个单位）。",
@@ -170,7 +168,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.col.n": ("n", "n"),
     "present.col.mom": ("环比", "MoM"),
     "present.col.yoy": ("同比", "YoY"),
-    "present.col.change": ("变化口径（pp=百分点，pct=%）", "Change in (pp = points, pct = %)"),
+    "present.col.change": (
+        "变化口径（points=百分点，relative=%，index=差值）",
+        "Change in (points = percentage points, relative = %, index = difference)",
+    ),
     "present.col.D": ("融合度 D", "D"),
     "present.col.rank": ("名次", "Rank"),
     "present.col.n_ranked": ("参评单位数", "Units ranked"),
