@@ -127,6 +127,15 @@ def _wide_rows(
     return rows, periods
 
 
+def _block(sheet: Sheet, row0: np.ndarray, width: int) -> np.ndarray:
+    """The data rows as one 2-D object array (columns then slice in C, not Python), padded to ``width``."""
+    block = np.full((len(row0), width), None, dtype=object)
+    for i, r in enumerate(row0.tolist()):
+        row = sheet.rows[r][:width]
+        block[i, : len(row)] = row
+    return block
+
+
 def _collect_values(
     sheet: Sheet,
     row_ids: list[tuple[int, int]],
@@ -139,11 +148,11 @@ def _collect_values(
     row0 = np.array([r for r, _ in row_ids], dtype=np.int64)
     uids = np.array([u for _, u in row_ids], dtype=np.int64)
     period_arr = np.array(periods, dtype=np.int64)
-    rows = [sheet.rows[r] for r in row0]
+    block = _block(sheet, row0, max((c for c, _ in metric_cols), default=-1) + 1)
     parts: dict[str, list[np.ndarray]] = {"uid": [], "period": [], "metric": [], "value": [], "row0": [], "col0": []}
     codes = [m.code for _, m in metric_cols]
     for k, (c, metric) in enumerate(metric_cols):
-        column = [row[c] if c < len(row) else None for row in rows]
+        column = block[:, c]
         values, keep = parse_column(column, row0, c, metric, sheet, ctx, out)
         count = int(keep.sum())
         for name, part in (
