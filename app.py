@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import data
 from analytics.i18n import DEFAULT_LANG, LANGS
+from ui.auth import account_box, can, require_login
 from ui.context import SOURCES, default_source, demo_available, publish, tr, url_choice, view
 
 st.set_page_config(page_title="党建与生产经营融合分析", page_icon=":material/flag:", layout="wide")
@@ -13,6 +14,9 @@ st.set_page_config(page_title="党建与生产经营融合分析", page_icon=":m
 with st.sidebar:
     url_choice("lang", LANGS, DEFAULT_LANG)
     st.selectbox("语言 / Language", LANGS, key="lang", format_func=lambda code: "中文" if code == "zh" else "English")
+require_login()  # the login form (and a stop) until signed in; a bannered local demo mode without accounts
+with st.sidebar:
+    account_box()
     if demo_available():
         url_choice("data", SOURCES, default_source())
         st.radio(tr("ui.source"), SOURCES, key="data", format_func=lambda s: tr(f"ui.source.{s}"), horizontal=True)
@@ -28,32 +32,37 @@ with st.sidebar:
 has_data = data.has_data(view().db)
 PAGES = [
     st.Page(
-        "pages/welcome.py",
+        "views/welcome.py",
         title=tr("page.welcome"),
         icon=":material/waving_hand:",
         default=not has_data,
         url_path="welcome",
     ),
     st.Page(
-        "pages/overview.py",
+        "views/overview.py",
         title=tr("page.overview"),
         icon=":material/dashboard:",
         default=has_data,
         url_path="overview",
     ),
     st.Page(
-        "pages/correlation.py", title=tr("page.correlation"), icon=":material/scatter_plot:", url_path="correlation"
+        "views/correlation.py", title=tr("page.correlation"), icon=":material/scatter_plot:", url_path="correlation"
     ),
-    st.Page("pages/integration.py", title=tr("page.integration"), icon=":material/join_inner:", url_path="integration"),
-    st.Page("pages/unit_profile.py", title=tr("page.unit"), icon=":material/factory:", url_path="unit"),
-    st.Page("pages/present.py", title=tr("page.present"), icon=":material/slideshow:", url_path="present"),
-    st.Page("pages/import_data.py", title=tr("page.import"), icon=":material/upload_file:", url_path="import"),
+    st.Page("views/integration.py", title=tr("page.integration"), icon=":material/join_inner:", url_path="integration"),
+    st.Page("views/unit_profile.py", title=tr("page.unit"), icon=":material/factory:", url_path="unit"),
+    st.Page("views/present.py", title=tr("page.present"), icon=":material/slideshow:", url_path="present"),
+    st.Page("views/import_data.py", title=tr("page.import"), icon=":material/upload_file:", url_path="import"),
     st.Page(
-        "pages/completeness.py",
+        "views/completeness.py",
         title=tr("page.completeness"),
         icon=":material/calendar_month:",
         url_path="completeness",
     ),
-    st.Page("pages/audit.py", title=tr("page.audit"), icon=":material/history:", url_path="data"),
+    st.Page("views/audit.py", title=tr("page.audit"), icon=":material/history:", url_path="data"),
 ]
+NEEDS = {"import": "import", "data": "import", "present": "export", "admin": "manage"}
+PAGES.append(
+    st.Page("views/admin.py", title=tr("page.admin"), icon=":material/admin_panel_settings:", url_path="admin")
+)
+PAGES = [p for p in PAGES if can(NEEDS.get(p.url_path, "view"))]
 st.navigation(PAGES).run()

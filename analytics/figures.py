@@ -56,6 +56,7 @@ def completeness_figure(grid: pd.DataFrame, lang: str = "zh") -> go.Figure:
         xaxis_title=t("complete.axis_month", lang),
         yaxis_title=t("complete.axis_unit", lang),
         yaxis={"autorange": "reversed"},
+        xaxis={"type": "category"},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
     )
     return figure

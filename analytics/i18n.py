@@ -19,6 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.integration": ("融合度", "Integration index"),
     "page.unit": ("单位画像", "Unit profile"),
     "page.present": ("演示模式", "Presentation"),
+    "page.admin": ("系统管理", "Administration"),
     "app.title": ("党建与生产经营融合分析", "Party Building × Operations Analytics"),
     # sidebar
     "ui.source": ("数据来源", "Data source"),
@@ -117,6 +118,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "批次 {batch} 已撤销，{keys} 个数值已恢复为之前的值。",
         "Batch {batch} reverted; {keys} values restored to their previous state.",
     ),
+    "batch.out_of_scope": (
+        "批次 {batch} 含有您负责范围以外单位的数据，不能由您撤销。",
+        "Batch {batch} holds units outside your assignment; you may not revert it.",
+    ),
     "batch.none": ("还没有导入记录。", "No imports yet."),
     "batch.confirm": ("我确认撤销该批次", "I confirm reverting this batch"),
     # completeness
@@ -128,6 +133,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "complete.missing": ("{period} 未报齐的单位（{n} 个）", "Units not fully reported for {period} ({n})"),
     "complete.all_in": ("{period} 所有单位均已报齐。", "Every unit has reported in full for {period}."),
+    "complete.values": ("已报指标数", "Metrics reported"),
+    "complete.expected": ("应报指标数", "Metrics expected"),
     "complete.chart_title": ("各单位逐月填报情况", "Reporting by unit and month"),
     "complete.axis_month": ("月份", "Month"),
     "complete.axis_unit": ("单位", "Unit"),

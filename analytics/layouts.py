@@ -292,7 +292,13 @@ NUMERIC_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "empty"
 
 
 def parse_column(
-    column: list[object] | np.ndarray, row0: np.ndarray, c: int, metric: Metric, sheet: Sheet, ctx: Context, out: SheetValues
+    column: list[object] | np.ndarray,
+    row0: np.ndarray,
+    c: int,
+    metric: Metric,
+    sheet: Sheet,
+    ctx: Context,
+    out: SheetValues,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Values of one metric column (NaN where missing) and the mask of cells that hold a valid value.
 

@@ -20,7 +20,7 @@ from analytics.registry import metric_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGE = "pages/correlation.py"
+PAGE = "views/correlation.py"
 TIMEOUT = 60
 BRANCHES = {"B11": 300.0, "B12": 600.0, "B21": 200.0, "B22": 300.0}  # the conftest registry's reporting units
 MONTHS = 24

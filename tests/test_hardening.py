@@ -1,6 +1,6 @@
 """Hardening: no SQL built by string formatting; hostile names stored verbatim and shown as text; upload limits.
 
-The SQL check parses every module under analytics/, ui/, pages/ and app.py and fails on an f-string, a ``%`` or a
+The SQL check parses every module under analytics/, ui/, views/ and app.py and fails on an f-string, a ``%`` or a
 ``.format`` whose text looks like SQL, and on a query call (execute, sql, query, …) whose statement is
 concatenated from anything but literals. Values go in as bound parameters; table names through DuckDB's
 relational API (``con.table(name)``).
@@ -28,7 +28,7 @@ from tests.conftest import UNITS
 from tests.test_imports import WIDE, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
-SCANNED = [*[p for f in ("analytics", "ui", "pages") for p in sorted((ROOT / f).rglob("*.py"))], ROOT / "app.py"]
+SCANNED = [*[p for f in ("analytics", "ui", "views") for p in sorted((ROOT / f).rglob("*.py"))], ROOT / "app.py"]
 SQL = re.compile(
     r"\b(SELECT\b.*\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
     r"CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?(TABLE|VIEW|INDEX|SEQUENCE)|DROP\s+(TABLE|VIEW|INDEX)|"
@@ -155,7 +155,7 @@ def test_the_data_page_shows_hostile_names_as_table_text(hostile, tmp_path, monk
     monkeypatch.setenv("ANALYTICS_DB", str(hostile))
     monkeypatch.setenv("ANALYTICS_DEMO_DB", str(tmp_path / "no-demo.duckdb"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("views/audit.py").run()
     assert not at.exception
     names = {v for frame in at.dataframe for column in frame.value.columns for v in frame.value[column].astype(str)}
     assert {SCRIPT, FORMULA} <= names

@@ -43,7 +43,7 @@ def open_page(lang: str = "zh", **state: str) -> AppTest:
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
-    return at.switch_page("pages/integration.py").run()
+    return at.switch_page("views/integration.py").run()
 
 
 def expected(db: Path, settings: IntegrationSettings, start: str = "2025-01"):

@@ -66,7 +66,7 @@ def open_overview(lang: str = "zh") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["lang"] = lang
     at.run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -142,6 +142,6 @@ def test_reporting_and_alerts_name_the_silent_unit(app_env):
 
 def test_an_empty_database_says_so(app_env):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception
     assert [i.value for i in at.info] == ["当前数据库还没有数据。请先在“数据导入”页上传，或打开演示数据。"]

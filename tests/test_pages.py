@@ -13,7 +13,7 @@ from tests.test_imports import WIDE, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["pages/welcome.py", "pages/import_data.py", "pages/completeness.py", "pages/audit.py"]
+PAGES = ["views/welcome.py", "views/import_data.py", "views/completeness.py", "views/audit.py"]
 TIMEOUT = 60
 
 
@@ -28,7 +28,7 @@ def run_page(page: str, lang: str = "zh") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["lang"] = lang
     at.run()
-    if page != "pages/welcome.py":
+    if page != "views/welcome.py":
         at.switch_page(page).run()
     return at
 
@@ -47,7 +47,7 @@ def test_empty_database_opens_on_the_welcome_page(app_env):
 
 
 def test_upload_validate_preview_commit_through_the_import_page(app_env):
-    at = run_page("pages/import_data.py")
+    at = run_page("views/import_data.py")
     at.file_uploader(key="uploads").set_value([("月报.xlsx", xlsx(WIDE), "application/vnd.ms-excel")]).run()
     validate = next(b for b in at.button if b.label == "校验并预览")
     validate.click().run()
@@ -63,7 +63,7 @@ def test_upload_validate_preview_commit_through_the_import_page(app_env):
 def test_a_bad_upload_shows_the_cell_and_writes_nothing(app_env):
     rows = [list(r) for r in WIDE]
     rows[3][3] = "九十五"
-    at = run_page("pages/import_data.py")
+    at = run_page("views/import_data.py")
     at.file_uploader(key="uploads").set_value([("坏.xlsx", xlsx(rows), "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "校验并预览").click().run()
     assert any("1 个错误" in e.value for e in at.error)

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from tests.test_pages import APP, TIMEOUT
 from tests.test_reports import FULL_DECK, filled  # noqa: F401 (fixture)
 
-PAGE = "pages/present.py"
+PAGE = "views/present.py"
 
 
 @pytest.fixture

@@ -302,13 +302,13 @@ def chart_titles(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize(("lang", "title"), [("zh", "单位画像"), ("en", "Unit profile")])
 def test_profile_page_renders_in_both_languages(app_env, lang, title):
-    at = open_page("pages/unit_profile.py", lang)
+    at = open_page("views/unit_profile.py", lang)
     assert not at.exception, at.exception
     assert at.title[0].value == title
 
 
 def test_choosing_a_unit_shows_its_charts(app_env):
-    at = open_page("pages/unit_profile.py")
+    at = open_page("views/unit_profile.py")
     at.selectbox(key="unit").set_value("B21").run()
     assert not at.exception, at.exception
     with connect(app_env, read_only=True) as con:

@@ -212,3 +212,12 @@ def logout(session: auth.Session) -> None:
     if session.kind == "sso":
         st.logout()
     st.rerun()
+
+
+def record_event(db: str, action: str, details: dict[str, object]) -> None:
+    """Append an audit entry for what the signed-in user just did (in the database the action changed).
+
+    The demo database keeps its own log; a busy database drops no action, only delays: it is retried by connect().
+    """
+    with connect(db) as con:
+        audit.record(con, st.session_state.get("user", "app"), action, details)

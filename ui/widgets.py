@@ -5,10 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics import audit
+from analytics.auth import batch_in_scope
 from analytics.batches import BatchError, revert
 from analytics.db import DatabaseBusy, connect
 from analytics.i18n import t
 from ui import data
+from ui.auth import current_session, record_event
 from ui.context import tr, view
 
 
@@ -44,9 +47,14 @@ def batch_history(allow_revert: bool = True) -> None:
 
 
 def _revert(db: str, batch: int) -> None:
+    session = current_session()
     try:
         with connect(db) as con:
+            if session is not None and not batch_in_scope(con, session, batch):
+                st.error(tr("batch.out_of_scope", batch=batch))
+                return
             keys = revert(con, batch, user=st.session_state.get("user", "app"))
+        record_event(db, audit.REVERT, {"batch": batch, "keys": keys})
     except (BatchError, DatabaseBusy) as exc:
         st.error(str(exc))
         return

@@ -82,8 +82,12 @@ def convert(source: Path, fmt: str, target: Path) -> None:
         print(f"soffice not installed: {target.name} not written")
         return
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run(["soffice", "--headless", "--convert-to", fmt, "--outdir", out, str(source)], check=True,
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", fmt, "--outdir", out, str(source)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         shutil.move(next(Path(out).iterdir()), target)
 
 

@@ -103,7 +103,7 @@ st.markdown(
         missing=reporting.missing,
     )
 )
-st.page_link("pages/completeness.py", label=tr("overview.reporting_link"), icon=":material/calendar_month:")
+st.page_link("views/completeness.py", label=tr("overview.reporting_link"), icon=":material/calendar_month:")
 
 st.subheader(tr("overview.alerts_title", period=result.period))
 st.caption(tr("overview.alerts_caption"))

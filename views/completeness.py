@@ -29,7 +29,15 @@ else:
     st.subheader(tr("complete.missing", period=month, n=len(missing)))
     shown = missing.assign(status=missing["status"].map(status_label))[["unit", "name", "values", "expected", "status"]]
     st.dataframe(
-        shown.rename(columns={"unit": tr("col.unit"), "name": tr("col.name"), "status": tr("col.status")}),
+        shown.rename(
+            columns={
+                "unit": tr("col.unit"),
+                "name": tr("col.name"),
+                "status": tr("col.status"),
+                "values": tr("complete.values"),
+                "expected": tr("complete.expected"),
+            }
+        ),
         hide_index=True,
         width="stretch",
     )

@@ -26,7 +26,7 @@ with col_template:
     )
 with col_import:
     st.subheader(tr("welcome.step_import"))
-    st.page_link("pages/import_data.py", label=tr("welcome.go_import"), icon="📥")
+    st.page_link("views/import_data.py", label=tr("welcome.go_import"), icon="📥")
 
 st.divider()
 st.subheader(tr("welcome.step_demo"))

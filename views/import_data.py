@@ -8,7 +8,10 @@ from analytics.db import DatabaseBusy
 from analytics.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
 from analytics.periods import from_index, parse_strict
 from analytics.template import template_bytes
+from analytics import audit
+from analytics.auth import check_scope
 from ui import data
+from ui.auth import current_session, record_event
 from ui.context import lang, tr, view
 from ui.widgets import batch_history, status_label
 
@@ -43,7 +46,11 @@ if st.button(tr("import.validate"), type="primary", disabled=not files):
         st.error(tr("import.period_bad"))
         st.stop()
     uploads = [Upload(f.name, f.getvalue()) for f in files or []]
-    st.session_state["validation"] = validate(current.db, uploads, given, create_units)
+    checked = validate(current.db, uploads, given, create_units)
+    session = current_session()
+    if session is not None:  # a planner may write only the units assigned to them (and their sub-units)
+        checked.issues += check_scope(session, checked, data.registry(current.db, version))
+    st.session_state["validation"] = checked
 
 validation = st.session_state.get("validation")
 if validation is not None:
@@ -75,6 +82,7 @@ if validation is not None:
         elif st.button(tr("import.commit"), type="primary"):
             try:
                 batch = commit_validation(current.db, validation, st.session_state.get("user", "app"))
+                record_event(current.db, audit.IMPORT, {"batch": batch, "files": [f.name for f in validation.files]})
             except DatabaseBusy:
                 st.error(tr("ui.busy"))
                 st.stop()
