@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
 from analytics.i18n import DEFAULT_LANG, LANGS
+from ui import data
 from ui.auth import account_box, can, require_login
 from ui.context import SOURCES, default_source, demo_available, publish, tr, url_choice, view
 

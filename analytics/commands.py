@@ -217,7 +217,7 @@ def _read_text(path: str) -> str:
     raise Rejected(f"无法识别文件编码 / cannot decode {path}")
 
 
-def add_analysis_commands(add, view: argparse.ArgumentParser) -> None:  # noqa: ANN001
+def add_analysis_commands(add, view: argparse.ArgumentParser) -> None:
     """correlate, matrix, integration (analysis_commands) and export (export_commands)."""
     from analytics import admin_commands, analysis_commands, export_commands
 

@@ -155,7 +155,10 @@ def read_files(
 ) -> Validation:
     """Parse and check every file (no database access); values are staged, issues collected."""
     resolver = UnitResolver(registry, create_units)
-    frames, issues, files, sheets = [], [], [], []
+    frames: list[pd.DataFrame] = []
+    issues: list[Issue] = []
+    files: list[FileRecord] = []
+    sheets: list[tuple[str, str | None, str | None]] = []
     if not uploads:
         issues.append(make_issue("empty_upload", "", None, None))
     for upload in uploads:
@@ -420,7 +423,7 @@ def preview_frame(validation: Validation, catalog: Catalog, registry: Registry, 
     diff = validation.diff
     if diff is None or diff.rows.empty:
         return pd.DataFrame(columns=["unit", "name", "period", "metric", "old", "new", "status"])
-    codes = {u.uid: (u.code, u.name) for u in registry.units}
+    codes: dict[object, tuple[object, object]] = {u.uid: (u.code, u.name) for u in registry.units}
     codes |= {u["uid"]: (u["code"], u["name"]) for u in validation.new_units}
     by_mid = {mid: code for code, mid in zip(validation.staged["metric"], validation.staged["mid"], strict=True)}
     rows = diff.rows

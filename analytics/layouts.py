@@ -66,7 +66,7 @@ ROLE_LABELS: dict[str, tuple[str, ...]] = {
 }
 _ROLE_OF = {normalise_label(label): role for role, labels in ROLE_LABELS.items() for label in labels}
 
-UnitResolver = Callable[[object, object, str, str | None, str], tuple[int | None, Issue | None]]
+UnitResolver = Callable[[object, object, str, str | None, str | None], tuple[int | None, Issue | None]]
 
 
 @dataclass
@@ -137,7 +137,7 @@ def parse_number(value: object, percent_metric: bool, percent_cell: bool) -> flo
 
 def header_grid(sheet: Sheet, rows: int) -> list[list[object]]:
     """The first ``rows`` rows with merged ranges filled from their top-left cell (for header matching)."""
-    grid = [list(r) for r in sheet.rows[:rows]]
+    grid: list[list[object]] = [list(r) for r in sheet.rows[:rows]]
     for r0, c0, r1, c1 in sheet.merged:
         if r0 >= rows:
             continue
@@ -338,7 +338,7 @@ def parse_column(
 
 
 def _parse_cells(
-    column: list[object],
+    column: list[object] | np.ndarray,
     row0: np.ndarray,
     c: int,
     metric: Metric,

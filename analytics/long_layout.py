@@ -39,7 +39,7 @@ def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues
                     "totals_row_skipped",
                     file,
                     label,
-                    a1(r, unit_c),
+                    a1(r, unit_c or 0),
                     WARNING,
                     label=identity,
                 )
@@ -59,7 +59,7 @@ def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues
                 )
             )
             continue
-        uid, problem = ctx.resolve_unit(code if not is_missing(code) else None, name, file, label, a1(r, unit_c))
+        uid, problem = ctx.resolve_unit(code if not is_missing(code) else None, name, file, label, a1(r, unit_c or 0))
         period, err = row_period(row[col["period"]], ctx.upload_period)
         if err:
             fields = (

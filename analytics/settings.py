@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -47,13 +48,14 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-def setting(name: str) -> object:
+def setting(name: str) -> Any:
     """The value of one setting: the environment variable ANALYTICS_<NAME> or the default, typed like it."""
     spec = next(s for s in SETTINGS if s.name == name)
     raw = os.environ.get(f"ANALYTICS_{name.upper()}")
     if raw is None:
         return spec.default
-    return type(spec.default)(raw)
+    convert: Any = type(spec.default)  # int, float or str, like the default
+    return convert(raw)
 
 
 def default_db_path() -> Path:

@@ -81,7 +81,7 @@ def _wide_rows(
                     label,
                     a1(
                         r,
-                        code_c if code_c is not None and not is_missing(code) else name_c,
+                        _either(code_c if code_c is not None and not is_missing(code) else name_c, code_c),
                     ),
                     WARNING,
                     label=identity,
@@ -94,7 +94,7 @@ def _wide_rows(
                     "missing_unit",
                     file,
                     label,
-                    a1(r, name_c if name_c is not None else code_c),
+                    a1(r, _either(name_c, code_c)),
                 )
             )
             continue
@@ -134,6 +134,11 @@ def _block(sheet: Sheet, row0: np.ndarray, width: int) -> np.ndarray:
         row = sheet.rows[r][:width]
         block[i, : len(row)] = row
     return block
+
+
+def _either(first: int | None, second: int | None) -> int:
+    """The identity column to point an error at: the first that exists (a wide table has at least one)."""
+    return first if first is not None else second if second is not None else 0
 
 
 def _collect_values(

@@ -83,7 +83,7 @@ def test_the_module_offers_no_way_to_change_or_remove_entries():
     )
     offenders = [
         str(path.relative_to(ROOT))
-        for folder in ("analytics", "ui", "pages")
+        for folder in ("analytics", "ui", "views")
         for path in (ROOT / folder).rglob("*.py")
         if writes.search(path.read_text(encoding="utf-8"))
     ]

@@ -296,7 +296,7 @@ def test_the_gate_asks_for_a_login_and_lets_the_right_password_in(accounts, monk
 @pytest.mark.parametrize(("role", "allowed"), [("admin", True), ("leader", False)])
 def test_the_admin_page_is_for_admins_only(accounts, monkeypatch, role, allowed):
     monkeypatch.setenv("ANALYTICS_DB", str(accounts))
-    at = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "views" / "admin.py"), default_timeout=30)
     at.session_state["auth_session"] = auth.Session("someone", role, (), T0, T0, T0)
     at.run()
     assert not at.exception

@@ -4,12 +4,12 @@ from datetime import date
 
 import streamlit as st
 
+from analytics import audit
+from analytics.auth import check_scope
 from analytics.db import DatabaseBusy
 from analytics.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
 from analytics.periods import from_index, parse_strict
 from analytics.template import template_bytes
-from analytics import audit
-from analytics.auth import check_scope
 from ui import data
 from ui.auth import current_session, record_event
 from ui.context import lang, tr, view
