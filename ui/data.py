@@ -21,15 +21,29 @@ from analytics.periods import from_index
 from analytics.registry import Registry, load_catalog, load_registry
 
 
+VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
+
+
 def version(db: str) -> int:
-    """The data version of ``db`` (0 when the file does not exist); -1 when it is busy."""
+    """The data version of ``db`` (0 when the file does not exist); the last known one while a writer holds it.
+
+    Checked at most every VERSION_TTL_SECONDS per database, so steady page traffic does not keep the file open
+    and starve an import from the command line; the app clears the cache itself after its own writes.
+    """
     if not Path(db).exists():
         return 0
     try:
-        with connect(db, read_only=True) as con:
-            return data_version(con)
+        current = _version(db)
     except DatabaseBusy:
         return st.session_state.get(f"version:{db}", -1)
+    st.session_state[f"version:{db}"] = current
+    return current
+
+
+@st.cache_data(show_spinner=False, ttl=VERSION_TTL_SECONDS, max_entries=8)
+def _version(db: str) -> int:
+    with connect(db, read_only=True) as con:
+        return data_version(con)
 
 
 def has_data(db: str) -> bool:
