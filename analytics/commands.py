@@ -27,6 +27,16 @@ from analytics.registry import (
 from analytics.template import template_bytes
 
 
+def _audit(args: argparse.Namespace, action: str, details: dict[str, object]) -> None:
+    """Record what a command changed, as ``cli:<OS user>`` (or --user), in the database it changed."""
+    from analytics import audit
+    from analytics.admin_commands import actor
+
+    user = getattr(args, "user", None)
+    with connect(db_of(args)) as con:
+        audit.record(con, user if user and user != "cli" else actor(), action, details)
+
+
 def demo(args: argparse.Namespace) -> int:
     from analytics.demo import DemoRefused, create_demo
 
@@ -69,6 +79,17 @@ def import_(args: argparse.Namespace) -> int:
         raise Rejected(f"文件不存在 / file not found: {', '.join(missing)}")
     uploads = [Upload.from_path(f) for f in args.files]
     result = run_import(db_of(args), uploads, args.period, args.dry_run, args.create_units, args.user)
+    if result.status == "committed":
+        _audit(
+            args,
+            "import",
+            {
+                "batch": result.batch_id,
+                "files": [u.name for u in uploads],
+                "new": result.new,
+                "changed": result.changed,
+            },
+        )
     if args.json:
         emit_json(result.to_json())
     else:
@@ -107,6 +128,7 @@ def revert(args: argparse.Namespace) -> int:
             keys = revert_batch(con, args.batch_id, args.user)
     except BatchError as exc:
         raise Rejected(str(exc)) from exc
+    _audit(args, "revert", {"batch": args.batch_id, "keys": keys})
     if args.json:
         emit_json({"status": "reverted", "batch_id": args.batch_id, "keys": keys})
     else:
@@ -155,6 +177,7 @@ def units(args: argparse.Namespace) -> int:
             rows = read_units_csv(_read_text(args.import_csv))
             with connect(db_of(args)) as con:
                 save_units(con, rows)
+            _audit(args, "units_change", {"file": args.import_csv, "units": len(rows)})
         except ValueError as exc:
             raise Rejected(f"单位文件有误 / invalid units file: {exc}") from exc
     with connect(db_of(args), read_only=True) as con:
@@ -176,6 +199,7 @@ def metrics(args: argparse.Namespace) -> int:
             raise Rejected(f"指标文件有误 / invalid catalog file: {exc}") from exc
         with connect(db_of(args)) as con:
             save_metrics(con, incoming)
+        _audit(args, "catalog_change", {"file": args.import_csv, "metrics": [m.code for m in incoming]})
     with connect(db_of(args), read_only=True) as con:
         catalog = load_catalog(con)
     text = write_catalog_csv(list(catalog.metrics))

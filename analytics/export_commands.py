@@ -62,5 +62,11 @@ def export(args: argparse.Namespace) -> int:
         raise Rejected(f"无法生成 PDF / no PDF: {exc}") from exc
     except OSError as exc:
         raise Rejected(f"无法写入 / cannot write {args.out}: {exc}") from exc
+    from analytics import audit
+    from analytics.admin_commands import actor
+    from analytics.db import connect
+
+    with connect(db_of(args)) as con:
+        audit.record(con, args.user or actor(), audit.EXPORT, {"format": args.format, "out": str(path)})
     print(f"已导出 / exported: {path}", file=sys.stderr)
     return 0

@@ -122,3 +122,21 @@ def test_sessions_appending_at_once_get_distinct_ids_and_one_chain(db):
     assert sorted(ids(db)) == list(range(1, 41))
     with connect(db, read_only=True) as con:
         assert audit.verify(con) is None
+
+
+def test_command_line_changes_are_audited(db, tmp_path):
+    import subprocess
+    import sys
+
+    from analytics import audit as audit_module
+    from analytics.db import connect as open_db
+    from tests.test_imports import WIDE, xlsx
+
+    book = tmp_path / "m.xlsx"
+    book.write_bytes(xlsx(WIDE))
+    base = [sys.executable, "-m", "analytics"]
+    for args in (["import", str(book)], ["revert", "1"]):
+        subprocess.run([*base, *args, "--db", str(db)], check=True, capture_output=True, timeout=120)
+    with open_db(db, read_only=True) as con:
+        actions = audit_module.query(con)["action"].tolist()
+    assert {"import", "revert"} <= set(actions)

@@ -20,7 +20,6 @@ from analytics.panel import Panel, build_panel
 from analytics.periods import from_index
 from analytics.registry import Registry, load_catalog, load_registry
 
-
 VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
 
 
