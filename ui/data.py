@@ -18,6 +18,7 @@ from analytics.db import DatabaseBusy, connect, data_version, first_row
 from analytics.observations import analysis_frame, current_frame
 from analytics.panel import Panel, build_panel
 from analytics.periods import from_index
+from analytics.quality import quality_flags
 from analytics.registry import Registry, load_catalog, load_registry
 
 VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
@@ -109,3 +110,11 @@ def analysis_obs(db: str, dv: int) -> pd.DataFrame:
 def panel(db: str, dv: int) -> Panel:
     """The dense units × months × metrics panel behind every correlation (read-only)."""
     return build_panel(analysis_obs(db, dv))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def unit_quality_flags(db: str, dv: int, unit: str) -> pd.DataFrame:
+    """One unit's data-quality flags over all its months (see analytics.quality)."""
+    obs = analysis_obs(db, dv)
+    mine = obs[obs["unit"] == unit].astype({"unit": str, "period": str, "metric": str})
+    return quality_flags(mine, catalog(db, dv))

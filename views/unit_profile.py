@@ -90,6 +90,16 @@ if chosen:
     st.plotly_chart(fig.metric_history_figure(peers, labels, title, language), width="stretch")
     st.caption(tr("profile.metrics_note"))
 
+# ---- data-quality flags (box-ticking: copied values, uniform 100 %, implausible jumps)
+st.subheader(tr("profile.quality_title"))
+flags = data.unit_quality_flags(current.db, dv, unit)
+if flags.empty:
+    st.caption(tr("profile.quality_none"))
+else:
+    st.dataframe(
+        flags[["period", "kind", "detail_en" if language == "en" else "detail_zh"]], hide_index=True, width="stretch"
+    )
+
 # ---- the unit's own lagged correlations
 st.subheader(tr("profile.lag_title"))
 reported = reported_metrics(catalog, obs, unit)

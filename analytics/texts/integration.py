@@ -212,4 +212,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "This unit does not report both party-building and business metrics in this view: no lagged correlation.",
     ),
     "profile.obstacle": ("当月短板（障碍度）", "This month's obstacles"),
+    "profile.quality_title": ("数据质量提示", "Data-quality flags"),
+    "profile.quality_none": (
+        "未发现照抄上月、一律 100% 或异常跳变等情况。",
+        "No copied months, uniform 100% scores or implausible jumps found.",
+    ),
 }
