@@ -9,7 +9,7 @@ from analytics import correlation_figures as cf
 from analytics.correlations import Correlation, Finding, causation_note, correlate, lag_profile, matrix, scan_findings
 from analytics.panel import Panel
 from ui import data
-from ui.context import lang, tr, view
+from ui.context import lang, publish, tr, url_choice, view
 
 LEVELS = ("within", "twoway", "pooled", "between")
 METHODS = ("pearson", "spearman")
@@ -73,11 +73,12 @@ catalog, registry = data.catalog(current.db, dv), data.registry(current.db, dv)
 names = cf.metric_names(catalog, language)
 
 level_col, method_col, lag_col = st.columns([3, 2, 2])
+url_choice("corr_level", tuple(LEVELS), LEVELS[0])  # codes in the URL: a link works in either language
+url_choice("corr_method", tuple(METHODS), METHODS[0])
 level = level_col.radio(
     tr("corr.level"),
     LEVELS,
     key="corr_level",
-    bind="query-params",
     horizontal=True,
     format_func=lambda v: cf.level_name(v, language),
 )
@@ -86,7 +87,6 @@ method = method_col.radio(
     tr("corr.method"),
     METHODS,
     key="corr_method",
-    bind="query-params",
     horizontal=True,
     format_func=lambda v: cf.method_name(v, language),
 )
@@ -126,14 +126,16 @@ st.plotly_chart(
 st.caption(tr("corr.legend"))
 
 st.subheader(tr("corr.detail"))
+url_choice("corr_pair", tuple(choices), cf.strongest_pair(cells) or choices[0])
+if st.session_state["corr_pair"] not in choices:  # e.g. another level greys out the pair
+    st.session_state["corr_pair"] = cf.strongest_pair(cells) or choices[0]
 chosen = st.selectbox(
     tr("corr.pair"),
     choices,
-    index=choices.index(cf.strongest_pair(cells) or choices[0]),
     key="corr_pair",
-    bind="query-params",
     format_func=lambda code: tr("corr.pair_option", x=names[code.split("|")[0]], y=names[code.split("|")[1]]),
 )
+publish("corr_level", "corr_method", "corr_pair")
 x, y = chosen.split("|")
 corr, profile, points = pair(current.db, dv, options, x, y)
 scatter_col, lag_col = st.columns(2)
