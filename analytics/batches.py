@@ -263,8 +263,3 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
     frame["files"] = frame["files"].map(json.loads)
     return frame
-
-
-def latest_batch_id(con: duckdb.DuckDBPyConnection) -> int:
-    (value,) = first_row(con, "SELECT coalesce(max(id), 0) FROM batches")  # type: ignore[misc]
-    return int(value)

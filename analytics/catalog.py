@@ -7,7 +7,7 @@ import io
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from analytics.settings import DATA_DIR
@@ -202,7 +202,3 @@ def write_catalog_csv(metrics: list[Metric]) -> str:
 def default_metrics(path: Path = DEFAULT_CATALOG) -> list[Metric]:
     """The shipped default catalog (data/metrics.csv)."""
     return read_catalog_csv(path.read_text(encoding="utf-8"))
-
-
-def with_aliases(metric: Metric, aliases: tuple[str, ...]) -> Metric:
-    return replace(metric, aliases=aliases)

@@ -15,11 +15,13 @@ from analytics.batches import list_batches
 from analytics.catalog import Catalog
 from analytics.completeness import completeness
 from analytics.db import DatabaseBusy, connect, data_version, first_row
-from analytics.observations import analysis_frame, current_frame
+from analytics.integration import IntegrationSettings
+from analytics.observations import analysis_frame
 from analytics.panel import Panel, build_panel
 from analytics.periods import from_index
 from analytics.quality import quality_flags
 from analytics.registry import Registry, load_catalog, load_registry
+from analytics.unit_profile import score_view
 
 VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
 
@@ -70,12 +72,6 @@ def registry(db: str, dv: int) -> Registry:
         return load_registry(con)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def observations(db: str, dv: int) -> pd.DataFrame:
-    with connect(db, read_only=True) as con:
-        return current_frame(con)
-
-
 @st.cache_data(show_spinner=False, max_entries=8)
 def batches(db: str, dv: int) -> pd.DataFrame:
     with connect(db, read_only=True) as con:
@@ -118,3 +114,19 @@ def unit_quality_flags(db: str, dv: int, unit: str) -> pd.DataFrame:
     obs = analysis_obs(db, dv)
     mine = obs[obs["unit"] == unit].astype({"unit": str, "period": str, "metric": str})
     return quality_flags(mine, catalog(db, dv))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def scored(
+    db: str, dv: int, start: str | None, end: str | None, units: tuple[str, ...] | None, settings: IntegrationSettings
+) -> object:
+    """The integration index of the view (shared by the integration and unit-profile pages)."""
+    return score_view(
+        analysis_obs(db, dv),
+        catalog(db, dv),
+        registry(db, dv).parents(),
+        start=start,
+        end=end,
+        units=units,
+        settings=settings,
+    )

@@ -1,5 +1,7 @@
 """Data & audit: batches with revert, the metric catalog and the unit registry (download, import)."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from analytics.catalog import read_catalog_csv, write_catalog_csv
@@ -8,6 +10,23 @@ from analytics.registry import read_units_csv, save_metrics, save_units, units_c
 from ui import data
 from ui.context import tr, view
 from ui.widgets import batch_history
+
+
+def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., object]) -> None:
+    """Upload a catalog or units CSV, parse it, save it in one transaction; errors are shown, nothing half-saved."""
+    upload = st.file_uploader(tr(f"audit.{kind}_upload"), type=["csv"], key=f"{kind}_csv")
+    if upload is None or not st.button(tr(f"audit.{kind}_upload"), key=f"save_{kind}"):
+        return
+    try:
+        rows = parse(upload.getvalue().decode("utf-8-sig"))
+        with connect(current.db) as con:
+            save(con, rows)
+    except (ValueError, KeyError, UnicodeDecodeError) as exc:
+        st.error(tr("audit.bad_file", error=exc))
+        return
+    st.cache_data.clear()
+    st.success(tr(f"audit.{kind}_saved", n=len(rows)))
+
 
 current = view()
 version = data.version(current.db)
@@ -22,16 +41,7 @@ with tab_catalog:
     text = write_catalog_csv(list(catalog.metrics))
     st.dataframe([m.__dict__ for m in catalog.metrics], hide_index=True, width="stretch")
     st.download_button(tr("audit.download"), text.encode("utf-8"), file_name="metrics.csv", key="dl_metrics")
-    upload = st.file_uploader(tr("audit.catalog_upload"), type=["csv"], key="catalog_csv")
-    if upload is not None and st.button(tr("audit.catalog_upload"), key="save_catalog"):
-        try:
-            incoming = read_catalog_csv(upload.getvalue().decode("utf-8-sig"))
-            with connect(current.db) as con:
-                save_metrics(con, incoming)
-            st.cache_data.clear()
-            st.success(tr("audit.catalog_saved", n=len(incoming)))
-        except (ValueError, KeyError, UnicodeDecodeError) as exc:
-            st.error(tr("audit.bad_file", error=exc))
+    csv_upload("catalog", read_catalog_csv, save_metrics)
 
 with tab_units:
     registry = data.registry(current.db, version)
@@ -45,13 +55,4 @@ with tab_units:
     )
     with connect(current.db, read_only=True) as con:
         st.download_button(tr("audit.download"), units_csv(con).encode("utf-8"), file_name="units.csv", key="dl_units")
-    upload = st.file_uploader(tr("audit.units_upload"), type=["csv"], key="units_csv")
-    if upload is not None and st.button(tr("audit.units_upload"), key="save_units"):
-        try:
-            rows = read_units_csv(upload.getvalue().decode("utf-8-sig"))
-            with connect(current.db) as con:
-                save_units(con, rows)
-            st.cache_data.clear()
-            st.success(tr("audit.units_saved", n=len(rows)))
-        except (ValueError, UnicodeDecodeError) as exc:
-            st.error(tr("audit.bad_file", error=exc))
+    csv_upload("units", read_units_csv, save_units)

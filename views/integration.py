@@ -10,7 +10,7 @@ from analytics import integration_figures as fig
 from analytics.ahp import AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
 from analytics.integration import MODELS, SUBSYSTEMS, IntegrationError, IntegrationSettings, obstacle_degree
 from analytics.registry import UnknownUnit
-from analytics.unit_profile import dimensions, ranking, score_view, unit_labels, weight_table
+from analytics.unit_profile import dimensions, ranking, unit_labels, weight_table
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
 
@@ -18,15 +18,6 @@ BASES = ("view", "all", "window")
 WEIGHTINGS = ("entropy", "ahp", "fixed")
 TREND_DEFAULT_UNITS = 5
 BLANK = ("", "None", "nan")
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def scored(db: str, dv: int, start, end, units, settings: IntegrationSettings):
-    registry = data.registry(db, dv)
-    obs = data.analysis_obs(db, dv)
-    return score_view(
-        obs, data.catalog(db, dv), registry.parents(), start=start, end=end, units=units, settings=settings
-    )
 
 
 def judgement(subsystem: str, dims: list[str], label: str) -> PairwiseJudgement | None:
@@ -102,7 +93,7 @@ publish("model", "basis", "weighting")
 
 base = IntegrationSettings(basis=basis, model=model)
 try:
-    result = scored(current.db, dv, current.start, current.end, units, base)
+    result = data.scored(current.db, dv, current.start, current.end, units, base)
 except IntegrationError as exc:
     st.error(tr("integ.error", error=exc))
     st.stop()
@@ -134,7 +125,7 @@ with tab_weights:
         st.caption(tr("integ.entropy_help"))
     if settings is not base:
         try:
-            result = scored(current.db, dv, current.start, current.end, units, settings)
+            result = data.scored(current.db, dv, current.start, current.end, units, settings)
         except (IntegrationError, AhpError) as exc:
             st.error(tr("integ.weights_error", error=exc))
     shown = weight_table(result.weights, catalog)

@@ -14,21 +14,10 @@ from analytics.unit_profile import (
     own_lag_profile,
     reported_metrics,
     reporting_units,
-    score_view,
     unit_labels,
 )
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def scored(db: str, dv: int, start, end, units, settings: IntegrationSettings):
-    registry = data.registry(db, dv)
-    obs = data.analysis_obs(db, dv)
-    return score_view(
-        obs, data.catalog(db, dv), registry.parents(), start=start, end=end, units=units, settings=settings
-    )
-
 
 current, language = view(), lang()
 st.title(tr("profile.title"))
@@ -55,7 +44,7 @@ facts += [tr("profile.headcount", n=me.headcount)] if me and me.headcount else [
 st.caption(" · ".join(facts))
 
 # ---- integration index and rank
-result = scored(current.db, dv, current.start, current.end, units, IntegrationSettings())
+result = data.scored(current.db, dv, current.start, current.end, units, IntegrationSettings())
 history = integration_history(result.rows, unit)
 if history.empty:
     st.info(tr("profile.no_score"))
