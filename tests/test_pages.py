@@ -78,3 +78,15 @@ def test_lang_in_the_link_selects_english(app_env):
     at.run()
     assert at.title[0].value == "Party Building × Operations Analytics"
     assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+
+
+def test_a_units_csv_uploaded_on_the_data_page_is_saved_and_audited(app_env):
+    from analytics import audit
+
+    at = run_page("views/audit.py")
+    csv = "code,name,parent_code,headcount\nB23,三电厂,S2,150\n".encode()
+    at.file_uploader(key="units_csv").set_value([("units.csv", csv, "text/csv")]).run()
+    at.button(key="save_units").click().run()
+    assert any("已保存 1 个单位" in s.value for s in at.success)
+    with connect(app_env, read_only=True) as con:
+        assert "units_change" in set(audit.query(con)["action"])

@@ -4,10 +4,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from analytics import audit
 from analytics.catalog import read_catalog_csv, write_catalog_csv
 from analytics.db import connect
 from analytics.registry import read_units_csv, save_metrics, save_units, units_csv
 from ui import data
+from ui.auth import record_event
 from ui.context import tr, view
 from ui.widgets import batch_history
 
@@ -24,6 +26,9 @@ def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., obje
     except (ValueError, KeyError, UnicodeDecodeError) as exc:
         st.error(tr("audit.bad_file", error=exc))
         return
+    record_event(
+        current.db, audit.CATALOG if kind == "catalog" else audit.UNITS, {"file": upload.name, "rows": len(rows)}
+    )
     st.cache_data.clear()
     st.success(tr(f"audit.{kind}_saved", n=len(rows)))
 
