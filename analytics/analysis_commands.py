@@ -8,10 +8,10 @@ import sys
 from analytics.catalog import CATEGORIES, Catalog
 from analytics.cli import EXIT_USAGE, Rejected, db_of, emit_json, list_arg
 from analytics.db import connect
-from analytics.observations import analysis_frame
-from analytics.panel import Panel, build_panel
+from analytics.panel import Panel
 from analytics.periods import from_index
 from analytics.registry import UnknownUnit, load_catalog, load_registry
+from analytics.snapshot import load_snapshot
 
 METHODS = ("pearson", "spearman")
 LEVELS = ("within", "twoway", "pooled", "between", "period")
@@ -70,7 +70,7 @@ class Analysis:
         with connect(db_of(args), read_only=True) as con:
             self.catalog: Catalog = load_catalog(con)
             registry = load_registry(con)
-            self.panel: Panel = build_panel(analysis_frame(con))
+            self.panel: Panel = load_snapshot(con, db_of(args)).panel
         try:
             self.units = registry.expand(args.units) if args.units else None
         except UnknownUnit as exc:
@@ -140,7 +140,8 @@ def integration(args: argparse.Namespace) -> int:
     with connect(db_of(args), read_only=True) as con:
         catalog, registry = load_catalog(con), load_registry(con)
         # the view basis needs only the scored months; all and a window need every month
-        obs = analysis_frame(con, first, last) if args.basis == "view" else analysis_frame(con)
+        snapshot = load_snapshot(con, db_of(args))
+    obs = snapshot.frame(first, last) if args.basis == "view" else snapshot.frame()
     try:
         units = registry.expand(args.units) if args.units else None
     except UnknownUnit as exc:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
+from analytics.panel import Panel
 from analytics.periods import from_index
 
 REPORTED, PARTIAL, MISSING = "reported", "partial", "missing"
@@ -32,10 +34,37 @@ def completeness(con: duckdb.DuckDBPyConnection, start: int | None = None, end: 
         ORDER BY l.uid, m.period""",
         [start, end],
     ).df()
+    frame["period"] = frame["period"].map(from_index)
+    return _with_status(frame)
+
+
+def panel_completeness(panel: Panel, leaves: list[tuple[str, str]]) -> pd.DataFrame:
+    """:func:`completeness` over all months, from the panel of current values (no database scan).
+
+    ``leaves``: the reporting units (code, name) in id order, as the database lists them.
+    """
+    present = ~np.isnan(panel.cube)
+    got = present.sum(axis=2)  # [unit, month]
+    expected = present.any(axis=0).sum(axis=1)  # [month]: metrics anyone reported
+    rows = panel.units.get_indexer([code for code, _ in leaves])
+    counts = np.where(rows[:, None] >= 0, got[np.maximum(rows, 0)], 0) if len(panel.units) else None
+    n_months = len(panel.months)
+    frame = pd.DataFrame(
+        {
+            "unit": np.repeat([code for code, _ in leaves], n_months),
+            "name": np.repeat([name for _, name in leaves], n_months),
+            "period": np.tile(np.asarray(panel.months, dtype=object), len(leaves)),
+            "values": counts.reshape(-1) if counts is not None else np.zeros(0, dtype=np.int64),
+            "expected": np.tile(expected, len(leaves)),
+        }
+    )
+    return _with_status(frame)
+
+
+def _with_status(frame: pd.DataFrame) -> pd.DataFrame:
     frame["status"] = MISSING
     frame.loc[frame["values"] > 0, "status"] = PARTIAL
     frame.loc[(frame["values"] >= frame["expected"]) & (frame["expected"] > 0), "status"] = REPORTED
-    frame["period"] = frame["period"].map(from_index)
     return frame
 
 

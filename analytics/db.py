@@ -10,6 +10,7 @@ table holds, per key, the value of the latest batch that is not reverted, and is
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +65,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE audit_log (
         id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
         details VARCHAR NOT NULL, hash VARCHAR NOT NULL);
+    """,
+    # 3: a random token that changes with every data change (analytics/snapshot.py keys its files by it)
+    """
+    INSERT OR REPLACE INTO meta VALUES ('data_token', replace(uuid()::VARCHAR, '-', ''));
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -127,10 +132,10 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The file's schema version; 0 for an empty file."""
-    exists = first_row(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'")
-    if not exists or not exists[0]:
+    try:  # one cheap query on every open; only a new file lacks the table
+        row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+    except duckdb.CatalogException:
         return 0
-    row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
     return int(row[0]) if row else 0
 
 
@@ -163,8 +168,10 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Mark a data change: the version goes up and the data token (the snapshots' key) is renewed."""
     version = data_version(con) + 1
     set_meta(con, "data_version", str(version))
+    set_meta(con, "data_token", uuid.uuid4().hex)
     return version
 
 

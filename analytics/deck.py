@@ -39,9 +39,9 @@ from analytics.correlation_figures import (
 from analytics.correlations import Correlation, Finding
 from analytics.db import connect, first_row, get_meta
 from analytics.i18n import t
-from analytics.observations import analysis_frame
-from analytics.panel import Panel, build_panel
+from analytics.panel import Panel
 from analytics.registry import Registry, load_catalog, load_registry
+from analytics.snapshot import load_snapshot
 from analytics.unit_profile import default_metrics, in_view, integration_history, metric_history, ranking, score_view
 
 SLIDE_KINDS = ("kpis", "ranking", "quadrant", "heatmap", "findings", "scatter", "lag", "unit")
@@ -154,8 +154,8 @@ def load_source(db: str | Path | None) -> Source:
     """Open the database read-only, read what a deck needs, close it."""
     with connect(db, read_only=True) as con:
         catalog, registry = load_catalog(con), load_registry(con)
-        obs, stamp = analysis_frame(con), data_stamp(con)
-    return Source(catalog, registry, obs, build_panel(obs), stamp)
+        snapshot, stamp = load_snapshot(con, db), data_stamp(con)
+    return Source(catalog, registry, snapshot.frame(), snapshot.panel, stamp)
 
 
 # ---------------------------------------------------------------- slides

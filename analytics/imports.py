@@ -7,6 +7,7 @@ transaction. An upload that changes nothing creates no batch.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,8 +153,12 @@ def read_files(
     period: int | None,
     create_units: bool,
     limits: Limits,
+    books: list[Workbook | WorkbookError] | None = None,
 ) -> Validation:
-    """Parse and check every file (no database access); values are staged, issues collected."""
+    """Parse and check every file (no database access); values are staged, issues collected.
+
+    ``books``: the uploads already read by :func:`read_books` (read here when None).
+    """
     resolver = UnitResolver(registry, create_units)
     frames: list[pd.DataFrame] = []
     issues: list[Issue] = []
@@ -161,12 +166,10 @@ def read_files(
     sheets: list[tuple[str, str | None, str | None]] = []
     if not uploads:
         issues.append(make_issue("empty_upload", "", None, None))
-    for upload in uploads:
-        try:
-            book = read_workbook(upload.name, upload.content, limits)
-        except WorkbookError as exc:
+    for upload, book in zip(uploads, books if books is not None else read_books(uploads, limits), strict=True):
+        if isinstance(book, WorkbookError):
             files.append(FileRecord(upload.name, hashlib.sha256(upload.content).hexdigest()))
-            issues.append(Issue(upload.name, None, None, exc.code, exc.message, exc.message_en))
+            issues.append(Issue(upload.name, None, None, book.code, book.message, book.message_en))
             continue
         files.append(FileRecord(upload.name, book.sha256))
         frames += _read_book(book, catalog, resolver, period, issues, sheets)
@@ -191,6 +194,17 @@ def read_files(
     validation = Validation(staged, issues, files, new_units, sheets)
     _check_duplicates(validation, registry)
     return validation
+
+
+def read_books(uploads: list[Upload], limits: Limits) -> list[Workbook | WorkbookError]:
+    """Each upload read into a workbook, or the error that made it unreadable."""
+    books: list[Workbook | WorkbookError] = []
+    for upload in uploads:
+        try:
+            books.append(read_workbook(upload.name, upload.content, limits))
+        except WorkbookError as exc:
+            books.append(exc)
+    return books
 
 
 def _read_book(
@@ -328,17 +342,30 @@ def validate(
     preview: bool = True,
 ) -> Validation:
     """Read and check an upload, then compare it with the database (history warnings; the diff if ``preview``)."""
-    with connect(db, read_only=True) as con:
-        catalog, registry = load_catalog(con), load_registry(con)
-    validation = read_files(uploads, catalog, registry, period, create_units, limits or default_limits())
-    if validation.errors:
-        return validation
-    with connect(db, read_only=True) as con:
-        validation.staged = _staged_keys(con, validation.staged)
-        check_history(con, validation, catalog)
-        if preview:
-            validation.diff = diff_against_current(con, validation.staged)
+    validation, catalog = _read_uploads(db, uploads, period, create_units, limits)
+    if not validation.errors:
+        with connect(db, read_only=True) as con:
+            _compare(con, validation, catalog, preview)
     return validation
+
+
+def _read_uploads(
+    db: str | Path | None, uploads: list[Upload], period: int | None, create_units: bool, limits: Limits | None
+) -> tuple[Validation, Catalog]:
+    limits = limits or default_limits()
+    with ThreadPoolExecutor(1) as pool:  # the reader (calamine) runs beside the database open
+        reading = pool.submit(read_books, uploads, limits)
+        with connect(db, read_only=True) as con:
+            catalog, registry = load_catalog(con), load_registry(con)
+        books = reading.result()
+    return read_files(uploads, catalog, registry, period, create_units, limits, books), catalog
+
+
+def _compare(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, preview: bool) -> None:
+    validation.staged = _staged_keys(con, validation.staged)
+    check_history(con, validation, catalog)
+    if preview:
+        validation.diff = diff_against_current(con, validation.staged)
 
 
 def default_limits() -> Limits:
@@ -353,14 +380,18 @@ def commit_validation(db: str | Path | None, validation: Validation, user: str) 
     if validation.errors:
         raise ValueError("an upload with errors is never written")
     with connect(db) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            staged = _register_new_units(con, validation)
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        batch_id, validation.diff = commit_with_diff(con, staged, validation.files, user, begun=True)
-        return batch_id
+        return _commit(con, validation, user)
+
+
+def _commit(con: duckdb.DuckDBPyConnection, validation: Validation, user: str) -> int | None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        staged = _register_new_units(con, validation)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    batch_id, validation.diff = commit_with_diff(con, staged, validation.files, user, begun=True)
+    return batch_id
 
 
 def _register_new_units(con: duckdb.DuckDBPyConnection, validation: Validation) -> pd.DataFrame:
@@ -386,15 +417,20 @@ def run_import(
     create_units: bool = False,
     user: str = "cli",
 ) -> ImportResult:
-    """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``."""
-    validation = validate(db, uploads, period, create_units, preview=dry_run)
+    """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``.
+
+    The history check and the commit share one connection (the file is opened for writing once).
+    """
+    validation, catalog = _read_uploads(db, uploads, period, create_units, None)
     observations = len(validation.staged)
-    warnings = tuple(validation.warnings)
     if validation.errors:
+        warnings = tuple(validation.warnings)
         return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
-    batch_id = None if dry_run else commit_validation(db, validation, user)
+    with connect(db, read_only=dry_run) as con:
+        _compare(con, validation, catalog, preview=dry_run)
+        batch_id = None if dry_run else _commit(con, validation, user)
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
-    return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), warnings)
+    return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
 
 
 def _counts(diff: Diff | None) -> tuple[int, int, int]:

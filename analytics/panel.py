@@ -122,10 +122,10 @@ def build_panel(obs: pd.DataFrame) -> Panel:
         flat_cube[flat] = values[rows]
     if cube.size - np.isnan(cube).sum() != len(values) - np.isnan(values).sum():
         raise ValueError("observations hold some (unit, period, metric) key more than once")
-    return _frozen(units, months, metrics, cube)
+    return frozen_panel(units, months, metrics, cube)
 
 
-def _frozen(units: pd.Index, months: pd.Index, metrics: pd.Index, cube: np.ndarray) -> Panel:
+def frozen_panel(units: pd.Index, months: pd.Index, metrics: pd.Index, cube: np.ndarray) -> Panel:
     cube.flags.writeable = False
     return Panel(units=units, months=months, metrics=metrics, cube=cube)
 
@@ -142,7 +142,7 @@ def per_capita(panel: Panel, headcount: Mapping[str, float], metrics: Iterable[s
     cube = panel.cube.copy()
     for pos in positions[positions >= 0]:
         cube[:, :, pos] /= scale[:, None]
-    return _frozen(panel.units, panel.months, panel.metrics, cube)
+    return frozen_panel(panel.units, panel.months, panel.metrics, cube)
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,14 +13,14 @@ import streamlit as st
 
 from analytics.batches import list_batches
 from analytics.catalog import Catalog
-from analytics.completeness import completeness
+from analytics.completeness import panel_completeness
 from analytics.db import DatabaseBusy, connect, data_version, first_row
 from analytics.integration import IntegrationSettings
-from analytics.observations import analysis_frame
-from analytics.panel import Panel, build_panel
-from analytics.periods import from_index
+from analytics.panel import Panel
+from analytics.periods import from_index, parse_strict
 from analytics.quality import quality_flags
 from analytics.registry import Registry, load_catalog, load_registry
+from analytics.snapshot import Snapshot, load_snapshot
 from analytics.unit_profile import score_view
 
 VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
@@ -80,8 +80,10 @@ def batches(db: str, dv: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def completeness_grid(db: str, dv: int) -> pd.DataFrame:
-    with connect(db, read_only=True) as con:
-        return completeness(con)
+    """Who reported what: every reporting unit × month (see analytics.completeness)."""
+    units = registry(db, dv).units
+    parents = {u.parent_code for u in units}
+    return panel_completeness(panel(db, dv), [(u.code, u.name) for u in units if u.code not in parents])
 
 
 def months(db: str) -> list[str]:
@@ -96,16 +98,27 @@ def _months(db: str, dv: int) -> list[str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def analysis_obs(db: str, dv: int) -> pd.DataFrame:
-    """All current values with categorical keys (shared, not copied: treat as read-only)."""
+def snapshot(db: str, dv: int) -> Snapshot:
+    """All current values as a dense panel, from the snapshot beside the database when it is up to date."""
     with connect(db, read_only=True) as con:
-        return analysis_frame(con)
+        return load_snapshot(con, db)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
+def analysis_obs(db: str, dv: int) -> pd.DataFrame:
+    """All current values with categorical keys (shared, not copied: treat as read-only)."""
+    return snapshot(db, dv).frame()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def window_obs(db: str, dv: int, start: str | None, end: str | None) -> pd.DataFrame:
+    """The current values of the months ``start``..``end`` (inclusive; None = open), as ``analysis_obs``."""
+    return snapshot(db, dv).frame(parse_strict(start) if start else None, parse_strict(end) if end else None)
+
+
 def panel(db: str, dv: int) -> Panel:
     """The dense units × months × metrics panel behind every correlation (read-only)."""
-    return build_panel(analysis_obs(db, dv))
+    return snapshot(db, dv).panel
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

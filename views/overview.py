@@ -3,7 +3,7 @@ black lists, reporting completeness, and the month's alerts (data-quality flags 
 
 import streamlit as st
 
-from analytics.overview import DEFAULT_LIST_SIZE, Overview, build_overview, red_black
+from analytics.overview import DEFAULT_LIST_SIZE, YEAR, Overview, build_overview, red_black, shift_month
 from analytics.overview_figures import (
     alert_counts,
     alert_table,
@@ -29,8 +29,9 @@ def overview(db: str, version: int, start: str | None, end: str | None, units: t
         chosen = registry.expand(list(units)) if units else None
     except UnknownUnit:
         chosen = None
+    # the view plus the year before it: the comparisons and the quality flags' history reach back that far
     return build_overview(
-        data.analysis_obs(db, version),
+        data.window_obs(db, version, shift_month(start, -YEAR) if start else None, end),
         data.catalog(db, version),
         registry,
         data.completeness_grid(db, version),

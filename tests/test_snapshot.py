@@ -1,0 +1,139 @@
+"""The panel snapshot beside the database: the same values as reading the database, renewed by every change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import snapshot as snapshot_module
+from analytics.batches import commit, revert
+from analytics.completeness import completeness, panel_completeness
+from analytics.db import connect, get_meta
+from analytics.observations import analysis_frame
+from analytics.panel import build_panel
+from analytics.periods import parse_strict
+from analytics.registry import load_registry, save_units
+from analytics.snapshot import load_snapshot, read_snapshot, snapshot_dir
+
+KEYS = ["unit", "period", "metric"]
+
+
+def staged(rows: list[tuple[int, str, int, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["uid", "period", "mid", "value"])
+    frame["period"] = frame["period"].map(parse_strict)
+    return frame.astype({"uid": "int64", "period": "int64", "mid": "int64", "value": "float64"})
+
+
+@pytest.fixture
+def filled(db):
+    """Values with gaps: a month nobody reported (2025-03), a unit (B22) and metrics without any value."""
+    rows = []
+    for uid in (4, 5, 6):
+        for month in ("2025-01", "2025-02", "2025-04"):
+            for mid in (1, 2, 7):
+                if (uid, month, mid) != (5, "2025-02", 7):
+                    rows.append((uid, month, mid, uid * 100 + mid + 0.25 + int(month[-1])))
+    with connect(db) as con:
+        commit(con, staged(rows), [], "t")
+    return db
+
+
+def sorted_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(KEYS, kind="stable").reset_index(drop=True)
+
+
+def assert_same_frame(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    got, expected = sorted_frame(got), sorted_frame(expected)
+    for key in KEYS:
+        assert list(got[key].cat.categories) == list(expected[key].cat.categories), key
+        assert got[key].astype(str).tolist() == expected[key].astype(str).tolist(), key
+    np.testing.assert_array_equal(got["value"].to_numpy(), expected["value"].to_numpy())
+
+
+def test_snapshot_equals_the_database_read(filled):
+    with connect(filled, read_only=True) as con:
+        snap, obs = read_snapshot(con), analysis_frame(con)
+        window = analysis_frame(con, parse_strict("2025-02"), parse_strict("2025-04"))
+    panel = build_panel(obs)
+    assert list(snap.panel.units) == list(panel.units)
+    assert list(snap.panel.months) == ["2025-01", "2025-02", "2025-03", "2025-04"] == list(panel.months)
+    assert list(snap.panel.metrics) == list(panel.metrics)
+    np.testing.assert_array_equal(snap.panel.cube, panel.cube)
+    assert_same_frame(snap.frame(), obs)
+    assert_same_frame(snap.frame(parse_strict("2025-02"), parse_strict("2025-04")), window)
+    assert len(snap.frame(parse_strict("2025-03"), parse_strict("2025-03"))) == 0
+
+
+def test_a_saved_snapshot_is_read_back_without_the_database_scan(filled, monkeypatch):
+    with connect(filled, read_only=True) as con:
+        first = load_snapshot(con, filled)
+        token = get_meta(con, "data_token")
+    files = sorted(p.name for p in snapshot_dir(filled).iterdir())
+    assert files == [f"panel-{token}.json", f"panel-{token}.npy"]
+
+    def no_scan(con):
+        raise AssertionError("the database was scanned although the snapshot is current")
+
+    monkeypatch.setattr(snapshot_module, "read_snapshot", no_scan)
+    with connect(filled, read_only=True) as con:
+        again = load_snapshot(con, filled)
+    np.testing.assert_array_equal(again.panel.cube, first.panel.cube)
+    assert not again.panel.cube.flags.writeable
+    assert_same_frame(again.frame(), first.frame())
+
+
+def test_every_data_change_renews_the_token_and_the_snapshot(filled):
+    with connect(filled, read_only=True) as con:
+        before, token = load_snapshot(con, filled), get_meta(con, "data_token")
+    with connect(filled) as con:
+        batch = commit(con, staged([(4, "2025-01", 1, 999.5)]), [], "t")
+        changed = get_meta(con, "data_token")
+        unit, metric = con.execute(
+            "SELECT (SELECT code FROM units WHERE uid = 4), (SELECT code FROM metrics WHERE mid = 1)"
+        ).fetchall()[0]
+    with connect(filled, read_only=True) as con:
+        after = load_snapshot(con, filled)
+    assert changed != token
+    position = (after.panel.units.get_loc(unit), 0, after.panel.metrics.get_loc(metric))
+    assert after.panel.cube[position] == 999.5 != before.panel.cube[position]
+    assert sorted(p.name for p in snapshot_dir(filled).iterdir()) == [f"panel-{changed}.json", f"panel-{changed}.npy"]
+    with connect(filled) as con:
+        revert(con, batch, "t")  # a revert is a change too
+        save_units(con, [{"code": "B23", "name": "新单位", "parent_code": "S2", "headcount": None}])
+    with connect(filled, read_only=True) as con:
+        reverted = load_snapshot(con, filled)
+        assert_same_frame(reverted.frame(), analysis_frame(con))
+
+
+def test_an_unreadable_or_unwritable_snapshot_falls_back_to_the_database(filled, monkeypatch):
+    with connect(filled, read_only=True) as con:
+        load_snapshot(con, filled)
+        token = get_meta(con, "data_token")
+    (snapshot_dir(filled) / f"panel-{token}.npy").write_bytes(b"not a numpy file")
+    with connect(filled, read_only=True) as con:
+        damaged = load_snapshot(con, filled)
+        assert_same_frame(damaged.frame(), analysis_frame(con))
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr(snapshot_module.np, "save", refuse)
+    for path in snapshot_dir(filled).iterdir():
+        path.unlink()
+    with connect(filled, read_only=True) as con:
+        unwritable = load_snapshot(con, filled)
+        assert_same_frame(unwritable.frame(), analysis_frame(con))
+    assert list(snapshot_dir(filled).iterdir()) == []  # no half-written files left behind
+
+
+def test_completeness_from_the_panel_equals_the_sql_grid(filled):
+    with connect(filled, read_only=True) as con:
+        expected, snap, registry = completeness(con), read_snapshot(con), load_registry(con)
+    parents = {u.parent_code for u in registry.units}
+    leaves = [(u.code, u.name) for u in registry.units if u.code not in parents]
+    got = panel_completeness(snap.panel, leaves)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert set(got.loc[got["unit"] == "B22", "status"]) == {"missing"}
+    assert set(got.loc[got["period"] == "2025-03", "expected"]) == {0}
+    assert got.loc[(got["unit"] == "B12") & (got["period"] == "2025-02"), "status"].item() == "partial"
