@@ -6,7 +6,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.panel import Panel
 from analytics.periods import from_index
 
 REPORTED, PARTIAL, MISSING = "reported", "partial", "missing"
@@ -38,24 +37,22 @@ def completeness(con: duckdb.DuckDBPyConnection, start: int | None = None, end: 
     return _with_status(frame)
 
 
-def panel_completeness(panel: Panel, leaves: list[tuple[str, str]]) -> pd.DataFrame:
-    """:func:`completeness` over all months, from the panel of current values (no database scan).
-
-    ``leaves``: the reporting units (code, name) in id order, as the database lists them.
-    """
-    present = ~np.isnan(panel.cube)
-    got = present.sum(axis=2)  # [unit, month]
-    expected = present.any(axis=0).sum(axis=1)  # [month]: metrics anyone reported
-    rows = panel.units.get_indexer([code for code, _ in leaves])
-    counts = np.where(rows[:, None] >= 0, got[np.maximum(rows, 0)], 0) if len(panel.units) else None
-    n_months = len(panel.months)
+def leaf_completeness(
+    units: pd.Index, months: pd.Index, reported: np.ndarray, expected: np.ndarray, leaves: list[tuple[str, str]]
+) -> pd.DataFrame:
+    """:func:`completeness` over ``months`` from counts: ``reported[u, t]`` values of ``units[u]`` in month ``t``,
+    ``expected[t]`` the metrics anyone reported that month. ``leaves``: the reporting units (code, name) in id
+    order, as the database lists them; a leaf not in ``units`` reported nothing."""
+    rows = units.get_indexer([code for code, _ in leaves])
+    counts = np.zeros((len(leaves), len(months)), dtype=np.int64)
+    counts[rows >= 0] = reported[rows[rows >= 0]]
     frame = pd.DataFrame(
         {
-            "unit": np.repeat([code for code, _ in leaves], n_months),
-            "name": np.repeat([name for _, name in leaves], n_months),
-            "period": np.tile(np.asarray(panel.months, dtype=object), len(leaves)),
-            "values": counts.reshape(-1) if counts is not None else np.zeros(0, dtype=np.int64),
-            "expected": np.tile(expected, len(leaves)),
+            "unit": np.repeat(np.array([code for code, _ in leaves], dtype=object), len(months)),
+            "name": np.repeat(np.array([name for _, name in leaves], dtype=object), len(months)),
+            "period": np.tile(np.asarray(months, dtype=object), len(leaves)),
+            "values": counts.reshape(-1),
+            "expected": np.tile(np.asarray(expected, dtype=np.int64), len(leaves)),
         }
     )
     return _with_status(frame)

@@ -97,7 +97,12 @@ def view_frame(
     keep = _label_mask(obs["period"], lambda months: (months >= (start or "")) & (months <= (end or "9999")))
     if units is not None:
         keep &= _label_mask(obs["unit"], lambda codes: np.isin(codes, list(units)))
-    return obs if keep.all() else obs[keep]
+    if keep.all():
+        return obs
+    first, count = int(keep.argmax()), int(np.count_nonzero(keep))
+    if count and keep[first : first + count].all():  # one run of rows (obs ordered by month): a slice, no copy
+        return obs.iloc[first : first + count]
+    return obs[keep]
 
 
 def present_months(obs: pd.DataFrame) -> list[str]:
@@ -258,12 +263,19 @@ def kpi_metrics(catalog: Catalog, available: set[str], wanted: tuple[str, ...] =
 
 
 def comparison_figures(
-    obs: pd.DataFrame, catalog: Catalog, parent: Mapping[str, str | None] | None, period: str, base: str
+    obs: pd.DataFrame,
+    catalog: Catalog,
+    parent: Mapping[str, str | None] | None,
+    period: str,
+    base: str,
+    codes: tuple[str, ...] | None = None,
 ) -> dict[str, Comparison]:
-    """Per metric, ``period`` against ``base`` over the units that reported the metric in both months (parents
-    dropped where their children report, as in :func:`group_figures`)."""
-    months = _label_mask(obs["period"], lambda labels: np.isin(labels, [period, base]))
-    two = obs[months & obs["value"].notna().to_numpy()]
+    """Per metric (of ``codes``; None = all), ``period`` against ``base`` over the units that reported the metric
+    in both months (parents dropped where their children report, as in :func:`group_figures`)."""
+    keep = _label_mask(obs["period"], lambda labels: np.isin(labels, [period, base]))
+    if codes is not None:
+        keep &= _label_mask(obs["metric"], lambda labels: np.isin(labels, list(codes)))
+    two = obs[keep & obs["value"].notna().to_numpy()]
     two = two[counted_rows(two, parent or {})]
     u, units = _codes(two["unit"])
     m, metrics = _codes(two["metric"])
@@ -310,7 +322,7 @@ def kpi_cards(
     ``obs`` when already at hand."""
     figures = group_figures(obs, catalog, parent) if figures is None else figures
     bases = {"mom": shift_month(period, -1), "yoy": shift_month(period, -YEAR)}
-    compared = {which: comparison_figures(obs, catalog, parent, period, base) for which, base in bases.items()}
+    compared = {w: comparison_figures(obs, catalog, parent, period, base, codes) for w, base in bases.items()}
     cards = []
     for code in codes:
         metric = catalog.get(code)

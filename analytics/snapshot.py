@@ -3,8 +3,9 @@
 Every analysis starts from all current values (14.4 M at the SPEC scale). Reading them out of DuckDB in a new
 process costs 0.4–1 s (the column blocks are read and decompressed), and the app, the command line and every
 export start from a new process. So the panel is read once per data version and saved next to the database as
-``.snapshots/<db file name>/panel-<token>.npy`` (the cube) and ``.json`` (its axes); later readers load it in
-tens of milliseconds.
+``.snapshots/<db file name>/``: the cube and the long form (unit, month, metric, value ordered by month), as
+``.npy`` files, and their axes as ``.json``. Later readers map the files into memory (no copy, shared by every
+process) and take a month window of the long form as a slice, in milliseconds.
 
 The token is a random id the store writes with every data change (:func:`analytics.db.bump_data_version`), so
 a snapshot can never describe other data than its token's: a restored backup carries its own token, and a
@@ -25,59 +26,98 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics.completeness import leaf_completeness
 from analytics.db import get_meta
 from analytics.panel import Panel, frozen_panel
 from analytics.periods import from_index
 from analytics.settings import default_db_path
 
-FORMAT = 1  # bump when the files' layout changes
+FORMAT = 3  # bump when the files' layout changes
+ARRAYS = ("cube", "unit", "month", "metric", "value", "reported")  # the .npy files of a snapshot
 
 
 @dataclass(frozen=True, eq=False)
 class Snapshot:
-    """The panel of current values plus the full key lists the long frame's categoricals use.
+    """The panel of current values and the same values in long form.
 
     ``unit_codes``/``metric_codes`` are every unit and metric of the database in id order (units or metrics
-    without values included), as :func:`analytics.observations.analysis_frame` lists them.
+    without values included), as :func:`analytics.observations.analysis_frame` lists them. ``rows`` holds the long
+    form ordered by month, unit code and metric code: ``unit``/``metric`` as positions in those lists, ``month`` as
+    positions on the panel's month axis, ``value``; the rows of panel month ``t`` are ``offsets[t]:offsets[t + 1]``.
+    ``reported[u, t]`` counts the values of panel unit ``u`` in month ``t`` and ``expected[t]`` the metrics anyone
+    reported in month ``t`` (the completeness grid's numbers).
     """
 
     panel: Panel
     unit_codes: pd.Index
     metric_codes: pd.Index
+    rows: dict[str, np.ndarray]
+    offsets: np.ndarray
+    reported: np.ndarray
+    expected: np.ndarray
+
+    def completeness(self, leaves: list[tuple[str, str]]) -> pd.DataFrame:
+        """:func:`analytics.completeness.completeness` over all months, from the snapshot (no scan)."""
+        return leaf_completeness(self.panel.units, self.panel.months, self.reported, self.expected, leaves)
 
     def frame(self, start: int | None = None, end: int | None = None) -> pd.DataFrame:
         """The long frame of current values between the month bounds: unit, period, metric (categoricals), value.
 
-        Rows are ordered by unit code, month and metric code. Same content and categories as ``analysis_frame``.
+        Same content and categories as ``analysis_frame``; rows ordered by month, unit code and metric code.
+        The columns are read-only views of the snapshot where possible.
         """
-        panel = self.panel
-        first = panel.first_month
-        lo = 0 if start is None else max(0, start - first)
-        hi = len(panel.months) if end is None else max(lo, min(len(panel.months), end - first + 1))
-        cube = panel.cube[:, lo:hi, :]
-        present = ~np.isnan(cube)
-        u, t, m = np.nonzero(present)  # C order: by unit, month, metric
-        values = cube[present]
-        months_present = np.flatnonzero(present.any(axis=(0, 2)))
-        month_code = np.full(cube.shape[1], -1, dtype=np.int16)
-        month_code[months_present] = np.arange(len(months_present))
+        months = self.panel.months
+        first = self.panel.first_month
+        lo = 0 if start is None else min(len(months), max(0, start - first))
+        hi = len(months) if end is None else max(lo, min(len(months), end - first + 1))
+        rows = slice(int(self.offsets[lo]), int(self.offsets[hi]))
+        present = np.flatnonzero(np.diff(self.offsets[lo : hi + 1]) > 0) + lo
+        month_code = np.full(len(months), -1, dtype=np.int16)
+        month_code[present] = np.arange(len(present))
         return pd.DataFrame(
             {
-                "unit": _recode(u, panel.units, self.unit_codes),
+                "unit": pd.Categorical.from_codes(self.rows["unit"][rows], categories=self.unit_codes),
                 "period": pd.Categorical.from_codes(
-                    month_code[t], categories=[panel.months[lo + i] for i in months_present]
+                    month_code[self.rows["month"][rows]], categories=[months[i] for i in present]
                 ),
-                "metric": _recode(m, panel.metrics, self.metric_codes),
-                "value": values,
+                "metric": pd.Categorical.from_codes(self.rows["metric"][rows], categories=self.metric_codes),
+                "value": self.rows["value"][rows],
             },
             copy=False,
         )
 
 
-def _recode(codes: np.ndarray, labels: pd.Index, categories: pd.Index) -> pd.Categorical:
-    """Positions into ``labels`` as a categorical over ``categories`` (which hold every label)."""
-    position = categories.get_indexer(labels).astype(np.min_scalar_type(-max(len(categories), 1)))
-    return pd.Categorical.from_codes(position[codes], categories=categories)
+def _long_rows(
+    panel: Panel, unit_codes: pd.Index, metric_codes: pd.Index
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """The panel's values in long form, month by month (small temporaries), each month's first row, the values
+    per unit and month, and the metrics reported per month."""
+    cube = panel.cube
+    present = ~np.isnan(cube)
+    reported = present.sum(axis=2, dtype=np.int32)
+    expected = present.any(axis=0).sum(axis=1)
+    per_month = reported.sum(axis=0, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(per_month)]).astype(np.int64)
+    unit_code, metric_code = _positions(panel.units, unit_codes), _positions(panel.metrics, metric_codes)
+    rows = {
+        "unit": np.empty(offsets[-1], dtype=unit_code.dtype),
+        "month": np.empty(offsets[-1], dtype=np.int16),
+        "metric": np.empty(offsets[-1], dtype=metric_code.dtype),
+        "value": np.empty(offsets[-1], dtype=np.float64),
+    }
+    for t in range(cube.shape[1]):
+        here = present[:, t, :]
+        u, m = np.nonzero(here)  # by unit (code order), then metric
+        span = slice(offsets[t], offsets[t + 1])
+        rows["unit"][span], rows["metric"][span] = unit_code[u], metric_code[m]
+        rows["month"][span] = t
+        rows["value"][span] = cube[:, t, :][here]
+    return rows, offsets, reported, expected
+
+
+def _positions(labels: pd.Index, categories: pd.Index) -> np.ndarray:
+    """Each label's position in ``categories`` (which hold every label), in the smallest integer type."""
+    return categories.get_indexer(labels).astype(np.min_scalar_type(-max(len(categories), 1)))
 
 
 def snapshot_dir(db: str | Path) -> Path:
@@ -117,11 +157,9 @@ def read_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
     flat += metric_pos[mid]
     cube.reshape(-1)[flat] = value.astype(np.float64)
     panel = frozen_panel(pd.Index(unit_labels, dtype=object), months, pd.Index(metric_labels, dtype=object), cube)
-    return Snapshot(
-        panel,
-        pd.Index([code for _, code in units], dtype=object),
-        pd.Index([code for _, code in metrics], dtype=object),
-    )
+    unit_codes = pd.Index([code for _, code in units], dtype=object)
+    metric_codes = pd.Index([code for _, code in metrics], dtype=object)
+    return Snapshot(panel, unit_codes, metric_codes, *_long_rows(panel, unit_codes, metric_codes))
 
 
 def _axis(rows: list[tuple[int, str]]) -> tuple[np.ndarray, list[str]]:
@@ -135,22 +173,37 @@ def _axis(rows: list[tuple[int, str]]) -> tuple[np.ndarray, list[str]]:
 
 
 def _read(folder: Path, token: str) -> Snapshot | None:
+    """The saved snapshot of ``token``, its arrays mapped read-only from the files; None if absent or unusable."""
     try:
         axes = json.loads((folder / f"panel-{token}.json").read_text(encoding="utf-8"))
         if axes.get("format") != FORMAT or axes.get("token") != token:
             return None
-        cube = np.load(folder / f"panel-{token}.npy", allow_pickle=False)
-    except (OSError, ValueError):
+        arrays = {
+            name: np.asarray(np.load(folder / f"panel-{token}.{name}.npy", mmap_mode="r", allow_pickle=False))
+            for name in ARRAYS
+        }
+    except (OSError, ValueError, KeyError):
         return None
     index = {key: pd.Index(axes[key], dtype=object) for key in ("units", "months", "metrics")}
-    if cube.shape != (len(index["units"]), len(index["months"]), len(index["metrics"])):
+    cube, reported = arrays.pop("cube"), arrays.pop("reported")
+    offsets = np.asarray(axes["offsets"], dtype=np.int64)
+    expected = np.asarray(axes["expected"], dtype=np.int64)
+    size = len(offsets) and offsets[-1]
+    if (
+        cube.shape != (len(index["units"]), len(index["months"]), len(index["metrics"]))
+        or reported.shape != cube.shape[:2]
+        or expected.shape != cube.shape[1:2]
+        or any(a.shape != (size,) for a in arrays.values())
+    ):
         return None
     panel = frozen_panel(index["units"], index["months"], index["metrics"], cube)
-    return Snapshot(panel, pd.Index(axes["unit_codes"], dtype=object), pd.Index(axes["metric_codes"], dtype=object))
+    unit_codes, metric_codes = (pd.Index(axes[key], dtype=object) for key in ("unit_codes", "metric_codes"))
+    return Snapshot(panel, unit_codes, metric_codes, arrays, offsets, reported, expected)
 
 
 def _write(folder: Path, token: str, snapshot: Snapshot) -> None:
-    """Save atomically (cube first, axes last: axes present means the cube is complete); drop older ones."""
+    """Save atomically (arrays first, axes last: the axes file present means the arrays are complete); drop
+    older snapshots."""
     panel = snapshot.panel
     axes = {
         "format": FORMAT,
@@ -160,13 +213,17 @@ def _write(folder: Path, token: str, snapshot: Snapshot) -> None:
         "metrics": list(panel.metrics),
         "unit_codes": list(snapshot.unit_codes),
         "metric_codes": list(snapshot.metric_codes),
+        "offsets": [int(o) for o in snapshot.offsets],
+        "expected": [int(e) for e in snapshot.expected],
     }
+    arrays = {"cube": panel.cube, **snapshot.rows, "reported": snapshot.reported}
     temp = f".tmp-{os.getpid()}-{uuid.uuid4().hex}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / f"panel-{token}.npy{temp}", "wb") as out:
-            np.save(out, panel.cube, allow_pickle=False)
-        os.replace(folder / f"panel-{token}.npy{temp}", folder / f"panel-{token}.npy")
+        for name in ARRAYS:
+            with open(folder / f"panel-{token}.{name}.npy{temp}", "wb") as out:
+                np.save(out, arrays[name], allow_pickle=False)
+            os.replace(folder / f"panel-{token}.{name}.npy{temp}", folder / f"panel-{token}.{name}.npy")
         (folder / f"panel-{token}.json{temp}").write_text(json.dumps(axes, ensure_ascii=False), encoding="utf-8")
         os.replace(folder / f"panel-{token}.json{temp}", folder / f"panel-{token}.json")
     except OSError:
@@ -174,7 +231,8 @@ def _write(folder: Path, token: str, snapshot: Snapshot) -> None:
             with contextlib.suppress(OSError):
                 leftover.unlink()
         return
+    keep = {f"panel-{token}.json", *(f"panel-{token}.{name}.npy" for name in ARRAYS)}
     for old in folder.glob("panel-*"):
-        if not old.name.startswith(f"panel-{token}."):
+        if old.name not in keep:
             with contextlib.suppress(OSError):
                 old.unlink()

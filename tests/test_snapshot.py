@@ -8,13 +8,13 @@ import pytest
 
 from analytics import snapshot as snapshot_module
 from analytics.batches import commit, revert
-from analytics.completeness import completeness, panel_completeness
+from analytics.completeness import completeness
 from analytics.db import connect, get_meta
 from analytics.observations import analysis_frame
 from analytics.panel import build_panel
 from analytics.periods import parse_strict
 from analytics.registry import load_registry, save_units
-from analytics.snapshot import load_snapshot, read_snapshot, snapshot_dir
+from analytics.snapshot import ARRAYS, load_snapshot, read_snapshot, snapshot_dir
 
 KEYS = ["unit", "period", "metric"]
 
@@ -70,7 +70,7 @@ def test_a_saved_snapshot_is_read_back_without_the_database_scan(filled, monkeyp
         first = load_snapshot(con, filled)
         token = get_meta(con, "data_token")
     files = sorted(p.name for p in snapshot_dir(filled).iterdir())
-    assert files == [f"panel-{token}.json", f"panel-{token}.npy"]
+    assert files == sorted([f"panel-{token}.json"] + [f"panel-{token}.{a}.npy" for a in ARRAYS])
 
     def no_scan(con):
         raise AssertionError("the database was scanned although the snapshot is current")
@@ -97,7 +97,9 @@ def test_every_data_change_renews_the_token_and_the_snapshot(filled):
     assert changed != token
     position = (after.panel.units.get_loc(unit), 0, after.panel.metrics.get_loc(metric))
     assert after.panel.cube[position] == 999.5 != before.panel.cube[position]
-    assert sorted(p.name for p in snapshot_dir(filled).iterdir()) == [f"panel-{changed}.json", f"panel-{changed}.npy"]
+    assert sorted(p.name for p in snapshot_dir(filled).iterdir()) == sorted(
+        [f"panel-{changed}.json"] + [f"panel-{changed}.{a}.npy" for a in ARRAYS]
+    )
     with connect(filled) as con:
         revert(con, batch, "t")  # a revert is a change too
         save_units(con, [{"code": "B23", "name": "新单位", "parent_code": "S2", "headcount": None}])
@@ -110,7 +112,7 @@ def test_an_unreadable_or_unwritable_snapshot_falls_back_to_the_database(filled,
     with connect(filled, read_only=True) as con:
         load_snapshot(con, filled)
         token = get_meta(con, "data_token")
-    (snapshot_dir(filled) / f"panel-{token}.npy").write_bytes(b"not a numpy file")
+    (snapshot_dir(filled) / f"panel-{token}.cube.npy").write_bytes(b"not a numpy file")
     with connect(filled, read_only=True) as con:
         damaged = load_snapshot(con, filled)
         assert_same_frame(damaged.frame(), analysis_frame(con))
@@ -132,8 +134,12 @@ def test_completeness_from_the_panel_equals_the_sql_grid(filled):
         expected, snap, registry = completeness(con), read_snapshot(con), load_registry(con)
     parents = {u.parent_code for u in registry.units}
     leaves = [(u.code, u.name) for u in registry.units if u.code not in parents]
-    got = panel_completeness(snap.panel, leaves)
+    got = snap.completeness(leaves)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    with connect(filled, read_only=True) as con:
+        saved = load_snapshot(con, filled)
+        saved = load_snapshot(con, filled)  # the second comes from the files
+    pd.testing.assert_frame_equal(saved.completeness(leaves), expected, check_dtype=False)
     assert set(got.loc[got["unit"] == "B22", "status"]) == {"missing"}
     assert set(got.loc[got["period"] == "2025-03", "expected"]) == {0}
     assert got.loc[(got["unit"] == "B12") & (got["period"] == "2025-02"), "status"].item() == "partial"

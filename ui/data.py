@@ -6,6 +6,7 @@ cached result is served and the page says the data may be a moment old.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,6 @@ import streamlit as st
 
 from analytics.batches import list_batches
 from analytics.catalog import Catalog
-from analytics.completeness import panel_completeness
 from analytics.db import DatabaseBusy, connect, data_version, first_row
 from analytics.integration import IntegrationSettings
 from analytics.panel import Panel
@@ -51,25 +51,32 @@ def _version(db: str) -> int:
 def has_data(db: str) -> bool:
     if not Path(db).exists():
         return False
-    return _count(db, version(db)) > 0
+    return _basics(db, version(db)).count > 0
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _count(db: str, dv: int) -> int:
+@dataclass(frozen=True)
+class _Basics:
+    catalog: Catalog
+    registry: Registry
+    count: int  # current values
+    months: tuple[str, ...]  # the months with data, oldest first
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _basics(db: str, dv: int) -> _Basics:
+    """What nearly every page reads, in one open of the file (shared read-only objects, not copied)."""
     with connect(db, read_only=True) as con:
-        return int(first_row(con, "SELECT count(*) FROM current")[0])  # type: ignore[index]
+        (count,) = first_row(con, "SELECT count(*) FROM current")  # type: ignore[misc]
+        present = con.execute("SELECT DISTINCT period FROM current ORDER BY period").fetchall() if count else []
+        return _Basics(load_catalog(con), load_registry(con), int(count), tuple(from_index(p) for (p,) in present))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def catalog(db: str, dv: int) -> Catalog:
-    with connect(db, read_only=True) as con:
-        return load_catalog(con)
+    return _basics(db, dv).catalog
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def registry(db: str, dv: int) -> Registry:
-    with connect(db, read_only=True) as con:
-        return load_registry(con)
+    return _basics(db, dv).registry
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -83,18 +90,12 @@ def completeness_grid(db: str, dv: int) -> pd.DataFrame:
     """Who reported what: every reporting unit × month (see analytics.completeness)."""
     units = registry(db, dv).units
     parents = {u.parent_code for u in units}
-    return panel_completeness(panel(db, dv), [(u.code, u.name) for u in units if u.code not in parents])
+    return snapshot(db, dv).completeness([(u.code, u.name) for u in units if u.code not in parents])
 
 
 def months(db: str) -> list[str]:
     """The months that have data, oldest first."""
-    return _months(db, version(db))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _months(db: str, dv: int) -> list[str]:
-    with connect(db, read_only=True) as con:
-        return [from_index(p) for (p,) in con.execute("SELECT DISTINCT period FROM current ORDER BY period").fetchall()]
+    return list(_basics(db, version(db)).months)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
