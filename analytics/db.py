@@ -20,7 +20,9 @@ import duckdb
 from analytics.settings import default_db_path, setting
 
 BUSY_POLL_SECONDS = 0.1
-LOCK_MARKERS = ("lock", "Conflicting", "being used by another process")
+# another process holds the file; or this process has it open in the other mode (a reader in one session of the
+# app while another session writes): both clear when that operation closes the file
+LOCK_MARKERS = ("lock", "Conflicting", "being used by another process", "different configuration")
 
 
 class DatabaseBusy(RuntimeError):

@@ -27,13 +27,14 @@ import numpy as np
 import pandas as pd
 
 from analytics.completeness import leaf_completeness
-from analytics.db import get_meta
+from analytics.db import first_row, get_meta
 from analytics.panel import Panel, frozen_panel
 from analytics.periods import from_index
 from analytics.settings import default_db_path
 
-FORMAT = 3  # bump when the files' layout changes
-ARRAYS = ("cube", "unit", "month", "metric", "value", "reported")  # the .npy files of a snapshot
+FORMAT = 4  # bump when the files' layout changes
+BATCH_ROWS = 1 << 20  # rows per Arrow batch when the snapshot is read from the database
+ARRAYS = ("cube", "unit", "metric", "value", "reported")  # the .npy files of a snapshot
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,8 +43,8 @@ class Snapshot:
 
     ``unit_codes``/``metric_codes`` are every unit and metric of the database in id order (units or metrics
     without values included), as :func:`analytics.observations.analysis_frame` lists them. ``rows`` holds the long
-    form ordered by month, unit code and metric code: ``unit``/``metric`` as positions in those lists, ``month`` as
-    positions on the panel's month axis, ``value``; the rows of panel month ``t`` are ``offsets[t]:offsets[t + 1]``.
+    form ordered by month, unit code and metric code: ``unit``/``metric`` as positions in those lists, and ``value``;
+    the rows of panel month ``t`` are ``offsets[t]:offsets[t + 1]``.
     ``reported[u, t]`` counts the values of panel unit ``u`` in month ``t`` and ``expected[t]`` the metrics anyone
     reported in month ``t`` (the completeness grid's numbers).
     """
@@ -78,7 +79,8 @@ class Snapshot:
             {
                 "unit": pd.Categorical.from_codes(self.rows["unit"][rows], categories=self.unit_codes),
                 "period": pd.Categorical.from_codes(
-                    month_code[self.rows["month"][rows]], categories=[months[i] for i in present]
+                    np.repeat(month_code[lo:hi], np.diff(self.offsets[lo : hi + 1])),
+                    categories=[months[i] for i in present],
                 ),
                 "metric": pd.Categorical.from_codes(self.rows["metric"][rows], categories=self.metric_codes),
                 "value": self.rows["value"][rows],
@@ -101,7 +103,6 @@ def _long_rows(
     unit_code, metric_code = _positions(panel.units, unit_codes), _positions(panel.metrics, metric_codes)
     rows = {
         "unit": np.empty(offsets[-1], dtype=unit_code.dtype),
-        "month": np.empty(offsets[-1], dtype=np.int16),
         "metric": np.empty(offsets[-1], dtype=metric_code.dtype),
         "value": np.empty(offsets[-1], dtype=np.float64),
     }
@@ -110,7 +111,6 @@ def _long_rows(
         u, m = np.nonzero(here)  # by unit (code order), then metric
         span = slice(offsets[t], offsets[t + 1])
         rows["unit"][span], rows["metric"][span] = unit_code[u], metric_code[m]
-        rows["month"][span] = t
         rows["value"][span] = cube[:, t, :][here]
     return rows, offsets, reported, expected
 
@@ -145,17 +145,20 @@ def read_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
     cube by position, with no long frame in between."""
     units = con.execute("SELECT uid, code FROM units ORDER BY uid").fetchall()
     metrics = con.execute("SELECT mid, code FROM metrics ORDER BY mid").fetchall()
-    table = con.sql("SELECT uid, period, mid, value FROM current").to_arrow_table()
-    uid, period, mid, value = (np.asarray(table.column(i).to_numpy()) for i in range(4))
+    first, last = first_row(con, "SELECT min(period), max(period) FROM current") or (None, None)
+    first, last = (int(first), int(last)) if first is not None else (0, -1)
     unit_pos, unit_labels = _axis(units)
     metric_pos, metric_labels = _axis(metrics)
-    first, last = (int(period.min()), int(period.max())) if len(period) else (0, -1)
     months = pd.Index([from_index(p) for p in range(first, last + 1)], dtype=object)
     cube = np.full((len(unit_labels), len(months), len(metric_labels)), np.nan)
-    flat = unit_pos[uid].astype(np.int64) * len(months) + (period.astype(np.int64) - first)
-    flat *= len(metric_labels)
-    flat += metric_pos[mid]
-    cube.reshape(-1)[flat] = value.astype(np.float64)
+    flat_cube = cube.reshape(-1)
+    reader = con.sql("SELECT uid, period, mid, value FROM current").to_arrow_reader(BATCH_ROWS)
+    for batch in reader:  # batch by batch: no copy of the whole table in between
+        uid, period, mid, value = (batch.column(i).to_numpy(zero_copy_only=False) for i in range(4))
+        flat = unit_pos[uid] * len(months) + (period.astype(np.int64) - first)
+        flat *= len(metric_labels)
+        flat += metric_pos[mid]
+        flat_cube[flat] = value
     panel = frozen_panel(pd.Index(unit_labels, dtype=object), months, pd.Index(metric_labels, dtype=object), cube)
     unit_codes = pd.Index([code for _, code in units], dtype=object)
     metric_codes = pd.Index([code for _, code in metrics], dtype=object)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -83,3 +84,26 @@ def test_a_writer_finds_the_file_busy_and_says_so(tmp_path: Path, monkeypatch):
         holder.wait()
     with connect(path, read_only=True) as con:
         assert first_row(con, "SELECT count(*) FROM batches")[0] == 0
+
+
+def test_a_writer_waits_for_a_reader_in_the_same_process(tmp_path: Path):
+    """The app's sessions share one process: a write that meets another session's read-only open waits for it."""
+    path = tmp_path / "shared.duckdb"
+    with connect(path):
+        pass
+    opened, release = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with connect(path, read_only=True):
+            opened.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    opened.wait(5)
+    threading.Timer(0.3, release.set).start()
+    started = time.monotonic()
+    with connect(path) as con:  # retried until the reader closed, instead of failing at once
+        con.execute("INSERT INTO meta VALUES ('probe', '1')")
+    thread.join()
+    assert time.monotonic() - started >= 0.25

@@ -6,6 +6,7 @@ cached result is served and the page says the data may be a moment old.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,21 @@ from analytics.snapshot import Snapshot, load_snapshot
 from analytics.unit_profile import score_view
 
 VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
+
+
+def after_write(db: str) -> None:
+    """Call after the app changed the data: cached reads are dropped, and the panel snapshot of the new data is
+    built in the background, so the next analysis page (in any session) does not wait for it."""
+    st.cache_data.clear()
+    threading.Thread(target=_build_snapshot, args=(db,), name="snapshot", daemon=True).start()
+
+
+def _build_snapshot(db: str) -> None:
+    try:
+        with connect(db, read_only=True) as con:
+            load_snapshot(con, db)
+    except Exception:  # a warm-up only: whoever reads next builds it (and reports any error) instead
+        return
 
 
 def version(db: str) -> int:

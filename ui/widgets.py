@@ -58,7 +58,7 @@ def _revert(db: str, batch: int) -> None:
     except (BatchError, DatabaseBusy) as exc:
         st.error(str(exc))
         return
-    st.cache_data.clear()
+    data.after_write(db)
     st.success(tr("batch.reverted", batch=batch, keys=keys))
 
 

@@ -29,7 +29,7 @@ def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., obje
     record_event(
         current.db, audit.CATALOG if kind == "catalog" else audit.UNITS, {"file": upload.name, "rows": len(rows)}
     )
-    st.cache_data.clear()
+    data.after_write(current.db)
     st.success(tr(f"audit.{kind}_saved", n=len(rows)))
 
 

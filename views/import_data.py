@@ -87,7 +87,7 @@ if validation is not None:
                 st.error(tr("ui.busy"))
                 st.stop()
             st.session_state.pop("validation", None)
-            st.cache_data.clear()
+            data.after_write(current.db)
             st.success(tr("import.committed", batch=batch) if batch else tr("import.nothing"))
 
 st.subheader(tr("import.history"))

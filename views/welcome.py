@@ -37,6 +37,6 @@ if demo_available():
 elif st.button(tr("welcome.make_demo"), type="primary"):
     with st.spinner("…"):
         create_demo(db_for("demo"))
-    st.cache_data.clear()
+    data.after_write(db_for("demo"))
     st.session_state["data"] = "demo"
     st.rerun()
