@@ -46,23 +46,57 @@ class Diff:
         return bool(self.rows["status"].isin(["new", "changed", "deleted"]).any())
 
 
+STATUSES = ("new", "changed", "unchanged", "deleted", "absent")
+
+
 def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> Diff:
-    """Compare staged values with the current ones, key by key (exact float equality)."""
-    con.register("staged_diff", staged[[*list(KEY), "value"]])
-    rows = con.execute(
-        "SELECT s.uid, s.period, s.mid, s.value, c.value AS old FROM staged_diff s "
-        "LEFT JOIN (SELECT * FROM current WHERE period BETWEEN ? AND ?) c "  # month bounds prune by zone maps
+    """Compare staged values with the current ones, key by key (exact float equality).
+
+    Only the keys that have a current value come back from the database (a new month's upload: none).
+    """
+    old, had = _lookup(
+        con,
+        staged,
+        "SELECT s.i, c.value FROM staged_lookup s "
+        "JOIN (SELECT * FROM current WHERE period BETWEEN ? AND ?) c "  # month bounds prune by zone maps
         "ON c.uid = s.uid AND c.period = s.period AND c.mid = s.mid",
         _period_bounds(staged),
-    ).df()
-    con.unregister("staged_diff")
-    deleting, had = rows["value"].isna(), rows["old"].notna()
-    rows["status"] = np.select(
-        [deleting & had, deleting, ~had, rows["value"] == rows["old"]],
-        ["deleted", "absent", "new", "unchanged"],
-        default="changed",
+    )
+    value = staged["value"].to_numpy(dtype=np.float64)
+    deleting = np.isnan(value)
+    code = np.select(
+        [deleting & had, deleting, ~had, value == old],
+        [STATUSES.index("deleted"), STATUSES.index("absent"), STATUSES.index("new"), STATUSES.index("unchanged")],
+        default=STATUSES.index("changed"),
+    ).astype(np.int8)
+    rows = pd.DataFrame(
+        {
+            **{k: staged[k].to_numpy() for k in KEY},
+            "value": value,
+            "old": old,
+            "status": pd.Categorical.from_codes(code, categories=STATUSES),
+        }
     )
     return Diff(rows)
+
+
+def _lookup(
+    con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, sql: str, params: list
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per staged row, the value ``sql`` finds for it (NaN where none) and whether one was found. ``sql`` reads the
+    staged keys from ``staged_lookup`` (uid, period, mid and the row number i) and returns (i, value) rows."""
+    keys = pd.DataFrame({"i": np.arange(len(staged)), **{k: staged[k].to_numpy() for k in KEY if k in staged}})
+    con.register("staged_lookup", keys)
+    try:
+        found = con.execute(sql, params).fetchnumpy()
+    finally:
+        con.unregister("staged_lookup")
+    values = np.full(len(staged), np.nan)
+    hit = np.zeros(len(staged), dtype=bool)
+    rows = np.asarray(found["i"], dtype=np.int64)
+    values[rows] = np.ma.filled(np.ma.asarray(found[list(found)[1]], dtype=np.float64), np.nan)
+    hit[rows] = True
+    return values, hit
 
 
 def _period_bounds(staged: pd.DataFrame) -> list[int]:
@@ -122,7 +156,7 @@ def commit_with_diff(
         )
         con.execute("CREATE OR REPLACE TEMP TABLE history_keys AS SELECT uid, period, mid, value FROM changes")
         con.unregister("changes")
-        _update_history(con)
+        _update_history(con, one_month=changes["period"].nunique() <= 1)
         bump_data_version(con)
         con.execute("COMMIT")
     except BaseException:
@@ -151,24 +185,33 @@ def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
     return int(batch_id)
 
 
-def _update_history(con: duckdb.DuckDBPyConnection) -> None:
+def _update_history(con: duckdb.DuckDBPyConnection, one_month: bool = False) -> None:
     """Keep each touched unit × metric's latest values current; the keys are in the temp table ``history_keys``.
 
     Fast paths: a key written for one month later than any it has (the usual monthly upload) appends the value;
     a key re-written for its latest month (a correction) replaces the last value. Otherwise (older months,
-    several months, deletes, reverts) the key is recomputed from ``current``.
+    several months, deletes, reverts) the key is recomputed from ``current``. ``one_month``: the keys are all of one
+    month, so each unit × metric appears once (no grouping needed).
     """
     window = int(setting("history_window"))  # type: ignore[arg-type]
+    if one_month:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW history_k AS "
+            "SELECT uid, mid, 1 AS n, period, value, value IS NOT NULL AS all_values FROM history_keys"
+        )
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW history_k AS "
+            "SELECT uid, mid, count(*) AS n, max(period) AS period, any_value(value) AS value, "
+            "bool_and(value IS NOT NULL) AS all_values FROM history_keys GROUP BY uid, mid"
+        )
     con.execute("""
         CREATE OR REPLACE TEMP TABLE touched AS
-        WITH k AS (SELECT uid, mid, count(*) AS n, max(period) AS period, any_value(value) AS value,
-                          bool_and(value IS NOT NULL) AS all_values
-                   FROM history_keys GROUP BY uid, mid)
         SELECT k.*, h.last_period, h.recent,
                (k.n = 1 AND k.all_values AND (h.last_period IS NULL OR k.period > h.last_period)) AS append,
                (k.n = 1 AND k.all_values AND k.period = h.last_period) AS replace,
                append OR replace AS fast
-        FROM k LEFT JOIN history h ON h.uid = k.uid AND h.mid = k.mid""")
+        FROM history_k k LEFT JOIN history h ON h.uid = k.uid AND h.mid = k.mid""")
     con.execute("DELETE FROM history USING touched t WHERE history.uid = t.uid AND history.mid = t.mid")
     con.execute(
         "INSERT INTO history SELECT uid, mid, period, list_slice(list_append(coalesce(recent, []), value), -?, -1) "
@@ -190,28 +233,18 @@ def _update_history(con: duckdb.DuckDBPyConnection) -> None:
         [window],
     )
     con.execute("DROP TABLE touched")
+    con.execute("DROP VIEW history_k")
 
 
 def history_medians(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> pd.Series:
     """Each staged key's median of the unit's latest values of that metric (NaN where it has none)."""
-    keys = pd.DataFrame(
-        {
-            "i": np.arange(len(staged)),
-            "uid": staged["uid"].to_numpy(),
-            "mid": staged["mid"].to_numpy(),
-        }
+    medians, _ = _lookup(
+        con,
+        staged,
+        "SELECT s.i, list_median(h.recent) AS m FROM staged_lookup s JOIN history h ON h.uid = s.uid AND h.mid = s.mid",
+        [],
     )
-    con.register("staged_hist", keys)
-    medians = con.execute(
-        "SELECT list_median(h.recent) AS m FROM staged_hist s "
-        "LEFT JOIN history h ON h.uid = s.uid AND h.mid = s.mid ORDER BY s.i"
-    ).df()["m"]
-    con.unregister("staged_hist")
-    return pd.Series(
-        medians.to_numpy(dtype=float, na_value=np.nan),
-        index=staged.index,
-        dtype="float64",
-    )
+    return pd.Series(medians, index=staged.index, dtype="float64")
 
 
 def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> int:

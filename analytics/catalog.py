@@ -74,7 +74,7 @@ class Metric:
 def normalise_label(text: object) -> str:
     """A header or name reduced for matching: NFKC (full → half width), no spaces, lower case."""
     folded = unicodedata.normalize("NFKC", str(text)).lower()
-    return re.sub(r"\s+", "", folded)
+    return "".join(folded.split())  # str.split() splits at exactly the characters \s matches
 
 
 def normalise_unit(text: str) -> str:

@@ -38,15 +38,14 @@ from analytics.correlation_figures import (
 )
 from analytics.correlations import Correlation, Finding
 from analytics.db import connect, first_row, get_meta
+from analytics.deck_options import DEFAULT_DECK, SLIDE_KINDS
 from analytics.i18n import t
 from analytics.panel import Panel
 from analytics.registry import Registry, load_catalog, load_registry
 from analytics.snapshot import load_snapshot
 from analytics.unit_profile import default_metrics, in_view, integration_history, metric_history, ranking, score_view
 
-SLIDE_KINDS = ("kpis", "ranking", "quadrant", "heatmap", "findings", "scatter", "lag", "unit")
 PAIR_KINDS = ("scatter", "lag")
-DEFAULT_DECK = ",".join(SLIDE_KINDS)
 ITEM_SEP, ARG_SEP, PAIR_SEP, LAG_SEP = ",", ":", "~", "@"
 LAGS = range(7)  # lags scanned for findings and drawn in the lag profile (months the party metric leads)
 TOP_FINDINGS = 10

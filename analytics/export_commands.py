@@ -11,11 +11,10 @@ import getpass
 import sys
 
 from analytics.cli import Rejected, db_of
-from analytics.deck import DEFAULT_DECK, DeckError, Scope, load_source, parse_deck
+from analytics.deck_options import DEFAULT_DECK, FORMATS
 from analytics.i18n import LANGS
 from analytics.periods import from_index
 from analytics.registry import UnknownUnit
-from analytics.reports import FORMATS, PdfUnavailable, export_report
 
 
 def register(add, view: argparse.ArgumentParser) -> None:
@@ -39,6 +38,9 @@ def _user(args: argparse.Namespace) -> str:
 
 
 def export(args: argparse.Namespace) -> int:
+    from analytics.deck import DeckError, Scope, load_source, parse_deck  # the deck's code only when exporting
+    from analytics.reports import PdfUnavailable, export_report
+
     try:
         specs = parse_deck(args.deck)
     except DeckError as exc:

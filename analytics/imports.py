@@ -404,9 +404,12 @@ def _register_new_units(con: duckdb.DuckDBPyConnection, validation: Validation) 
         in_transaction=True,
     )
     real = dict(con.execute("SELECT code, uid FROM units").fetchall())
-    remap = {u["uid"]: real[u["code"]] for u in validation.new_units}
     staged = validation.staged
-    return staged.assign(uid=staged["uid"].map(lambda v: remap.get(v, v)).astype("int64"))
+    uid = staged["uid"].to_numpy(dtype=np.int64)
+    provisional = {int(u["uid"]): real[u["code"]] for u in validation.new_units}  # type: ignore[call-overload]
+    lookup = np.arange(max([int(uid.max()) if len(uid) else 0, *provisional]) + 1, dtype=np.int64)
+    lookup[list(provisional)] = list(provisional.values())  # provisional id -> the id the store gave it
+    return staged.assign(uid=lookup[uid])
 
 
 def run_import(
@@ -472,7 +475,7 @@ def preview_frame(validation: Validation, catalog: Catalog, registry: Registry, 
             "metric": [catalog.get(by_mid[m]).name(lang) for m in rows["mid"]],
             "old": rows["old"],
             "new": rows["value"],
-            "status": rows["status"],
+            "status": rows["status"].astype(object),
         }
     )
     return frame.sort_values(

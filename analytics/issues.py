@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from analytics.i18n import t
 
@@ -28,9 +28,8 @@ class Issue:
 
     def to_json(self) -> dict[str, object]:
         """The SPEC §4 record: file, sheet, cell, code, message, message_en."""
-        record = asdict(self)
-        record.pop("severity")
-        return record
+        fields = ("file", "sheet", "cell", "code", "message", "message_en")
+        return {name: getattr(self, name) for name in fields}  # not asdict: it deep-copies, slow for 10,000s
 
 
 def make_issue(

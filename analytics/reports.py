@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analytics.deck import Deck, Scope, SlideSpec, Source, build_deck
+from analytics.deck_options import FORMATS
 from analytics.i18n import t
 
-FORMATS = ("html", "pptx", "xlsx", "pdf")
 MIME = {
     "html": "text/html",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",

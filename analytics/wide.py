@@ -68,12 +68,10 @@ def _wide_rows(
         row = sheet.rows[r]
         code = row[code_c] if code_c is not None and code_c < len(row) else None
         name = row[name_c] if name_c is not None and name_c < len(row) else None
-        if all(is_missing(v) for v in row):
+        if is_missing(code) and is_missing(name) and all(is_missing(v) for v in row):
             continue
         identity = cell_text(code) or cell_text(name)
-        if normalise_label(identity) in TOTALS_LABELS or any(
-            normalise_label(cell_text(v)) in TOTALS_LABELS for v in (code, name)
-        ):
+        if any(normalise_label(cell_text(v)) in TOTALS_LABELS for v in (code, name)):
             out.issues.append(
                 make_issue(
                     "totals_row_skipped",
@@ -171,10 +169,10 @@ def _collect_values(
             parts[name].append(part)
     if not codes or not sum(len(p) for p in parts["uid"]):
         return EMPTY_FRAME
-    frame = {name: np.concatenate(chunks) for name, chunks in parts.items()}
+    frame = {name: np.concatenate(parts[name]) for name in EMPTY_FRAME.columns}
     frame["metric"] = (
         pd.Categorical.from_codes(frame["metric"], categories=pd.Index(codes).unique())
         if len(set(codes)) == len(codes)
         else np.array(codes, dtype=object)[frame["metric"]]
     )
-    return pd.DataFrame(frame)[list(EMPTY_FRAME.columns)]
+    return pd.DataFrame(frame, copy=False)

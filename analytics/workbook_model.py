@@ -8,6 +8,7 @@ import cycle. Import these names from :mod:`analytics.workbooks`.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 Cell = str | float | int | bool | datetime.date | datetime.datetime | None
@@ -159,6 +160,7 @@ def a1(row0: int, col0: int) -> str:
     return f"{column_letters(col0)}{row0 + 1}"
 
 
+@functools.lru_cache(maxsize=16384)
 def column_letters(col0: int) -> str:
     """Spreadsheet column letters of a 0-based column: 0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
     letters = ""

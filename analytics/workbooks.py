@@ -35,6 +35,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import python_calamine as calamine
@@ -169,17 +170,27 @@ def _read_xlsx(archive: GuardedZip, content: bytes, main_part: str, limits: Limi
     styles = archive.find(posixpath.join(folder, "styles.xml"))
     percent = xlsx_inspect.percent_styles(archive.read(styles) if styles else None)
     facts: dict[str, SheetFacts] = {}
+    parts: dict[str, bytes] = {}
     for name, path in paths.items():
         member = archive.find(path)
-        facts[name] = (
-            xlsx_inspect.inspect_sheet(archive.read(member), name, percent, limits) if member else SheetFacts()
-        )
+        if member:
+            parts[name] = archive.read(member)
+            facts[name] = xlsx_inspect.sheet_extent(parts[name], name, limits)
+        else:
+            facts[name] = SheetFacts()
     for member in archive.unread():  # should calamine resolve a sheet's part differently, it is checked too
         data = archive.read(member) if member.lower().endswith(".xml") else b""
         if b"sheetData" in data:
-            xlsx_inspect.inspect_sheet(data, member, percent, limits)
+            xlsx_inspect.sheet_extent(data, member, limits)
     archive.drain()
-    return _load_sheets(content, limits, lambda _index, name: facts.get(name), calamine_merged=True)
+
+    def cell_facts() -> None:  # the rest of each sheet's facts, found while calamine reads the values
+        for name, data in parts.items():
+            xlsx_inspect.add_cell_facts(facts[name], data, percent)
+
+    return _load_sheets(
+        content, limits, lambda _index, name: facts.get(name), calamine_merged=True, meanwhile=cell_facts
+    )
 
 
 def _read_ods(archive: GuardedZip, content: bytes, limits: Limits) -> tuple[Sheet, ...]:
@@ -230,8 +241,13 @@ def _load_sheets(
     limits: Limits,
     facts_of: Callable[[int, str], SheetFacts | None],
     calamine_merged: bool,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Sheet, ...]:
-    """Values from calamine, for worksheets whose extent the inspector has verified."""
+    """Values from calamine, for worksheets whose extent the inspector has verified.
+
+    ``meanwhile`` runs while calamine reads (calamine releases the GIL); it may complete the facts, which are used
+    only after both are done.
+    """
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except calamine.PasswordError as exc:
@@ -245,17 +261,27 @@ def _load_sheets(
     total = sum(f.extent[0] * f.extent[1] for f in known if f is not None)
     if total > limits.max_cells:
         raise WorkbookError("too_many_cells", count=total, limit=limits.max_cells)
+    worksheets = [meta.typ == calamine.SheetTypeEnum.WorkSheet for meta in metas]
+    if any(facts is None for facts, worksheet in zip(known, worksheets, strict=True) if worksheet):
+        raise WorkbookError("corrupt_file")  # never hand calamine a sheet that was not checked
+    with book, ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(
+            lambda: [
+                _sheet_values(book, index, meta.name, limits) if worksheet else None
+                for index, (meta, worksheet) in enumerate(zip(metas, worksheets, strict=True))
+            ]
+        )
+        if meanwhile is not None:
+            meanwhile()
+        values = reading.result()
     sheets = []
-    with book:
-        for index, (meta, facts) in enumerate(zip(metas, known, strict=True)):
-            hidden = meta.visible != calamine.SheetVisibleEnum.Visible
-            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
-                sheets.append(Sheet(meta.name, hidden, []))
-                continue
-            if facts is None:
-                raise WorkbookError("corrupt_file")  # never hand calamine a sheet that was not checked
-            raw, merged = _sheet_values(book, index, meta.name, limits)
-            sheets.append(_sheet(meta.name, hidden, raw, facts, merged if calamine_merged else facts.merged))
+    for meta, facts, loaded in zip(metas, known, values, strict=True):
+        hidden = meta.visible != calamine.SheetVisibleEnum.Visible
+        if loaded is None or facts is None:
+            sheets.append(Sheet(meta.name, hidden, []))
+            continue
+        raw, merged = loaded
+        sheets.append(_sheet(meta.name, hidden, raw, facts, merged if calamine_merged else facts.merged))
     return tuple(sheets)
 
 

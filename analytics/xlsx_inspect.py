@@ -94,6 +94,14 @@ def is_percent_format(code: str) -> bool:
 
 def inspect_sheet(data: bytes, sheet: str, percent: frozenset[int], limits: Limits) -> SheetFacts:
     """Facts of one worksheet's XML. Raises ``too_many_*`` before calamine sees a huge sheet."""
+    facts = sheet_extent(data, sheet, limits)
+    add_cell_facts(facts, data, percent)
+    return facts
+
+
+def sheet_extent(data: bytes, sheet: str, limits: Limits) -> SheetFacts:
+    """The worksheet's verified extent (the other facts empty). Raises ``too_many_*`` for a huge sheet: this is
+    the check that must come before calamine, which allocates the whole extent at once."""
     start = data.find(b"sheetData")
     if start < 0:
         return SheetFacts()
@@ -103,7 +111,16 @@ def inspect_sheet(data: bytes, sheet: str, percent: frozenset[int], limits: Limi
         check_extent(sheet, *declared, limits)
     extent = _verified_extent(data, prefix, declared)
     check_extent(sheet, *extent, limits)
-    facts = SheetFacts(extent=extent)
+    return SheetFacts(extent=extent)
+
+
+def add_cell_facts(facts: SheetFacts, data: bytes, percent: frozenset[int]) -> None:
+    """Fill in the percent cells, hidden rows, formulas without a value and error cells of a worksheet's XML
+    (safe to run while calamine reads the values)."""
+    start = data.find(b"sheetData")
+    if start < 0:
+        return
+    prefix = data[data.rfind(b"<", 0, start) + 1 : start]
     if percent:
         styles = b"|".join(str(i).encode() for i in sorted(percent))
         facts.percent_cells = set(_cells_with(data, rb' s="(?:' + styles + rb')"', prefix + b"c"))
@@ -111,7 +128,6 @@ def inspect_sheet(data: bytes, sheet: str, percent: frozenset[int], limits: Limi
         facts.hidden_rows.update(row for row, _ in _cells_with(data, literal, prefix + b"row"))
     facts.formulas_without_value = _formulas_without_value(data, prefix)
     facts.errors = _errors(data, prefix)
-    return facts
 
 
 def parse_xml(data: bytes) -> ET.Element:
