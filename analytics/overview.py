@@ -21,7 +21,8 @@ from analytics.catalog import CATEGORIES, Catalog
 from analytics.completeness import MISSING, PARTIAL, REPORTED, missing_reports
 from analytics.i18n import t
 from analytics.integration import compute_integration
-from analytics.quality import QualitySettings, quality_flags
+from analytics.panel import Panel, sub_panel
+from analytics.quality import QualitySettings, panel_quality_flags, quality_flags
 from analytics.registry import Registry
 
 #: The KPI cards, in order, when the catalog has them (else the first metrics of each category with data).
@@ -516,6 +517,7 @@ def build_overview(
     units: list[str] | None = None,
     kpis: tuple[str, ...] = DEFAULT_KPIS,
     quality: QualitySettings | None = None,
+    panel: Panel | None = None,
 ) -> Overview:
     """The overview of the view ``start``..``end`` (inclusive, None = open) over ``units`` (codes with their
     descendants; None = all), as of the view's latest month with data.
@@ -524,6 +526,7 @@ def build_overview(
     the completeness grid (:func:`analytics.completeness.completeness`). The integration index uses the default
     settings with the ``view`` basis (as the integration command does). Comparisons (previous month, a year
     earlier) and the quality flags' history (the 12 months before ``period``) may reach before ``start``.
+    ``panel``: the panel of all current values (the same data as ``obs``), when at hand.
     """
     view = view_frame(obs, start, end, units)
     months = present_months(view)
@@ -537,7 +540,12 @@ def build_overview(
     trend = d_trend(rows)
     codes = kpi_metrics(catalog, set(figures["metric"]), kpis)
     cards = (*kpi_cards(recent, catalog, period, codes, parent, first, figures), d_card(rows, period, first))
-    flags = quality_flags(recent, catalog, [period], quality)  # the 12 months before are the units' history
+    # the 12 months before are the units' history; the panel of the same values, when given, saves building one
+    flags = (
+        panel_quality_flags(sub_panel(panel, shift_month(period, -YEAR), period, units), catalog, [period], quality)
+        if panel is not None
+        else quality_flags(recent, catalog, [period], quality)
+    )
     if units is not None:
         grid = grid[grid["unit"].isin(units)]
     return Overview(

@@ -130,6 +130,15 @@ def frozen_panel(units: pd.Index, months: pd.Index, metrics: pd.Index, cube: np.
     return Panel(units=units, months=months, metrics=metrics, cube=cube)
 
 
+def sub_panel(panel: Panel, first: str, last: str, units: Iterable[str] | None = None) -> Panel:
+    """The months ``first``..``last`` (``YYYY-MM``, clipped to the panel) of the given unit codes (None = all)."""
+    lo = max(0, panel.month_position(first)) if len(panel.months) else 0
+    hi = min(len(panel.months), panel.month_position(last) + 1) if len(panel.months) else 0
+    rows = panel.unit_positions(units)
+    cube = panel.cube[rows, lo : max(lo, hi), :]
+    return frozen_panel(panel.units[rows], panel.months[lo : max(lo, hi)], panel.metrics, cube)
+
+
 def per_capita(panel: Panel, headcount: Mapping[str, float], metrics: Iterable[str]) -> Panel:
     """A panel where the given (count) metrics are per 100 employees: value / (headcount / 100).
 

@@ -35,7 +35,7 @@ import pandas as pd
 
 from analytics.catalog import Catalog, Metric
 from analytics.i18n import t
-from analytics.panel import Panel, build_panel
+from analytics.panel import Panel, build_panel, frozen_panel
 from analytics.settings import setting
 
 COPIED, UNIFORM_100, JUMP = "copied", "uniform_100", "jump"
@@ -233,11 +233,25 @@ def quality_flags(
     codes: the identical ones, the 100% ones, or the jumping one), detail_zh, detail_en; sorted by period, unit,
     kind, metrics.
     """
-    s = settings or QualitySettings()
     known = _label_mask(obs["metric"], catalog.codes()) & obs["value"].notna().to_numpy()
     if not known.any():
         return pd.DataFrame(columns=FLAG_COLUMNS)
-    panel = build_panel(_compact(obs if known.all() else obs[known]))
+    return panel_quality_flags(build_panel(_compact(obs if known.all() else obs[known])), catalog, periods, settings)
+
+
+def panel_quality_flags(
+    panel: Panel,
+    catalog: Catalog,
+    periods: list[str] | None = None,
+    settings: QualitySettings | None = None,
+) -> pd.DataFrame:
+    """:func:`quality_flags` of a panel (units or months without values may be in it; they change nothing)."""
+    s = settings or QualitySettings()
+    known = panel.metrics.isin(catalog.codes())
+    if not known.all():
+        panel = frozen_panel(panel.units, panel.months, panel.metrics[known], panel.cube[:, :, known])
+    if not panel.cube.size:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
     months = _month_positions(panel, periods)
     metrics = [catalog.get(code) for code in panel.metrics]
     flags = _copied(panel, months, metrics, s) + _uniform(panel, months, metrics, s) + _jumps(panel, months, metrics, s)

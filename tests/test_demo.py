@@ -9,12 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.completeness import completeness
 from analytics.correlations import Correlation, correlate
 from analytics.db import connect, get_meta
 from analytics.demo import BRANCHES, DemoRefused, create_demo, demo_units, simulate
 from analytics.observations import current_frame
+from analytics.overview import build_overview
 from analytics.panel import Panel, build_panel
-from analytics.registry import load_registry, save_units
+from analytics.quality import panel_quality_flags, quality_flags
+from analytics.registry import load_catalog, load_registry, save_units
+from analytics.snapshot import load_snapshot
 
 STRONG = 1e-6  # planted effects are far stronger than p < 0.05
 NOT_SIGNIFICANT = 0.05
@@ -188,3 +192,20 @@ def test_unrelated_pairs_are_not_significant(panel: Panel, x: str, y: str, level
 def test_unrelated_pairs_not_significant_within_a_month(panel: Panel) -> None:
     for x, y in (("publicity_articles", "roe"), ("new_members", "patents")):
         assert corr(panel, x, y, "period", period="2026-10").p > NOT_SIGNIFICANT
+
+
+def test_the_overview_is_the_same_from_the_snapshot_panel(demo: tuple[Path, dict[str, object]]) -> None:
+    """The overview page hands build_overview the snapshot's panel for the quality flags: same flags, same page."""
+    with connect(demo[0], read_only=True) as con:
+        snapshot, catalog, registry = load_snapshot(con, demo[0]), load_catalog(con), load_registry(con)
+        grid = completeness(con)
+    obs = snapshot.frame()
+    months = sorted(obs["period"].cat.categories)
+    for start, units in ((months[-12], None), (months[-6], registry.expand(["BF00"])), (None, None)):
+        plain = build_overview(obs, catalog, registry, grid, start=start, units=units)
+        fast = build_overview(obs, catalog, registry, grid, start=start, units=units, panel=snapshot.panel)
+        pd.testing.assert_frame_equal(fast.alerts, plain.alerts)
+        assert fast.kpis == plain.kpis
+    flags = quality_flags(obs, catalog)
+    assert not flags.empty  # the demo plants box-ticking, so the comparison above compares real flags
+    pd.testing.assert_frame_equal(panel_quality_flags(snapshot.panel, catalog), flags)

@@ -38,6 +38,7 @@ def overview(db: str, version: int, start: str | None, end: str | None, units: t
         start=start,
         end=end,
         units=chosen,
+        panel=data.panel(db, version),
     )
 
 
