@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -94,9 +95,16 @@ def page_times(db: Path, start: str, end: str) -> tuple[list[tuple[str, Timing, 
 
     os.environ["ANALYTICS_DB"] = str(db)
     os.environ["ANALYTICS_DEMO_DB"] = str(db.with_name("no-demo.duckdb"))
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    # A running server discovered the installed components when it started (Runtime init); AppTest does it in its
+    # first run. Done here beforehand, so the first render measures what a user's first page view costs.
+    components = BidiComponentManager()
+    startup, _ = once(lambda: components.discover_and_register_components(start_file_watching=False))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at._bidi_component_manager = components
     at.session_state["from"], at.session_state["to"] = start, end
     first, _ = once(at.run)
     assert not at.exception, at.exception
@@ -109,10 +117,12 @@ def page_times(db: Path, start: str, end: str) -> tuple[list[tuple[str, Timing, 
     st.cache_resource.clear()
     shutil.rmtree(snapshot_dir(db), ignore_errors=True)  # as after an import: the snapshot is built again
     changed = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    changed._bidi_component_manager = components
     changed.session_state["from"], changed.session_state["to"] = start, end
     after_change, _ = once(changed.run)
     assert not changed.exception, changed.exception
     return [
+        ("server start: component discovery", startup, "not part of a page view"),
         ("page: first render, every cache cold", first, f"≤ {TARGETS['first']:g} s"),
         ("page: rerun", rerun, f"≤ {TARGETS['rerun']:g} s"),
         ("page: first render of a new view", new_view, f"≤ {TARGETS['first']:g} s"),
@@ -165,6 +175,40 @@ def computations(db: Path) -> tuple[list[tuple[str, Timing, str]], str, str, flo
     return rows, start, end, peak
 
 
+FRESH_RENDER = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+os.environ["ANALYTICS_DB"], os.environ["ANALYTICS_DEMO_DB"] = {db!r}, {demo!r}
+# a running server has imported the modules its pages use
+import analytics.overview, analytics.overview_figures, analytics.snapshot, ui.auth, ui.data  # noqa: F401
+from streamlit.components.v2.component_manager import BidiComponentManager
+from streamlit.testing.v1 import AppTest
+components = BidiComponentManager()
+components.discover_and_register_components(start_file_watching=False)  # done at server start
+at = AppTest.from_file({app!r}, default_timeout=600)
+at._bidi_component_manager = components
+at.session_state["from"], at.session_state["to"] = {start!r}, {end!r}
+wall, cpu = time.perf_counter(), time.process_time()
+at.run()
+assert not at.exception, at.exception
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+
+
+def fresh_first_renders(db: Path, start: str, end: str, runs: int = 5) -> list[Timing]:
+    """The overview's first render in ``runs`` new processes (the snapshot on disk, every cache cold)."""
+    script = FRESH_RENDER.format(
+        root=str(ROOT), db=str(db), demo=str(db.with_name("no-demo.duckdb")), app=str(ROOT / "app.py"),
+        start=start, end=end,
+    )  # fmt: skip
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=ROOT)
+        wall, cpu = (float(x) for x in out.stdout.split()[-2:])
+        times.append((wall, cpu))
+    return sorted(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=SHARED)
@@ -173,6 +217,11 @@ def main() -> None:
     rows, start, end, peak = computations(db)
     page_rows, cards = page_times(db, start, end)
     rows += page_rows
+    fresh = fresh_first_renders(db, start, end)
+    rows += [
+        (f"page: first render, new process, {label} of {len(fresh)}", timing, f"≤ {TARGETS['first']:g} s")
+        for label, timing in (("best", fresh[0]), ("median", fresh[len(fresh) // 2]), ("worst", fresh[-1]))
+    ]
     print(f"database: {db.relative_to(ROOT)} ({UNITS:,} units × {MONTHS} months × {METRICS} metrics)")
     print(f"view: {start}..{end}; KPI cards shown: {cards}; build_overview peak traced memory {peak:.0f} MB")
     print(f"{'step':<46}{'wall':>9}{'CPU':>9}  target")
