@@ -325,3 +325,16 @@ def test_choosing_a_unit_shows_its_charts(app_env):
     profile = own_lag_profile(build_panel(obs), "B21", "three_meetings_rate", "revenue")
     assert table["n"].tolist() == profile["n"].tolist() == [12, 11, 10, 9, 8, 7, 6]
     assert table["r"].tolist()[:3] == pytest.approx(profile["r"].tolist()[:3], rel=1e-12)
+
+
+def test_the_chosen_metrics_travel_in_the_url_as_codes_in_either_language(app_env):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["lang"] = "en"
+    at.query_params["profile_metrics"] = ["revenue", "three_meetings_rate", "not_a_metric"]
+    at.run()
+    at = at.switch_page("views/unit_profile.py").run()
+    assert not at.exception, at.exception
+    picked = at.multiselect(key="profile_metrics")
+    assert picked.value == ["revenue", "three_meetings_rate"]  # the unknown code is dropped
+    picked.set_value(["total_profit", "revenue"]).run()
+    assert at.query_params["profile_metrics"] == ["total_profit", "revenue"]  # codes, not "Total profit"

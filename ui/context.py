@@ -43,11 +43,22 @@ def url_choice(key: str, options: tuple[str, ...], default: str) -> None:
         st.session_state[key] = wanted if wanted in options else default
 
 
+def url_choices(key: str, options: tuple[str, ...], default: list[str]) -> None:
+    """:func:`url_choice` for a multiselect: seeded once per session from ``?key=a&key=b`` (codes; unknown ones are
+    dropped), else ``default``."""
+    if key not in st.session_state:
+        wanted = [code for code in st.query_params.get_all(key) if code in options]
+        st.session_state[key] = wanted or list(default)
+
+
 def publish(*keys: str) -> None:
     """Write the current choices to the URL (app.py runs on every page, so they survive page switches)."""
     for key in keys:
         value = st.session_state.get(key)
-        if value is not None and st.query_params.get(key) != value:
+        if isinstance(value, list):
+            if st.query_params.get_all(key) != value:
+                st.query_params[key] = value
+        elif value is not None and st.query_params.get(key) != value:
             st.query_params[key] = value
 
 

@@ -17,7 +17,7 @@ from analytics.unit_profile import (
     unit_labels,
 )
 from ui import data
-from ui.context import lang, publish, tr, url_choice, view
+from ui.context import lang, publish, tr, url_choice, url_choices, view
 
 current, language = view(), lang()
 st.title(tr("profile.title"))
@@ -68,10 +68,11 @@ else:
 
 # ---- metrics against the subsidiary and the group
 st.subheader(tr("profile.metrics"))
+url_choices("profile_metrics", tuple(catalog.codes()), default_metrics(catalog, obs, unit))  # the URL carries codes
 chosen = st.multiselect(
-    tr("profile.metric_pick"), catalog.codes(), default=default_metrics(catalog, obs, unit),
-    key="profile_metrics", bind="query-params", format_func=lambda m: metric_names.get(m, m),
-)  # fmt: skip
+    tr("profile.metric_pick"), catalog.codes(), key="profile_metrics", format_func=lambda m: metric_names.get(m, m)
+)
+publish("profile_metrics")
 if chosen:
     peers = metric_history(obs, registry.parents(), unit, chosen)
     labels = {m.code: (m.name(language), m.unit) for m in catalog.metrics}
