@@ -16,6 +16,7 @@ is skipped; one that cannot be read is rebuilt from the database. Only the newes
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import uuid
@@ -32,34 +33,54 @@ from analytics.panel import Panel, frozen_panel
 from analytics.periods import from_index
 from analytics.settings import default_db_path
 
-FORMAT = 4  # bump when the files' layout changes
+FORMAT = 5  # bump when the files' layout changes
 BATCH_ROWS = 1 << 20  # rows per Arrow batch when the snapshot is read from the database
-ARRAYS = ("cube", "unit", "metric", "value", "reported")  # the .npy files of a snapshot
+LONG_ARRAYS = ("unit", "metric", "value", "reported")  # the long part's .npy files (the panel part: cube)
 
 
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """The panel of current values and the same values in long form.
+@dataclass(frozen=True)
+class LongForm:
+    """The panel's values in long form, ordered by month, unit code and metric code: ``rows["unit"]`` and
+    ``rows["metric"]`` are positions in the snapshot's ``unit_codes``/``metric_codes``, ``rows["value"]`` the
+    values; the rows of panel month ``t`` are ``offsets[t]:offsets[t + 1]``. ``reported[u, t]`` counts the values
+    of panel unit ``u`` in month ``t`` and ``expected[t]`` the metrics anyone reported in month ``t``."""
 
-    ``unit_codes``/``metric_codes`` are every unit and metric of the database in id order (units or metrics
-    without values included), as :func:`analytics.observations.analysis_frame` lists them. ``rows`` holds the long
-    form ordered by month, unit code and metric code: ``unit``/``metric`` as positions in those lists, and ``value``;
-    the rows of panel month ``t`` are ``offsets[t]:offsets[t + 1]``.
-    ``reported[u, t]`` counts the values of panel unit ``u`` in month ``t`` and ``expected[t]`` the metrics anyone
-    reported in month ``t`` (the completeness grid's numbers).
-    """
-
-    panel: Panel
-    unit_codes: pd.Index
-    metric_codes: pd.Index
     rows: dict[str, np.ndarray]
     offsets: np.ndarray
     reported: np.ndarray
     expected: np.ndarray
 
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The panel of current values, and (built on first use) the same values in long form.
+
+    ``unit_codes``/``metric_codes`` are every unit and metric of the database in id order (units or metrics
+    without values included), as :func:`analytics.observations.analysis_frame` lists them. ``folder``/``token``:
+    where the snapshot's files are (None: not saved), so the long form is saved beside the panel once built.
+    """
+
+    panel: Panel
+    unit_codes: pd.Index
+    metric_codes: pd.Index
+    folder: Path | None = None
+    token: str | None = None
+
+    @functools.cached_property
+    def long(self) -> LongForm:
+        """The long form: from its files when saved, else built from the panel (and saved)."""
+        if self.folder is not None and self.token is not None:
+            found = _read_long(self.folder, self.token, self.panel)
+            if found is not None:
+                return found
+        built = _long_form(self.panel, self.unit_codes, self.metric_codes)
+        if self.folder is not None and self.token is not None:
+            _write_long(self.folder, self.token, built)
+        return built
+
     def completeness(self, leaves: list[tuple[str, str]]) -> pd.DataFrame:
         """:func:`analytics.completeness.completeness` over all months, from the snapshot (no scan)."""
-        return leaf_completeness(self.panel.units, self.panel.months, self.reported, self.expected, leaves)
+        return leaf_completeness(self.panel.units, self.panel.months, self.long.reported, self.long.expected, leaves)
 
     def frame(self, start: int | None = None, end: int | None = None) -> pd.DataFrame:
         """The long frame of current values between the month bounds: unit, period, metric (categoricals), value.
@@ -67,33 +88,30 @@ class Snapshot:
         Same content and categories as ``analysis_frame``; rows ordered by month, unit code and metric code.
         The columns are read-only views of the snapshot where possible.
         """
-        months = self.panel.months
+        long, months = self.long, self.panel.months
         first = self.panel.first_month
         lo = 0 if start is None else min(len(months), max(0, start - first))
         hi = len(months) if end is None else max(lo, min(len(months), end - first + 1))
-        rows = slice(int(self.offsets[lo]), int(self.offsets[hi]))
-        present = np.flatnonzero(np.diff(self.offsets[lo : hi + 1]) > 0) + lo
+        rows = slice(int(long.offsets[lo]), int(long.offsets[hi]))
+        present = np.flatnonzero(np.diff(long.offsets[lo : hi + 1]) > 0) + lo
         month_code = np.full(len(months), -1, dtype=np.int16)
         month_code[present] = np.arange(len(present))
         return pd.DataFrame(
             {
-                "unit": pd.Categorical.from_codes(self.rows["unit"][rows], categories=self.unit_codes),
+                "unit": pd.Categorical.from_codes(long.rows["unit"][rows], categories=self.unit_codes),
                 "period": pd.Categorical.from_codes(
-                    np.repeat(month_code[lo:hi], np.diff(self.offsets[lo : hi + 1])),
+                    np.repeat(month_code[lo:hi], np.diff(long.offsets[lo : hi + 1])),
                     categories=[months[i] for i in present],
                 ),
-                "metric": pd.Categorical.from_codes(self.rows["metric"][rows], categories=self.metric_codes),
-                "value": self.rows["value"][rows],
+                "metric": pd.Categorical.from_codes(long.rows["metric"][rows], categories=self.metric_codes),
+                "value": long.rows["value"][rows],
             },
             copy=False,
         )
 
 
-def _long_rows(
-    panel: Panel, unit_codes: pd.Index, metric_codes: pd.Index
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
-    """The panel's values in long form, month by month (small temporaries), each month's first row, the values
-    per unit and month, and the metrics reported per month."""
+def _long_form(panel: Panel, unit_codes: pd.Index, metric_codes: pd.Index) -> LongForm:
+    """The panel's values in long form, built month by month (small temporaries)."""
     cube = panel.cube
     present = ~np.isnan(cube)
     reported = present.sum(axis=2, dtype=np.int32)
@@ -112,7 +130,7 @@ def _long_rows(
         span = slice(offsets[t], offsets[t + 1])
         rows["unit"][span], rows["metric"][span] = unit_code[u], metric_code[m]
         rows["value"][span] = cube[:, t, :][here]
-    return rows, offsets, reported, expected
+    return LongForm(rows, offsets, reported, expected)
 
 
 def _positions(labels: pd.Index, categories: pd.Index) -> np.ndarray:
@@ -127,7 +145,7 @@ def snapshot_dir(db: str | Path) -> Path:
 
 def load_snapshot(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> Snapshot:
     """The snapshot of the open database ``con`` (file ``db``): from disk when its token matches, else read
-    from the database and saved for the next reader."""
+    from the database and saved for the next reader. Its long form is built or read only when first used."""
     token = get_meta(con, "data_token")
     folder = snapshot_dir(db or default_db_path()) if token else None
     if folder is not None:
@@ -135,8 +153,8 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> Snap
         if found is not None:
             return found
     snapshot = read_snapshot(con)
-    if folder is not None:
-        _write(folder, token, snapshot)  # type: ignore[arg-type]
+    if folder is not None and _write(folder, token, snapshot):  # type: ignore[arg-type]
+        return Snapshot(snapshot.panel, snapshot.unit_codes, snapshot.metric_codes, folder, token)
     return snapshot
 
 
@@ -162,7 +180,7 @@ def read_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:
     panel = frozen_panel(pd.Index(unit_labels, dtype=object), months, pd.Index(metric_labels, dtype=object), cube)
     unit_codes = pd.Index([code for _, code in units], dtype=object)
     metric_codes = pd.Index([code for _, code in metrics], dtype=object)
-    return Snapshot(panel, unit_codes, metric_codes, *_long_rows(panel, unit_codes, metric_codes))
+    return Snapshot(panel, unit_codes, metric_codes)
 
 
 def _axis(rows: list[tuple[int, str]]) -> tuple[np.ndarray, list[str]]:
@@ -176,37 +194,50 @@ def _axis(rows: list[tuple[int, str]]) -> tuple[np.ndarray, list[str]]:
 
 
 def _read(folder: Path, token: str) -> Snapshot | None:
-    """The saved snapshot of ``token``, its arrays mapped read-only from the files; None if absent or unusable."""
+    """The saved panel of ``token``, mapped read-only from its file; None if absent or unusable."""
     try:
         axes = json.loads((folder / f"panel-{token}.json").read_text(encoding="utf-8"))
         if axes.get("format") != FORMAT or axes.get("token") != token:
             return None
-        arrays = {
-            name: np.asarray(np.load(folder / f"panel-{token}.{name}.npy", mmap_mode="r", allow_pickle=False))
-            for name in ARRAYS
-        }
+        cube = _map(folder / f"panel-{token}.cube.npy")
     except (OSError, ValueError, KeyError):
         return None
     index = {key: pd.Index(axes[key], dtype=object) for key in ("units", "months", "metrics")}
-    cube, reported = arrays.pop("cube"), arrays.pop("reported")
-    offsets = np.asarray(axes["offsets"], dtype=np.int64)
-    expected = np.asarray(axes["expected"], dtype=np.int64)
-    size = len(offsets) and offsets[-1]
-    if (
-        cube.shape != (len(index["units"]), len(index["months"]), len(index["metrics"]))
-        or reported.shape != cube.shape[:2]
-        or expected.shape != cube.shape[1:2]
-        or any(a.shape != (size,) for a in arrays.values())
-    ):
+    if cube.shape != (len(index["units"]), len(index["months"]), len(index["metrics"])):
         return None
     panel = frozen_panel(index["units"], index["months"], index["metrics"], cube)
     unit_codes, metric_codes = (pd.Index(axes[key], dtype=object) for key in ("unit_codes", "metric_codes"))
-    return Snapshot(panel, unit_codes, metric_codes, arrays, offsets, reported, expected)
+    return Snapshot(panel, unit_codes, metric_codes, folder, token)
 
 
-def _write(folder: Path, token: str, snapshot: Snapshot) -> None:
-    """Save atomically (arrays first, axes last: the axes file present means the arrays are complete); drop
-    older snapshots."""
+def _read_long(folder: Path, token: str, panel: Panel) -> LongForm | None:
+    try:
+        meta = json.loads((folder / f"panel-{token}.long.json").read_text(encoding="utf-8"))
+        arrays = {name: _map(folder / f"panel-{token}.{name}.npy") for name in LONG_ARRAYS}
+    except (OSError, ValueError, KeyError):
+        return None
+    offsets = np.asarray(meta["offsets"], dtype=np.int64)
+    expected = np.asarray(meta["expected"], dtype=np.int64)
+    reported = arrays.pop("reported")
+    size = len(offsets) and offsets[-1]
+    if (
+        len(offsets) != len(panel.months) + 1
+        or reported.shape != panel.cube.shape[:2]
+        or expected.shape != (len(panel.months),)
+        or any(a.shape != (size,) for a in arrays.values())
+    ):
+        return None
+    return LongForm(arrays, offsets, reported, expected)
+
+
+def _map(path: Path) -> np.ndarray:
+    """A saved array mapped read-only (no copy: the pages come from the file as they are used)."""
+    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+
+
+def _write(folder: Path, token: str, snapshot: Snapshot) -> bool:
+    """Save the panel atomically (the cube first, the axes last: the axes file present means the cube is
+    complete) and drop older snapshots; False when it cannot be saved."""
     panel = snapshot.panel
     axes = {
         "format": FORMAT,
@@ -216,26 +247,37 @@ def _write(folder: Path, token: str, snapshot: Snapshot) -> None:
         "metrics": list(panel.metrics),
         "unit_codes": list(snapshot.unit_codes),
         "metric_codes": list(snapshot.metric_codes),
-        "offsets": [int(o) for o in snapshot.offsets],
-        "expected": [int(e) for e in snapshot.expected],
     }
-    arrays = {"cube": panel.cube, **snapshot.rows, "reported": snapshot.reported}
+    if not _save(folder, token, {"cube": panel.cube}, "json", axes):
+        return False
+    keep = f"panel-{token}."
+    for old in folder.glob("panel-*"):
+        if not old.name.startswith(keep):
+            with contextlib.suppress(OSError):
+                old.unlink()
+    return True
+
+
+def _write_long(folder: Path, token: str, long: LongForm) -> None:
+    meta = {"offsets": [int(o) for o in long.offsets], "expected": [int(e) for e in long.expected]}
+    _save(folder, token, {**long.rows, "reported": long.reported}, "long.json", meta)
+
+
+def _save(folder: Path, token: str, arrays: dict[str, np.ndarray], marker: str, meta: dict) -> bool:
+    """Write ``arrays`` as .npy files, then the JSON ``marker`` (its presence means the arrays are complete);
+    each through a temporary name and an atomic rename. False (and nothing left behind) when it fails."""
     temp = f".tmp-{os.getpid()}-{uuid.uuid4().hex}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ARRAYS:
+        for name, array in arrays.items():
             with open(folder / f"panel-{token}.{name}.npy{temp}", "wb") as out:
-                np.save(out, arrays[name], allow_pickle=False)
+                np.save(out, array, allow_pickle=False)
             os.replace(folder / f"panel-{token}.{name}.npy{temp}", folder / f"panel-{token}.{name}.npy")
-        (folder / f"panel-{token}.json{temp}").write_text(json.dumps(axes, ensure_ascii=False), encoding="utf-8")
-        os.replace(folder / f"panel-{token}.json{temp}", folder / f"panel-{token}.json")
+        (folder / f"panel-{token}.{marker}{temp}").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(folder / f"panel-{token}.{marker}{temp}", folder / f"panel-{token}.{marker}")
     except OSError:
         for leftover in folder.glob(f"*{temp}") if folder.exists() else ():
             with contextlib.suppress(OSError):
                 leftover.unlink()
-        return
-    keep = {f"panel-{token}.json", *(f"panel-{token}.{name}.npy" for name in ARRAYS)}
-    for old in folder.glob("panel-*"):
-        if old.name not in keep:
-            with contextlib.suppress(OSError):
-                old.unlink()
+        return False
+    return True

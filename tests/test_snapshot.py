@@ -14,7 +14,7 @@ from analytics.observations import analysis_frame
 from analytics.panel import build_panel
 from analytics.periods import parse_strict
 from analytics.registry import load_registry, save_units
-from analytics.snapshot import ARRAYS, load_snapshot, read_snapshot, snapshot_dir
+from analytics.snapshot import LONG_ARRAYS, load_snapshot, read_snapshot, snapshot_dir
 
 KEYS = ["unit", "period", "metric"]
 
@@ -37,6 +37,15 @@ def filled(db):
     with connect(db) as con:
         commit(con, staged(rows), [], "t")
     return db
+
+
+def files(db) -> list[str]:
+    return sorted(p.name for p in snapshot_dir(db).iterdir())
+
+
+def every_file(token: str) -> list[str]:
+    names = [f"panel-{token}.json", f"panel-{token}.long.json", f"panel-{token}.cube.npy"]
+    return sorted(names + [f"panel-{token}.{name}.npy" for name in LONG_ARRAYS])
 
 
 def sorted_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -69,18 +78,20 @@ def test_a_saved_snapshot_is_read_back_without_the_database_scan(filled, monkeyp
     with connect(filled, read_only=True) as con:
         first = load_snapshot(con, filled)
         token = get_meta(con, "data_token")
-    files = sorted(p.name for p in snapshot_dir(filled).iterdir())
-    assert files == sorted([f"panel-{token}.json"] + [f"panel-{token}.{a}.npy" for a in ARRAYS])
+    assert files(filled) == [f"panel-{token}.cube.npy", f"panel-{token}.json"]  # the long form waits for a use
+    expected = first.frame()
+    assert files(filled) == every_file(token)
 
-    def no_scan(con):
-        raise AssertionError("the database was scanned although the snapshot is current")
+    def no_scan(*args):
+        raise AssertionError("the database was scanned or the long form rebuilt although both are saved")
 
     monkeypatch.setattr(snapshot_module, "read_snapshot", no_scan)
+    monkeypatch.setattr(snapshot_module, "_long_form", no_scan)
     with connect(filled, read_only=True) as con:
         again = load_snapshot(con, filled)
     np.testing.assert_array_equal(again.panel.cube, first.panel.cube)
     assert not again.panel.cube.flags.writeable
-    assert_same_frame(again.frame(), first.frame())
+    assert_same_frame(again.frame(), expected)
 
 
 def test_every_data_change_renews_the_token_and_the_snapshot(filled):
@@ -97,9 +108,8 @@ def test_every_data_change_renews_the_token_and_the_snapshot(filled):
     assert changed != token
     position = (after.panel.units.get_loc(unit), 0, after.panel.metrics.get_loc(metric))
     assert after.panel.cube[position] == 999.5 != before.panel.cube[position]
-    assert sorted(p.name for p in snapshot_dir(filled).iterdir()) == sorted(
-        [f"panel-{changed}.json"] + [f"panel-{changed}.{a}.npy" for a in ARRAYS]
-    )
+    after.frame()
+    assert files(filled) == every_file(changed)  # the old token's files are gone
     with connect(filled) as con:
         revert(con, batch, "t")  # a revert is a change too
         save_units(con, [{"code": "B23", "name": "新单位", "parent_code": "S2", "headcount": None}])
@@ -116,6 +126,10 @@ def test_an_unreadable_or_unwritable_snapshot_falls_back_to_the_database(filled,
     with connect(filled, read_only=True) as con:
         damaged = load_snapshot(con, filled)
         assert_same_frame(damaged.frame(), analysis_frame(con))
+    (snapshot_dir(filled) / f"panel-{token}.value.npy").write_bytes(b"truncated")
+    with connect(filled, read_only=True) as con:
+        long_damaged = load_snapshot(con, filled)
+        assert_same_frame(long_damaged.frame(), analysis_frame(con))
 
     def refuse(*args, **kwargs):
         raise PermissionError("read-only folder")

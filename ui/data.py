@@ -37,7 +37,8 @@ def after_write(db: str) -> None:
 def _build_snapshot(db: str) -> None:
     try:
         with connect(db, read_only=True) as con:
-            load_snapshot(con, db)
+            snapshot = load_snapshot(con, db)
+        snapshot.long  # noqa: B018  (built and saved now, for the overview)
     except Exception:  # a warm-up only: whoever reads next builds it (and reports any error) instead
         return
 
