@@ -28,13 +28,27 @@ from analytics.template import template_bytes
 
 
 def _audit(args: argparse.Namespace, action: str, details: dict[str, object]) -> None:
-    """Record what a command changed, as ``cli:<OS user>`` (or --user), in the database it changed."""
+    """Record what a command changed, as ``cli:<OS user>`` (or --user), in the database it changed; then save the
+    panel snapshot of the changed data."""
     from analytics import audit
     from analytics.admin_commands import actor
 
     user = getattr(args, "user", None)
     with connect(db_of(args)) as con:
         audit.record(con, user if user and user != "cli" else actor(), action, details)
+    _refresh_snapshot(args)
+
+
+def _refresh_snapshot(args: argparse.Namespace) -> None:
+    """After a data change, save the panel snapshot of the new data, so the next analysis (a page or a command)
+    does not read every value out of the database. A warm-up only: it never fails the command."""
+    from analytics.snapshot import load_snapshot
+
+    try:
+        with connect(db_of(args), read_only=True) as con:
+            load_snapshot(con, db_of(args))
+    except Exception:
+        return
 
 
 def demo(args: argparse.Namespace) -> int:

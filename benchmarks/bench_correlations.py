@@ -112,7 +112,7 @@ def cli_matrix(level: str, repeat: int = 3) -> list[tuple[str, float, float]]:
     later = sorted(run() for _ in range(repeat))
     after_change.sort()
     return [
-        (f"{level}: after a data change, median of {repeat}", *after_change[repeat // 2]),
+        (f"{level}: no snapshot yet, median of {repeat}", *after_change[repeat // 2]),
         (f"{level}: every later run, median of {repeat}", *later[repeat // 2]),
     ]
 

@@ -108,3 +108,20 @@ def test_template_command_writes_a_workbook(db, tmp_path):
     assert cli("template", "--period", "2026-10", "--out", str(out), db=db).returncode == 0
     assert out.read_bytes()[:2] == b"PK"
     assert cli("template", "--period", "2026-1", "--out", str(out), db=db).returncode == 2
+
+
+def test_a_command_that_changes_data_leaves_the_next_analysis_a_snapshot(db, tmp_path):
+    from analytics.db import connect, get_meta
+    from analytics.snapshot import snapshot_dir
+
+    book = tmp_path / "月报.xlsx"
+    book.write_bytes(xlsx(WIDE))
+    assert cli("import", str(book), "--json", db=db).returncode == 0
+    with connect(db, read_only=True) as con:
+        token = get_meta(con, "data_token")
+    assert (snapshot_dir(db) / f"panel-{token}.json").exists()  # the panel of the data just imported
+    assert cli("revert", "1", db=db).returncode == 0
+    with connect(db, read_only=True) as con:
+        reverted = get_meta(con, "data_token")
+    assert reverted != token and (snapshot_dir(db) / f"panel-{reverted}.json").exists()
+    assert not (snapshot_dir(db) / f"panel-{token}.json").exists()
