@@ -42,12 +42,12 @@ def _audit(args: argparse.Namespace, action: str, details: dict[str, object]) ->
 def _refresh_snapshot(args: argparse.Namespace) -> None:
     """After a data change, save the panel snapshot of the new data, so the next analysis (a page or a command)
     does not read every value out of the database. A warm-up only: it never fails the command."""
-    from analytics.snapshot import load_snapshot
+    from analytics.snapshot import refresh_snapshot
 
     try:
         with connect(db_of(args), read_only=True) as con:
-            load_snapshot(con, db_of(args))
-    except Exception:
+            refresh_snapshot(con, db_of(args))
+    except Exception:  # busy file, full disk…: the next reader builds it instead
         return
 
 

@@ -35,6 +35,7 @@ from analytics.settings import default_db_path
 
 FORMAT = 5  # bump when the files' layout changes
 BATCH_ROWS = 1 << 20  # rows per Arrow batch when the snapshot is read from the database
+REFRESH_MAX_CELLS = 50_000_000  # a writer refreshes the snapshot only up to this panel size (400 MB of cube)
 LONG_ARRAYS = ("unit", "metric", "value", "reported")  # the long part's .npy files (the panel part: cube)
 
 
@@ -156,6 +157,19 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> Snap
     if folder is not None and _write(folder, token, snapshot):  # type: ignore[arg-type]
         return Snapshot(snapshot.panel, snapshot.unit_codes, snapshot.metric_codes, folder, token)
     return snapshot
+
+
+def refresh_snapshot(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> Snapshot | None:
+    """Save the snapshot of the current data now (a writer's step after a change, so readers find it), unless
+    its panel would exceed REFRESH_MAX_CELLS: then the first reader builds it instead (None)."""
+    row = first_row(
+        con,
+        "SELECT (SELECT count(*) FROM units) * (SELECT count(*) FROM metrics) * "
+        "(SELECT coalesce(max(period) - min(period) + 1, 0) FROM current)",
+    )
+    if not row or (row[0] or 0) > REFRESH_MAX_CELLS:
+        return None
+    return load_snapshot(con, db)
 
 
 def read_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:

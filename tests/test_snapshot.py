@@ -14,7 +14,7 @@ from analytics.observations import analysis_frame
 from analytics.panel import build_panel
 from analytics.periods import parse_strict
 from analytics.registry import load_registry, save_units
-from analytics.snapshot import LONG_ARRAYS, load_snapshot, read_snapshot, snapshot_dir
+from analytics.snapshot import LONG_ARRAYS, load_snapshot, read_snapshot, refresh_snapshot, snapshot_dir
 
 KEYS = ["unit", "period", "metric"]
 
@@ -157,3 +157,16 @@ def test_completeness_from_the_panel_equals_the_sql_grid(filled):
     assert set(got.loc[got["unit"] == "B22", "status"]) == {"missing"}
     assert set(got.loc[got["period"] == "2025-03", "expected"]) == {0}
     assert got.loc[(got["unit"] == "B12") & (got["period"] == "2025-02"), "status"].item() == "partial"
+
+
+def test_a_writer_refreshes_only_a_panel_of_bounded_size(filled, monkeypatch):
+    with connect(filled, read_only=True) as con:
+        assert refresh_snapshot(con, filled) is not None
+        token = get_meta(con, "data_token")
+    assert (snapshot_dir(filled) / f"panel-{token}.json").exists()
+    for path in snapshot_dir(filled).iterdir():
+        path.unlink()
+    monkeypatch.setattr(snapshot_module, "REFRESH_MAX_CELLS", 10)  # this panel is 7 units × 36 metrics × 4 months
+    with connect(filled, read_only=True) as con:
+        assert refresh_snapshot(con, filled) is None
+    assert list(snapshot_dir(filled).iterdir()) == []  # left to the first reader

@@ -21,7 +21,7 @@ from analytics.panel import Panel
 from analytics.periods import from_index, parse_strict
 from analytics.quality import quality_flags
 from analytics.registry import Registry, load_catalog, load_registry
-from analytics.snapshot import Snapshot, load_snapshot
+from analytics.snapshot import Snapshot, load_snapshot, refresh_snapshot
 from analytics.unit_profile import score_view
 
 VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
@@ -37,8 +37,9 @@ def after_write(db: str) -> None:
 def _build_snapshot(db: str) -> None:
     try:
         with connect(db, read_only=True) as con:
-            snapshot = load_snapshot(con, db)
-        snapshot.long  # noqa: B018  (built and saved now, for the overview)
+            snapshot = refresh_snapshot(con, db)
+        if snapshot is not None:
+            snapshot.long  # noqa: B018  (built and saved now: the overview reads it)
     except Exception:  # a warm-up only: whoever reads next builds it (and reports any error) instead
         return
 
