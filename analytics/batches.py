@@ -212,10 +212,14 @@ def _update_history(con: duckdb.DuckDBPyConnection, one_month: bool = False) -> 
                (k.n = 1 AND k.all_values AND k.period = h.last_period) AS replace,
                append OR replace AS fast
         FROM history_k k LEFT JOIN history h ON h.uid = k.uid AND h.mid = k.mid""")
-    con.execute("DELETE FROM history USING touched t WHERE history.uid = t.uid AND history.mid = t.mid")
+    con.execute(  # keys seen for the first time (a new unit or metric) have no row to delete
+        "DELETE FROM history USING (SELECT uid, mid FROM touched WHERE last_period IS NOT NULL) t "
+        "WHERE history.uid = t.uid AND history.mid = t.mid"
+    )
+    con.execute("INSERT INTO history SELECT uid, mid, period, [value] FROM touched WHERE append AND recent IS NULL")
     con.execute(
-        "INSERT INTO history SELECT uid, mid, period, list_slice(list_append(coalesce(recent, []), value), -?, -1) "
-        "FROM touched WHERE append",
+        "INSERT INTO history SELECT uid, mid, period, list_slice(list_append(recent, value), -?, -1) "
+        "FROM touched WHERE append AND recent IS NOT NULL",
         [window],
     )
     con.execute(
