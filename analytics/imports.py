@@ -272,9 +272,9 @@ def _location(file: str, sheet: str | None, row0: int, col0: int) -> str:
 def _check_duplicates(validation: Validation, registry: Registry) -> None:
     """Two values for one (unit, period, metric) in one upload: an error at the second."""
     staged = validation.staged
-    dup = staged.duplicated(["uid", "period", "metric"], keep=False)
-    if not dup.any():
+    if staged.empty or _unique_keys(staged):  # the usual case, checked on one integer key
         return
+    dup = staged.duplicated(["uid", "period", "metric"], keep=False)
     codes = {u.uid: u.code for u in registry.units} | {u["uid"]: u["code"] for u in validation.new_units}
     first: dict[tuple, str] = {}
     for row in staged[dup].itertuples():
@@ -294,6 +294,16 @@ def _check_duplicates(validation: Validation, registry: Registry) -> None:
                 first=first[key],
             )
         )
+
+
+def _unique_keys(staged: pd.DataFrame) -> bool:
+    """Whether every (unit, period, metric) of the staged rows is distinct, by one int64 key per row."""
+    metric = staged["metric"]
+    codes = metric.cat.codes.to_numpy() if isinstance(metric.dtype, pd.CategoricalDtype) else pd.factorize(metric)[0]
+    uid, period = staged["uid"].to_numpy(dtype=np.int64), staged["period"].to_numpy(dtype=np.int64)
+    period = period - period.min()
+    key = ((uid - uid.min()) * (int(period.max()) + 1) + period) * (int(codes.max()) + 1) + codes
+    return bool(pd.Index(key).is_unique)
 
 
 def check_history(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog) -> None:

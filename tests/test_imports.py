@@ -114,6 +114,13 @@ def test_duplicate_key_is_an_error_at_the_second_row(db):
     assert "党建!B2" in result.errors[0].message
 
 
+def test_the_same_key_in_two_files_is_an_error_at_the_second(db):
+    first = [["单位编码", "谈心谈话次数", "三会一课完成率（%）"], ["B11", 1, 90], ["B12", 2, 95]]
+    second = [["单位编码", "谈心谈话次数"], ["B21", 5], ["B12", 3]]
+    result = run_import(db, [Upload("a.xlsx", xlsx(first)), Upload("b.xlsx", xlsx(second))], period=OCT)
+    assert [(e.file, e.cell, e.code) for e in result.errors] == [("b.xlsx", "B3", "duplicate_key")]
+
+
 def test_same_unit_on_two_sheets_is_normal(db):
     party = [["单位编码", "谈心谈话次数"], ["B11", 1]]
     business = [["单位编码", "营业收入（万元）"], ["B11", 50]]
