@@ -47,6 +47,7 @@ class Diff:
 
 
 STATUSES = ("new", "changed", "unchanged", "deleted", "absent")
+TOP_UID = {t: f"SELECT coalesce(max(uid), -1) FROM {t}" for t in ("current", "history")}  # noqa: S608 (constants)
 
 
 def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> Diff:
@@ -61,6 +62,7 @@ def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -
         "JOIN (SELECT * FROM current WHERE period BETWEEN ? AND ?) c "  # month bounds prune by zone maps
         "ON c.uid = s.uid AND c.period = s.period AND c.mid = s.mid",
         _period_bounds(staged),
+        "current",
     )
     value = staged["value"].to_numpy(dtype=np.float64)
     deleting = np.isnan(value)
@@ -81,11 +83,17 @@ def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -
 
 
 def _lookup(
-    con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, sql: str, params: list
+    con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, sql: str, params: list, table: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per staged row, the value ``sql`` finds for it (NaN where none) and whether one was found. ``sql`` reads the
-    staged keys from ``staged_lookup`` (uid, period, mid and the row number i) and returns (i, value) rows."""
-    keys = pd.DataFrame({"i": np.arange(len(staged)), **{k: staged[k].to_numpy() for k in KEY if k in staged}})
+    staged keys from ``staged_lookup`` (uid, period, mid and the row number i) and returns (i, value) rows.
+
+    Only rows whose unit can be in ``table`` are sent: a new unit's id is above every id there (the upload of a
+    new group sends none)."""
+    (top,) = first_row(con, TOP_UID[table]) or (-1,)
+    uid = staged["uid"].to_numpy(dtype=np.int64)
+    rows = np.flatnonzero(uid <= top) if len(uid) and uid.max() > top else np.arange(len(staged))
+    keys = pd.DataFrame({"i": rows, **{k: staged[k].to_numpy()[rows] for k in KEY if k in staged}})
     con.register("staged_lookup", keys)
     try:
         found = con.execute(sql, params).fetchnumpy()
@@ -247,6 +255,7 @@ def history_medians(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> pd.
         staged,
         "SELECT s.i, list_median(h.recent) AS m FROM staged_lookup s JOIN history h ON h.uid = s.uid AND h.mid = s.mid",
         [],
+        "history",
     )
     return pd.Series(medians, index=staged.index, dtype="float64")
 
