@@ -248,6 +248,31 @@ def _update_history(con: duckdb.DuckDBPyConnection, one_month: bool = False) -> 
     con.execute("DROP VIEW history_k")
 
 
+@dataclass(frozen=True)
+class MedianGrid:
+    """Every unit × metric's median of its latest values, as a dense [uid, mid] array (NaN where none)."""
+
+    medians: np.ndarray
+
+    def of(self, staged: pd.DataFrame) -> np.ndarray:
+        """The median for each staged row's (uid, mid); NaN for keys without history (e.g. new units)."""
+        uid, mid = staged["uid"].to_numpy(dtype=np.int64), staged["mid"].to_numpy(dtype=np.int64)
+        rows, cols = self.medians.shape
+        inside = (uid >= 0) & (uid < rows) & (mid >= 0) & (mid < cols)
+        out = np.full(len(staged), np.nan)
+        out[inside] = self.medians[uid[inside], mid[inside]]
+        return out
+
+
+def history_median_grid(con: duckdb.DuckDBPyConnection) -> MedianGrid:
+    """The medians of the whole ``history`` summary (one row per unit × metric: small) in one read."""
+    found = con.execute("SELECT uid, mid, list_median(recent) AS m FROM history").fetchnumpy()
+    uid, mid = np.asarray(found["uid"], dtype=np.int64), np.asarray(found["mid"], dtype=np.int64)
+    grid = np.full((int(uid.max()) + 1 if len(uid) else 0, int(mid.max()) + 1 if len(mid) else 0), np.nan)
+    grid[uid, mid] = np.ma.filled(np.ma.asarray(found["m"], dtype=np.float64), np.nan)
+    return MedianGrid(grid)
+
+
 def history_medians(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> pd.Series:
     """Each staged key's median of the unit's latest values of that metric (NaN where it has none)."""
     medians, _ = _lookup(

@@ -18,8 +18,10 @@ import pandas as pd
 from analytics.batches import (
     Diff,
     FileRecord,
+    MedianGrid,
     commit_with_diff,
     diff_against_current,
+    history_median_grid,
     history_medians,
 )
 from analytics.catalog import Catalog
@@ -306,13 +308,18 @@ def _unique_keys(staged: pd.DataFrame) -> bool:
     return bool(pd.Index(key).is_unique)
 
 
-def check_history(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog) -> None:
-    """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips)."""
+def check_history(
+    con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, grid: MedianGrid | None = None
+) -> None:
+    """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips).
+
+    ``grid``: the medians already read (``_read_uploads`` reads them while calamine reads the workbook).
+    """
     staged = validation.staged
     if staged.empty:
         return
     ratio = float(setting("history_ratio"))  # type: ignore[arg-type]
-    medians = history_medians(con, staged).to_numpy()
+    medians = grid.of(staged) if grid is not None else history_medians(con, staged).to_numpy()
     values = staged["value"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = values / medians
@@ -352,28 +359,32 @@ def validate(
     preview: bool = True,
 ) -> Validation:
     """Read and check an upload, then compare it with the database (history warnings; the diff if ``preview``)."""
-    validation, catalog = _read_uploads(db, uploads, period, create_units, limits)
+    validation, catalog, grid = _read_uploads(db, uploads, period, create_units, limits)
     if not validation.errors:
         with connect(db, read_only=True) as con:
-            _compare(con, validation, catalog, preview)
+            _compare(con, validation, catalog, grid, preview)
     return validation
 
 
 def _read_uploads(
     db: str | Path | None, uploads: list[Upload], period: int | None, create_units: bool, limits: Limits | None
-) -> tuple[Validation, Catalog]:
+) -> tuple[Validation, Catalog, MedianGrid]:
+    """Read and parse the uploads. The reader (calamine, which releases the GIL) runs in a thread while the
+    database gives the catalog, the units and the history medians (the last feed warnings only)."""
     limits = limits or default_limits()
-    with ThreadPoolExecutor(1) as pool:  # the reader (calamine) runs beside the database open
+    with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(read_books, uploads, limits)
         with connect(db, read_only=True) as con:
-            catalog, registry = load_catalog(con), load_registry(con)
+            catalog, registry, grid = load_catalog(con), load_registry(con), history_median_grid(con)
         books = reading.result()
-    return read_files(uploads, catalog, registry, period, create_units, limits, books), catalog
+    return read_files(uploads, catalog, registry, period, create_units, limits, books), catalog, grid
 
 
-def _compare(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, preview: bool) -> None:
+def _compare(
+    con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, grid: MedianGrid, preview: bool
+) -> None:
     validation.staged = _staged_keys(con, validation.staged)
-    check_history(con, validation, catalog)
+    check_history(con, validation, catalog, grid)
     if preview:
         validation.diff = diff_against_current(con, validation.staged)
 
@@ -434,13 +445,13 @@ def run_import(
 
     The history check and the commit share one connection (the file is opened for writing once).
     """
-    validation, catalog = _read_uploads(db, uploads, period, create_units, None)
+    validation, catalog, grid = _read_uploads(db, uploads, period, create_units, None)
     observations = len(validation.staged)
     if validation.errors:
         warnings = tuple(validation.warnings)
         return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
     with connect(db, read_only=dry_run) as con:
-        _compare(con, validation, catalog, preview=dry_run)
+        _compare(con, validation, catalog, grid, preview=dry_run)
         batch_id = None if dry_run else _commit(con, validation, user)
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
     return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
