@@ -47,7 +47,10 @@ class Diff:
 
 
 STATUSES = ("new", "changed", "unchanged", "deleted", "absent")
-TOP_UID = {t: f"SELECT coalesce(max(uid), -1) FROM {t}" for t in ("current", "history")}  # noqa: S608 (constants)
+TOP_UID = {  # the highest unit id each table holds
+    "current": "SELECT coalesce(max(uid), -1) FROM current",
+    "history": "SELECT coalesce(max(uid), -1) FROM history",
+}
 
 
 def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> Diff:
