@@ -36,19 +36,9 @@ def _audit(args: argparse.Namespace, action: str, details: dict[str, object]) ->
     user = getattr(args, "user", None)
     with connect(db_of(args)) as con:
         audit.record(con, user if user and user != "cli" else actor(), action, details)
-    _refresh_snapshot(args)
+    from analytics.snapshot import warm_snapshot
 
-
-def _refresh_snapshot(args: argparse.Namespace) -> None:
-    """After a data change, save the panel snapshot of the new data, so the next analysis (a page or a command)
-    does not read every value out of the database. A warm-up only: it never fails the command."""
-    from analytics.snapshot import refresh_snapshot
-
-    try:
-        with connect(db_of(args), read_only=True) as con:
-            refresh_snapshot(con, db_of(args))
-    except Exception:  # busy file, full disk…: the next reader builds it instead
-        return
+    warm_snapshot(db_of(args))
 
 
 def demo(args: argparse.Namespace) -> int:

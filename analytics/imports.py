@@ -22,7 +22,6 @@ from analytics.batches import (
     commit_with_diff,
     diff_against_current,
     history_median_grid,
-    history_medians,
 )
 from analytics.catalog import Catalog
 from analytics.db import connect
@@ -308,18 +307,16 @@ def _unique_keys(staged: pd.DataFrame) -> bool:
     return bool(pd.Index(key).is_unique)
 
 
-def check_history(
-    con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, grid: MedianGrid | None = None
-) -> None:
+def check_history(validation: Validation, catalog: Catalog, grid: MedianGrid) -> None:
     """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips).
 
-    ``grid``: the medians already read (``_read_uploads`` reads them while calamine reads the workbook).
+    ``grid``: the medians, read while calamine reads the workbook (``_read_uploads``).
     """
     staged = validation.staged
     if staged.empty:
         return
     ratio = float(setting("history_ratio"))  # type: ignore[arg-type]
-    medians = grid.of(staged) if grid is not None else history_medians(con, staged).to_numpy()
+    medians = grid.of(staged)
     values = staged["value"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = values / medians
@@ -384,7 +381,7 @@ def _compare(
     con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, grid: MedianGrid, preview: bool
 ) -> None:
     validation.staged = _staged_keys(con, validation.staged)
-    check_history(con, validation, catalog, grid)
+    check_history(validation, catalog, grid)
     if preview:
         validation.diff = diff_against_current(con, validation.staged)
 

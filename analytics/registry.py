@@ -96,6 +96,11 @@ class Registry:
     def parents(self) -> dict[str, str | None]:
         return {u.code: u.parent_code for u in self.units}
 
+    def leaves(self) -> list[Unit]:
+        """Units that report themselves: those with no child units (parents are rolled up from them), in id order."""
+        parents = {u.parent_code for u in self.units if u.parent_code}
+        return [u for u in self.units if u.code not in parents]
+
 
 def load_registry(con: duckdb.DuckDBPyConnection) -> Registry:
     rows = con.execute("SELECT uid, code, name, parent_code, headcount FROM units ORDER BY uid").fetchall()

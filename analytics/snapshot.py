@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.completeness import leaf_completeness
-from analytics.db import first_row, get_meta
+from analytics.db import connect, first_row, get_meta
 from analytics.panel import Panel, frozen_panel
 from analytics.periods import from_index
 from analytics.settings import default_db_path
@@ -170,6 +170,18 @@ def refresh_snapshot(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> S
     if not row or (row[0] or 0) > REFRESH_MAX_CELLS:
         return None
     return load_snapshot(con, db)
+
+
+def warm_snapshot(db: str | Path | None, long: bool = False) -> None:
+    """A writer's step after a data change: open the file and :func:`refresh_snapshot` (with the long form if
+    ``long``). A warm-up only: any failure (busy file, full disk…) is left for the next reader to meet."""
+    try:
+        with connect(db, read_only=True) as con:
+            snapshot = refresh_snapshot(con, db)
+        if snapshot is not None and long:
+            snapshot.long  # noqa: B018  (built and saved now)
+    except Exception:
+        return
 
 
 def read_snapshot(con: duckdb.DuckDBPyConnection) -> Snapshot:

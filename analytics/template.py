@@ -41,12 +41,6 @@ INSTRUCTIONS = (
 )
 
 
-def reporting_units(registry: Registry) -> list:
-    """Units that report themselves: those with no child units (parents are rolled up from them)."""
-    parents = {u.parent_code for u in registry.units if u.parent_code}
-    return [u for u in registry.units if u.code not in parents]
-
-
 def header_text(metric: Metric) -> str:
     return f"{metric.name_zh}（{metric.unit}）\n{metric.name_en}"
 
@@ -56,7 +50,7 @@ def template_bytes(period: int, catalog: Catalog, registry: Registry) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     book.set_properties({"title": f"{from_index(period)} 月报模板", "author": "", "company": ""})
-    _data_sheet(book, period, catalog, reporting_units(registry))
+    _data_sheet(book, period, catalog, registry.leaves())
     _help_sheet(book, catalog)
     book.close()
     return out.getvalue()

@@ -145,8 +145,7 @@ def computations(db: Path) -> tuple[list[tuple[str, Timing, str]], str, str, flo
         catalog, registry = load_catalog(con), load_registry(con)
     seconds, obs = once(snapshot.frame)
     rows.append(("long frame of all current values (mapped)", seconds, ""))
-    parents = {u.parent_code for u in registry.units}
-    leaves = [(u.code, u.name) for u in registry.units if u.code not in parents]
+    leaves = [(u.code, u.name) for u in registry.leaves()]
     seconds, grid = once(lambda: snapshot.completeness(leaves))
     rows.append(("completeness grid", seconds, ""))
     parent, frame = registry.parents(), catalog_frame(catalog)

@@ -146,8 +146,7 @@ def test_an_unreadable_or_unwritable_snapshot_falls_back_to_the_database(filled,
 def test_completeness_from_the_panel_equals_the_sql_grid(filled):
     with connect(filled, read_only=True) as con:
         expected, snap, registry = completeness(con), read_snapshot(con), load_registry(con)
-    parents = {u.parent_code for u in registry.units}
-    leaves = [(u.code, u.name) for u in registry.units if u.code not in parents]
+    leaves = [(u.code, u.name) for u in registry.leaves()]
     got = snap.completeness(leaves)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     with connect(filled, read_only=True) as con:

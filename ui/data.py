@@ -21,7 +21,7 @@ from analytics.panel import Panel
 from analytics.periods import from_index, parse_strict
 from analytics.quality import quality_flags
 from analytics.registry import Registry, load_catalog, load_registry
-from analytics.snapshot import Snapshot, load_snapshot, refresh_snapshot
+from analytics.snapshot import Snapshot, load_snapshot, warm_snapshot
 from analytics.unit_profile import score_view
 
 VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
@@ -31,17 +31,7 @@ def after_write(db: str) -> None:
     """Call after the app changed the data: cached reads are dropped, and the panel snapshot of the new data is
     built in the background, so the next analysis page (in any session) does not wait for it."""
     st.cache_data.clear()
-    threading.Thread(target=_build_snapshot, args=(db,), name="snapshot", daemon=True).start()
-
-
-def _build_snapshot(db: str) -> None:
-    try:
-        with connect(db, read_only=True) as con:
-            snapshot = refresh_snapshot(con, db)
-        if snapshot is not None:
-            snapshot.long  # noqa: B018  (built and saved now: the overview reads it)
-    except Exception:  # a warm-up only: whoever reads next builds it (and reports any error) instead
-        return
+    threading.Thread(target=warm_snapshot, args=(db, True), name="snapshot", daemon=True).start()  # overview: long
 
 
 def version(db: str) -> int:
@@ -106,9 +96,7 @@ def batches(db: str, dv: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def completeness_grid(db: str, dv: int) -> pd.DataFrame:
     """Who reported what: every reporting unit × month (see analytics.completeness)."""
-    units = registry(db, dv).units
-    parents = {u.parent_code for u in units}
-    return snapshot(db, dv).completeness([(u.code, u.name) for u in units if u.code not in parents])
+    return snapshot(db, dv).completeness([(u.code, u.name) for u in registry(db, dv).leaves()])
 
 
 def months(db: str) -> list[str]:
