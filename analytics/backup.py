@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from analytics import audit
-from analytics.db import SCHEMA_VERSION, connect, schema_version, set_meta
+from analytics.db import RETIRED_TABLES, SCHEMA_VERSION, connect, schema_version, set_meta
 from analytics.settings import default_db_path
 
 MANIFEST = "manifest.json"
@@ -179,6 +179,8 @@ def _load(path: Path, folder: Path, manifest: Manifest) -> None:
             con.execute("DELETE FROM metrics")  # the seeded catalog: the backup's own replaces it
             con.execute("DELETE FROM meta")
             for entry in manifest.tables:
+                if manifest.schema_version < SCHEMA_VERSION and entry.table in RETIRED_TABLES:
+                    continue  # derived data a later migration dropped
                 _load_table(con, folder / entry.file, entry)
             if manifest.schema_version != SCHEMA_VERSION:  # the later migrations (added tables) are in place
                 set_meta(con, "schema_version", str(SCHEMA_VERSION))

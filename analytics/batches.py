@@ -1,8 +1,8 @@
 """Batches: what an upload would change, committing it as one transaction, and reverting it (SPEC §2).
 
 A staged upload is a DataFrame with columns ``uid, period, mid, value`` (value NaN = explicit delete), one row per
-key. Commit writes every staged value into ``observations`` under a new batch id and updates ``current`` and the
-``history`` summary in the same transaction; revert marks the batch reverted and recomputes ``current`` for the keys
+key. Commit writes every staged value into ``observations`` under a new batch id and updates ``current`` in the
+same transaction; revert marks the batch reverted and recomputes ``current`` for the keys
 it wrote from the latest batch that is not reverted.
 """
 
@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from analytics.db import bump_data_version, first_row
-from analytics.settings import setting
 
 KEY = ("uid", "period", "mid")
 
@@ -49,7 +48,6 @@ class Diff:
 STATUSES = ("new", "changed", "unchanged", "deleted", "absent")
 TOP_UID = {  # the highest unit id each table holds
     "current": "SELECT coalesce(max(uid), -1) FROM current",
-    "history": "SELECT coalesce(max(uid), -1) FROM history",
 }
 
 
@@ -152,7 +150,7 @@ def commit_with_diff(
         con.register("staged_commit", staged[[*list(KEY), "value"]])
         con.execute("INSERT INTO observations SELECT ?, uid, period, mid, value FROM staged_commit", [batch_id])
         con.unregister("staged_commit")
-        # only keys whose value changes touch ``current`` and the history summary
+        # only keys whose value changes touch ``current``
         changes = diff.rows.loc[diff.rows["status"].isin(["new", "changed", "deleted"]), [*KEY, "value", "status"]]
         con.register("changes", changes)
         if (changes["status"] != "new").any():
@@ -165,9 +163,7 @@ def commit_with_diff(
         con.execute(
             "INSERT INTO current SELECT uid, period, mid, value, ? FROM changes WHERE value IS NOT NULL", [batch_id]
         )
-        con.execute("CREATE OR REPLACE TEMP TABLE history_keys AS SELECT uid, period, mid, value FROM changes")
         con.unregister("changes")
-        _update_history(con, one_month=changes["period"].nunique() <= 1)
         bump_data_version(con)
         con.execute("COMMIT")
     except BaseException:
@@ -196,98 +192,6 @@ def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
     return int(batch_id)
 
 
-def _update_history(con: duckdb.DuckDBPyConnection, one_month: bool = False) -> None:
-    """Keep each touched unit × metric's latest values current; the keys are in the temp table ``history_keys``.
-
-    Fast paths: a key written for one month later than any it has (the usual monthly upload) appends the value;
-    a key re-written for its latest month (a correction) replaces the last value. Otherwise (older months,
-    several months, deletes, reverts) the key is recomputed from ``current``. ``one_month``: the keys are all of one
-    month, so each unit × metric appears once (no grouping needed).
-    """
-    window = int(setting("history_window"))  # type: ignore[arg-type]
-    if one_month:
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW history_k AS "
-            "SELECT uid, mid, 1 AS n, period, value, value IS NOT NULL AS all_values FROM history_keys"
-        )
-    else:
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW history_k AS "
-            "SELECT uid, mid, count(*) AS n, max(period) AS period, any_value(value) AS value, "
-            "bool_and(value IS NOT NULL) AS all_values FROM history_keys GROUP BY uid, mid"
-        )
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE touched AS
-        SELECT k.*, h.last_period, h.recent,
-               (k.n = 1 AND k.all_values AND (h.last_period IS NULL OR k.period > h.last_period)) AS append,
-               (k.n = 1 AND k.all_values AND k.period = h.last_period) AS replace,
-               append OR replace AS fast
-        FROM history_k k LEFT JOIN history h ON h.uid = k.uid AND h.mid = k.mid""")
-    con.execute(  # keys seen for the first time (a new unit or metric) have no row to delete
-        "DELETE FROM history USING (SELECT uid, mid FROM touched WHERE last_period IS NOT NULL) t "
-        "WHERE history.uid = t.uid AND history.mid = t.mid"
-    )
-    con.execute("INSERT INTO history SELECT uid, mid, period, [value] FROM touched WHERE append AND recent IS NULL")
-    con.execute(
-        "INSERT INTO history SELECT uid, mid, period, list_slice(list_append(recent, value), -?, -1) "
-        "FROM touched WHERE append AND recent IS NOT NULL",
-        [window],
-    )
-    con.execute(
-        "INSERT INTO history SELECT uid, mid, period, list_append(list_slice(recent, 1, -2), value) "
-        "FROM touched WHERE replace"
-    )
-    con.execute(
-        """
-        INSERT INTO history
-        SELECT c.uid, c.mid, max(c.period), list(c.value ORDER BY c.period)
-        FROM (SELECT c.*, row_number() OVER (PARTITION BY c.uid, c.mid ORDER BY c.period DESC) AS rn
-              FROM current c SEMI JOIN (SELECT uid, mid FROM touched WHERE NOT fast) t
-                   ON c.uid = t.uid AND c.mid = t.mid) c
-        WHERE rn <= ? GROUP BY c.uid, c.mid""",
-        [window],
-    )
-    con.execute("DROP TABLE touched")
-    con.execute("DROP VIEW history_k")
-
-
-@dataclass(frozen=True)
-class MedianGrid:
-    """Every unit × metric's median of its latest values, as a dense [uid, mid] array (NaN where none)."""
-
-    medians: np.ndarray
-
-    def of(self, staged: pd.DataFrame) -> np.ndarray:
-        """The median for each staged row's (uid, mid); NaN for keys without history (e.g. new units)."""
-        uid, mid = staged["uid"].to_numpy(dtype=np.int64), staged["mid"].to_numpy(dtype=np.int64)
-        rows, cols = self.medians.shape
-        inside = (uid >= 0) & (uid < rows) & (mid >= 0) & (mid < cols)
-        out = np.full(len(staged), np.nan)
-        out[inside] = self.medians[uid[inside], mid[inside]]
-        return out
-
-
-def history_median_grid(con: duckdb.DuckDBPyConnection) -> MedianGrid:
-    """The medians of the whole ``history`` summary (one row per unit × metric: small) in one read."""
-    found = con.execute("SELECT uid, mid, list_median(recent) AS m FROM history").fetchnumpy()
-    uid, mid = np.asarray(found["uid"], dtype=np.int64), np.asarray(found["mid"], dtype=np.int64)
-    grid = np.full((int(uid.max()) + 1 if len(uid) else 0, int(mid.max()) + 1 if len(mid) else 0), np.nan)
-    grid[uid, mid] = np.ma.filled(np.ma.asarray(found["m"], dtype=np.float64), np.nan)
-    return MedianGrid(grid)
-
-
-def history_medians(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> pd.Series:
-    """Each staged key's median of the unit's latest values of that metric (NaN where it has none)."""
-    medians, _ = _lookup(
-        con,
-        staged,
-        "SELECT s.i, list_median(h.recent) AS m FROM staged_lookup s JOIN history h ON h.uid = s.uid AND h.mid = s.mid",
-        [],
-        "history",
-    )
-    return pd.Series(medians, index=staged.index, dtype="float64")
-
-
 def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> int:
     """Revert one batch; returns how many keys it had written. Raises BatchError when unknown or reverted."""
     row = first_row(con, "SELECT status FROM batches WHERE id = ?", [batch_id])
@@ -303,7 +207,7 @@ def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> int:
         )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE reverted_keys AS "
-            "SELECT DISTINCT uid, period, mid, NULL::DOUBLE AS value FROM observations WHERE batch_id = ?",
+            "SELECT DISTINCT uid, period, mid FROM observations WHERE batch_id = ?",
             [batch_id],
         )
         con.execute(
@@ -318,8 +222,6 @@ def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> int:
                 SEMI JOIN reverted_keys k ON o.uid = k.uid AND o.period = k.period AND o.mid = k.mid)
             WHERE rn = 1 AND value IS NOT NULL""")
         (count,) = first_row(con, "SELECT count(*) FROM reverted_keys")  # type: ignore[misc]
-        con.execute("CREATE OR REPLACE TEMP TABLE history_keys AS SELECT * FROM reverted_keys")
-        _update_history(con)
         con.execute("DROP TABLE reverted_keys")
         bump_data_version(con)
         con.execute("COMMIT")

@@ -15,16 +15,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.batches import (
-    Diff,
-    FileRecord,
-    MedianGrid,
-    commit_with_diff,
-    diff_against_current,
-    history_median_grid,
-)
+from analytics.batches import Diff, FileRecord, commit_with_diff, diff_against_current
 from analytics.catalog import Catalog
-from analytics.db import connect
+from analytics.db import connect, get_meta
+from analytics.history import History, advance, load_history, save_history
 from analytics.issues import ERROR, WARNING, Issue, make_issue
 from analytics.layouts import Context, read_sheet, sheet_label
 from analytics.periods import from_index
@@ -35,7 +29,8 @@ from analytics.registry import (
     metric_ids,
     save_units,
 )
-from analytics.settings import setting
+from analytics.settings import default_db_path, setting
+from analytics.snapshot import snapshot_dir
 from analytics.workbooks import Limits, Workbook, WorkbookError, a1, read_workbook
 
 
@@ -60,6 +55,7 @@ class Validation:
     new_units: list[dict[str, object]] = field(default_factory=list)
     sheets: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # file, sheet, layout or None
     diff: Diff | None = None
+    history: History | None = None  # the history summary the warnings came from (advanced after a commit)
 
     @property
     def errors(self) -> list[Issue]:
@@ -307,16 +303,16 @@ def _unique_keys(staged: pd.DataFrame) -> bool:
     return bool(pd.Index(key).is_unique)
 
 
-def check_history(validation: Validation, catalog: Catalog, grid: MedianGrid) -> None:
+def check_history(validation: Validation, catalog: Catalog, history: History) -> None:
     """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips).
 
-    ``grid``: the medians, read while calamine reads the workbook (``_read_uploads``).
+    ``history``: the summary, read while calamine reads the workbook (``_read_uploads``).
     """
     staged = validation.staged
     if staged.empty:
         return
     ratio = float(setting("history_ratio"))  # type: ignore[arg-type]
-    medians = grid.of(staged)
+    medians = history.grid.of(staged)
     values = staged["value"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = values / medians
@@ -356,32 +352,33 @@ def validate(
     preview: bool = True,
 ) -> Validation:
     """Read and check an upload, then compare it with the database (history warnings; the diff if ``preview``)."""
-    validation, catalog, grid = _read_uploads(db, uploads, period, create_units, limits)
+    validation, catalog = _read_uploads(db, uploads, period, create_units, limits)
     if not validation.errors:
         with connect(db, read_only=True) as con:
-            _compare(con, validation, catalog, grid, preview)
+            _compare(con, validation, catalog, preview)
     return validation
 
 
 def _read_uploads(
     db: str | Path | None, uploads: list[Upload], period: int | None, create_units: bool, limits: Limits | None
-) -> tuple[Validation, Catalog, MedianGrid]:
+) -> tuple[Validation, Catalog]:
     """Read and parse the uploads. The reader (calamine, which releases the GIL) runs in a thread while the
-    database gives the catalog, the units and the history medians (the last feed warnings only)."""
+    database gives the catalog, the units and the history summary (which feeds warnings only)."""
     limits = limits or default_limits()
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(read_books, uploads, limits)
         with connect(db, read_only=True) as con:
-            catalog, registry, grid = load_catalog(con), load_registry(con), history_median_grid(con)
+            catalog, registry, history = load_catalog(con), load_registry(con), load_history(con, db)
         books = reading.result()
-    return read_files(uploads, catalog, registry, period, create_units, limits, books), catalog, grid
+    validation = read_files(uploads, catalog, registry, period, create_units, limits, books)
+    validation.history = history
+    return validation, catalog
 
 
-def _compare(
-    con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, grid: MedianGrid, preview: bool
-) -> None:
+def _compare(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, preview: bool) -> None:
     validation.staged = _staged_keys(con, validation.staged)
-    check_history(validation, catalog, grid)
+    if validation.history is not None:
+        check_history(validation, catalog, validation.history)
     if preview:
         validation.diff = diff_against_current(con, validation.staged)
 
@@ -398,18 +395,40 @@ def commit_validation(db: str | Path | None, validation: Validation, user: str) 
     if validation.errors:
         raise ValueError("an upload with errors is never written")
     with connect(db) as con:
-        return _commit(con, validation, user)
-
-
-def _commit(con: duckdb.DuckDBPyConnection, validation: Validation, user: str) -> int | None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        staged = _register_new_units(con, validation)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    batch_id, validation.diff = commit_with_diff(con, staged, validation.files, user, begun=True)
+        batch_id, carried = _commit(con, validation, user)
+    _save_history(db, carried)
     return batch_id
+
+
+def _commit(con: duckdb.DuckDBPyConnection, validation: Validation, user: str) -> tuple[int | None, tuple | None]:
+    """Commit in one transaction: the batch id (None when nothing changes) and, when it can be carried over,
+    the history summary of the new data with its token.
+
+    The summary is advanced in a thread while the database writes (numpy and DuckDB both release the GIL). It
+    can be only when it describes the data this commit starts from (its token) and no unit is new (their ids
+    are given inside the transaction)."""
+    history = validation.history
+    before = get_meta(con, "data_token")
+    carry = history if history is not None and history.token is not None and history.token == before else None
+    with ThreadPoolExecutor(1) as pool:
+        early = pool.submit(advance, carry, validation.staged) if carry and not validation.new_units else None
+        con.execute("BEGIN TRANSACTION")
+        try:
+            staged = _register_new_units(con, validation)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        batch_id, validation.diff = commit_with_diff(con, staged, validation.files, user, begun=True)
+        if batch_id is None or carry is None:
+            return batch_id, None
+        advanced = early.result() if early else advance(carry, staged)
+    return batch_id, (get_meta(con, "data_token"), advanced)
+
+
+def _save_history(db: str | Path | None, carried: tuple | None) -> None:
+    """Save a carried-over history summary under the new data token (after the file is closed)."""
+    if carried is not None and carried[0] and carried[1] is not None:
+        save_history(snapshot_dir(db or default_db_path()), *carried)
 
 
 def _register_new_units(con: duckdb.DuckDBPyConnection, validation: Validation) -> pd.DataFrame:
@@ -442,14 +461,15 @@ def run_import(
 
     The history check and the commit share one connection (the file is opened for writing once).
     """
-    validation, catalog, grid = _read_uploads(db, uploads, period, create_units, None)
+    validation, catalog = _read_uploads(db, uploads, period, create_units, None)
     observations = len(validation.staged)
     if validation.errors:
         warnings = tuple(validation.warnings)
         return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
     with connect(db, read_only=dry_run) as con:
-        _compare(con, validation, catalog, grid, preview=dry_run)
-        batch_id = None if dry_run else _commit(con, validation, user)
+        _compare(con, validation, catalog, preview=dry_run)
+        batch_id, carried = (None, None) if dry_run else _commit(con, validation, user)
+    _save_history(db, carried)
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
     return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
 

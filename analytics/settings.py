@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "history_window",
         12,
-        "How many latest months form a unit's history for the outlier warning.",
+        "How many of the store's latest months form a unit's history for the outlier warning.",
     ),
 )
 

@@ -225,7 +225,7 @@ def _read(folder: Path, token: str) -> Snapshot | None:
         axes = json.loads((folder / f"panel-{token}.json").read_text(encoding="utf-8"))
         if axes.get("format") != FORMAT or axes.get("token") != token:
             return None
-        cube = _map(folder / f"panel-{token}.cube.npy")
+        cube = map_array(folder / f"panel-{token}.cube.npy")
     except (OSError, ValueError, KeyError):
         return None
     index = {key: pd.Index(axes[key], dtype=object) for key in ("units", "months", "metrics")}
@@ -239,7 +239,7 @@ def _read(folder: Path, token: str) -> Snapshot | None:
 def _read_long(folder: Path, token: str, panel: Panel) -> LongForm | None:
     try:
         meta = json.loads((folder / f"panel-{token}.long.json").read_text(encoding="utf-8"))
-        arrays = {name: _map(folder / f"panel-{token}.{name}.npy") for name in LONG_ARRAYS}
+        arrays = {name: map_array(folder / f"panel-{token}.{name}.npy") for name in LONG_ARRAYS}
     except (OSError, ValueError, KeyError):
         return None
     offsets = np.asarray(meta["offsets"], dtype=np.int64)
@@ -256,7 +256,7 @@ def _read_long(folder: Path, token: str, panel: Panel) -> LongForm | None:
     return LongForm(arrays, offsets, reported, expected)
 
 
-def _map(path: Path) -> np.ndarray:
+def map_array(path: Path) -> np.ndarray:
     """A saved array mapped read-only (no copy: the pages come from the file as they are used)."""
     return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
 
@@ -274,7 +274,7 @@ def _write(folder: Path, token: str, snapshot: Snapshot) -> bool:
         "unit_codes": list(snapshot.unit_codes),
         "metric_codes": list(snapshot.metric_codes),
     }
-    if not _save(folder, token, {"cube": panel.cube}, "json", axes):
+    if not save_arrays(folder, f"panel-{token}", {"cube": panel.cube}, "json", axes):
         return False
     keep = f"panel-{token}."
     for old in folder.glob("panel-*"):
@@ -286,21 +286,22 @@ def _write(folder: Path, token: str, snapshot: Snapshot) -> bool:
 
 def _write_long(folder: Path, token: str, long: LongForm) -> None:
     meta = {"offsets": [int(o) for o in long.offsets], "expected": [int(e) for e in long.expected]}
-    _save(folder, token, {**long.rows, "reported": long.reported}, "long.json", meta)
+    save_arrays(folder, f"panel-{token}", {**long.rows, "reported": long.reported}, "long.json", meta)
 
 
-def _save(folder: Path, token: str, arrays: dict[str, np.ndarray], marker: str, meta: dict) -> bool:
-    """Write ``arrays`` as .npy files, then the JSON ``marker`` (its presence means the arrays are complete);
-    each through a temporary name and an atomic rename. False (and nothing left behind) when it fails."""
+def save_arrays(folder: Path, stem: str, arrays: dict[str, np.ndarray], marker: str, meta: dict) -> bool:
+    """Write ``arrays`` as ``<stem>.<name>.npy``, then the JSON ``<stem>.<marker>`` (its presence means the arrays
+    are complete); each through a temporary name and an atomic rename. False (and nothing left behind) when it
+    fails."""
     temp = f".tmp-{os.getpid()}-{uuid.uuid4().hex}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name, array in arrays.items():
-            with open(folder / f"panel-{token}.{name}.npy{temp}", "wb") as out:
+            with open(folder / f"{stem}.{name}.npy{temp}", "wb") as out:
                 np.save(out, array, allow_pickle=False)
-            os.replace(folder / f"panel-{token}.{name}.npy{temp}", folder / f"panel-{token}.{name}.npy")
-        (folder / f"panel-{token}.{marker}{temp}").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        os.replace(folder / f"panel-{token}.{marker}{temp}", folder / f"panel-{token}.{marker}")
+            os.replace(folder / f"{stem}.{name}.npy{temp}", folder / f"{stem}.{name}.npy")
+        (folder / f"{stem}.{marker}{temp}").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        os.replace(folder / f"{stem}.{marker}{temp}", folder / f"{stem}.{marker}")
     except OSError:
         for leftover in folder.glob(f"*{temp}") if folder.exists() else ():
             with contextlib.suppress(OSError):

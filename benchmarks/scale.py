@@ -1,7 +1,7 @@
 """The scale data generator: a group of 2,000 units × 120 metrics × 60 months (14.4 M observations).
 
 ``build_scale_db(path)`` writes a real DuckDB file through the store's schema (units, a 120-metric catalog,
-one committed batch per month, ``current`` and the ``history`` summary), fast, with SQL bulk inserts.
+one committed batch per month and ``current``), fast, with SQL bulk inserts.
 ``wide_workbook(...)`` writes one monthly wide workbook of N units × 120 metrics with xlsxwriter.
 """
 
@@ -91,8 +91,6 @@ def build_scale_db(path: Path, units: int = UNITS, metrics: int = METRICS, month
             [first_uid, FIRST_MONTH, first_mid, months, units, metrics],
         )
         con.execute("INSERT INTO current SELECT uid, period, mid, value, batch_id FROM observations")
-        con.execute("""INSERT INTO history SELECT uid, mid, max(period), list(value ORDER BY period)[-12:]
-                       FROM current GROUP BY uid, mid""")
         bump_data_version(con)
         con.execute("COMMIT")
     return time.perf_counter() - started

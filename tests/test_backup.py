@@ -29,7 +29,7 @@ def fast_hasher(monkeypatch):
 
 @pytest.fixture
 def full(db: Path) -> Path:
-    """A database with something in every table: batches (one reverted), history, users, audit, a new metric."""
+    """A database with something in every table: batches (one reverted), users, audit, a new metric."""
     run_import(db, [Upload("月报.xlsx", xlsx(WIDE))], user="p1")
     changed = [list(r) for r in WIDE]
     changed[3][3] = 90
@@ -55,7 +55,7 @@ def test_a_backup_restores_every_table_row_by_row(full, tmp_path):
     manifest = backup(full, tmp_path / "bk", actor="root")
     assert manifest.schema_version == SCHEMA_VERSION
     assert [t.table for t in manifest.tables] == [
-        "audit_log", "batches", "current", "history", "meta", "metrics", "observations", "units", "users",
+        "audit_log", "batches", "current", "meta", "metrics", "observations", "units", "users",
     ]  # fmt: skip
     assert dump(full)["audit_log"][-1][3] == "backup"  # recorded after the snapshot, so not in the backup
     assert manifest.rows() == {table: len(rows) for table, rows in before.items()}

@@ -10,12 +10,10 @@ from analytics.batches import (
     BatchError,
     commit,
     diff_against_current,
-    history_median_grid,
-    history_medians,
     list_batches,
     revert,
 )
-from analytics.db import connect, first_row
+from analytics.db import connect
 
 K1, K2, K3 = (1, 100, 1), (1, 100, 2), (2, 100, 1)
 
@@ -93,32 +91,3 @@ def test_diff_counts_new_changed_unchanged(db):
         assert dict(
             zip(map(tuple, diff.rows[["uid", "period", "mid"]].to_numpy()), diff.rows["status"], strict=True)
         ) == {K1: "unchanged", K2: "changed", K3: "new"}
-
-
-def test_history_keeps_the_latest_values_per_unit_and_metric(db):
-    with connect(db) as con:
-        for month, value in enumerate([1.0, 2.0, 3.0, 100.0]):
-            commit(con, staged((1, 100 + month, 1, value)), [], "t")
-        # an older month re-uploaded takes the slow path and recomputes from current
-        commit(con, staged((1, 99, 1, 5.0)), [], "t")
-        (recent,) = first_row(con, "SELECT recent FROM history WHERE uid = 1 AND mid = 1")
-        assert recent == [5.0, 1.0, 2.0, 3.0, 100.0]
-        medians = history_medians(con, staged((1, 104, 1, 0.0), (2, 104, 1, 0.0)))
-        assert medians.iloc[0] == 3.0 and np.isnan(medians.iloc[1])
-        commit(con, staged((2, 100, 3, 7.0), (2, 101, 3, 9.0)), [], "t")
-        keys = staged((1, 104, 1, 0.0), (2, 104, 1, 0.0), (2, 104, 3, 0.0), (99, 104, 1, 0.0), (1, 104, 999, 0.0))
-        np.testing.assert_array_equal(history_median_grid(con).of(keys), history_medians(con, keys).to_numpy())
-        np.testing.assert_array_equal(history_median_grid(con).of(keys)[:3], [3.0, np.nan, 8.0])
-        revert(con, 4, "t")
-        (recent,) = first_row(con, "SELECT recent FROM history WHERE uid = 1 AND mid = 1")
-        assert recent == [5.0, 1.0, 2.0, 3.0]
-
-
-def test_history_correction_of_the_latest_month_replaces_its_value(db):
-    with connect(db) as con:
-        for month, value in enumerate([1.0, 2.0, 3.0]):
-            commit(con, staged((1, 100 + month, 1, value)), [], "t")
-        commit(con, staged((1, 102, 1, 30.0)), [], "t")
-        (recent,) = first_row(con, "SELECT recent FROM history WHERE uid = 1 AND mid = 1")
-        assert recent == [1.0, 2.0, 30.0]
-        assert current(con)[(1, 102, 1)] == 30.0
