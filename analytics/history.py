@@ -88,6 +88,8 @@ def read_history(con: duckdb.DuckDBPyConnection, window: int | None = None) -> H
         "(SELECT coalesce(max(mid), 0) FROM metrics)",
     )
     shape = (int(units) + 1, int(metrics) + 1, window)
+    if last is not None and shape[0] * shape[1] * window > MAX_CELLS:  # too large to keep: the medians only
+        return _medians_only(con, int(last), shape)
     values = np.full(shape, np.nan)
     if last is not None:
         first = int(last) - window + 1
@@ -99,10 +101,23 @@ def read_history(con: duckdb.DuckDBPyConnection, window: int | None = None) -> H
     return History(None if last is None else int(last), values, MedianGrid(window_medians(values)))
 
 
+def _medians_only(con: duckdb.DuckDBPyConnection, last: int, shape: tuple[int, int, int]) -> History:
+    """The medians of a store too large to keep the summary of (no values: it is never saved or carried)."""
+    found = con.execute(
+        "SELECT uid, mid, median(value) FROM current WHERE period >= ? GROUP BY uid, mid", [last - shape[2] + 1]
+    ).fetchnumpy()
+    medians = np.full(shape[:2], np.nan)
+    uid, mid, median = (np.asarray(found[key]) for key in found)
+    medians[uid.astype(np.int64), mid.astype(np.int64)] = median
+    return History(last, np.empty((0, 0, shape[2])), MedianGrid(medians))
+
+
 def advance(history: History, changes: pd.DataFrame) -> History | None:
     """The summary once ``changes`` (uid, period, mid, value; NaN = delete) are committed, without the database:
     a staged upload will do (unchanged values change nothing). None when it cannot be known so (the latest month
-    lost all its values: the window would move back)."""
+    lost all its values: the window would move back) or it is too large to keep (MAX_CELLS)."""
+    if history.values.shape[:2] != history.grid.medians.shape:  # medians only: nothing to carry
+        return None
     if changes.empty:
         return history
     uid = changes["uid"].to_numpy(dtype=np.int64)
@@ -119,6 +134,8 @@ def advance(history: History, changes: pd.DataFrame) -> History | None:
     shift = last - history.last if history.last is not None else window
     rows = max(history.values.shape[0], int(uid.max()) + 1)
     cols = max(history.values.shape[1], int(mid.max()) + 1)
+    if rows * cols * window > MAX_CELLS:  # too large to keep: the next import reads it from the database
+        return None
     values = np.full((rows, cols, window), np.nan)
     if shift < window:
         old = history.values
@@ -150,7 +167,7 @@ def load_history(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> Histo
 def save_history(folder: Path, token: str, history: History) -> bool:
     """Save the summary (values, then medians, then the JSON marker) and drop older ones; False when it is too
     large or cannot be saved."""
-    if history.values.size > MAX_CELLS:
+    if history.values.size > MAX_CELLS or history.values.shape[:2] != history.grid.medians.shape:
         return False
     meta = {"format": FORMAT, "token": token, "last": history.last, "window": history.window}
     arrays = {"values": history.values, "medians": history.grid.medians}

@@ -255,10 +255,19 @@ def _read_book(
                 )
             )
         issues.extend(result.issues)
-        frames.append(result.frame.assign(file=book.file_name, sheet=sheet_label(sheet)))
+        frames.append(_with_place(result.frame, book.file_name, sheet_label(sheet)))
     if not any(kind for f, _, kind in sheets if f == book.file_name):
         issues.append(make_issue("no_data_table", book.file_name, None, None))
     return frames
+
+
+def _with_place(frame: pd.DataFrame, file: str, sheet: str | None) -> pd.DataFrame:
+    """The sheet's values with their file and sheet name, as categoricals (one string each, not one per row)."""
+    codes = np.zeros(len(frame), dtype=np.int8)
+    return frame.assign(
+        file=pd.Categorical.from_codes(codes, categories=[file]),
+        sheet=pd.Categorical.from_codes(codes, categories=[sheet]) if sheet is not None else None,
+    )
 
 
 def _location(file: str, sheet: str | None, row0: int, col0: int) -> str:
@@ -300,6 +309,10 @@ def _unique_keys(staged: pd.DataFrame) -> bool:
     uid, period = staged["uid"].to_numpy(dtype=np.int64), staged["period"].to_numpy(dtype=np.int64)
     period = period - period.min()
     key = ((uid - uid.min()) * (int(period.max()) + 1) + period) * (int(codes.max()) + 1) + codes
+    if int(key.max()) < 8 * len(key) + 1_000_000:  # a dense key range: mark keys in place of hashing them
+        seen = np.zeros(int(key.max()) + 1, dtype=np.bool_)
+        seen[key] = True
+        return int(np.count_nonzero(seen)) == len(key)
     return bool(pd.Index(key).is_unique)
 
 

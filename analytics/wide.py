@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.catalog import Metric, normalise_label
+from analytics.catalog import Metric
 from analytics.issues import WARNING, make_issue
 from analytics.layouts import (
     EMPTY_FRAME,
+    MISSING_MARKERS,
     TOTALS_LABELS,
     Context,
     SheetValues,
@@ -68,19 +69,19 @@ def _wide_rows(
         row = sheet.rows[r]
         code = row[code_c] if code_c is not None and code_c < len(row) else None
         name = row[name_c] if name_c is not None and name_c < len(row) else None
-        if is_missing(code) and is_missing(name) and all(is_missing(v) for v in row):
+        code_text, name_text = cell_text(code), cell_text(name)  # NFKC once: the keys below fold the same text
+        code_key, name_key = "".join(code_text.lower().split()), "".join(name_text.lower().split())
+        no_code = code_key in MISSING_MARKERS  # is_missing(code)
+        if no_code and name_key in MISSING_MARKERS and all(is_missing(v) for v in row):
             continue
-        identity = cell_text(code) or cell_text(name)
-        if any(normalise_label(cell_text(v)) in TOTALS_LABELS for v in (code, name)):
+        identity = code_text or name_text
+        if code_key in TOTALS_LABELS or name_key in TOTALS_LABELS:
             out.issues.append(
                 make_issue(
                     "totals_row_skipped",
                     file,
                     label,
-                    a1(
-                        r,
-                        _either(code_c if code_c is not None and not is_missing(code) else name_c, code_c),
-                    ),
+                    a1(r, _either(code_c if code_c is not None and not no_code else name_c, code_c)),
                     WARNING,
                     label=identity,
                 )
@@ -96,8 +97,8 @@ def _wide_rows(
                 )
             )
             continue
-        cell = a1(r, code_c if code_c is not None and not is_missing(code) else name_c)  # type: ignore[arg-type]
-        uid, problem = ctx.resolve_unit(code if not is_missing(code) else None, name, file, label, cell)
+        cell = a1(r, code_c if code_c is not None and not no_code else name_c)  # type: ignore[arg-type]
+        uid, problem = ctx.resolve_unit(None if no_code else code_text, name_text, file, label, cell)
         if problem:
             out.issues.append(problem)
         period = fallback

@@ -86,6 +86,20 @@ def test_the_history_is_the_latest_months_of_current(db, monkeypatch):
     ] == pytest.approx(5.0)
 
 
+def test_a_store_too_large_to_keep_gives_the_same_medians_unsaved(db, monkeypatch):
+    with connect(db) as con:
+        for month, value in enumerate([1.0, 2.0, 30.0, 4.0]):
+            commit(con, staged((1, 100 + month, 1, value), (3, 100 + month, 2, value * 2)), [], "t")
+        full = read_history(con)
+        monkeypatch.setattr("analytics.history.MAX_CELLS", 10)
+        small = read_history(con)
+        assert small.values.size == 0 and small.last == full.last
+        np.testing.assert_array_equal(small.grid.medians, full.grid.medians)
+        assert advance(small, staged((1, 104, 1, 5.0))) is None
+        assert load_history(con, db).token is None  # not saved
+    assert not list(snapshot_dir(db).glob("history-*"))
+
+
 def test_each_import_carries_the_summary_over_exactly(db, monkeypatch):
     """After every kind of commit the saved summary (carried over in numpy) equals the one read from current."""
     monkeypatch.setenv("ANALYTICS_HISTORY_WINDOW", "4")
