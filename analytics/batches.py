@@ -46,6 +46,7 @@ class Diff:
 
 
 STATUSES = ("new", "changed", "unchanged", "deleted", "absent")
+STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
 TOP_UID = {  # the highest unit id each table holds
     "current": "SELECT coalesce(max(uid), -1) FROM current",
 }
@@ -66,19 +67,19 @@ def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -
         "current",
     )
     value = staged["value"].to_numpy(dtype=np.float64)
+    code = np.where(had, np.int8(STATUSES.index("changed")), np.int8(STATUSES.index("new")))
+    code[had & (value == old)] = STATUSES.index("unchanged")  # NaN equals nothing
     deleting = np.isnan(value)
-    code = np.select(
-        [deleting & had, deleting, ~had, value == old],
-        [STATUSES.index("deleted"), STATUSES.index("absent"), STATUSES.index("new"), STATUSES.index("unchanged")],
-        default=STATUSES.index("changed"),
-    ).astype(np.int8)
+    if deleting.any():
+        code[deleting] = np.where(had[deleting], STATUSES.index("deleted"), STATUSES.index("absent"))
     rows = pd.DataFrame(
         {
             **{k: staged[k].to_numpy() for k in KEY},
             "value": value,
             "old": old,
-            "status": pd.Categorical.from_codes(code, categories=STATUSES),
-        }
+            "status": pd.Categorical.from_codes(code, dtype=STATUS_DTYPE, validate=False),
+        },
+        copy=False,  # the columns as they are: no 2-D block assembled (0.2 s at 2.4 M rows)
     )
     return Diff(rows)
 
@@ -133,11 +134,13 @@ def commit_with_diff(
     user: str,
     kind: str = "import",
     begun: bool = False,
+    token: str | None = None,
 ) -> tuple[int | None, Diff]:
     """Write a staged upload as one batch: (its id or None when it changes nothing, the diff it committed).
 
     The diff is computed inside the transaction, so it is exact even if the data changed since a preview.
     ``begun``: the caller already began the transaction (e.g. to register new units in it); it ends here.
+    ``token``: the data token the commit writes (chosen beforehand), else a new one.
     """
     if not begun:
         con.execute("BEGIN TRANSACTION")
@@ -164,7 +167,7 @@ def commit_with_diff(
             "INSERT INTO current SELECT uid, period, mid, value, ? FROM changes WHERE value IS NOT NULL", [batch_id]
         )
         con.unregister("changes")
-        bump_data_version(con)
+        bump_data_version(con, token)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -175,11 +175,16 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(get_meta(con, "data_version", "0") or 0)
 
 
-def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
-    """Mark a data change: the version goes up and the data token (the snapshots' key) is renewed."""
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection, token: str | None = None) -> int:
+    """Mark a data change: the version goes up and the data token (the snapshots' key) is renewed, to ``token``
+    when the caller chose it beforehand (to save derived data under it while the change is written)."""
     version = data_version(con) + 1
     set_meta(con, "data_version", str(version))
-    set_meta(con, "data_token", uuid.uuid4().hex)
+    set_meta(con, "data_token", token or new_token())
     return version
 
 

@@ -6,8 +6,9 @@ transaction. An upload that changes nothing creates no batch.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,8 @@ import pandas as pd
 
 from analytics.batches import Diff, FileRecord, commit_with_diff, diff_against_current
 from analytics.catalog import Catalog
-from analytics.db import connect, get_meta
-from analytics.history import History, advance, load_history, save_history
+from analytics.db import connect, get_meta, new_token
+from analytics.history import History, carry_over, discard, history_dir, keep_only, load_history
 from analytics.issues import ERROR, WARNING, Issue, make_issue
 from analytics.layouts import Context, read_sheet, sheet_label
 from analytics.periods import from_index
@@ -29,8 +30,7 @@ from analytics.registry import (
     metric_ids,
     save_units,
 )
-from analytics.settings import default_db_path, setting
-from analytics.snapshot import snapshot_dir
+from analytics.settings import setting
 from analytics.workbooks import Limits, Workbook, WorkbookError, a1, read_workbook
 
 
@@ -349,8 +349,8 @@ def check_history(validation: Validation, catalog: Catalog, history: History) ->
         )
 
 
-def _staged_keys(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> pd.DataFrame:
-    ids = metric_ids(con)
+def _staged_keys(ids: dict[str, int], staged: pd.DataFrame) -> pd.DataFrame:
+    """The staged rows with each metric's id (``mid``); ``ids``: code → id (stable: a code keeps its id)."""
     metric = staged["metric"].astype("category")  # map each distinct code once, not each row
     mids = metric.cat.categories.map(ids).to_numpy(dtype=np.int64)
     return staged.assign(mid=mids[metric.cat.codes.to_numpy()])
@@ -381,15 +381,16 @@ def _read_uploads(
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(read_books, uploads, limits)
         with connect(db, read_only=True) as con:
-            catalog, registry, history = load_catalog(con), load_registry(con), load_history(con, db)
+            catalog, registry, ids = load_catalog(con), load_registry(con), metric_ids(con)
+            history = load_history(con, db)
         books = reading.result()
     validation = read_files(uploads, catalog, registry, period, create_units, limits, books)
+    validation.staged = _staged_keys(ids, validation.staged)
     validation.history = history
     return validation, catalog
 
 
 def _compare(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, preview: bool) -> None:
-    validation.staged = _staged_keys(con, validation.staged)
     if validation.history is not None:
         check_history(validation, catalog, validation.history)
     if preview:
@@ -407,41 +408,71 @@ def commit_validation(db: str | Path | None, validation: Validation, user: str) 
     """Write a validated upload (no errors) as one batch in one transaction; None when nothing changes."""
     if validation.errors:
         raise ValueError("an upload with errors is never written")
-    with connect(db) as con:
-        batch_id, carried = _commit(con, validation, user)
-    _save_history(db, carried)
-    return batch_id
+    with ThreadPoolExecutor(1) as pool, connect(db) as con:
+        return _commit(con, validation, user, history_dir(db), pool)
 
 
-def _commit(con: duckdb.DuckDBPyConnection, validation: Validation, user: str) -> tuple[int | None, tuple | None]:
-    """Commit in one transaction: the batch id (None when nothing changes) and, when it can be carried over,
-    the history summary of the new data with its token.
+@dataclass(frozen=True)
+class _Carry:
+    """The history summary being carried over to the data a commit writes: saved under ``token`` (the data
+    token the commit will write) by ``done``, running in a thread."""
 
-    The summary is advanced in a thread while the database writes (numpy and DuckDB both release the GIL). It
-    can be only when it describes the data this commit starts from (its token) and no unit is new (their ids
-    are given inside the transaction)."""
+    token: str
+    done: Future
+
+
+def _carry(pool: ThreadPoolExecutor, folder: Path, validation: Validation) -> _Carry | None:
+    """Start carrying the history summary over (numpy and file writes, while the database works); None when
+    it must wait for the commit (new units get their ids there) or there is no summary to carry."""
+    history = validation.history
+    if history is None or history.token is None or validation.new_units:
+        return None
+    token = new_token()
+    return _Carry(token, pool.submit(carry_over, history, validation.staged, folder, token))
+
+
+def _commit(
+    con: duckdb.DuckDBPyConnection,
+    validation: Validation,
+    user: str,
+    folder: Path,
+    pool: ThreadPoolExecutor,
+    carry: _Carry | None = None,
+) -> int | None:
+    """Commit in one transaction; the batch id, or None when nothing changes.
+
+    The history summary is carried over when it describes the data this commit starts from (its token):
+    ``carry``, already started, or started here in ``pool``. Without it, the next import reads the summary
+    from the database."""
     history = validation.history
     before = get_meta(con, "data_token")
-    carry = history if history is not None and history.token is not None and history.token == before else None
-    with ThreadPoolExecutor(1) as pool:
-        early = pool.submit(advance, carry, validation.staged) if carry and not validation.new_units else None
+    matches = history is not None and history.token is not None and history.token == before
+    if carry is None and matches:
+        carry = _carry(pool, folder, validation)
+    written = None
+    try:
         con.execute("BEGIN TRANSACTION")
         try:
             staged = _register_new_units(con, validation)
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        batch_id, validation.diff = commit_with_diff(con, staged, validation.files, user, begun=True)
-        if batch_id is None or carry is None:
-            return batch_id, None
-        advanced = early.result() if early else advance(carry, staged)
-    return batch_id, (get_meta(con, "data_token"), advanced)
-
-
-def _save_history(db: str | Path | None, carried: tuple | None) -> None:
-    """Save a carried-over history summary under the new data token (after the file is closed)."""
-    if carried is not None and carried[0] and carried[1] is not None:
-        save_history(snapshot_dir(db or default_db_path()), *carried)
+        token = carry.token if carry is not None and matches else None
+        batch_id, validation.diff = commit_with_diff(con, staged, validation.files, user, begun=True, token=token)
+        if batch_id is not None:
+            written = get_meta(con, "data_token")
+            if matches and carry is None:  # new units: carried over now, with the ids the store gave them
+                with contextlib.suppress(Exception):  # derived data: its failure never fails an import
+                    carry_over(history, staged, folder, written)  # type: ignore[arg-type]
+    finally:
+        if carry is not None:
+            with contextlib.suppress(Exception):  # derived data: its failure never fails an import
+                carry.done.result()  # saved (or not) before the commit returns
+        if written:  # the new data's summary stays (when carried over); every other one is out of date
+            keep_only(folder, written if matches else None)
+        elif carry is not None:  # nothing written: the summary of the data as it is stays
+            discard(folder, carry.token)
+    return batch_id
 
 
 def _register_new_units(con: duckdb.DuckDBPyConnection, validation: Validation) -> pd.DataFrame:
@@ -479,10 +510,12 @@ def run_import(
     if validation.errors:
         warnings = tuple(validation.warnings)
         return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
-    with connect(db, read_only=dry_run) as con:
-        _compare(con, validation, catalog, preview=dry_run)
-        batch_id, carried = (None, None) if dry_run else _commit(con, validation, user)
-    _save_history(db, carried)
+    folder = history_dir(db)
+    with ThreadPoolExecutor(1) as pool:
+        carry = None if dry_run else _carry(pool, folder, validation)  # while the file opens and the commit writes
+        with connect(db, read_only=dry_run) as con:
+            _compare(con, validation, catalog, preview=dry_run)
+            batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry)
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
     return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
 
