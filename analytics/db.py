@@ -100,14 +100,16 @@ def _open(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnect
 
 
 @contextmanager
-def connect(path: str | Path | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: str | Path | None = None, read_only: bool = False, wait: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for one operation and close it afterwards.
 
     A new or outdated file is migrated first (which needs a brief write open). Raises DatabaseBusy when another
-    process keeps it locked for longer than the ``busy_timeout`` setting.
+    process keeps it locked for longer than the ``busy_timeout`` setting (at once if not ``wait``).
     """
     db_path = Path(path) if path else default_db_path()
-    timeout = float(setting("busy_timeout"))  # type: ignore[arg-type]
+    timeout = float(setting("busy_timeout")) if wait else 0.0  # type: ignore[arg-type]
     if not db_path.exists():
         db_path.parent.mkdir(parents=True, exist_ok=True)
         _migrate_file(db_path, timeout)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from analytics.batches import Diff, FileRecord, commit_with_diff, diff_against_current
 from analytics.catalog import Catalog
-from analytics.db import connect, get_meta, new_token
+from analytics.db import DatabaseBusy, connect, get_meta, new_token
 from analytics.history import History, carry_over, discard, history_dir, keep_only, load_history
 from analytics.issues import ERROR, WARNING, Issue, make_issue
 from analytics.layouts import Context, read_sheet, sheet_label
@@ -372,22 +372,60 @@ def validate(
     return validation
 
 
-def _read_uploads(
-    db: str | Path | None, uploads: list[Upload], period: int | None, create_units: bool, limits: Limits | None
-) -> tuple[Validation, Catalog]:
-    """Read and parse the uploads. The reader (calamine, which releases the GIL) runs in a thread while the
-    database gives the catalog, the units and the history summary (which feeds warnings only)."""
-    limits = limits or default_limits()
+@dataclass(frozen=True)
+class _Inputs:
+    """What parsing an upload needs: the workbooks, and from the database the catalog, the units, the metric
+    ids and the history summary."""
+
+    books: list[Workbook | WorkbookError]
+    catalog: Catalog
+    registry: Registry
+    ids: dict[str, int]
+    history: History
+
+
+def _gather(db: str | Path | None, uploads: list[Upload], limits: Limits) -> _Inputs:
+    """Read the uploads' workbooks. The reader (calamine, which releases the GIL) runs in a thread while the
+    database gives the catalog, the units, the metric ids and the history summary (which feeds warnings only)."""
     with ThreadPoolExecutor(1) as pool:
         reading = pool.submit(read_books, uploads, limits)
         with connect(db, read_only=True) as con:
             catalog, registry, ids = load_catalog(con), load_registry(con), metric_ids(con)
             history = load_history(con, db)
         books = reading.result()
-    validation = read_files(uploads, catalog, registry, period, create_units, limits, books)
-    validation.staged = _staged_keys(ids, validation.staged)
-    validation.history = history
-    return validation, catalog
+    return _Inputs(books, catalog, registry, ids, history)
+
+
+def _parse(
+    uploads: list[Upload], inputs: _Inputs, period: int | None, create_units: bool, limits: Limits
+) -> Validation:
+    validation = read_files(uploads, inputs.catalog, inputs.registry, period, create_units, limits, inputs.books)
+    validation.staged = _staged_keys(inputs.ids, validation.staged)
+    validation.history = inputs.history
+    return validation
+
+
+def _read_uploads(
+    db: str | Path | None, uploads: list[Upload], period: int | None, create_units: bool, limits: Limits | None
+) -> tuple[Validation, Catalog]:
+    """Read and parse the uploads (see :func:`_gather`)."""
+    limits = limits or default_limits()
+    inputs = _gather(db, uploads, limits)
+    return _parse(uploads, inputs, period, create_units, limits), inputs.catalog
+
+
+def _opened(
+    db: str | Path | None, read_only: bool, wait: bool
+) -> tuple[contextlib.ExitStack, duckdb.DuckDBPyConnection] | None:
+    """The database opened (closed with the stack), or None when it is busy and not ``wait``."""
+    stack = contextlib.ExitStack()
+    try:
+        con = stack.enter_context(connect(db, read_only=read_only, wait=wait))
+    except DatabaseBusy:
+        if wait:
+            raise
+        return None
+    return stack, con
 
 
 def _compare(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, preview: bool) -> None:
@@ -505,16 +543,29 @@ def run_import(
 
     The history check and the commit share one connection (the file is opened for writing once).
     """
-    validation, catalog = _read_uploads(db, uploads, period, create_units, None)
-    observations = len(validation.staged)
-    if validation.errors:
-        warnings = tuple(validation.warnings)
-        return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
+    limits = default_limits()
+    inputs = _gather(db, uploads, limits)
     folder = history_dir(db)
     with ThreadPoolExecutor(1) as pool:
-        carry = None if dry_run else _carry(pool, folder, validation)  # while the file opens and the commit writes
-        with connect(db, read_only=dry_run) as con:
-            _compare(con, validation, catalog, preview=dry_run)
+        opening = pool.submit(_opened, db, dry_run, False)  # the file opens while the uploads are parsed
+        try:
+            validation = _parse(uploads, inputs, period, create_units, limits)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                if (got := opening.result()) is not None:
+                    got[0].close()
+            raise
+        opened = opening.result()  # a busy file is waited for below, once the upload is known to be good
+        observations = len(validation.staged)
+        if validation.errors:
+            if opened is not None:
+                opened[0].close()
+            warnings = tuple(validation.warnings)
+            return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
+        carry = None if dry_run else _carry(pool, folder, validation)  # while the commit writes
+        stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
+        with stack:
+            _compare(con, validation, inputs.catalog, preview=dry_run)
             batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry)
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
     return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))

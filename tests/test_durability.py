@@ -79,6 +79,10 @@ def test_a_writer_finds_the_file_busy_and_says_so(tmp_path: Path, monkeypatch):
         with pytest.raises(DatabaseBusy), connect(path):
             pass
         assert time.monotonic() - started >= 0.5  # it retried for the bounded time first
+        started = time.monotonic()
+        with pytest.raises(DatabaseBusy), connect(path, wait=False):  # the import's early open: no waiting
+            pass
+        assert time.monotonic() - started < 0.5
     finally:
         holder.kill()
         holder.wait()

@@ -15,7 +15,7 @@ from analytics.backup import MANIFEST, backup, file_sha256, restore, table_names
 from analytics.batches import commit, revert
 from analytics.db import MIGRATIONS, connect, first_row, get_meta
 from analytics.history import History, MedianGrid, advance, load_history, read_history, window_medians
-from analytics.imports import Upload, run_import
+from analytics.imports import Upload, commit_validation, run_import, validate
 from analytics.periods import to_index
 from analytics.snapshot import snapshot_dir
 from tests.test_imports import xlsx
@@ -129,6 +129,24 @@ def test_each_import_carries_the_summary_over_exactly(db, monkeypatch):
     assert_same(saved(db), fresh(db))
     upload(1, [["B11", 1, 1]])  # a month older than the window changes nothing in it
     assert_same(saved(db), fresh(db))
+
+
+def test_the_page_s_validate_then_commit_carries_over_and_a_stale_summary_is_dropped(db):
+    def book(value: float) -> list[Upload]:
+        return [Upload("h.xlsx", xlsx([["单位编码", REVENUE], ["B11", value]]))]
+
+    commit_validation(db, validate(db, book(100), to_index(2026, 7)), "t")  # the app's path: preview, then commit
+    assert_same(saved(db), fresh(db))
+    unchanged = run_import(db, book(100), to_index(2026, 7))  # changes nothing: the summary stays as it is
+    assert unchanged.status == "unchanged"
+    assert_same(saved(db), fresh(db))
+    assert len(list(snapshot_dir(db).glob("history-*.json"))) == 1  # nothing left behind for the unused token
+    preview = validate(db, book(120), to_index(2026, 8))
+    run_import(db, book(90), to_index(2026, 9))  # another write between the preview and its commit
+    commit_validation(db, preview, "t")  # its summary is out of date: dropped, and read afresh next time
+    assert not list(snapshot_dir(db).glob("history-*"))
+    with connect(db, read_only=True) as con:
+        assert_same(load_history(con, db), fresh(db))
 
 
 def test_a_revert_or_a_damaged_file_makes_the_next_import_read_it_afresh(db):
