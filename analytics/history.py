@@ -88,8 +88,8 @@ def read_history(con: duckdb.DuckDBPyConnection, window: int | None = None) -> H
         "(SELECT coalesce(max(mid), 0) FROM metrics)",
     )
     shape = (int(units) + 1, int(metrics) + 1, window)
-    if last is not None and shape[0] * shape[1] * window > MAX_CELLS:  # too large to keep: the medians only
-        return _medians_only(con, int(last), shape)
+    if shape[0] * shape[1] * window > MAX_CELLS:  # too large to keep: the medians only
+        return _medians_only(con, None if last is None else int(last), shape)
     values = np.full(shape, np.nan)
     if last is not None:
         first = int(last) - window + 1
@@ -101,14 +101,15 @@ def read_history(con: duckdb.DuckDBPyConnection, window: int | None = None) -> H
     return History(None if last is None else int(last), values, MedianGrid(window_medians(values)))
 
 
-def _medians_only(con: duckdb.DuckDBPyConnection, last: int, shape: tuple[int, int, int]) -> History:
+def _medians_only(con: duckdb.DuckDBPyConnection, last: int | None, shape: tuple[int, int, int]) -> History:
     """The medians of a store too large to keep the summary of (no values: it is never saved or carried)."""
-    found = con.execute(
-        "SELECT uid, mid, median(value) FROM current WHERE period >= ? GROUP BY uid, mid", [last - shape[2] + 1]
-    ).fetchnumpy()
     medians = np.full(shape[:2], np.nan)
-    uid, mid, median = (np.asarray(found[key]) for key in found)
-    medians[uid.astype(np.int64), mid.astype(np.int64)] = median
+    if last is not None:
+        found = con.execute(
+            "SELECT uid, mid, median(value) FROM current WHERE period >= ? GROUP BY uid, mid", [last - shape[2] + 1]
+        ).fetchnumpy()
+        uid, mid, median = (np.asarray(found[key]) for key in found)
+        medians[uid.astype(np.int64), mid.astype(np.int64)] = median
     return History(last, np.empty((0, 0, shape[2])), MedianGrid(medians))
 
 

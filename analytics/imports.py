@@ -30,7 +30,7 @@ from analytics.registry import (
     metric_ids,
     save_units,
 )
-from analytics.settings import setting
+from analytics.settings import default_db_path, setting
 from analytics.workbooks import Limits, Workbook, WorkbookError, a1, read_workbook
 
 
@@ -414,6 +414,17 @@ def _read_uploads(
     return _parse(uploads, inputs, period, create_units, limits), inputs.catalog
 
 
+def _opened_early(
+    db: str | Path | None, read_only: bool
+) -> tuple[contextlib.ExitStack, duckdb.DuckDBPyConnection] | None:
+    """The database opened before the upload is known to be good: without waiting for a busy file, and not
+    when a write-ahead log is pending (opening would replay it into the file: a rejected upload writes nothing)."""
+    path = Path(db) if db else default_db_path()
+    if not path.exists() or Path(f"{path}.wal").exists():
+        return None
+    return _opened(path, read_only, wait=False)
+
+
 def _opened(
     db: str | Path | None, read_only: bool, wait: bool
 ) -> tuple[contextlib.ExitStack, duckdb.DuckDBPyConnection] | None:
@@ -483,14 +494,14 @@ def _commit(
     ``carry``, already started, or started here in ``pool``. Without it, the next import reads the summary
     from the database."""
     history = validation.history
-    before = get_meta(con, "data_token")
-    matches = history is not None and history.token is not None and history.token == before
-    if carry is None and matches:
-        carry = _carry(pool, folder, validation)
-    written = None
+    written, matches = None, False
     try:
         con.execute("BEGIN TRANSACTION")
         try:
+            before = get_meta(con, "data_token")  # in the transaction: the data it writes over
+            matches = history is not None and history.token is not None and history.token == before
+            if carry is None and matches:
+                carry = _carry(pool, folder, validation)
             staged = _register_new_units(con, validation)
         except BaseException:
             con.execute("ROLLBACK")
@@ -547,7 +558,7 @@ def run_import(
     inputs = _gather(db, uploads, limits)
     folder = history_dir(db)
     with ThreadPoolExecutor(1) as pool:
-        opening = pool.submit(_opened, db, dry_run, False)  # the file opens while the uploads are parsed
+        opening = pool.submit(_opened_early, db, dry_run)  # the file opens while the uploads are parsed
         try:
             validation = _parse(uploads, inputs, period, create_units, limits)
         except BaseException:
@@ -562,11 +573,14 @@ def run_import(
                 opened[0].close()
             warnings = tuple(validation.warnings)
             return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
-        carry = None if dry_run else _carry(pool, folder, validation)  # while the commit writes
+        check_history(validation, inputs.catalog, inputs.history)
         stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
         with stack:
-            _compare(con, validation, inputs.catalog, preview=dry_run)
-            batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry)
+            if dry_run:
+                validation.diff = diff_against_current(con, validation.staged)
+                batch_id = None
+            else:  # the summary is carried over while the commit writes
+                batch_id = _commit(con, validation, user, folder, pool, _carry(pool, folder, validation))
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
     return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
 

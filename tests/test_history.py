@@ -212,3 +212,32 @@ def test_a_backup_from_before_migration_4_restores_without_its_history_table(tmp
     with connect(target, read_only=True) as con:
         assert "history" not in table_names(con)
         assert first_row(con, "SELECT count(*) FROM current") == (1,)
+
+
+def test_a_write_by_another_session_during_a_commit_never_leaves_a_stale_summary(db, monkeypatch):
+    """The app's sessions share one process: another session writes just as this commit reads the token."""
+    import analytics.imports as imports
+
+    def book(value: float) -> list[Upload]:
+        return [Upload("h.xlsx", xlsx([["单位编码", REVENUE], ["B11", value]]))]
+
+    for month, value in ((7, 100), (8, 110)):
+        run_import(db, book(value), to_index(2026, month))
+    real, done = imports.get_meta, []
+
+    def token_then_another_write(con, key, default=None):
+        found = real(con, key, default)
+        if key == "data_token" and not done:
+            done.append(True)
+            with connect(db) as other:  # e.g. another session's revert
+                revert(other, 2, "other")
+        return found
+
+    monkeypatch.setattr(imports, "get_meta", token_then_another_write)
+    try:
+        run_import(db, book(120), to_index(2026, 9))
+    except Exception:  # the two transactions conflict: this one is rolled back
+        pass
+    monkeypatch.setattr(imports, "get_meta", real)
+    with connect(db, read_only=True) as con:
+        assert_same(load_history(con, db), fresh(db))

@@ -213,3 +213,16 @@ def test_far_from_history_warns_before_commit(db):
     )
     assert slip.status == "dry_run"
     assert [(w.cell, w.code) for w in slip.warnings] == [("B2", "far_from_history")]
+
+
+def test_a_rejected_upload_leaves_the_file_and_a_pending_log_byte_for_byte(db):
+    """A write-ahead log left by a writer that did not close cleanly is not replayed by a rejected upload."""
+    with connect(db) as con:
+        con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        con.execute("INSERT INTO meta VALUES ('left_in_the_log', 'x')")
+    wal = Path(f"{db}.wal")
+    assert wal.exists()
+    before = (db.read_bytes(), wal.read_bytes())
+    bad = run_import(db, [Upload("bad.xlsx", xlsx([["单位编码", "营业收入（万元）"], ["B11", "abc"]]))], period=OCT)
+    assert bad.status == "rejected"
+    assert (db.read_bytes(), wal.read_bytes()) == before
