@@ -150,11 +150,13 @@ def commit_with_diff(
             con.execute("ROLLBACK")
             return None, diff
         batch_id = _insert_batch(con, staged, files, user, kind, diff)
-        con.register("staged_commit", staged[[*list(KEY), "value"]])
+        rows = diff.rows  # the staged keys and values, in their order, with their status
+        con.register("staged_commit", rows)
         con.execute("INSERT INTO observations SELECT ?, uid, period, mid, value FROM staged_commit", [batch_id])
         con.unregister("staged_commit")
-        # only keys whose value changes touch ``current``
-        changes = diff.rows.loc[diff.rows["status"].isin(["new", "changed", "deleted"]), [*KEY, "value", "status"]]
+        # only keys whose value changes touch ``current`` (a new month's upload: every key is new)
+        moved = rows["status"].isin(["new", "changed", "deleted"]).to_numpy()
+        changes = rows if moved.all() else rows.loc[moved]
         con.register("changes", changes)
         if (changes["status"] != "new").any():
             con.execute(

@@ -491,6 +491,13 @@ def _carry(pool: ThreadPoolExecutor, folder: Path, validation: Validation) -> _C
     return _Carry(token, pool.submit(carry_over, history, validation.staged, folder, token))
 
 
+def _abandon(carry: _Carry, folder: Path) -> None:
+    """Wait for a carried-over summary and remove it: its commit did not happen."""
+    with contextlib.suppress(Exception):
+        carry.done.result()
+    discard(folder, carry.token)
+
+
 def _commit(
     con: duckdb.DuckDBPyConnection,
     validation: Validation,
@@ -525,13 +532,13 @@ def _commit(
                 with contextlib.suppress(Exception):  # derived data: its failure never fails an import
                     carry_over(history, staged, folder, written)  # type: ignore[arg-type]
     finally:
-        if carry is not None:
-            with contextlib.suppress(Exception):  # derived data: its failure never fails an import
-                carry.done.result()  # saved (or not) before the commit returns
         if written:  # the new data's summary stays (when carried over); every other one is out of date
+            if carry is not None:
+                with contextlib.suppress(Exception):  # derived data: its failure never fails an import
+                    carry.done.result()  # saved (or not) before the commit returns
             keep_only(folder, written if matches else None)
         elif carry is not None:  # nothing written: the summary of the data as it is stays
-            discard(folder, carry.token)
+            _abandon(carry, folder)
     return batch_id
 
 
@@ -584,14 +591,20 @@ def run_import(
                 opened[0].close()
             warnings = tuple(validation.warnings)
             return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
-        check_history(validation, inputs.catalog, inputs.history)
-        stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
+        carry = None if dry_run else _carry(pool, folder, validation)  # while the checks and the commit run
+        try:
+            check_history(validation, inputs.catalog, inputs.history)
+            stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
+        except BaseException:  # no commit follows (e.g. the file stayed busy): nothing is carried over
+            if carry is not None:
+                _abandon(carry, folder)
+            raise
         with stack:
             if dry_run:
                 validation.diff = diff_against_current(con, validation.staged)
                 batch_id = None
-            else:  # the summary is carried over while the commit writes
-                batch_id = _commit(con, validation, user, folder, pool, _carry(pool, folder, validation))
+            else:
+                batch_id = _commit(con, validation, user, folder, pool, carry)
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
     return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
 

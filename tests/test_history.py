@@ -241,3 +241,25 @@ def test_a_write_by_another_session_during_a_commit_never_leaves_a_stale_summary
     monkeypatch.setattr(imports, "get_meta", real)
     with connect(db, read_only=True) as con:
         assert_same(load_history(con, db), fresh(db))
+
+
+def test_an_import_that_finds_the_file_busy_leaves_no_summary_behind(db, monkeypatch):
+    import analytics.imports as imports
+    from analytics.db import DatabaseBusy
+
+    def book(value: float) -> list[Upload]:
+        return [Upload("h.xlsx", xlsx([["单位编码", REVENUE], ["B11", value]]))]
+
+    run_import(db, book(100), to_index(2026, 7))
+    kept = sorted(p.name for p in snapshot_dir(db).glob("history-*"))
+
+    def busy(db_, read_only, wait):
+        if wait:
+            raise DatabaseBusy(str(db_))
+        return None
+
+    monkeypatch.setattr(imports, "_opened", busy)
+    with pytest.raises(DatabaseBusy):
+        run_import(db, book(110), to_index(2026, 8))
+    assert sorted(p.name for p in snapshot_dir(db).glob("history-*")) == kept  # the live summary, nothing more
+    assert saved(db).last == to_index(2026, 7)
