@@ -20,6 +20,7 @@ no history, and is not warned about.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +31,9 @@ import pandas as pd
 
 from analytics.db import first_row, get_meta
 from analytics.settings import default_db_path, setting
-from analytics.snapshot import map_array, save_arrays, snapshot_dir
+from analytics.snapshot import save_arrays, snapshot_dir
 
-FORMAT = 1  # bump when the files' layout changes
+FORMAT = 2  # bump when the files' layout changes
 MAX_CELLS = 10_000_000  # units × metrics × months beyond which the summary is not saved (80 MB of values)
 
 
@@ -52,15 +53,25 @@ class MedianGrid:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class History:
     """The values of months ``last - W + 1 .. last`` as ``values[uid, mid, k]`` (month ``last - W + 1 + k``; NaN
-    where none), their medians, and the data token they describe (None: not known to match a token)."""
+    where none) and the data token they describe (None: not known to match a token). The medians are computed
+    on first use (``grid``); ``given``: the medians alone, for a store too large to keep the values of."""
 
     last: int | None  # None: the store holds no value
     values: np.ndarray
-    grid: MedianGrid
+    given: MedianGrid | None = None
     token: str | None = None
+
+    @functools.cached_property
+    def grid(self) -> MedianGrid:
+        return self.given if self.given is not None else MedianGrid(window_medians(self.values))
+
+    @property
+    def complete(self) -> bool:
+        """Whether the values are kept (so the summary can be saved and carried over)."""
+        return self.given is None
 
     @property
     def window(self) -> int:
@@ -98,7 +109,7 @@ def read_history(con: duckdb.DuckDBPyConnection, window: int | None = None) -> H
         uid, mid, period, value = (table.column(i).to_numpy() for i in range(4))
         flat = (uid.astype(np.int64) * shape[1] + mid) * window + (period - first)
         values.reshape(-1)[flat] = value
-    return History(None if last is None else int(last), values, MedianGrid(window_medians(values)))
+    return History(None if last is None else int(last), values)
 
 
 def _medians_only(con: duckdb.DuckDBPyConnection, last: int | None, shape: tuple[int, int, int]) -> History:
@@ -110,14 +121,14 @@ def _medians_only(con: duckdb.DuckDBPyConnection, last: int | None, shape: tuple
         ).fetchnumpy()
         uid, mid, median = (np.asarray(found[key]) for key in found)
         medians[uid.astype(np.int64), mid.astype(np.int64)] = median
-    return History(last, np.empty((0, 0, shape[2])), MedianGrid(medians))
+    return History(last, np.empty((0, 0, shape[2])), MedianGrid(medians))  # not complete: never saved
 
 
 def advance(history: History, changes: pd.DataFrame) -> History | None:
     """The summary once ``changes`` (uid, period, mid, value; NaN = delete) are committed, without the database:
     a staged upload will do (unchanged values change nothing). None when it cannot be known so (the latest month
     lost all its values: the window would move back) or it is too large to keep (MAX_CELLS)."""
-    if history.values.shape[:2] != history.grid.medians.shape:  # medians only: nothing to carry
+    if not history.complete:  # medians only: nothing to carry
         return None
     if changes.empty:
         return history
@@ -148,32 +159,32 @@ def advance(history: History, changes: pd.DataFrame) -> History | None:
     values.reshape(-1)[(uid[inside] * cols + mid[inside]) * window + slot[inside]] = value[inside]
     if np.isnan(values[:, :, -1]).all():
         return None
-    return History(last, values, MedianGrid(window_medians(values)))
+    return History(last, values)  # its medians are computed by the import that reads it, beside calamine
 
 
 def load_history(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> History:
-    """The summary of the open database ``con`` (file ``db``): from its files when its token matches, else read
-    from the database and saved for the next import."""
+    """The summary of the open database ``con`` (file ``db``), medians computed: from its files when its token
+    matches, else read from the database and saved for the next import."""
     token = get_meta(con, "data_token")
     folder = history_dir(db)
     window = int(setting("history_window"))  # type: ignore[arg-type]
-    if token:
-        found = _read(folder, token, window)
-        if found is not None:
-            return found
-    history = read_history(con, window)
-    if token and save_history(folder, token, history):
-        return History(history.last, history.values, history.grid, token)
-    return history
+    found = _read(folder, token, window) if token else None
+    if found is None:
+        history = read_history(con, window)
+        found = History(history.last, history.values, history.given, token) if token else history
+        if token and not save_history(folder, token, found):
+            found = History(history.last, history.values, history.given)  # not saved: nothing to carry over
+    found.grid  # noqa: B018  (the medians, now: the caller reads the workbook meanwhile)
+    return found
 
 
 def save_history(folder: Path, token: str, history: History, prune: bool = True) -> bool:
     """Save the summary (values, then medians, then the JSON marker) and, if ``prune``, drop the others; False
     when it is too large or cannot be saved."""
-    if history.values.size > MAX_CELLS or history.values.shape[:2] != history.grid.medians.shape:
+    if not history.complete or history.values.size > MAX_CELLS:
         return False
     meta = {"format": FORMAT, "token": token, "last": history.last, "window": history.window}
-    arrays = {"values": history.values, "medians": history.grid.medians}
+    arrays = {"values": history.values}
     if not save_arrays(folder, f"history-{token}", arrays, "json", meta):
         return False
     if prune:
@@ -209,16 +220,15 @@ def keep_only(folder: Path, token: str | None) -> None:
 
 
 def _read(folder: Path, token: str, window: int) -> History | None:
-    """The saved summary of ``token``, mapped read-only; None if absent, unusable or of another window."""
+    """The saved summary of ``token``; None if absent, unusable or of another window."""
     try:
         meta = json.loads((folder / f"history-{token}.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("token") != token or meta.get("window") != window:
             return None
-        values = np.load(folder / f"history-{token}.values.npy", allow_pickle=False)  # in memory: the next
-        medians = map_array(folder / f"history-{token}.medians.npy")  # commit reads all of it, at once
+        values = np.load(folder / f"history-{token}.values.npy", allow_pickle=False)  # in memory: read whole
     except (OSError, ValueError, KeyError):
         return None
-    if values.ndim != 3 or values.shape[2] != window or medians.shape != values.shape[:2]:
+    if values.ndim != 3 or values.shape[2] != window:
         return None
     last = meta.get("last")
-    return History(None if last is None else int(last), values, MedianGrid(medians), token)
+    return History(None if last is None else int(last), values, token=token)

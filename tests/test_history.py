@@ -14,7 +14,7 @@ import pytest
 from analytics.backup import MANIFEST, backup, file_sha256, restore, table_names
 from analytics.batches import commit, revert
 from analytics.db import MIGRATIONS, connect, first_row, get_meta
-from analytics.history import History, MedianGrid, advance, load_history, read_history, window_medians
+from analytics.history import History, advance, load_history, read_history, window_medians
 from analytics.imports import Upload, commit_validation, run_import, validate
 from analytics.periods import to_index
 from analytics.snapshot import snapshot_dir
@@ -159,7 +159,7 @@ def test_a_revert_or_a_damaged_file_makes_the_next_import_read_it_afresh(db):
         history = load_history(con, db)
     assert_same(history, fresh(db))
     assert saved(db).last == to_index(2026, 8)
-    (snapshot_dir(db) / f"history-{token(db)}.medians.npy").write_bytes(b"not an array")
+    (snapshot_dir(db) / f"history-{token(db)}.values.npy").write_bytes(b"not an array")
     with connect(db, read_only=True) as con:
         assert_same(load_history(con, db), fresh(db))
     slip = run_import(
@@ -170,7 +170,8 @@ def test_a_revert_or_a_damaged_file_makes_the_next_import_read_it_afresh(db):
 
 
 def test_a_commit_that_empties_the_latest_month_leaves_the_summary_to_be_read_again():
-    history = History(5, np.array([[[1.0, 2.0, 3.0]]]), MedianGrid(np.array([[2.0]])), "t")
+    history = History(5, np.array([[[1.0, 2.0, 3.0]]]), token="t")
+    assert history.grid.medians[0, 0] == 2.0
     assert advance(history, staged((0, 5, 0, np.nan))) is None
     moved = advance(history, staged((0, 7, 0, 9.0)))
     assert moved is not None and moved.last == 7  # months 5..7: 3.0, none, 9.0
