@@ -306,11 +306,11 @@ def parse_column(
     cell by cell (numeric text, markers, percent signs). Range checks are vectorised.
     """
     label, file = sheet_label(sheet), ctx.file_name
-    percent_rows = {r for r, col in sheet.percent_cells if col == c} if metric.is_percent else set()
+    percent_rows = sheet.percent_rows(c) if metric.is_percent else frozenset()
     if pd.api.types.infer_dtype(column, skipna=True) in NUMERIC_KINDS:
         values = np.array(column, dtype=np.float64)  # None → NaN
-        for i in np.flatnonzero(np.isin(row0, list(percent_rows))) if percent_rows else ():
-            values[i] *= 100
+        if percent_rows:
+            values[np.isin(row0, np.fromiter(percent_rows, dtype=np.int64, count=len(percent_rows)))] *= 100
     else:
         values = _parse_cells(column, row0, c, metric, percent_rows, out, label, file)
     data_rows = set(row0.tolist()) if sheet.formulas_without_value else set()
@@ -342,7 +342,7 @@ def _parse_cells(
     row0: np.ndarray,
     c: int,
     metric: Metric,
-    percent_rows: set[int],
+    percent_rows: frozenset[int],
     out: SheetValues,
     label: str | None,
     file: str,

@@ -57,6 +57,17 @@ class Sheet:
     formulas_without_value: frozenset[Position] = frozenset()
     merged: tuple[MergedRange, ...] = ()
 
+    def percent_rows(self, col: int) -> frozenset[int]:
+        """The rows of column ``col`` whose cells are formatted as a percentage."""
+        return self._percent_by_column.get(col, frozenset())
+
+    @functools.cached_property
+    def _percent_by_column(self) -> dict[int, frozenset[int]]:
+        by_column: dict[int, set[int]] = {}
+        for r, c in self.percent_cells:
+            by_column.setdefault(c, set()).add(r)
+        return {c: frozenset(rows) for c, rows in by_column.items()}
+
 
 @dataclass(frozen=True)
 class Workbook:

@@ -447,3 +447,16 @@ def test_far_cell_in_a_sheet_part_the_workbook_does_not_name() -> None:
     far = xml.replace(b"</row></sheetData>", b'<c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
     content = rezip(load("sample.xlsx"), add={"xl/worksheets/sheet9.xml": far})
     assert refusal("sample.xlsx", content).code == "too_many_rows"
+
+
+def test_percent_cells_fast_scan_falls_back_when_it_does_not_cover_every_styled_tag() -> None:
+    from analytics.xlsx_inspect import _percent_cells
+
+    usual = b'<sheetData><row r="2"><c r="B2" s="5"><v>0.5</v></c><c r="AA2" t="n" s="5"><v>1</v></c></row></sheetData>'
+    assert _percent_cells(usual, frozenset({5}), b"") == {(1, 1), (1, 26)}
+    s_first = b'<sheetData><row r="2"><c s="5" r="C2"><v>0.5</v></c><c r="D2" s="5"><v>1</v></c></row></sheetData>'
+    assert _percent_cells(s_first, frozenset({5}), b"") == {(1, 2), (1, 3)}
+    row_style = b'<sheetData><row r="2" s="5" customFormat="1"><c r="E2" s="5"><v>1</v></c></row></sheetData>'
+    assert _percent_cells(row_style, frozenset({5}), b"") == {(1, 4)}
+    prefixed = b'<x:sheetData><x:row r="2"><x:c r="F2" s="7"><x:v>1</x:v></x:c></x:row></x:sheetData>'
+    assert _percent_cells(prefixed, frozenset({5, 7}), b"x:") == {(1, 5)}
