@@ -76,6 +76,7 @@ if validation is not None:
             hide_index=True,
             width="stretch",
             height=320,
+            placeholder="—",  # a new value has no old one: a dash, not "None"
         )
         if validation.diff is not None and not validation.diff.changes_anything:
             st.success(tr("import.nothing"))
