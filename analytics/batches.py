@@ -47,9 +47,6 @@ class Diff:
 
 STATUSES = ("new", "changed", "unchanged", "deleted", "absent")
 STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
-TOP_UID = {  # the highest unit id each table holds
-    "current": "SELECT coalesce(max(uid), -1) FROM current",
-}
 
 
 def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> Diff:
@@ -57,15 +54,7 @@ def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -
 
     Only the keys that have a current value come back from the database (a new month's upload: none).
     """
-    old, had = _lookup(
-        con,
-        staged,
-        "SELECT s.i, c.value FROM staged_lookup s "
-        "JOIN (SELECT * FROM current WHERE period BETWEEN ? AND ?) c "  # month bounds prune by zone maps
-        "ON c.uid = s.uid AND c.period = s.period AND c.mid = s.mid",
-        _period_bounds(staged),
-        "current",
-    )
+    old, had = _current_values(con, staged)
     value = staged["value"].to_numpy(dtype=np.float64)
     code = np.where(had, np.int8(STATUSES.index("changed")), np.int8(STATUSES.index("new")))
     code[had & (value == old)] = STATUSES.index("unchanged")  # NaN equals nothing
@@ -84,27 +73,29 @@ def diff_against_current(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -
     return Diff(rows)
 
 
-def _lookup(
-    con: duckdb.DuckDBPyConnection, staged: pd.DataFrame, sql: str, params: list, table: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per staged row, the value ``sql`` finds for it (NaN where none) and whether one was found. ``sql`` reads the
-    staged keys from ``staged_lookup`` (uid, period, mid and the row number i) and returns (i, value) rows.
+def _current_values(con: duckdb.DuckDBPyConnection, staged: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per staged row, its key's current value (NaN where none) and whether it has one.
 
-    Only rows whose unit can be in ``table`` are sent: a new unit's id is above every id there (the upload of a
-    new group sends none)."""
-    (top,) = first_row(con, TOP_UID[table]) or (-1,)
+    Only the rows whose unit can have values are sent: a new unit's id is above every id in ``current`` (the
+    upload of a new group sends none)."""
+    (top,) = first_row(con, "SELECT coalesce(max(uid), -1) FROM current") or (-1,)
     uid = staged["uid"].to_numpy(dtype=np.int64)
     rows = np.flatnonzero(uid <= top) if len(uid) and uid.max() > top else np.arange(len(staged))
-    keys = pd.DataFrame({"i": rows, **{k: staged[k].to_numpy()[rows] for k in KEY if k in staged}})
+    keys = pd.DataFrame({"i": rows, **{k: staged[k].to_numpy()[rows] for k in KEY}})
     con.register("staged_lookup", keys)
     try:
-        found = con.execute(sql, params).fetchnumpy()
+        found = con.execute(
+            "SELECT s.i, c.value FROM staged_lookup s "
+            "JOIN (SELECT * FROM current WHERE period BETWEEN ? AND ?) c "  # month bounds prune by zone maps
+            "ON c.uid = s.uid AND c.period = s.period AND c.mid = s.mid",
+            _period_bounds(staged),
+        ).fetchnumpy()
     finally:
         con.unregister("staged_lookup")
     values = np.full(len(staged), np.nan)
     hit = np.zeros(len(staged), dtype=bool)
     rows = np.asarray(found["i"], dtype=np.int64)
-    values[rows] = np.ma.filled(np.ma.asarray(found[list(found)[1]], dtype=np.float64), np.nan)
+    values[rows] = np.ma.filled(np.ma.asarray(found["value"], dtype=np.float64), np.nan)
     hit[rows] = True
     return values, hit
 

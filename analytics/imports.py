@@ -593,18 +593,14 @@ def run_import(
             return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
         carry = None if dry_run else _carry(pool, folder, validation)  # while the checks and the commit run
         try:
-            check_history(validation, inputs.catalog, inputs.history)
             stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
-        except BaseException:  # no commit follows (e.g. the file stayed busy): nothing is carried over
+            with stack:
+                _compare(con, validation, inputs.catalog, preview=dry_run)
+                batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry)
+        except BaseException:  # no commit happened (e.g. the file stayed busy): nothing is carried over
             if carry is not None:
                 _abandon(carry, folder)
             raise
-        with stack:
-            if dry_run:
-                validation.diff = diff_against_current(con, validation.staged)
-                batch_id = None
-            else:
-                batch_id = _commit(con, validation, user, folder, pool, carry)
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
     return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
 

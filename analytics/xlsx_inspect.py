@@ -217,19 +217,11 @@ def _percent_cells(data: bytes, percent: frozenset[int], prefix: bytes) -> set[P
     styles = b"|".join(str(i).encode() for i in sorted(percent))
     attribute = rb' s="(?:' + styles + rb')"'
     if not prefix:
-        found = _PERCENT_CELL.get(styles) or re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]{0,200}?' + attribute)
-        _PERCENT_CELL[styles] = found
-        refs = found.findall(data)
+        refs = re.findall(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]{0,200}?' + attribute, data)  # re caches it
         if len(refs) == sum(data.count(b' s="%d"' % i) for i in percent):
-            columns: dict[bytes, int] = {}
-            return {
-                (int(row) - 1, columns.get(letters) or columns.setdefault(letters, column_index(letters.decode())))
-                for letters, row in refs
-            }
+            columns = {letters: column_index(letters.decode()) for letters in {letters for letters, _ in refs}}
+            return {(int(row) - 1, columns[letters]) for letters, row in refs}
     return set(_cells_with(data, attribute, prefix + b"c"))
-
-
-_PERCENT_CELL: dict[bytes, re.Pattern[bytes]] = {}
 
 
 def _cells_with(data: bytes, attribute: bytes, tag: bytes) -> list[Position]:
