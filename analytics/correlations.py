@@ -1,43 +1,60 @@
 """Correlations between metrics over a panel of units and months (SPEC §5).
 
-Pairs are (unit, month) with both values present; with a lag K, x of calendar month t is paired
-with y of month t + K of the same unit. Levels: ``pooled`` (all pairs), ``within`` (unit fixed
-effects), ``twoway`` (unit and month fixed effects), ``between`` (unit means), ``period`` (across
-units in one month). p values come from the t test with the level's residual degrees of freedom and
-confidence intervals from Fisher's z. Correlation is not causation, and every result says how many
-pairs (n) and units it rests on.
+Pairs are (unit, month) with both values present; with a lag K, x of calendar month t is paired with y of month
+t + K of the same unit (a negative K: y leads). Levels: ``twoway`` (the default: unit and month effects removed, so
+common shocks such as the Spring Festival do not count), ``within`` (unit effects), ``pooled`` (all pairs as they
+are; descriptive), ``between`` (unit means) and ``period`` (across units in one month). For ``within``/``twoway``
+each unit's values are standardised on its pairs by default (``scale='unit'``), so every unit counts equally.
+
+Monthly panels are serially correlated, so p values for ``twoway``/``within``/``pooled`` are cluster-robust by unit
+(analytics.clustered) on G − 1 degrees of freedom; ``between``/``period`` have one value per unit and use the plain
+t test. Correlation is not causation, and every result says how many pairs (n) and units (G) it rests on.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
-from scipy import special  # scipy.stats is avoided: it costs ~1 s of import time
 
-from analytics.panel import Pairs, Panel, demean, dense_codes, month_window, pair_moments, pair_up, twoway_residuals
+from analytics import clustered
+from analytics.clustered import Inference, ScoreSums
+from analytics.panel import Pairs, Panel, dense_codes, pair_up, twoway_residuals
+
+if TYPE_CHECKING:
+    from analytics.findings import FindingScan
 
 METHODS = ("pearson", "spearman")
-LEVELS = ("within", "twoway", "pooled", "between", "period")
-MIN_DF = 8  # residual df below this → "insufficient" (SPEC §5)
-Z_975 = 1.959963984540054  # standard normal 97.5% quantile: 95% two-sided intervals
-FLAT_TOL = 1e-12  # residual SS ≤ this share of the SS about the mean: the variable does not vary …
+LEVELS = ("twoway", "within", "pooled", "between", "period")
+CLUSTERED_LEVELS = ("twoway", "within", "pooled")
+SCALES = ("unit", "none")
+DEFAULT_LEVEL = "twoway"
+DEFAULT_SCALE = "unit"
+MIN_SCALED_PAIRS = 3  # scale='unit' drops units with fewer pairs (no sd to standardise by)
+FLAT_TOL = 1e-12  # residual SS ≤ this share of the SS before the level's effects: the variable does not vary …
 ROUNDING_TOL = 1e-24  # … nor does it when residual SS ≤ this × n × max|value|² (rounding noise)
-ALPHA = 0.05  # findings are significant at q < ALPHA
+ALPHA = 0.05  # findings: q below this …
+MIN_EFFECT = 0.1  # … and |r| at least this
+P_FLOOR = 0.001  # p or q below this is written "<0.001"
 
 
 @dataclass(frozen=True)
 class Correlation:
-    """One correlation. r, p and the 95% CI are None when ``insufficient`` (residual df < 8 or no variation)."""
+    """One correlation (SPEC §4 ``correlate``). r, p, CI and df are None when ``insufficient``.
+
+    ``n`` pairs and ``n_units`` units (G) after the level's filters; ``df`` the test's degrees of freedom (G − 1
+    for the clustered levels, n − 2 for between/period).
+    """
 
     x: str
     y: str
     method: str
     level: str
+    scale: str
     lag: int
     n: int
     n_units: int
@@ -45,33 +62,16 @@ class Correlation:
     p: float | None
     ci_low: float | None
     ci_high: float | None
+    df: float | None
     insufficient: bool
 
     def to_dict(self) -> dict[str, object]:
         """The SPEC §4 ``correlate`` JSON object (NaN and infinity as None)."""
-        return {key: _json_value(value) for key, value in asdict(self).items()}
+        return {key: json_value(value) for key, value in asdict(self).items()}
 
 
-@dataclass(frozen=True)
-class Finding:
-    """A significant correlation from a scan: q is the BH-adjusted p over every (pair, lag) scanned."""
-
-    x: str
-    y: str
-    lag: int
-    r: float
-    p: float
-    q: float
-    n: int
-    n_units: int
-    level: str
-    method: str = "pearson"
-
-    def to_dict(self) -> dict[str, object]:
-        return {key: _json_value(value) for key, value in asdict(self).items()}
-
-
-def _json_value(value: object) -> object:
+def json_value(value: object) -> object:
+    """A JSON-ready scalar: numpy types unwrapped, NaN and infinity as None."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
@@ -79,41 +79,6 @@ def _json_value(value: object) -> object:
     if isinstance(value, (float, np.floating)):
         return float(value) if math.isfinite(value) else None
     return value
-
-
-# ---------------------------------------------------------------- the statistics, vectorised
-
-
-def _statistics(
-    sxx: ArrayLike,
-    syy: ArrayLike,
-    sxy: ArrayLike,
-    floor: tuple[ArrayLike, ArrayLike],
-    df: ArrayLike,
-    spearman: bool,
-) -> tuple[np.ndarray, ...]:
-    """r, p, CI low, CI high and the insufficient flag from residual sums of squares and products.
-
-    A residual SS at or below ``floor`` (see ``_floor``) means the variable does not vary:
-    insufficient, like residual df below MIN_DF. p: two-sided t test with ``df``, computed as
-    I_{1-r²}(df/2, 1/2). CI: Fisher z, SE 1/sqrt(df - 1) (Bonett–Wright for Spearman); [r, r] at |r| = 1.
-    """
-    sxx, syy, sxy, df = (np.asarray(a, dtype=np.float64) for a in (sxx, syy, sxy, df))
-    flat = (sxx <= np.asarray(floor[0])) | (syy <= np.asarray(floor[1]))
-    insufficient = (df < MIN_DF) | flat
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(insufficient, np.nan, np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0))
-        p = special.betainc(df / 2, 0.5, np.clip((1 - r) * (1 + r), 0.0, 1.0))
-        se = np.sqrt((1 + r**2 / 2 if spearman else 1.0) / (df - 1))
-        z = np.arctanh(r)
-        low = np.where(np.abs(r) == 1, r, np.tanh(z - Z_975 * se))
-        high = np.where(np.abs(r) == 1, r, np.tanh(z + Z_975 * se))
-    return r, p, low, high, insufficient
-
-
-def _floor(about_mean: ArrayLike, n: ArrayLike, peak: ArrayLike) -> np.ndarray:
-    """The residual SS that counts as no variation: a share of the SS about the mean, or rounding noise."""
-    return FLAT_TOL * np.asarray(about_mean) + ROUNDING_TOL * np.asarray(n) * np.asarray(peak) ** 2
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
@@ -127,52 +92,116 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     return q
 
 
-# ---------------------------------------------------------------- one pair
-
-
-def _check(method: str, level: str, period: str | None) -> None:
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+def check_options(method: str, level: str, scale: str, period: str | None) -> None:
+    """Raise ValueError for an unknown method, level or scale, or level 'period' without a period."""
+    for name, value, allowed in (("method", method, METHODS), ("level", level, LEVELS), ("scale", scale, SCALES)):
+        if value not in allowed:
+            raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
     if level == "period" and period is None:
         raise ValueError("level 'period' needs a period (YYYY-MM)")
 
 
-def _ranks(values: np.ndarray, spearman: bool) -> np.ndarray:
-    """Average ranks (1..n, ties share their mean rank) for Spearman; the values themselves otherwise."""
-    return pd.Series(values).rank(method="average").to_numpy() if spearman else values
+# ---------------------------------------------------------------- one pair: scale, residualise, sum by unit
 
 
-def _with_repeats(pairs: Pairs) -> Pairs:
-    """The pairs of units that have at least 2 of them (a unit with one pair has no within variation)."""
-    counts = np.bincount(pairs.unit)
-    return pairs.subset(counts[pairs.unit] >= 2)
+def ranks_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Average ranks (ties share their mean rank) of ``values`` within each group."""
+    return pd.Series(values).groupby(groups).rank(method="average").to_numpy()
 
 
-def _prepared(pairs: Pairs, level: str, spearman: bool) -> tuple[np.ndarray, np.ndarray, int, int, int]:
-    """(x, y) of the analysis before residualising, n, n_units and the residual df of the level.
+def _unit_moments(values: np.ndarray, groups: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: number of values, mean and centred sum of squares (two-pass, so constant groups give 0)."""
+    n = np.bincount(groups, minlength=count).astype(np.float64)
+    mean = np.bincount(groups, values, count) / np.maximum(n, 1)
+    centred = np.bincount(groups, (values - mean[groups]) ** 2, count)
+    return n, mean, centred
 
-    For within/twoway the pairs must already be restricted to units with at least 2 pairs.
+
+def _varies(centred: np.ndarray, values: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
+    """Per group: the centred SS is more than rounding noise of its values (a zero sd otherwise)."""
+    peak = np.zeros(count)
+    np.maximum.at(peak, groups, np.abs(values))
+    return centred > ROUNDING_TOL * np.bincount(groups, minlength=count) * peak**2
+
+
+def scaled_pairs(pairs: Pairs, scale: str, spearman: bool) -> tuple[Pairs, np.ndarray, np.ndarray]:
+    """The pairs of ``within``/``twoway`` after ranking (Spearman, within each unit) and scaling.
+
+    ``scale='unit'``: each unit's x and y standardised on its pairs (sample sd); units with < 3 pairs or a zero sd
+    in x or y dropped. ``'none'``: raw values, units with < 2 pairs dropped. Returns the kept pairs and their x and
+    y, centred on each unit's mean.
     """
-    n, n_units = len(pairs), len(np.unique(pairs.unit))
+    groups, count = dense_codes(pairs.unit)
     x, y = pairs.x, pairs.y
-    if level == "between":
-        groups, n_units = dense_codes(pairs.unit)
-        counts = np.bincount(groups, minlength=n_units)
-        x, y = (np.bincount(groups, v, n_units) / counts for v in (x, y))
-        n = n_units
-    df = {"within": n - n_units - 1, "twoway": n - n_units - len(np.unique(pairs.month))}.get(level, n - 2)
-    return _ranks(x, spearman), _ranks(y, spearman), n, n_units, df
+    if spearman:
+        x, y = ranks_within(x, groups), ranks_within(y, groups)
+    (n, mx, cx), (_, my, cy) = _unit_moments(x, groups, count), _unit_moments(y, groups, count)
+    if scale == "unit":
+        keep = (n >= MIN_SCALED_PAIRS) & _varies(cx, x, groups, count) & _varies(cy, y, groups, count)
+        sx, sy = (np.sqrt(c / np.maximum(n - 1, 1)) for c in (cx, cy))
+    else:
+        keep, sx, sy = n >= 2, np.ones(count), np.ones(count)
+    rows = keep[groups]
+    g = groups[rows]
+    return pairs.subset(rows), (x[rows] - mx[g]) / sx[g], (y[rows] - my[g]) / sy[g]
 
 
-def _residuals(values: np.ndarray, pairs: Pairs, level: str) -> np.ndarray:
-    if level == "within":
-        groups, count = dense_codes(pairs.unit)
-        return demean(values, groups, count)
-    if level == "twoway":
-        return twoway_residuals(values, pairs.unit, pairs.month)
-    return values - values.mean()
+def _flat(residual_ss: float, before: np.ndarray, raw: np.ndarray) -> bool:
+    """The residual SS is no more than a tiny share of the SS before the level's effects, or rounding noise of the
+    raw values (``raw``): the variable does not vary at this level."""
+    about = float(np.sum((before - before.mean()) ** 2)) if len(before) else 0.0
+    peak = float(np.abs(raw).max()) if len(raw) else 0.0
+    return residual_ss <= FLAT_TOL * about + ROUNDING_TOL * len(before) * peak**2
+
+
+def score_sums(unit: np.ndarray, xr: np.ndarray, yr: np.ndarray, k: int) -> ScoreSums:
+    """ScoreSums of one pair's residuals x̃, ỹ clustered by ``unit``, with ``k`` absorbed parameters."""
+    groups, count = dense_codes(unit)
+    pxy, pxx = np.bincount(groups, xr * yr, count), np.bincount(groups, xr * xr, count)
+    values = (xr @ xr, yr @ yr, xr @ yr, pxy @ pxy, pxy @ pxx, pxx @ pxx, len(xr), count, k)
+    return ScoreSums(*(np.asarray(v, dtype=np.float64) for v in values))
+
+
+def _clustered(pairs: Pairs, level: str, scale: str, spearman: bool) -> tuple[Pairs, Inference]:
+    """Residualise one pair's values for a clustered level and test them (SPEC §5)."""
+    if level == "pooled":
+        if not len(pairs):
+            return pairs, clustered.clustered(score_sums(pairs.unit, pairs.x, pairs.y, 2), flat=True)
+        x, y = (pd.Series(v).rank().to_numpy() if spearman else v for v in (pairs.x, pairs.y))
+        xr, yr, k = x - x.mean(), y - y.mean(), 2
+        before = (x, y)
+        raw = (pairs.x, pairs.y)
+    else:
+        pairs, xz, yz = scaled_pairs(pairs, scale, spearman)
+        if level == "within":
+            xr, yr, k = xz, yz, 1
+        else:
+            xr, yr = (twoway_residuals(v, pairs.unit, pairs.month) for v in (xz, yz))
+            k = len(np.unique(pairs.month))
+        before, raw = (xz, yz), (pairs.x, pairs.y)
+    if not len(xr):
+        return pairs, clustered.clustered(score_sums(pairs.unit, xr, yr, k), flat=True)
+    flat = _flat(xr @ xr, before[0], raw[0]) or _flat(yr @ yr, before[1], raw[1])
+    return pairs, clustered.clustered(score_sums(pairs.unit, xr, yr, k), flat)
+
+
+def unit_means(pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's mean x and mean y over its pairs (the ``between`` values), in unit order."""
+    groups, count = dense_codes(pairs.unit)
+    n = np.bincount(groups, minlength=count)
+    return np.bincount(groups, pairs.x, count) / n, np.bincount(groups, pairs.y, count) / n
+
+
+def _independent(pairs: Pairs, level: str, spearman: bool) -> tuple[int, Inference]:
+    """between (unit means) or period (one month): plain correlation and t test over units."""
+    x, y = unit_means(pairs) if level == "between" else (pairs.x, pairs.y)
+    if spearman:
+        x, y = (pd.Series(v).rank().to_numpy() for v in (x, y))
+    xc, yc = x - x.mean() if len(x) else x, y - y.mean() if len(y) else y
+    flat = not len(x) or _flat(xc @ xc, x, x) or _flat(yc @ yc, y, y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (xc @ yc) / math.sqrt((xc @ xc) * (yc @ yc)) if not flat else np.nan
+    return len(x), clustered.independent(r, len(x), spearman, flat)
 
 
 def correlate(
@@ -180,113 +209,109 @@ def correlate(
     x: str,
     y: str,
     method: str = "pearson",
-    level: str = "within",
+    level: str = DEFAULT_LEVEL,
     lag: int = 0,
     period: str | None = None,
     from_: str | None = None,
     to: str | None = None,
     units: Iterable[str] | None = None,
+    scale: str = DEFAULT_SCALE,
 ) -> Correlation:
-    """The correlation of metric codes x and y (SPEC §5).
+    """The correlation of metric codes x and y (SPEC §5), with its test.
 
-    x of month t is paired with y of calendar month t + ``lag`` (same unit; a missing month is
-    missing). ``from_``/``to`` (inclusive, ``YYYY-MM``) bound x's month, ``level='period'`` takes
-    the single month ``period``; ``units`` restricts to those unit codes. Missing values drop the
-    pair. Spearman ranks the analysis's pairs (after dropping units with < 2 pairs for
-    within/twoway; the unit means for between) before any demeaning. Raises ValueError for an
-    unknown method or level, a negative lag, a malformed month, or level 'period' without a period.
+    x of month t is paired with y of calendar month t + ``lag`` (same unit; a missing month is missing; a negative
+    lag lets y lead). ``from_``/``to`` (inclusive, ``YYYY-MM``) bound x's month; ``level='period'`` takes the single
+    month ``period``; ``units`` restricts to those unit codes. ``scale`` applies to within/twoway only. Raises
+    ValueError for an unknown method, level or scale, a malformed month, or level 'period' without a period.
     """
-    _check(method, level, period)
+    check_options(method, level, scale, period)
     if level == "period":
         from_ = to = period
     pairs = pair_up(panel, x, y, lag, from_, to, units)
     spearman = method == "spearman"
-    if level in ("within", "twoway"):
-        pairs = _with_repeats(pairs)
-    xv, yv, n, n_units, df = _prepared(pairs, level, spearman)
-    empty = Correlation(x, y, method, level, lag, n, n_units, None, None, None, None, insufficient=True)
-    if df < MIN_DF:
-        return empty
-    xr, yr = (_residuals(v, pairs, level) for v in (xv, yv))
-    # within: unit means are removed exactly, only rounding can fake variation (as in ``matrix``)
-    about_mean = [0.0 if level == "within" else np.sum((v - v.mean()) ** 2) for v in (xv, yv)]
-    floor = (_floor(about_mean[0], n, np.abs(xv).max()), _floor(about_mean[1], n, np.abs(yv).max()))
-    r, p, low, high, insufficient = _statistics(xr @ xr, yr @ yr, xr @ yr, floor, df, spearman)
-    if insufficient:
-        return empty
-    return replace(empty, r=float(r), p=float(p), ci_low=float(low), ci_high=float(high), insufficient=False)
+    if level in CLUSTERED_LEVELS:
+        pairs, found = _clustered(pairs, level, scale, spearman)
+        n, n_units = len(pairs), len(np.unique(pairs.unit))
+    else:
+        n, found = _independent(pairs, level, spearman)
+        n_units = n
+    values = [None if found.insufficient else json_value(v.item()) for v in (found.r, found.p, found.ci_low)]
+    high, df = (None if found.insufficient else json_value(v.item()) for v in (found.ci_high, found.df))
+    used_scale = scale if level in ("within", "twoway") else "none"
+    return Correlation(x, y, method, level, used_scale, lag, n, n_units, *values, high, df, bool(found.insufficient))  # type: ignore[arg-type]
 
 
 def lag_profile(
     panel: Panel,
     x: str,
     y: str,
-    lags: Iterable[int] = range(7),
+    lags: Iterable[int] = range(-6, 7),
     method: str = "pearson",
-    level: str = "within",
+    level: str = DEFAULT_LEVEL,
     period: str | None = None,
     from_: str | None = None,
     to: str | None = None,
     units: Iterable[str] | None = None,
+    scale: str = DEFAULT_SCALE,
 ) -> list[Correlation]:
-    """``correlate`` at each lag (x leading y by K calendar months), in the order of ``lags``. Not adjusted."""
+    """``correlate`` at each lag, in the order of ``lags`` (negative: y leads; positive: x leads). Not adjusted."""
     unit_list = None if units is None else list(units)
-    return [correlate(panel, x, y, method, level, k, period, from_, to, unit_list) for k in lags]
+    return [correlate(panel, x, y, method, level, k, period, from_, to, unit_list, scale) for k in lags]
 
 
 # ---------------------------------------------------------------- the matrix
 
 
-def _moment_cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: _Scope) -> pd.DataFrame:
-    """Pearson cells from pairwise-complete moments (matrix products): pooled, within, between, period."""
-    from_, to = (scope.period, scope.period) if scope.level == "period" else (scope.from_, scope.to)
-    window = month_window(panel, scope.lag, from_, to)
-    units = panel.unit_positions(scope.units)
-    sums = pair_moments(panel, rows, cols, scope.lag, window, units, scope.level)
-    df = sums["n"] - sums["units"] - 1 if scope.level == "within" else sums["n"] - 2
-    floor = (_floor(sums["scale_x"], sums["n"], sums["peak_x"]), _floor(sums["scale_y"], sums["n"], sums["peak_y"]))
-    r, p, _, _, insufficient = _statistics(sums["xx"], sums["yy"], sums["xy"], floor, df, spearman=False)
-    columns = {"r": r, "p": p, "n": sums["n"].astype(np.int64), "n_units": sums["units"].astype(np.int64)}
-    frame = _grid(rows, cols).assign(**{k: v.ravel() for k, v in columns.items()})
-    return frame.assign(insufficient=insufficient.ravel())
-
-
-def _grid(rows: Sequence[str], cols: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame({"x": np.repeat(list(rows), len(cols)), "y": np.tile(list(cols), len(rows))})
-
-
-def _pairwise_cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: _Scope) -> pd.DataFrame:
-    """Cells one ``correlate`` call at a time (Spearman and twoway: ranks and effects depend on the pair)."""
-    options = {k: getattr(scope, k) for k in ("method", "level", "lag", "period", "from_", "to", "units")}
-    found = [correlate(panel, x, y, **options) for x in rows for y in cols]
-    keys = ("x", "y", "r", "p", "n", "n_units", "insufficient")
-    frame = pd.DataFrame([{k: getattr(c, k) for k in keys} for c in found], columns=list(keys))
-    types = {"r": np.float64, "p": np.float64, "n": np.int64, "n_units": np.int64, "insufficient": bool}
-    return frame.astype(types)
-
-
 @dataclass(frozen=True)
-class _Scope:
+class Scope:
     """The options shared by every cell of a matrix or scan."""
 
-    method: str
-    level: str
-    lag: int
-    period: str | None
-    from_: str | None
-    to: str | None
-    units: tuple[str, ...] | None
+    method: str = "pearson"
+    level: str = DEFAULT_LEVEL
+    lag: int = 0
+    period: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    units: tuple[str, ...] | None = None
+    scale: str = DEFAULT_SCALE
 
 
-def _cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: _Scope) -> pd.DataFrame:
-    """Unadjusted cells (x, y, r, p, n, n_units, insufficient); x = y cells get no p (not tested)."""
-    _check(scope.method, scope.level, scope.period)
-    if scope.method == "spearman" or scope.level == "twoway":
+CELL_COLUMNS = ("x", "y", "r", "p", "n", "n_units", "ci_low", "ci_high", "df", "insufficient")
+
+
+def _pairwise_cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Scope) -> pd.DataFrame:
+    """Cells one ``correlate`` call at a time (Spearman: ranks depend on each pair's rows)."""
+    options = {k: getattr(scope, k) for k in ("method", "level", "lag", "period", "from_", "to", "units", "scale")}
+    found = [correlate(panel, x, y, **options) for x in rows for y in cols]
+    frame = pd.DataFrame([{k: getattr(c, k) for k in CELL_COLUMNS} for c in found], columns=list(CELL_COLUMNS))
+    return _typed(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    floats = {k: np.float64 for k in ("r", "p", "ci_low", "ci_high", "df")}
+    return frame.astype({**floats, "n": np.int64, "n_units": np.int64, "insufficient": bool})
+
+
+def cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Scope) -> pd.DataFrame:
+    """Unadjusted cells (CELL_COLUMNS) rows-major; x = y cells get no p (not tested)."""
+    from analytics import grid_statistics
+
+    check_options(scope.method, scope.level, scope.scale, scope.period)
+    if scope.method == "spearman":
         frame = _pairwise_cells(panel, rows, cols, scope)
     else:
-        frame = _moment_cells(panel, rows, cols, scope)
+        frame = _typed(grid_statistics.grid_cells(panel, rows, cols, scope))
     frame.loc[frame["x"] == frame["y"], "p"] = np.nan
     return frame
+
+
+def _mirror_of(frame: pd.DataFrame) -> np.ndarray:
+    """For each cell, the position of an earlier cell with x and y swapped (−1 when none): counted once."""
+    keys = list(zip(frame["x"], frame["y"], strict=True))
+    first: dict[tuple[str, str], int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    return np.array([first.get((y, x), i) if first.get((y, x), i) < i else -1 for i, (x, y) in enumerate(keys)])
 
 
 def matrix(
@@ -294,150 +319,52 @@ def matrix(
     rows: Sequence[str],
     cols: Sequence[str],
     method: str = "pearson",
-    level: str = "within",
+    level: str = DEFAULT_LEVEL,
     lag: int = 0,
     period: str | None = None,
     from_: str | None = None,
     to: str | None = None,
     units: Iterable[str] | None = None,
+    scale: str = DEFAULT_SCALE,
 ) -> pd.DataFrame:
     """The grid of correlations rows × cols (metric codes), options as in ``correlate``.
 
-    Returns one row per cell, rows-major: x, y, r, p, q, n, n_units, insufficient (r, p, q NaN when
-    missing). Each cell uses its own pairwise-complete pairs and equals ``correlate`` for that pair.
-    q is Benjamini–Hochberg over the cells with a p; x = y cells are not tested (p and q NaN).
-    Pearson pooled/within/between/period is computed from matrix products (60 × 60 in well under a
-    second at 2,000 units × 60 months); Spearman and twoway go pair by pair (ranks and two-way
-    effects depend on each pair's rows): some 20–100 ms per cell at that scale, a minute or more
-    for a 60 × 60 grid.
+    One row per cell, rows-major: x, y, r, p, q, n, n_units, ci_low, ci_high, df, insufficient (NaN where
+    missing); each cell equals ``correlate`` for that pair. q is Benjamini–Hochberg over the cells with a p; x = y
+    cells are not tested and, at lag 0, the mirror (y, x) of a cell already in the grid is counted once and
+    shares its q.
     """
-    unit_codes = None if units is None else tuple(units)
-    scope = _Scope(method, level, lag, period, from_, to, unit_codes)
-    frame = _cells(panel, rows, cols, scope)
-    frame.insert(4, "q", benjamini_hochberg(frame["p"].to_numpy()))
+    scope = Scope(method, level, lag, period, from_, to, None if units is None else tuple(units), scale)
+    frame = cells(panel, rows, cols, scope)
+    p = frame["p"].to_numpy().copy()
+    mirror = _mirror_of(frame) if lag == 0 else np.full(len(frame), -1)
+    p[mirror >= 0] = np.nan
+    q = benjamini_hochberg(p)
+    q[mirror >= 0] = q[mirror[mirror >= 0]]
+    frame.insert(4, "q", q)
     return frame
 
 
-def matrix_to_dict(frame: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
-    """The SPEC §4 ``matrix`` JSON document of a ``matrix`` frame: {"cells": [{x, y, r, p, q, n, insufficient}]}."""
-    keys = ("x", "y", "r", "p", "q", "n", "insufficient")
-    cells = [
-        {k: _json_value(v) for k, v in zip(keys, row, strict=True)} for row in frame[list(keys)].itertuples(index=False)
-    ]
-    return {"cells": cells}
-
-
-# ---------------------------------------------------------------- findings
-
-
-def scan_findings(
+def findings(
     panel: Panel,
     rows: Sequence[str],
     cols: Sequence[str],
     lags: Iterable[int] = range(7),
+    level: str = DEFAULT_LEVEL,
+    scale: str = DEFAULT_SCALE,
     method: str = "pearson",
-    level: str = "within",
-    period: str | None = None,
     from_: str | None = None,
     to: str | None = None,
     units: Iterable[str] | None = None,
-    alpha: float = ALPHA,
-) -> list[Finding]:
-    """Significant correlations over the grid rows × cols at every lag, strongest |r| first.
+) -> FindingScan:
+    """The findings scan (analytics.findings.scan): party rows × business cols at lags 0..6, gated and checked."""
+    from analytics.findings import scan
 
-    q is Benjamini–Hochberg over every (pair, lag) scanned that has a p (x = y cells are not
-    tested); only q < ``alpha`` is returned. Options as in ``correlate``.
-    """
-    unit_codes = None if units is None else tuple(units)
-    scopes = [_Scope(method, level, k, period, from_, to, unit_codes) for k in lags]
-    frames = [_cells(panel, rows, cols, scope).assign(lag=scope.lag) for scope in scopes]
-    if not frames:
-        return []
-    cells = pd.concat(frames, ignore_index=True)
-    cells["q"] = benjamini_hochberg(cells["p"].to_numpy())
-    hits = cells[cells["q"] < alpha]
-    hits = hits.iloc[np.lexsort((hits["q"].to_numpy(), -hits["r"].abs().to_numpy()))]
-    keys = ("x", "y", "lag", "r", "p", "q", "n", "n_units")
-    return [
-        Finding(**{k: _json_value(v) for k, v in zip(keys, row, strict=True)}, level=level, method=method)  # type: ignore[arg-type]
-        for row in hits[list(keys)].itertuples(index=False)
-    ]
+    return scan(panel, rows, cols, lags, level, scale, method, from_, to, units)
 
 
-# Same shape as analytics.i18n.TEXT (key → (zh, en)), ready to move there.
-FINDING_TEXT: dict[str, tuple[str, str]] = {
-    "finding.level.within": ("控制单位差异后，", "After controlling for differences between units, "),
-    "finding.level.twoway": (
-        "控制单位差异和各月共同波动后，",
-        "After controlling for differences between units and common monthly swings, ",
-    ),
-    "finding.level.pooled": ("在全部单位的月度数据中，", "Across all unit-months, "),
-    "finding.level.between": ("比较各单位的平均水平，", "Comparing units by their averages, "),
-    "finding.level.period": ("在同一月份的各单位之间，", "Across units within the same month, "),
-    "finding.sign.1": ("正相关", "positively"),
-    "finding.sign.-1": ("负相关", "negatively"),
-    "finding.lag.0": ("同月的{y}", "{y} in the same month"),
-    "finding.lag.1": ("一个月后的{y}", "{y} one month later"),
-    "finding.lag.k": ("{k}个月后的{y}", "{y} {k} months later"),
-    "finding.sentence": (
-        "{lead}{x}与{lagged}显著{sign}（{stat}={r}，q{q}，n={n}{notes}）",
-        "{lead}{x} is significantly {sign} correlated with {lagged} ({stat}={r}, q{q}, n={n}{notes}).",
-    ),
-    "finding.lower_better": ("；{name}越低越好", "; lower {name} is better"),
-    "finding.causation": (
-        "相关不等于因果：显著相关只说明两项指标一同变化，不能证明党建工作导致了生产经营的变化。",
-        "Correlation is not causation: a significant correlation shows that two metrics move together, "
-        "not that party-building work caused the change in operations.",
-    ),
-}
-_ZH_NUMBERS = "零一两三四五六七八九十"
-_EN_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
-P_FLOOR = 0.001  # q below this is written "q<0.001"
-
-
-def _text(key: str, lang: str) -> str:
-    zh, en = FINDING_TEXT[key]
-    return en if lang == "en" else zh
-
-
-def _months_ahead(lag: int, lang: str) -> str:
-    if lang == "en":
-        return _EN_NUMBERS[lag] if lag < len(_EN_NUMBERS) else str(lag)
-    if lag <= 10:
-        return _ZH_NUMBERS[lag]
-    return "十" + _ZH_NUMBERS[lag - 10] if lag < 20 else str(lag)
-
-
-def _lagged(y: str, lag: int, lang: str) -> str:
-    key = "finding.lag.0" if lag == 0 else "finding.lag.1" if lag == 1 else "finding.lag.k"
-    return _text(key, lang).format(y=y, k=_months_ahead(lag, lang))
-
-
-def describe_finding(
-    finding: Finding, names: dict[str, str], lang: str = "zh", directions: dict[str, int] | None = None
-) -> str:
-    """One plain sentence for a finding, in Chinese (``lang='zh'``) or English.
-
-    ``names`` maps metric codes to display names in that language (the code when absent). The sign
-    is stated plainly; a metric with direction −1 in ``directions`` gets "lower is better" noted.
-    Pair it with ``causation_note(lang)``.
-    """
-    x, y = (names.get(code, code) for code in (finding.x, finding.y))
-    lower = [names.get(c, c) for c in dict.fromkeys((finding.x, finding.y)) if (directions or {}).get(c) == -1]
-    q = f"<{P_FLOOR:g}" if finding.q < P_FLOOR else f"={finding.q:.3f}"
-    return _text("finding.sentence", lang).format(
-        lead=_text(f"finding.level.{finding.level}", lang),
-        x=x,
-        lagged=_lagged(y, finding.lag, lang),
-        sign=_text("finding.sign.1" if finding.r > 0 else "finding.sign.-1", lang),
-        stat="ρ" if finding.method == "spearman" else "r",
-        r=f"{finding.r:.2f}",
-        q=q,
-        n=f"{finding.n:,}",
-        notes="".join(_text("finding.lower_better", lang).format(name=name) for name in lower),
-    )
-
-
-def causation_note(lang: str = "zh") -> str:
-    """The sentence that goes with every finding: correlation is not causation."""
-    return _text("finding.causation", lang)
+def matrix_to_dict(frame: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
+    """The SPEC §4 ``matrix`` JSON document: {"cells": [{x, y, r, p, q, n, n_units, insufficient}]}."""
+    keys = ("x", "y", "r", "p", "q", "n", "n_units", "insufficient")
+    rows = frame[list(keys)].itertuples(index=False)
+    return {"cells": [{k: json_value(v) for k, v in zip(keys, row, strict=True)} for row in rows]}

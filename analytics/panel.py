@@ -177,12 +177,11 @@ class Pairs:
 def month_window(panel: Panel, lag: int, from_: str | None, to: str | None) -> tuple[int, int]:
     """Inclusive positions ``(lo, hi)`` of x's months: within ``from_..to`` and leaving room for the lag.
 
-    ``hi < lo`` means no month qualifies.
+    A negative lag pairs x of month t with y of the earlier month t + lag (y leads). ``hi < lo`` means no month
+    qualifies.
     """
-    if lag < 0:
-        raise ValueError("lag must be 0 or more (x leads y)")
-    lo = 0 if from_ is None else max(0, panel.month_position(from_))
-    hi = len(panel.months) - 1 - lag
+    lo = max(0, -lag) if from_ is None else max(0, -lag, panel.month_position(from_))
+    hi = len(panel.months) - 1 - max(lag, 0)
     if to is not None:
         hi = min(hi, panel.month_position(to))
     return lo, hi
@@ -197,7 +196,10 @@ def pair_up(
     to: str | None = None,
     units: Iterable[str] | None = None,
 ) -> Pairs:
-    """Pairs of x in calendar month t with y in month t + lag of the same unit (``from_``/``to`` bound t)."""
+    """Pairs of x in calendar month t with y in month t + lag of the same unit (``from_``/``to`` bound t).
+
+    A negative lag pairs x with an earlier month of y (y leads x by −lag months).
+    """
     lo, hi = month_window(panel, lag, from_, to)
     rows = panel.unit_positions(units)
     if hi < lo or not len(rows):

@@ -1,0 +1,264 @@
+"""Pearson correlations of many metric pairs at once (a matrix, a findings scan), exactly as ``correlate`` per pair.
+
+Each pair has its own pairwise-complete (unit, month) rows, so nothing can be shared naively between pairs. What can
+be shared is the work per unit: for every unit and every pair, the count, means and centred sums of squares and
+products over the pair's rows are batched matrix products over months (``unit_moments``). From them:
+
+- ``within``: each unit's residuals are its centred (optionally standardised) values, so Σx̃ỹ and each unit's
+  cluster score come straight from the per-unit sums (with scale='unit' the score of unit g is (n_g − 1)(r_g − r)).
+- ``pooled``: the same sums, centred on the grand means instead.
+- ``twoway``: the month effects γ solve (D'M_uD) γ = D'z per pair: a months × months system built from the pair's
+  presence mask by one batched matrix product, solved for all pairs of a row metric at once; the residual sums
+  and each unit's score follow from γ and the per-unit sums (see ``_twoway_row``).
+- ``between`` and ``period``: one value per unit, from the moments of analytics.panel.
+
+Memory is bounded by processing one row metric at a time for twoway (arrays of columns × units × months).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from analytics import clustered
+from analytics.clustered import Inference, ScoreSums
+from analytics.panel import Panel, month_window, pair_moments
+from analytics.panel import _block as block_of
+from analytics.panel import _zero_filled as zero_filled
+
+if TYPE_CHECKING:
+    from analytics.correlations import Scope
+
+MIN_SCALED_PAIRS = 3
+FLAT_TOL = 1e-12
+ROUNDING_TOL = 1e-24
+UNIT_CHUNK = 256  # units per batch of per-unit moments (bounds temporary memory)
+
+
+def grid_cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Scope) -> pd.DataFrame:
+    """Pearson cells rows × cols (rows-major): x, y, r, p, n, n_units, ci_low, ci_high, df, insufficient."""
+    if scope.level in ("between", "period"):
+        found, n, units = _independent(panel, rows, cols, scope)
+    else:
+        found, n, units = _clustered_grid(panel, rows, cols, scope)
+    frame = pd.DataFrame({"x": np.repeat(list(rows), len(cols)), "y": np.tile(list(cols), len(rows))})
+    columns = {"r": found.r, "p": found.p, "n": n, "n_units": units, "ci_low": found.ci_low}
+    columns.update(ci_high=found.ci_high, df=found.df, insufficient=found.insufficient)
+    return frame.assign(**{k: np.asarray(v).ravel() for k, v in columns.items()})
+
+
+def _independent(
+    panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Scope
+) -> tuple[Inference, np.ndarray, np.ndarray]:
+    from_, to = (scope.period, scope.period) if scope.level == "period" else (scope.from_, scope.to)
+    window = month_window(panel, scope.lag, from_, to)
+    units = panel.unit_positions(scope.units)
+    level = "between" if scope.level == "between" else "pooled"
+    s = pair_moments(panel, rows, cols, scope.lag, window, units, level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = s["xy"] / np.sqrt(s["xx"] * s["yy"])
+    flat = (s["xx"] <= _floor(s["scale_x"], s["n"], s["peak_x"])) | (s["yy"] <= _floor(s["scale_y"], s["n"], s["peak_y"]))
+    n = s["n"].astype(np.int64)
+    return clustered.independent(r, n, False, flat), n, s["units"].astype(np.int64)
+
+
+def _floor(about: np.ndarray, n: np.ndarray, peak: np.ndarray) -> np.ndarray:
+    return FLAT_TOL * about + ROUNDING_TOL * n * peak**2
+
+
+# ---------------------------------------------------------------- per-unit moments of every pair
+
+
+def _moments(x0: np.ndarray, mx: np.ndarray, y0: np.ndarray, my: np.ndarray) -> dict[str, np.ndarray]:
+    """Per unit [unit, row, col] over each pair's rows: n, means and centred sums of squares and products."""
+    out: dict[str, list[np.ndarray]] = {k: [] for k in ("n", "mx", "my", "cxx", "cyy", "cxy")}
+    for start in range(0, max(len(x0), 1), UNIT_CHUNK):
+        part = slice(start, start + UNIT_CHUNK)
+        a, ma, b, mb = (v[part] for v in (x0, mx, y0, my))
+        at, mat = a.transpose(0, 2, 1), ma.transpose(0, 2, 1)
+        n = mat @ mb
+        safe = np.maximum(n, 1.0)
+        sx, sy = at @ mb, mat @ b
+        mean_x, mean_y = sx / safe, sy / safe
+        out["n"].append(n)
+        out["mx"].append(mean_x)
+        out["my"].append(mean_y)
+        out["cxx"].append(np.maximum((at * at) @ mb - sx * mean_x, 0.0))
+        out["cyy"].append(np.maximum(mat @ (b * b) - sy * mean_y, 0.0))
+        out["cxy"].append(at @ b - sx * mean_y)
+    return {k: np.concatenate(v) for k, v in out.items()}
+
+
+def _scaling(m: dict[str, np.ndarray], peak_x: np.ndarray, peak_y: np.ndarray, scale: str) -> tuple[np.ndarray, ...]:
+    """Which units each pair keeps and the factors that scale x and y (1/sd for scale='unit', else 1)."""
+    n = m["n"]
+    if scale == "unit":
+        varies_x = m["cxx"] > ROUNDING_TOL * n * peak_x[:, :, None] ** 2
+        varies_y = m["cyy"] > ROUNDING_TOL * n * peak_y[:, None, :] ** 2
+        keep = (n >= MIN_SCALED_PAIRS) & varies_x & varies_y
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ax = np.where(keep, np.sqrt((n - 1) / m["cxx"]), 0.0)
+            ay = np.where(keep, np.sqrt((n - 1) / m["cyy"]), 0.0)
+        return keep, ax, ay
+    keep = n >= 2
+    return keep, keep.astype(np.float64), keep.astype(np.float64)
+
+
+# ---------------------------------------------------------------- clustered levels
+
+
+def _clustered_grid(
+    panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Scope
+) -> tuple[Inference, np.ndarray, np.ndarray]:
+    lo, hi = month_window(panel, scope.lag, scope.from_, scope.to)
+    months = max(0, hi - lo + 1)
+    units = panel.unit_positions(scope.units)
+    xraw = block_of(panel, rows, units, lo, months)
+    yraw = block_of(panel, cols, units, lo + scope.lag, months)
+    if scope.level == "pooled":
+        return _pooled(xraw, yraw)
+    peak_x, peak_y = (np.nan_to_num(np.fmax.reduce(np.abs(v), axis=1, initial=0.0)) for v in (xraw, yraw))
+    x0, mx = zero_filled(xraw, (1,))  # each unit shifted by its own mean: sums of squares lose less to cancellation
+    y0, my = zero_filled(yraw, (1,))
+    m = _moments(x0, mx, y0, my)
+    keep, ax, ay = _scaling(m, peak_x, peak_y, scope.scale)
+    if scope.level == "within":
+        sums, before = _within(m, keep, ax, ay)
+    else:
+        sums, before = _twoway(m, keep, ax, ay, (x0, mx, y0, my))
+    rounding = ROUNDING_TOL * sums.n
+    flat = (sums.xx <= FLAT_TOL * before[0] + rounding * peak_x.max(axis=0, initial=0.0)[:, None] ** 2) | (
+        sums.yy <= FLAT_TOL * before[1] + rounding * peak_y.max(axis=0, initial=0.0)[None, :] ** 2
+    )
+    return clustered.clustered(sums, flat), sums.n.astype(np.int64), sums.g.astype(np.int64)
+
+
+def _within(
+    m: dict[str, np.ndarray], keep: np.ndarray, ax: np.ndarray, ay: np.ndarray
+) -> tuple[ScoreSums, tuple[np.ndarray, np.ndarray]]:
+    """Within sums; also Σz² of x and y (the SS before the level's effects: the residuals themselves here)."""
+    pxx, pyy, pxy = ax * ax * m["cxx"], ay * ay * m["cyy"], ax * ay * m["cxy"]
+    pxx, pyy, pxy = (np.where(keep, v, 0.0) for v in (pxx, pyy, pxy))
+    n, g = (np.where(keep, m["n"], 0.0).sum(axis=0), keep.sum(axis=0).astype(np.float64))
+    sums = ScoreSums(
+        xx=pxx.sum(axis=0), yy=pyy.sum(axis=0), xy=pxy.sum(axis=0),
+        pp=(pxy * pxy).sum(axis=0), px=(pxy * pxx).sum(axis=0), xx2=(pxx * pxx).sum(axis=0),
+        n=n, g=g, k=np.ones_like(n),
+    )  # fmt: skip
+    return sums, (sums.xx, sums.yy)
+
+
+def _pooled(xraw: np.ndarray, yraw: np.ndarray) -> tuple[Inference, np.ndarray, np.ndarray]:
+    """Pooled: centred on the grand means of each pair's rows; per-unit sums from the unit moments."""
+    peak_x = np.nan_to_num(np.fmax.reduce(np.abs(xraw), axis=(0, 1), initial=0.0))
+    peak_y = np.nan_to_num(np.fmax.reduce(np.abs(yraw), axis=(0, 1), initial=0.0))
+    x0, mx = zero_filled(xraw, (0, 1))  # one shift for all units keeps the grand centring exact
+    y0, my = zero_filled(yraw, (0, 1))
+    m = _moments(x0, mx, y0, my)
+    n_g = m["n"]
+    n = n_g.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gx, gy = ((n_g * m[k]).sum(axis=0) / n for k in ("mx", "my"))
+    dx, dy = m["mx"] - gx, m["my"] - gy
+    pxx = m["cxx"] + n_g * dx * dx
+    pyy = m["cyy"] + n_g * dy * dy
+    pxy = m["cxy"] + n_g * dx * dy
+    g = (n_g > 0).sum(axis=0).astype(np.float64)
+    sums = ScoreSums(
+        xx=pxx.sum(axis=0), yy=pyy.sum(axis=0), xy=pxy.sum(axis=0),
+        pp=(pxy * pxy).sum(axis=0), px=(pxy * pxx).sum(axis=0), xx2=(pxx * pxx).sum(axis=0),
+        n=n, g=g, k=np.full_like(n, 2.0),
+    )  # fmt: skip
+    flat = (sums.xx <= ROUNDING_TOL * n * peak_x[:, None] ** 2) | (sums.yy <= ROUNDING_TOL * n * peak_y[None, :] ** 2)
+    return clustered.clustered(sums, flat), n.astype(np.int64), g.astype(np.int64)
+
+
+def _twoway(
+    m: dict[str, np.ndarray], keep: np.ndarray, ax: np.ndarray, ay: np.ndarray, blocks: tuple[np.ndarray, ...]
+) -> tuple[ScoreSums, tuple[np.ndarray, np.ndarray]]:
+    """Two-way (unit and month effects) sums for every pair, one row metric at a time; also Σz² of x and y."""
+    x0, mx, y0, my = blocks
+    yt, myt = np.ascontiguousarray(y0.transpose(2, 0, 1)), np.ascontiguousarray(my.transpose(2, 0, 1))
+    parts = [
+        _twoway_row(x0[:, :, r], mx[:, :, r], yt, myt, {k: v[:, r, :].T for k, v in m.items()},
+                    keep[:, r, :].T, ax[:, r, :].T, ay[:, r, :].T)
+        for r in range(x0.shape[2])
+    ]  # fmt: skip
+    stacked = {k: np.stack([p[k] for p in parts]) for k in parts[0]} if parts else {}
+    if not parts:
+        empty = np.zeros((0, y0.shape[2]))
+        return ScoreSums(*(empty,) * 9), (empty, empty)
+    sums = ScoreSums(*(stacked[k] for k in ("xx", "yy", "xy", "pp", "px", "xx2", "n", "g", "k")))
+    return sums, (stacked["zxx"], stacked["zyy"])
+
+
+def _twoway_row(
+    x0: np.ndarray,
+    mx: np.ndarray,
+    yt: np.ndarray,
+    myt: np.ndarray,
+    m: dict[str, np.ndarray],
+    keep: np.ndarray,
+    ax: np.ndarray,
+    ay: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Two-way sums of one row metric x against every column metric (arrays [col, unit, month]).
+
+    z = a·(v − unit mean) on the pair's rows of kept units. With h = month sums of z and A = D'M_uD (months ×
+    months, from the pair's mask), γ = A⁺h are the month effects and x̃ = z − (γ_t − mean of γ over the unit's rows).
+    Σx̃ỹ = Σz_x z_y − h_x'γ_y; a unit's Σx̃ỹ and Σx̃² expand the same way into per-unit sums of z·γ and of γ.
+    """
+    n = np.where(keep, m["n"], 0.0)
+    safe = np.maximum(n, 1.0)
+    mask = myt * (mx[None] * keep[:, :, None])
+    zx = (x0[None] - m["mx"][:, :, None]) * ax[:, :, None] * mask
+    zy = (yt - m["my"][:, :, None]) * ay[:, :, None] * mask
+    hx, hy, counts = zx.sum(axis=1), zy.sum(axis=1), mask.sum(axis=1)
+    normal = np.matmul((mask / safe[:, :, None]).transpose(0, 2, 1), mask)
+    gx, gy = _month_effects(counts, normal, hx, hy)
+    # per unit: Σz_x z_y and Σz_x² from the moments; the γ terms from three batched products
+    zxy, zxx = ax * ay * np.where(keep, m["cxy"], 0.0), ax * ax * np.where(keep, m["cxx"], 0.0)
+    zyy = ay * ay * np.where(keep, m["cyy"], 0.0)
+    zx_g = np.matmul(zx, np.stack([gy, gx], axis=2))
+    zy_gx = np.matmul(zy, gx[:, :, None])[:, :, 0]
+    m_g = np.matmul(mask, np.stack([gx, gy, gx * gy, gx * gx], axis=2))
+    mean_gx, mean_gy = m_g[:, :, 0] / safe, m_g[:, :, 1] / safe
+    pxy = zxy - zx_g[:, :, 0] - zy_gx + m_g[:, :, 2] - n * mean_gx * mean_gy
+    pxx = zxx - 2 * zx_g[:, :, 1] + m_g[:, :, 3] - n * mean_gx * mean_gx
+    return {
+        "xx": zxx.sum(axis=1) - (hx * gx).sum(axis=1),
+        "yy": zyy.sum(axis=1) - (hy * gy).sum(axis=1),
+        "xy": zxy.sum(axis=1) - (hx * gy).sum(axis=1),
+        "pp": (pxy * pxy).sum(axis=1), "px": (pxy * pxx).sum(axis=1), "xx2": (pxx * pxx).sum(axis=1),
+        "n": n.sum(axis=1), "g": keep.sum(axis=1).astype(np.float64), "k": (counts > 0).sum(axis=1).astype(np.float64),
+        "zxx": zxx.sum(axis=1), "zyy": zyy.sum(axis=1),
+    }  # fmt: skip
+
+
+def _month_effects(
+    counts: np.ndarray, normal: np.ndarray, hx: np.ndarray, hy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """γ with (diag(counts) − normal) γ = h for every pair [col], min-norm on the months present.
+
+    The system is singular along the constant (unit effects absorb it) and on months without rows; adding the
+    projection on the present months' constant and a unit diagonal on absent months makes it regular when the
+    units' months connect, and leaves the solution of the consistent system (h sums to 0 over months) unchanged.
+    Pairs whose design does not connect fall back to the pseudo-inverse.
+    """
+    present = (counts > 0).astype(np.float64)
+    a = -normal
+    idx = np.arange(counts.shape[1])
+    a[:, idx, idx] += counts + (1.0 - present)
+    size = np.maximum(present.sum(axis=1), 1.0)
+    a += present[:, :, None] * present[:, None, :] / size[:, None, None]
+    rhs = np.stack([hx, hy], axis=2)
+    try:
+        gamma = np.linalg.solve(a, rhs)
+    except np.linalg.LinAlgError:
+        a -= present[:, :, None] * present[:, None, :] / size[:, None, None]
+        gamma = np.linalg.pinv(a) @ rhs
+    gamma *= present[:, :, None]
+    return gamma[:, :, 0], gamma[:, :, 1]
