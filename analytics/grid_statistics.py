@@ -36,6 +36,7 @@ MIN_SCALED_PAIRS = 3
 FLAT_TOL = 1e-12
 ROUNDING_TOL = 1e-24
 UNIT_CHUNK = 256  # units per batch of per-unit moments (bounds temporary memory)
+COLUMN_CHUNK = 6  # twoway: column metrics per batch ([col, month, unit] temporaries of ~6 MB at 2,000 × 60: cache-sized)
 
 
 def grid_cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Scope) -> pd.DataFrame:
@@ -179,20 +180,28 @@ def _pooled(xraw: np.ndarray, yraw: np.ndarray) -> tuple[Inference, np.ndarray, 
 def _twoway(
     m: dict[str, np.ndarray], keep: np.ndarray, ax: np.ndarray, ay: np.ndarray, blocks: tuple[np.ndarray, ...]
 ) -> tuple[ScoreSums, tuple[np.ndarray, np.ndarray]]:
-    """Two-way (unit and month effects) sums for every pair, one row metric at a time; also Σz² of x and y."""
+    """Two-way (unit and month effects) sums for every pair, one row metric and a chunk of columns at a time.
+
+    Arrays are laid out [col, month, unit] so that every product below is a plain batched matrix product, and
+    chunks of COLUMN_CHUNK columns keep each temporary small enough to be reused rather than mapped afresh.
+    """
     x0, mx, y0, my = blocks
-    yt, myt = np.ascontiguousarray(y0.transpose(2, 0, 1)), np.ascontiguousarray(my.transpose(2, 0, 1))
-    parts = [
-        _twoway_row(x0[:, :, r], mx[:, :, r], yt, myt, {k: v[:, r, :].T for k, v in m.items()},
-                    keep[:, r, :].T, ax[:, r, :].T, ay[:, r, :].T)
-        for r in range(x0.shape[2])
-    ]  # fmt: skip
-    stacked = {k: np.stack([p[k] for p in parts]) for k in parts[0]} if parts else {}
-    if not parts:
-        empty = np.zeros((0, y0.shape[2]))
-        return ScoreSums(*(empty,) * 9), (empty, empty)
-    sums = ScoreSums(*(stacked[k] for k in ("xx", "yy", "xy", "pp", "px", "xx2", "n", "g", "k")))
-    return sums, (stacked["zxx"], stacked["zyy"])
+    cols = y0.shape[2]
+    yt, myt = np.ascontiguousarray(y0.transpose(2, 1, 0)), np.ascontiguousarray(my.transpose(2, 1, 0))
+    keys = ("xx", "yy", "xy", "pp", "px", "xx2", "n", "g", "k", "zxx", "zyy")
+    out = {k: np.zeros((x0.shape[2], cols)) for k in keys}
+    for r in range(x0.shape[2]):
+        xr, mxr = np.ascontiguousarray(x0[:, :, r].T), np.ascontiguousarray(mx[:, :, r].T)
+        # [col, unit], contiguous: strided views here made every broadcast below ten times slower
+        row = {k: np.ascontiguousarray(v[:, r, :].T) for k, v in (*m.items(), ("keep", keep), ("ax", ax), ("ay", ay))}
+        for start in range(0, cols, COLUMN_CHUNK):
+            part = slice(start, start + COLUMN_CHUNK)
+            unit = {k: v[part] for k, v in row.items()}
+            factors = (unit.pop("keep"), unit.pop("ax"), unit.pop("ay"))
+            for k, v in _twoway_row(xr, mxr, yt[part], myt[part], unit, *factors).items():
+                out[k][r, part] = v
+    sums = ScoreSums(*(out[k] for k in keys[:9]))
+    return sums, (out["zxx"], out["zyy"])
 
 
 def _twoway_row(
@@ -205,7 +214,7 @@ def _twoway_row(
     ax: np.ndarray,
     ay: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Two-way sums of one row metric x against every column metric (arrays [col, unit, month]).
+    """Two-way sums of one row metric x ([month, unit]) against a chunk of column metrics ([col, month, unit]).
 
     z = a·(v − unit mean) on the pair's rows of kept units. With h = month sums of z and A = D'M_uD (months ×
     months, from the pair's mask), γ = A⁺h are the month effects and x̃ = z − (γ_t − mean of γ over the unit's rows).
@@ -213,21 +222,21 @@ def _twoway_row(
     """
     n = np.where(keep, m["n"], 0.0)
     safe = np.maximum(n, 1.0)
-    mask = myt * (mx[None] * keep[:, :, None])
-    zx = (x0[None] - m["mx"][:, :, None]) * ax[:, :, None] * mask
-    zy = (yt - m["my"][:, :, None]) * ay[:, :, None] * mask
-    hx, hy, counts = zx.sum(axis=1), zy.sum(axis=1), mask.sum(axis=1)
-    normal = np.matmul((mask / safe[:, :, None]).transpose(0, 2, 1), mask)
+    mask = myt * (mx[None] * keep[:, None, :])
+    zx = (x0[None] - m["mx"][:, None, :]) * ax[:, None, :] * mask
+    zy = (yt - m["my"][:, None, :]) * ay[:, None, :] * mask
+    hx, hy, counts = zx.sum(axis=2), zy.sum(axis=2), mask.sum(axis=2)
+    normal = np.matmul(mask / safe[:, None, :], mask.transpose(0, 2, 1))
     gx, gy = _month_effects(counts, normal, hx, hy)
-    # per unit: Σz_x z_y and Σz_x² from the moments; the γ terms from three batched products
+    # per unit: Σz_x z_y and Σz_x² from the moments; the γ terms from three batched products [col, k, unit]
     zxy, zxx = ax * ay * np.where(keep, m["cxy"], 0.0), ax * ax * np.where(keep, m["cxx"], 0.0)
     zyy = ay * ay * np.where(keep, m["cyy"], 0.0)
-    zx_g = np.matmul(zx, np.stack([gy, gx], axis=2))
-    zy_gx = np.matmul(zy, gx[:, :, None])[:, :, 0]
-    m_g = np.matmul(mask, np.stack([gx, gy, gx * gy, gx * gx], axis=2))
-    mean_gx, mean_gy = m_g[:, :, 0] / safe, m_g[:, :, 1] / safe
-    pxy = zxy - zx_g[:, :, 0] - zy_gx + m_g[:, :, 2] - n * mean_gx * mean_gy
-    pxx = zxx - 2 * zx_g[:, :, 1] + m_g[:, :, 3] - n * mean_gx * mean_gx
+    zx_g = np.matmul(np.stack([gy, gx], axis=1), zx)
+    zy_gx = np.matmul(gx[:, None, :], zy)[:, 0, :]
+    m_g = np.matmul(np.stack([gx, gy, gx * gy, gx * gx], axis=1), mask)
+    mean_gx, mean_gy = m_g[:, 0] / safe, m_g[:, 1] / safe
+    pxy = zxy - zx_g[:, 0] - zy_gx + m_g[:, 2] - n * mean_gx * mean_gy
+    pxx = zxx - 2 * zx_g[:, 1] + m_g[:, 3] - n * mean_gx * mean_gx
     return {
         "xx": zxx.sum(axis=1) - (hx * gx).sum(axis=1),
         "yy": zyy.sum(axis=1) - (hy * gy).sum(axis=1),

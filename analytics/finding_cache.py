@@ -1,0 +1,97 @@
+"""The findings scan, computed once per data version and kept beside the panel snapshot.
+
+A full scan (party × business, lags 0..6, twoway) costs seconds on the demo and about a minute at the SPEC §7
+scale, while every page view, export and ``findings`` command needs it. So a scan is saved as JSON next to the
+snapshot, ``.snapshots/<db>/findings-<token>-<options hash>.json``, keyed by the data token (a new token means
+new data, so a file can never describe other data than its token's) and by every option that changes the result.
+Files of older tokens are dropped when a new one is written. Derived data: deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from analytics.findings import DEFAULT_LAGS, Finding, FindingScan, scan
+from analytics.snapshot import Snapshot
+
+FORMAT = 1  # bump when the saved layout or the scan's definition changes
+
+
+def _key(rows: Sequence[str], cols: Sequence[str], options: dict[str, object]) -> str:
+    text = json.dumps({"format": FORMAT, "rows": list(rows), "cols": list(cols), **options}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def findings_of(
+    snapshot: Snapshot,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    lags: Iterable[int] = DEFAULT_LAGS,
+    level: str = "twoway",
+    scale: str = "unit",
+    method: str = "pearson",
+    from_: str | None = None,
+    to: str | None = None,
+    units: Iterable[str] | None = None,
+    variant: str = "",
+) -> FindingScan:
+    """``analytics.findings.scan`` on the snapshot's panel, read from its saved file when there is one.
+
+    ``variant`` names any change of the panel made by the caller (e.g. per-capita values) so that a transformed
+    panel gets its own file; the caller passes the matching panel through ``snapshot``. A scan that cannot be
+    saved (no folder, read-only disk) is simply returned.
+    """
+    lags = sorted(set(lags))
+    unit_list = None if units is None else sorted(units)
+    options = {"lags": lags, "level": level, "scale": scale, "method": method, "from": from_, "to": to}
+    options |= {"units": unit_list, "variant": variant}
+    path = _path(snapshot, _key(rows, cols, options))
+    found = _read(path) if path is not None else None
+    if found is not None:
+        return found
+    result = scan(snapshot.panel, rows, cols, lags, level, scale, method, from_, to, unit_list)
+    if path is not None:
+        _write(path, result, snapshot.token or "")
+    return result
+
+
+def _path(snapshot: Snapshot, key: str) -> Path | None:
+    if snapshot.folder is None or snapshot.token is None:
+        return None
+    return snapshot.folder / f"findings-{snapshot.token}-{key}.json"
+
+
+def _read(path: Path) -> FindingScan | None:
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        names = {f.name for f in fields(Finding)}
+        found = tuple(Finding(**{k: v for k, v in item.items() if k in names}) for item in saved["findings"])
+        return FindingScan(int(saved["scanned"]), found, saved["level"], saved["scale"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(path: Path, result: FindingScan, token: str) -> None:
+    """Save atomically (temporary name, then rename) and drop the files of other tokens."""
+    document = {"scanned": result.scanned, "level": result.level, "scale": result.scale}
+    document["findings"] = [asdict(f) for f in result.findings]
+    temp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(json.dumps(document, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+        os.replace(temp, path)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        return
+    for old in path.parent.glob("findings-*.json"):
+        if not old.name.startswith(f"findings-{token}-"):
+            with contextlib.suppress(OSError):
+                old.unlink()
