@@ -235,10 +235,17 @@ def correlate(
     else:
         n, found = _independent(pairs, level, spearman)
         n_units = n
-    values = [None if found.insufficient else json_value(v.item()) for v in (found.r, found.p, found.ci_low)]
-    high, df = (None if found.insufficient else json_value(v.item()) for v in (found.ci_high, found.df))
+    r, p, low, high, df = (
+        _number(v, found.insufficient) for v in (found.r, found.p, found.ci_low, found.ci_high, found.df)
+    )
     used_scale = scale if level in ("within", "twoway") else "none"
-    return Correlation(x, y, method, level, used_scale, lag, n, n_units, *values, high, df, bool(found.insufficient))  # type: ignore[arg-type]
+    return Correlation(x, y, method, level, used_scale, lag, n, n_units, r, p, low, high, df, bool(found.insufficient))
+
+
+def _number(value: np.ndarray, insufficient: np.ndarray) -> float | None:
+    """A 0-d result as a float; None when insufficient or not finite."""
+    number = float(value)
+    return None if bool(insufficient) or not math.isfinite(number) else number
 
 
 def lag_profile(

@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from analytics.snapshot import Snapshot
 FORMAT = 1  # bump when the saved layout or the scan's definition changes
 
 
-def _key(rows: Sequence[str], cols: Sequence[str], options: dict[str, object]) -> str:
+def _key(rows: Sequence[str], cols: Sequence[str], options: Mapping[str, object]) -> str:
     text = json.dumps({"format": FORMAT, "rows": list(rows), "cols": list(cols), **options}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
@@ -50,8 +50,8 @@ def findings_of(
     """
     lags = sorted(set(lags))
     unit_list = None if units is None else sorted(units)
-    options = {"lags": lags, "level": level, "scale": scale, "method": method, "from": from_, "to": to}
-    options |= {"units": unit_list, "variant": variant}
+    options: dict[str, object] = {"lags": lags, "level": level, "scale": scale, "method": method}
+    options |= {"from": from_, "to": to, "units": unit_list, "variant": variant}
     path = _path(snapshot, _key(rows, cols, options))
     found = _read(path) if path is not None else None
     if found is not None:

@@ -58,7 +58,10 @@ class Finding:
         """The SPEC §4 ``findings`` JSON object, with the sentence in both languages."""
         keys = ("x", "y", "lag", "r", "ci_low", "ci_high", "p", "q", "n", "n_units", "direction")
         out = {k: json_value(v) for k, v in asdict(self).items() if k in keys}
-        return out | {"text_zh": describe_finding(self, names_zh, "zh"), "text_en": describe_finding(self, names_en, "en")}
+        return out | {
+            "text_zh": describe_finding(self, names_zh, "zh"),
+            "text_en": describe_finding(self, names_en, "en"),
+        }
 
 
 @dataclass(frozen=True)
@@ -146,11 +149,17 @@ def direction_of(r: float, lag: int, reverse: tuple[float, float] | None) -> str
 
 def _finding(row: object, reverse: tuple[float, float] | None, base: Scope) -> Finding:
     get = row.__getattribute__
-    values = {k: json_value(get(k)) for k in ("x", "y", "lag", "r", "ci_low", "ci_high", "p", "q", "n", "n_units")}
-    direction = direction_of(float(get("r")), int(get("lag")), reverse)
-    back = (None, None) if reverse is None else (json_value(reverse[0]), json_value(reverse[1]))
-    return Finding(**values, direction=direction, level=base.level, scale=base.scale, method=base.method,  # type: ignore[arg-type]
-                   reverse_r=back[0], reverse_p=back[1])  # fmt: skip
+    r, lag = float(get("r")), int(get("lag"))
+    back = (None, None) if reverse is None else tuple(_finite(v) for v in reverse)
+    return Finding(
+        str(get("x")), str(get("y")), lag, r, float(get("ci_low")), float(get("ci_high")), float(get("p")),
+        float(get("q")), int(get("n")), int(get("n_units")), direction_of(r, lag, reverse),
+        level=base.level, scale=base.scale, method=base.method, reverse_r=back[0], reverse_p=back[1],
+    )  # fmt: skip
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
 
 
 # ---------------------------------------------------------------- plain-language sentences
@@ -182,7 +191,10 @@ FINDING_TEXT: dict[str, tuple[str, str]] = {
         "反向滞后同样相关，先后方向不明，只能说两者一同变化。",
         "The reverse lag is related too: the two move together, direction unclear.",
     ),
-    "finding.direction.same_month": ("两者在同一月份一同变化，先后方向无从判断。", "They move in the same month: no order can be read."),
+    "finding.direction.same_month": (
+        "两者在同一月份一同变化，先后方向无从判断。",
+        "They move in the same month: no order can be read.",
+    ),
     "finding.lower_better": ("（{name}越低越好）", " (lower {name} is better)"),
     "finding.causation": (
         "相关不等于因果：这只说明两项指标一同变化，不能证明党建工作导致了生产经营的变化。",

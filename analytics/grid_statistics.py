@@ -17,11 +17,14 @@ Memory is bounded by processing one row metric at a time for twoway (arrays of c
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from analytics import clustered
 from analytics.clustered import Inference, ScoreSums
@@ -36,7 +39,10 @@ MIN_SCALED_PAIRS = 3
 FLAT_TOL = 1e-12
 ROUNDING_TOL = 1e-24
 UNIT_CHUNK = 256  # units per batch of per-unit moments (bounds temporary memory)
-COLUMN_CHUNK = 6  # twoway: column metrics per batch ([col, month, unit] temporaries of ~6 MB at 2,000 × 60: cache-sized)
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # rows of a twoway grid computed at once
+COLUMN_CHUNK = (
+    6  # twoway: column metrics per batch ([col, month, unit] temporaries of ~6 MB at 2,000 × 60: cache-sized)
+)
 
 
 def grid_cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Scope) -> pd.DataFrame:
@@ -61,7 +67,9 @@ def _independent(
     s = pair_moments(panel, rows, cols, scope.lag, window, units, level)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = s["xy"] / np.sqrt(s["xx"] * s["yy"])
-    flat = (s["xx"] <= _floor(s["scale_x"], s["n"], s["peak_x"])) | (s["yy"] <= _floor(s["scale_y"], s["n"], s["peak_y"]))
+    flat = (s["xx"] <= _floor(s["scale_x"], s["n"], s["peak_x"])) | (
+        s["yy"] <= _floor(s["scale_y"], s["n"], s["peak_y"])
+    )
     n = s["n"].astype(np.int64)
     return clustered.independent(r, n, False, flat), n, s["units"].astype(np.int64)
 
@@ -190,7 +198,8 @@ def _twoway(
     yt, myt = np.ascontiguousarray(y0.transpose(2, 1, 0)), np.ascontiguousarray(my.transpose(2, 1, 0))
     keys = ("xx", "yy", "xy", "pp", "px", "xx2", "n", "g", "k", "zxx", "zyy")
     out = {k: np.zeros((x0.shape[2], cols)) for k in keys}
-    for r in range(x0.shape[2]):
+
+    def one_row(r: int) -> None:
         xr, mxr = np.ascontiguousarray(x0[:, :, r].T), np.ascontiguousarray(mx[:, :, r].T)
         # [col, unit], contiguous: strided views here made every broadcast below ten times slower
         row = {k: np.ascontiguousarray(v[:, r, :].T) for k, v in (*m.items(), ("keep", keep), ("ax", ax), ("ay", ay))}
@@ -200,6 +209,11 @@ def _twoway(
             factors = (unit.pop("keep"), unit.pop("ax"), unit.pop("ay"))
             for k, v in _twoway_row(xr, mxr, yt[part], myt[part], unit, *factors).items():
                 out[k][r, part] = v
+
+    # numpy releases the GIL in these loops: one row per worker, each with a single-threaded BLAS (OpenBLAS's own
+    # threads cost more than they give on products this small: 4-5 s against 20-100 s for a 60 × 60 grid)
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(one_row, range(x0.shape[2])))
     sums = ScoreSums(*(out[k] for k in keys[:9]))
     return sums, (out["zxx"], out["zyy"])
 
@@ -219,30 +233,39 @@ def _twoway_row(
     z = a·(v − unit mean) on the pair's rows of kept units. With h = month sums of z and A = D'M_uD (months ×
     months, from the pair's mask), γ = A⁺h are the month effects and x̃ = z − (γ_t − mean of γ over the unit's rows).
     Σx̃ỹ = Σz_x z_y − h_x'γ_y; a unit's Σx̃ỹ and Σx̃² expand the same way into per-unit sums of z·γ and of γ.
+    z itself is never formed: with the pair's x values X, y values Y and mask M (each [col, month, unit]),
+    z_x = a·X − a·mean·M per unit, so every month or unit sum of z is a batched matrix product of X, Y or M.
     """
+    k = keep.astype(np.float64)
     n = np.where(keep, m["n"], 0.0)
     safe = np.maximum(n, 1.0)
-    mask = myt * (mx[None] * keep[:, None, :])
-    zx = (x0[None] - m["mx"][:, None, :]) * ax[:, None, :] * mask
-    zy = (yt - m["my"][:, None, :]) * ay[:, None, :] * mask
-    hx, hy, counts = zx.sum(axis=2), zy.sum(axis=2), mask.sum(axis=2)
-    normal = np.matmul(mask / safe[:, None, :], mask.transpose(0, 2, 1))
+    xs, ys = myt * x0[None], yt * mx[None]  # x and y on each pair's rows (0 elsewhere)
+    mask = myt * mx[None]  # each pair's rows, before dropping units (k)
+    a, b = ax * k, ax * k * m["mx"]
+    c, d = ay * k, ay * k * m["my"]
+    by_mask = np.matmul(mask, np.stack([b, d, k], axis=2))
+    hx = np.matmul(xs, a[:, :, None])[:, :, 0] - by_mask[:, :, 0]
+    hy = np.matmul(ys, c[:, :, None])[:, :, 0] - by_mask[:, :, 1]
+    counts = by_mask[:, :, 2]
+    normal = np.matmul(mask * (k / safe)[:, None, :], mask.transpose(0, 2, 1))
     gx, gy = _month_effects(counts, normal, hx, hy)
-    # per unit: Σz_x z_y and Σz_x² from the moments; the γ terms from three batched products [col, k, unit]
+    # per unit: Σz_x z_y and Σz_x² from the moments; the γ terms from batched products [col, term, unit]
     zxy, zxx = ax * ay * np.where(keep, m["cxy"], 0.0), ax * ax * np.where(keep, m["cxx"], 0.0)
     zyy = ay * ay * np.where(keep, m["cyy"], 0.0)
-    zx_g = np.matmul(np.stack([gy, gx], axis=1), zx)
-    zy_gx = np.matmul(gx[:, None, :], zy)[:, 0, :]
-    m_g = np.matmul(np.stack([gx, gy, gx * gy, gx * gx], axis=1), mask)
-    mean_gx, mean_gy = m_g[:, 0] / safe, m_g[:, 1] / safe
-    pxy = zxy - zx_g[:, 0] - zy_gx + m_g[:, 2] - n * mean_gx * mean_gy
-    pxx = zxx - 2 * zx_g[:, 1] + m_g[:, 3] - n * mean_gx * mean_gx
+    on_x = np.matmul(np.stack([gy, gx], axis=1), xs)
+    on_y = np.matmul(gx[:, None, :], ys)[:, 0]
+    on_mask = np.matmul(np.stack([gy, gx, gx * gy, gx * gx], axis=1), mask) * k[:, None, :]
+    zx_gy, zx_gx = a * on_x[:, 0] - b * on_mask[:, 0], a * on_x[:, 1] - b * on_mask[:, 1]
+    zy_gx = c * on_y - d * on_mask[:, 1]
+    mean_gx, mean_gy = on_mask[:, 1] / safe, on_mask[:, 0] / safe
+    pxy = zxy - zx_gy - zy_gx + on_mask[:, 2] - n * mean_gx * mean_gy
+    pxx = zxx - 2 * zx_gx + on_mask[:, 3] - n * mean_gx * mean_gx
     return {
         "xx": zxx.sum(axis=1) - (hx * gx).sum(axis=1),
         "yy": zyy.sum(axis=1) - (hy * gy).sum(axis=1),
         "xy": zxy.sum(axis=1) - (hx * gy).sum(axis=1),
         "pp": (pxy * pxy).sum(axis=1), "px": (pxy * pxx).sum(axis=1), "xx2": (pxx * pxx).sum(axis=1),
-        "n": n.sum(axis=1), "g": keep.sum(axis=1).astype(np.float64), "k": (counts > 0).sum(axis=1).astype(np.float64),
+        "n": n.sum(axis=1), "g": k.sum(axis=1), "k": (counts > 0).sum(axis=1).astype(np.float64),
         "zxx": zxx.sum(axis=1), "zyy": zyy.sum(axis=1),
     }  # fmt: skip
 
