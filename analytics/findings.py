@@ -195,7 +195,7 @@ FINDING_TEXT: dict[str, tuple[str, str]] = {
         "两者在同一月份一同变化，先后方向无从判断。",
         "They move in the same month: no order can be read.",
     ),
-    "finding.lower_better": ("（{name}越低越好）", " (lower {name} is better)"),
+    "finding.lower_better": ("（越低越好）", " (lower is better)"),
     "finding.causation": (
         "相关不等于因果：这只说明两项指标一同变化，不能证明党建工作导致了生产经营的变化。",
         "Correlation is not causation: the two metrics move together, which does not show that party-building work "
@@ -260,7 +260,7 @@ def _noted(code: str, names: Mapping[str, str], lang: str, directions: Mapping[s
     """The metric's name, with "lower is better" noted for a direction −1 metric."""
     name = names.get(code, code)
     lower = (directions or {}).get(code) == -1
-    return name + _text("finding.lower_better", lang).format(name=name) if lower else name
+    return name + _text("finding.lower_better", lang) if lower else name
 
 
 def causation_note(lang: str = "zh") -> str:

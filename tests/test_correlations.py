@@ -243,7 +243,8 @@ def test_known_pearson_and_spearman_of_a_single_swap() -> None:
     for method in ("pearson", "spearman"):
         assert correlate(p, "x", "y", method=method, level="period", period=month_text(0)).r is None  # one unit
         assert correlate(p, "x", "y", method=method, level="pooled").r is None  # one cluster: insufficient
-    many = build_panel(long_frame([(f"U{i}", "2024-01", m, v) for i in range(10) for m, v in (("x", i + 1), ("y", ys[i]))]))
+    across = [(f"U{i}", "2024-01", m, float(v)) for i in range(10) for m, v in (("x", i + 1), ("y", ys[i]))]
+    many = build_panel(long_frame(across))
     for method in ("pearson", "spearman"):
         assert correlate(many, "x", "y", method=method, level="period", period="2024-01").r == approx(163 / 165)
 
@@ -505,9 +506,9 @@ def test_describe_finding_in_chinese_and_english() -> None:
 def test_describe_negative_finding_notes_lower_is_better() -> None:
     finding = Finding("study", "accidents", 0, -0.2345, -0.4, -0.1, 0.001, 0.0123, 512, 30, "same_month", "within")
     zh = describe_finding(finding, {"study": "学习次数", "accidents": "安全事故数"}, directions={"accidents": -1})
-    assert zh.startswith("扣除各单位自身水平后，各单位同等权重，学习次数与同月的安全事故数（安全事故数越低越好）反向变化")
+    assert zh.startswith("扣除各单位自身水平后，各单位同等权重，学习次数与同月的安全事故数（越低越好）反向变化")
     assert "r = -0.23（95% 置信区间 -0.40～-0.10），q = 0.012，基于 30 个单位的 512 组月度数据" in zh
     en = describe_finding(finding, {}, "en", directions={"accidents": -1})
-    assert "study moves opposite to accidents (lower accidents is better) in the same month" in en
+    assert "study moves opposite to accidents (lower is better) in the same month" in en
     assert "They move in the same month: no order can be read." in en
     assert "因果" in causation_note("zh") and "causation" in causation_note("en")
