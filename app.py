@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics.i18n import DEFAULT_LANG, LANGS
 from ui import data
-from ui.auth import account_box, can, require_login
+from ui.auth import account_box, can, require_login, return_after_login
 from ui.context import SOURCES, default_source, demo_available, publish, tr, url_choice, view
 
 st.set_page_config(page_title="党建与生产经营融合分析", page_icon=":material/flag:", layout="wide")
@@ -65,4 +65,6 @@ PAGES.append(
     st.Page("views/admin.py", title=tr("page.admin"), icon=":material/admin_panel_settings:", url_path="admin")
 )
 PAGES = [p for p in PAGES if can(NEEDS.get(p.url_path, "view"))]
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+return_after_login(page, PAGES)  # a deep link opened before logging in: go there now
+page.run()

@@ -4,8 +4,12 @@ Roles (PERMISSIONS): ``admin`` everything (users, catalog, units); ``planner`` u
 assigned to them and their sub-units; ``leader`` views all; ``presenter`` views and exports. Passwords are hashed
 with argon2id (argon2-cffi); the plain password is never stored, logged or taken as a command-line argument.
 Five failed logins in a row lock an account for 15 minutes; a session ends after 8 hours without interaction.
-With no account in the database the app runs as a bannered local demo (see ui/auth.py). Every login, failure and
-account change is written to the audit log in the same transaction.
+A failed login says the same thing, after the same password-hashing work, whether the name exists, the password is
+wrong, or the account is locked or disabled, so the form does not reveal which names exist. A name longer than
+MAX_NAME_LENGTH is refused before any hashing or database work (and is not logged).
+With no account in the database the app runs as a bannered local demo for this machine only (see ui/auth.py and
+:func:`is_local_request`). Every login, failure and account change is written to the audit log in the same
+transaction.
 
 Single sign-on (optional, **untested**: no OIDC provider was available to try it against). When
 ``.streamlit/secrets.toml`` has an ``[auth]`` section, the login page also offers ``st.login()`` (Streamlit's OIDC;
@@ -26,7 +30,8 @@ SSO-only account; ``users email NAME ADDRESS`` maps an existing one. An identity
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import ipaddress
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -59,7 +64,9 @@ IDLE_TIMEOUT = dt.timedelta(hours=8)
 MAX_SESSION_AGE = dt.timedelta(hours=24)  # even an active session logs in again daily
 REFRESH_INTERVAL = dt.timedelta(minutes=1)  # how often a session re-reads its account (role change, disable)
 MIN_PASSWORD_LENGTH = 8
-MAX_NAME_LENGTH = 64
+MAX_NAME_LENGTH = 64  # account names; a login name longer than this is refused before any other work
+# headers a reverse proxy adds: a request carrying any of them did not come from a browser on this machine
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -72,10 +79,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "角色“{role}”不能上传或撤销数据。",
         "The role '{role}' may not upload or revert data.",
     ),
-    "login.failed": ("用户名或密码错误。", "Wrong user name or password."),
-    "login.locked": (
-        "连续输错密码次数过多，账户已锁定至 {until}。",
-        "Too many failed attempts; the account is locked until {until}.",
+    "login.failed": (
+        "用户名或密码错误，或账户因连续输错已被暂时锁定。",
+        "Wrong user name or password, or the account is locked for a while after repeated failures.",
     ),
     "account.exists": ("用户 {name} 已存在。", "User {name} already exists."),
     "account.unknown": ("没有用户 {name}。", "There is no user {name}."),
@@ -133,7 +139,9 @@ class User:
 
 @dataclass(frozen=True)
 class AuthResult:
-    """The outcome of a login: ``reason`` is ok, unknown, bad_password, locked, disabled or no_password."""
+    """The outcome of a login: ``reason`` is ok, unknown, bad_password, locked, disabled, no_password or
+    name_too_long; ``locked_until`` is set when this attempt locked the account or found it locked (for the audit
+    log and the admin, never shown on the login form)."""
 
     ok: bool
     reason: str
@@ -141,12 +149,8 @@ class AuthResult:
     locked_until: dt.datetime | None = None
 
     def message(self, lang: str = "zh") -> str:
-        """What the login form says. Unknown users, wrong passwords and disabled accounts read alike."""
-        if self.ok:
-            return ""
-        if self.reason == "locked" and self.locked_until is not None:
-            return text("login.locked", lang, until=f"{self.locked_until:%H:%M}")
-        return text("login.failed", lang)
+        """What the login form says: one text for every failure, so that it does not tell which names exist."""
+        return "" if self.ok else text("login.failed", lang)
 
 
 @dataclass(frozen=True)
@@ -231,8 +235,11 @@ def authenticate(db: str | Path | None, name: str, password: str, now: dt.dateti
     """Check a password login and record it (success or failure) in the audit log.
 
     Five failures in a row lock the account for LOCKOUT; while locked even the right password is refused. Success
-    clears the failure count. Raises DatabaseBusy when the database stays locked.
+    clears the failure count. A ``name`` longer than MAX_NAME_LENGTH (no account has one) is refused at once: no
+    hashing, no database, no audit entry. Raises DatabaseBusy when the database stays locked.
     """
+    if len(name) > MAX_NAME_LENGTH:
+        return AuthResult(False, "name_too_long")
     now = now or dt.datetime.now()
     name = name.strip()
     with connect(db) as con, audit.transaction(con):
@@ -251,6 +258,7 @@ def _check(con, user: User | None, stored: str | None, password: str, now: dt.da
         _verify(None, password)  # same work as a real check, so timing does not reveal which names exist
         return AuthResult(False, "unknown")
     if user.locked_until is not None and now < user.locked_until:
+        _verify(None, password)  # a locked account costs the same as any other failure
         return AuthResult(False, "locked", locked_until=user.locked_until)
     if user.disabled or stored is None:
         _verify(None, password)
@@ -267,6 +275,25 @@ def _check(con, user: User | None, stored: str | None, password: str, now: dt.da
         con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [HASHER.hash(password), user.name])
     con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", [user.name])
     return AuthResult(True, "ok", replace(user, failed_logins=0, locked_until=None))
+
+
+def is_local_request(address: str | None, headers: Mapping[str, str]) -> bool:
+    """Whether a request comes from a browser on this machine, as the local demo mode requires.
+
+    ``address`` is the TCP peer (None when Streamlit reports none, as for localhost); ``headers`` the request's
+    headers. A request through a proxy on this machine has a loopback peer too, so any forwarding header
+    (FORWARDING_HEADERS, any case) makes it remote, whatever the peer.
+    """
+    if any(key.lower() in FORWARDING_HEADERS for key in headers):
+        return False
+    if address is None:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return (mapped or ip).is_loopback
 
 
 def new_session(user: User, now: dt.datetime | None = None, kind: str = "password") -> Session:

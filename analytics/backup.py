@@ -3,7 +3,8 @@
 A backup reads one consistent snapshot (one read-only transaction) and writes the manifest last, so a folder
 without a manifest is an unfinished backup. A restore checks every file against the manifest first, builds the
 database in a new file next to the target, and only then moves it into place: the target is never half-restored.
-It refuses a target that holds data (anything beyond the seeded default catalog) unless ``force``.
+It refuses a target that holds data (anything beyond the seeded default catalog) unless ``force``, and a backup
+whose units or metrics break the rules every other entry enforces (codes are identifiers, the unit tree is acyclic).
 Table names come from the database's own catalog and are never formatted into SQL (DuckDB's relational API
 takes them as arguments).
 """
@@ -47,6 +48,7 @@ class Manifest:
     schema_version: int
     created_at: str
     tables: tuple[TableFile, ...]
+    audit_head: dict[str, object] | None = None  # the audit log's head {id, hash} in the snapshot: its anchor
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -54,7 +56,8 @@ class Manifest:
     @classmethod
     def from_json(cls, document: dict) -> Manifest:
         tables = tuple(TableFile(**t) for t in document["tables"])
-        return cls(int(document["format"]), int(document["schema_version"]), str(document["created_at"]), tables)
+        head = document.get("audit_head")  # absent from backups made before it was recorded
+        return cls(int(document["format"]), int(document["schema_version"]), str(document["created_at"]), tables, head)
 
     def rows(self) -> dict[str, int]:
         return {t.table: t.rows for t in self.tables}
@@ -94,12 +97,14 @@ def backup(db: str | Path | None, out: str | Path, actor: str = "cli") -> Manife
     with connect(db, read_only=True) as con:
         con.execute("BEGIN TRANSACTION")  # one snapshot across all tables
         version = schema_version(con)
+        head_id, head_hash = audit.head(con)
         for table in table_names(con):
             path = folder / f"{table}.parquet"
             con.table(table).write_parquet(str(path))
             files.append(TableFile(table, path.name, _count(con, table), file_sha256(path)))
         con.execute("COMMIT")
-    manifest = Manifest(FORMAT, version, dt.datetime.now().isoformat(timespec="seconds"), tuple(files))
+    created = dt.datetime.now().isoformat(timespec="seconds")
+    manifest = Manifest(FORMAT, version, created, tuple(files), {"id": head_id, "hash": head_hash})
     text = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2)
     (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
     with connect(db) as con:
@@ -167,6 +172,7 @@ def restore(db: str | Path | None, folder: str | Path, force: bool = False, acto
             pass
     os.replace(staging, target)
     with connect(target) as con:
+        audit.anchor_restored(con, str(folder), manifest.audit_head)  # a new epoch: the log is the backup's
         audit.record(con, actor, audit.RESTORE, {"from": str(folder), "rows": manifest.rows(), "force": force})
     return manifest
 
@@ -184,10 +190,29 @@ def _load(path: Path, folder: Path, manifest: Manifest) -> None:
                 _load_table(con, folder / entry.file, entry)
             if manifest.schema_version != SCHEMA_VERSION:  # the later migrations (added tables) are in place
                 set_meta(con, "schema_version", str(SCHEMA_VERSION))
+            _check_master_data(con)
         except BaseException:
             con.execute("ROLLBACK")
             raise
         con.execute("COMMIT")
+
+
+def _check_master_data(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse (BackupError) restored units or metrics that no entry would accept: a code that is not an
+    identifier, a unit tree with a cycle (named, ``A → B → A``)."""
+    from analytics.master_data import MasterDataError, check_codes
+    from analytics.registry import check_tree
+
+    units = con.execute("SELECT code, parent_code FROM units ORDER BY uid").fetchall()
+    metrics = con.execute("SELECT code FROM metrics ORDER BY mid").fetchall()
+    try:
+        check_codes((None, code) for code, _ in units)
+        check_codes((None, code) for (code,) in metrics)
+        check_tree(dict(units), "md.stored_cycle")
+    except MasterDataError as exc:
+        raise BackupError(
+            f"备份中的单位或指标不能恢复 / the backup's units or metrics cannot be restored: {exc}"
+        ) from exc
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, file: Path, entry: TableFile) -> None:

@@ -3,7 +3,8 @@
 A staged upload is a DataFrame with columns ``uid, period, mid, value`` (value NaN = explicit delete), one row per
 key. Commit writes every staged value into ``observations`` under a new batch id and updates ``current`` in the
 same transaction; revert marks the batch reverted and recomputes ``current`` for the keys
-it wrote from the latest batch that is not reverted.
+it wrote from the latest batch that is not reverted. Each writes its audit entry (``import`` / ``revert``) in its
+own transaction too: there is no batch without its entry, and no entry without its batch.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics import audit
 from analytics.db import bump_data_version, first_row
 
 KEY = ("uid", "period", "mid")
@@ -113,9 +115,10 @@ def commit(
     user: str,
     kind: str = "import",
     begun: bool = False,
+    actor: str | None = None,
 ) -> int | None:
     """Write a staged upload as one batch; returns its id, or None when it changes nothing (no batch)."""
-    return commit_with_diff(con, staged, files, user, kind, begun)[0]
+    return commit_with_diff(con, staged, files, user, kind, begun, actor=actor)[0]
 
 
 def commit_with_diff(
@@ -126,13 +129,20 @@ def commit_with_diff(
     kind: str = "import",
     begun: bool = False,
     token: str | None = None,
+    actor: str | None = None,
 ) -> tuple[int | None, Diff]:
     """Write a staged upload as one batch: (its id or None when it changes nothing, the diff it committed).
 
     The diff is computed inside the transaction, so it is exact even if the data changed since a preview.
-    ``begun``: the caller already began the transaction (e.g. to register new units in it); it ends here.
-    ``token``: the data token the commit writes (chosen beforehand), else a new one.
+    ``begun``: the caller already began the transaction (e.g. to register new units in it), holding
+    :func:`analytics.audit.turn`; it ends here. ``token``: the data token the commit writes (chosen beforehand),
+    else a new one. The ``import`` audit entry names ``actor`` (default ``user``) and commits with the batch.
     """
+    with audit.turn():
+        return _commit_with_diff(con, staged, files, user, kind, begun, token, actor or user)
+
+
+def _commit_with_diff(con, staged, files, user, kind, begun, token, actor) -> tuple[int | None, Diff]:
     if not begun:
         con.execute("BEGIN TRANSACTION")
     try:
@@ -160,12 +170,19 @@ def commit_with_diff(
             "INSERT INTO current SELECT uid, period, mid, value, ? FROM changes WHERE value IS NOT NULL", [batch_id]
         )
         con.unregister("changes")
+        details = {"batch": batch_id, "kind": kind, "files": [f.name for f in files]}
+        audit.record(con, actor, audit.IMPORT, details | {"new": diff.count("new"), "changed": _changed(diff)})
         bump_data_version(con, token)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    audit.anchor(con)
     return batch_id, diff
+
+
+def _changed(diff: Diff) -> int:
+    return diff.count("changed") + diff.count("deleted")
 
 
 def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
@@ -181,20 +198,29 @@ def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
             files_json,
             int(staged["value"].notna().sum()),
             diff.count("new"),
-            diff.count("changed") + diff.count("deleted"),
+            _changed(diff),
             diff.count("unchanged"),
         ],
     )
     return int(batch_id)
 
 
-def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> int:
-    """Revert one batch; returns how many keys it had written. Raises BatchError when unknown or reverted."""
+def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str, actor: str | None = None) -> int:
+    """Revert one batch; returns how many keys it had written. Raises BatchError when unknown or reverted.
+
+    The ``revert`` audit entry (naming ``actor``, default ``user``) commits in the same transaction."""
     row = first_row(con, "SELECT status FROM batches WHERE id = ?", [batch_id])
     if row is None:
         raise BatchError(f"unknown batch {batch_id}")
     if row[0] == "reverted":
         raise BatchError(f"batch {batch_id} is already reverted")
+    with audit.turn():
+        count = _revert(con, batch_id, user, actor or user)
+    audit.anchor(con)
+    return count
+
+
+def _revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str, actor: str) -> int:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
@@ -219,6 +245,7 @@ def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> int:
             WHERE rn = 1 AND value IS NOT NULL""")
         (count,) = first_row(con, "SELECT count(*) FROM reverted_keys")  # type: ignore[misc]
         con.execute("DROP TABLE reverted_keys")
+        audit.record(con, actor, audit.REVERT, {"batch": batch_id, "keys": int(count)})
         bump_data_version(con)
         con.execute("COMMIT")
     except BaseException:

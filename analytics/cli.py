@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("metrics", commands.metrics, "list, add or update the metric catalog")
     p.add_argument("--import", dest="import_csv")
     p.add_argument("--export", dest="export_csv")
+    p.add_argument("--replace", action="store_true", help="with --import: the CSV becomes the whole catalog")
     commands.add_analysis_commands(add, view)
     return parser
 

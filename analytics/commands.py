@@ -12,7 +12,7 @@ from analytics.catalog import read_catalog_csv, write_catalog_csv
 from analytics.cli import EXIT_REJECTED, Rejected, db_of, emit_json
 from analytics.db import connect
 from analytics.imports import Upload, run_import
-from analytics.observations import current_frame, to_csv
+from analytics.observations import TooManyRows, current_frame, to_csv, to_xlsx
 from analytics.periods import from_index
 from analytics.registry import (
     UnknownUnit,
@@ -29,13 +29,24 @@ from analytics.template import template_bytes
 
 def _audit(args: argparse.Namespace, action: str, details: dict[str, object]) -> None:
     """Record what a command changed, as ``cli:<OS user>`` (or --user), in the database it changed; then save the
-    panel snapshot of the changed data."""
+    panel snapshot of the changed data. (Imports and reverts write their entry in their own transaction.)"""
     from analytics import audit
+
+    with connect(db_of(args)) as con:
+        audit.record(con, _actor(args), action, details)
+    _warm(args)
+
+
+def _actor(args: argparse.Namespace) -> str:
+    """Who the audit log names: --user, else ``cli:<OS user>``."""
     from analytics.admin_commands import actor
 
     user = getattr(args, "user", None)
-    with connect(db_of(args)) as con:
-        audit.record(con, user if user and user != "cli" else actor(), action, details)
+    return user if user and user != "cli" else actor()
+
+
+def _warm(args: argparse.Namespace) -> None:
+    """Save the panel snapshot of the changed data."""
     from analytics.snapshot import warm_snapshot
 
     warm_snapshot(db_of(args))
@@ -82,18 +93,9 @@ def import_(args: argparse.Namespace) -> int:
             )
         raise Rejected(f"文件不存在 / file not found: {', '.join(missing)}")
     uploads = [Upload.from_path(f) for f in args.files]
-    result = run_import(db_of(args), uploads, args.period, args.dry_run, args.create_units, args.user)
+    result = run_import(db_of(args), uploads, args.period, args.dry_run, args.create_units, args.user, _actor(args))
     if result.status == "committed":
-        _audit(
-            args,
-            "import",
-            {
-                "batch": result.batch_id,
-                "files": [u.name for u in uploads],
-                "new": result.new,
-                "changed": result.changed,
-            },
-        )
+        _warm(args)  # the audit entry was committed with the batch
     if args.json:
         emit_json(result.to_json())
     else:
@@ -129,10 +131,10 @@ def batches(args: argparse.Namespace) -> int:
 def revert(args: argparse.Namespace) -> int:
     try:
         with connect(db_of(args)) as con:
-            keys = revert_batch(con, args.batch_id, args.user)
+            keys = revert_batch(con, args.batch_id, args.user, _actor(args))
     except BatchError as exc:
         raise Rejected(str(exc)) from exc
-    _audit(args, "revert", {"batch": args.batch_id, "keys": keys})
+    _warm(args)  # the audit entry was committed with the revert
     if args.json:
         emit_json({"status": "reverted", "batch_id": args.batch_id, "keys": keys})
     else:
@@ -159,7 +161,13 @@ def data(args: argparse.Namespace) -> int:
         units, metrics = _units_and_metrics(args, con)
         frame = current_frame(con, args.start, args.end, units, metrics)
     if args.out and args.out.lower().endswith(".xlsx"):
-        frame.to_excel(args.out, index=False)
+        try:
+            to_xlsx(frame, args.out)
+        except TooManyRows as exc:
+            raise Rejected(
+                f"{exc.args[0]} 行超出 Excel 单个工作表的上限，请缩小范围或改用 .csv / "
+                f"{exc.args[0]} rows do not fit in one Excel sheet: narrow the selection or write .csv"
+            ) from exc
     elif args.out:
         Path(args.out).write_bytes(to_csv(frame).encode("utf-8"))
     elif args.json:
@@ -199,11 +207,12 @@ def metrics(args: argparse.Namespace) -> int:
     if args.import_csv:
         try:
             incoming = read_catalog_csv(_read_text(args.import_csv))
+            with connect(db_of(args)) as con:
+                save_metrics(con, incoming, replace=args.replace)
         except (ValueError, KeyError) as exc:
             raise Rejected(f"指标文件有误 / invalid catalog file: {exc}") from exc
-        with connect(db_of(args)) as con:
-            save_metrics(con, incoming)
-        _audit(args, "catalog_change", {"file": args.import_csv, "metrics": [m.code for m in incoming]})
+        details = {"file": args.import_csv, "metrics": [m.code for m in incoming], "replace": args.replace}
+        _audit(args, "catalog_change", details)
     with connect(db_of(args), read_only=True) as con:
         catalog = load_catalog(con)
     text = write_catalog_csv(list(catalog.metrics))

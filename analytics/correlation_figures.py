@@ -1,9 +1,10 @@
 """Figures and tables of the correlation page: functions that take data and return a plotly Figure or a DataFrame.
 
 The heatmap is drawn as a scatter of square markers (one per cell) rather than a heatmap trace, so that a click
-on a cell is a point selection the page can read. The scatter plot shows exactly the values the correlation is
-computed on (demeaned within unit for ``within``, ranks for Spearman …) with an OLS fit line and its 95%
-confidence band; the lag profile shows r at lags 0..6 with their confidence intervals.
+on a cell is a point selection the page can read; its stars come from the cluster-robust, BH-adjusted q. The
+scatter plot shows by default exactly the values r is computed on (analytics.correlation_points), with the least-
+squares line through them and no naive confidence band; the lag profile shows r from y leading by 6 months to x
+leading by 6, with the cluster-robust 95% intervals, so the direction check of the findings is visible.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from scipy import special
 
 from analytics.catalog import Catalog, Metric
-from analytics.correlations import Correlation, Finding, describe_finding
+from analytics.correlation_points import Options, fit_line
+from analytics.correlations import CLUSTERED_LEVELS, Correlation
+from analytics.findings import Finding, describe_finding
 from analytics.i18n import TEXT, t
-from analytics.panel import Panel, demean, dense_codes, pair_up, per_capita, twoway_residuals
+from analytics.panel import Panel, per_capita
 from analytics.registry import Registry
 
 COUNT_UNITS = frozenset("次个项条场件起篇人")  # counts: divided per 100 employees on request
@@ -34,29 +35,14 @@ DARK_TEXT_ABOVE = 0.55  # |r| above which a cell's text is white (dark cell)
 TITLE_COLUMNS = 56  # a half-width chart's title line, in display columns (a CJK character counts two)
 TITLE_LINE_PX = 24
 STAT_LINE = '<span style="font-size:14px">{}</span>'  # the r, p, n line under a chart's title
-FIT_POINTS = 60  # points along the fit line and band
-CONFIDENCE = 0.95
+LEGEND_FOOT_PX = 150  # bottom margin: a three-line x-axis title (~90 px) and, below it, the legend
+STAT_COLUMNS = 62  # the smaller stat line under a half-width chart's title
+AXIS_COLUMNS = 40  # an axis title's line, in display columns
 TOP_FINDINGS = 10
-LAGS = range(7)
-LAG_COLUMNS = ("corr.col.lag", "corr.col.r", "corr.col.ci", "corr.col.p", "corr.col.n", "corr.col.units")
+LAGS = range(7)  # lags of the heatmap slider and the findings scan (x leads)
+PROFILE_LAGS = range(-6, 7)  # the lag profile: y leads by 6 months … x leads by 6
+LAG_COLUMNS = ("corr.col.lag", "corr.col.r", "corr.col.ci", "corr.col.p", "corr.col.n", "corr.col.units", "corr.col.df")
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
-
-
-@dataclass(frozen=True)
-class Options:
-    """The analysis options of the page: every cached result is keyed on these (with database and version)."""
-
-    per_capita: bool = False
-    method: str = "pearson"
-    level: str = "within"
-    lag: int = 0
-    from_: str | None = None
-    to: str | None = None
-    units: tuple[str, ...] | None = None
-
-    def scope(self) -> dict[str, object]:
-        """Keyword arguments of analytics.correlations functions (all but the lag)."""
-        return {"method": self.method, "level": self.level, "from_": self.from_, "to": self.to, "units": self.units}
 
 
 # ---------------------------------------------------------------- metrics, units, panel
@@ -108,6 +94,13 @@ def strongest_pair(cells: pd.DataFrame) -> str | None:
     return f"{row['x']}|{row['y']}"
 
 
+def default_pair(cells: pd.DataFrame, findings: Sequence[Finding]) -> str | None:
+    """``"x|y"`` of the best finding when it is a cell of the grid, else of the cell with the smallest q."""
+    keys = set(zip(cells["x"], cells["y"], strict=True))
+    best = next((f"{f.x}|{f.y}" for f in findings if (f.x, f.y) in keys), None)
+    return best or strongest_pair(cells)
+
+
 # ---------------------------------------------------------------- formatting
 
 
@@ -132,15 +125,41 @@ def _relation(p: float | None) -> str:
 
 
 def stat_text(corr: Correlation, lang: str) -> str:
-    """'r = 0.45, p = 0.003, n = 480 (20 units)', or the 'too few pairs' sentence."""
+    """'r = 0.45 (95% CI 0.20 to 0.63), p = 0.003, n = 480 pairs in 20 units, df = 19', or why there is no r.
+
+    p is cluster-robust by unit for twoway/within/pooled (df = G − 1), the plain t test for between (df = n − 2).
+    """
     if corr.insufficient or corr.r is None:
         return t("corr.stat_insufficient", lang, n=f"{corr.n:,}", units=corr.n_units)
+    fields = {"r": f"{corr.r:.2f}", "low": f"{corr.ci_low:.2f}", "high": f"{corr.ci_high:.2f}", "p": _relation(corr.p)}
+    key = "corr.stat" if corr.level in CLUSTERED_LEVELS else "corr.stat_units"
     stat = "ρ" if corr.method == "spearman" else "r"
-    return t("corr.stat", lang, stat=stat, r=f"{corr.r:.2f}", p=_relation(corr.p), n=f"{corr.n:,}", units=corr.n_units)
+    return t(key, lang, stat=stat, n=f"{corr.n:,}", units=corr.n_units, df=_df_text(corr.df), **fields)
+
+
+def _df_text(df: float | None) -> str:
+    return "—" if df is None else f"{df:.0f}"
 
 
 def level_name(level: str, lang: str) -> str:
     return t(f"corr.level.{level}", lang)
+
+
+def scale_name(scale: str, lang: str) -> str:
+    return t(f"corr.scale.{scale}", lang)
+
+
+def points_name(points: str, lang: str) -> str:
+    """What the scatter shows: 'analysis' (the values r describes) or 'raw' (as reported)."""
+    return t(f"corr.points.{points}", lang)
+
+
+def choice_text(options: Options, lang: str) -> str:
+    """The level, and for within/twoway the scaling, in words: '扣除单位与月份效应，各单位同等权重'."""
+    text = t(f"corr.level_short.{options.level}", lang)
+    if options.level in ("within", "twoway"):
+        text = t("corr.choice", lang, level=text, scale=t(f"corr.scale_short.{options.scale}", lang))
+    return text[:1].upper() + text[1:]
 
 
 def method_name(method: str, lang: str) -> str:
@@ -164,23 +183,44 @@ def wrap_title(text: str, columns: int = TITLE_COLUMNS) -> str:
     return "<br>".join(lines)
 
 
+def wrap_clauses(text: str, columns: int) -> str:
+    """``text`` broken into lines (``<br>``) after its commas ('，' or ', '), each at most ``columns`` wide when the
+    clauses allow: statistics such as 'n = 144' are never split."""
+    lines: list[str] = []
+    for clause in re.findall(r".+?(?:，|, |$)", text):
+        if lines and _width(lines[-1]) + _width(clause) <= columns:
+            lines[-1] += clause
+        else:
+            lines.append(clause)
+    return "<br>".join(line.rstrip() for line in lines)
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def axis_label(metric: Metric, lang: str, options: Options, later: int = 0) -> str:
-    """An axis title with the unit of measure and what was done to the values (demeaned, ranks, k months later)."""
+def axis_label(metric: Metric, lang: str, options: Options, later: int = 0, raw: bool = False) -> str:
+    """An axis title saying what is plotted: the unit of measure, or for scaled values 'deviation from the unit's
+    usual level (SD)', and what was done to the values (k months later, ranks, month effects removed).
+
+    ``later`` is a lag in months (negative: earlier); ``raw`` labels the values as reported.
+    """
+    notes = [t("corr.note.later" if later > 0 else "corr.note.earlier", lang, k=abs(later))] if later else []
+    sep = ", " if lang == "en" else "，"
+    if options.scaled and not raw:
+        notes += [t("corr.note.rank_within", lang)] if options.method == "spearman" else []
+        notes += [t("corr.note.months_removed", lang)] if options.level == "twoway" else []
+        extra = sep + sep.join(notes) if notes else ""
+        return t("corr.axis.deviation", lang, name=metric.name(lang), notes=extra)
     unit = unit_of_measure(metric, lang)
     if options.per_capita and metric.unit in COUNT_UNITS:
         unit = t("corr.per100", lang, unit=unit)
-    notes = [t("corr.note.later", lang, k=later)] if later else []
-    if options.method == "spearman":
-        notes.append(t("corr.note.rank", lang))
-    if options.level in ("within", "twoway", "between"):
-        notes.append(t(f"corr.note.{options.level}", lang))
+    if not raw:
+        notes += [t("corr.note.rank", lang)] if options.method == "spearman" else []
+        notes += [t(f"corr.note.{options.level}", lang)] if options.level in ("within", "twoway") else []
+    notes += [t("corr.note.between", lang)] if options.level == "between" else []
     if not notes:
         return t("corr.axis.metric", lang, name=metric.name(lang), unit=unit)
-    sep = ", " if lang == "en" else "，"
     return t("corr.axis.metric_note", lang, name=metric.name(lang), unit=unit, note=sep.join(notes))
 
 
@@ -193,9 +233,9 @@ def _cell_hover(row: pd.Series, names: Mapping[str, str], lang: str) -> str:
     if row["insufficient"]:
         return t("corr.hover.insufficient", lang, **fields)
     mark = significance_mark(row["q"])
-    return t(
-        "corr.hover.cell", lang, r=f"{row['r']:.2f}", mark=mark, q=format_p(row["q"]), p=format_p(row["p"]), **fields
-    )
+    ci = {"low": f"{row['ci_low']:.2f}", "high": f"{row['ci_high']:.2f}", "df": _df_text(row["df"])}
+    stats = {"r": f"{row['r']:.2f}", "mark": mark, "q": format_p(row["q"]), "p": format_p(row["p"]), **ci}
+    return t("corr.hover.cell", lang, **stats, **fields)
 
 
 def _cell_text(row: pd.Series, lang: str) -> str:
@@ -214,9 +254,9 @@ def heatmap_figure(
 ) -> go.Figure:
     """Party metrics (rows, cells' x) × business metrics (columns, cells' y), coloured by r on RdBu in [−1, 1].
 
-    ``cells`` is a ``matrix`` frame (x, y, r, p, q, n, n_units, insufficient). Trace 0 holds the cells with an
-    r (text: r and the significance mark of q), trace 1 the insufficient cells (grey, 'n 不足'), trace 2 outlines
-    the ``selected`` (x, y) pair. Every point's customdata is [x code, y code].
+    ``cells`` is a ``matrix`` frame (x, y, r, p, q, n, n_units, ci_low, ci_high, df, insufficient). Trace 0 holds
+    the cells with an r (text: r and the significance mark of the clustered q), trace 1 the insufficient cells
+    (grey, 'n 不足'), trace 2 outlines the ``selected`` (x, y) pair. Every point's customdata is [x code, y code].
     """
     rows, cols = list(dict.fromkeys(cells["x"])), list(dict.fromkeys(cells["y"]))
     frame = cells.assign(
@@ -239,7 +279,7 @@ def heatmap_figure(
         ]
     )
     figure.data[2].update(marker_symbol="square-open", mode="markers", hoverinfo="skip")
-    level, method = level_name(options.level, lang), method_name(options.method, lang)
+    level, method = choice_text(options, lang), method_name(options.method, lang)
     title = t("corr.heatmap.title", lang, level=level, method=method, lag=options.lag)
     figure.update_layout(
         title={"text": title},
@@ -290,92 +330,6 @@ def _cell_axis(title: str, labels: list[str], reverse: bool = False, tickangle: 
     }
 
 
-# ---------------------------------------------------------------- the values behind one pair
-
-
-def analysis_points(
-    panel: Panel,
-    x: str,
-    y: str,
-    options: Options = Options(),
-) -> pd.DataFrame:
-    """The (x, y) values one correlation is computed on, per unit-month (per unit for ``between``).
-
-    Columns: unit (code), month (x's month ``YYYY-MM``; empty for ``between``), x, y. Pairs are as in
-    ``correlate``: x of month t with y of month t + lag, both present. For ``within``/``twoway`` units with fewer
-    than 2 pairs are dropped; Spearman takes average ranks over the pairs of the analysis first; then values are
-    demeaned by unit (``within``), residualised on unit and month effects (``twoway``) or averaged per unit
-    (``between``). The Pearson r of the returned x and y is the correlation's r.
-    """
-    pairs = pair_up(panel, x, y, options.lag, options.from_, options.to, options.units)
-    if options.level in ("within", "twoway") and len(pairs):
-        counts = np.bincount(pairs.unit)
-        pairs = pairs.subset(counts[pairs.unit] >= 2)
-    if not len(pairs):
-        return pd.DataFrame({"unit": [], "month": [], "x": [], "y": []}).astype({"unit": object, "month": object})
-    unit, month, xs, ys = pairs.unit, panel.months[pairs.month].to_numpy(), pairs.x, pairs.y
-    if options.level == "between":
-        groups, count = dense_codes(pairs.unit)
-        sizes = np.bincount(groups, minlength=count)
-        xs, ys = (np.bincount(groups, v, count) / sizes for v in (xs, ys))
-        unit, month = np.unique(pairs.unit), np.full(count, "", dtype=object)
-    if options.method == "spearman":
-        xs, ys = (pd.Series(v).rank(method="average").to_numpy() for v in (xs, ys))
-    if options.level == "within":
-        groups, count = dense_codes(unit)
-        xs, ys = demean(xs, groups, count), demean(ys, groups, count)
-    elif options.level == "twoway":
-        xs, ys = twoway_residuals(xs, unit, pairs.month), twoway_residuals(ys, unit, pairs.month)
-    return pd.DataFrame({"unit": panel.units[unit].to_numpy(), "month": month, "x": xs, "y": ys})
-
-
-def absorbed_parameters(points: pd.DataFrame, level: str) -> int:
-    """Parameters the transformation used beyond a line's two: unit means (within), unit + month effects (twoway).
-
-    The fit's residual df is then n − 2 − absorbed (n − n_units − 1 within, n − n_units − n_months twoway, SPEC §5).
-    """
-    if level == "within":
-        return max(points["unit"].nunique() - 1, 0)
-    if level == "twoway":
-        return max(points["unit"].nunique() + points["month"].nunique() - 2, 0)
-    return 0
-
-
-@dataclass(frozen=True)
-class Fit:
-    """An OLS line y = intercept + slope·x with its 95% band (columns x, fit, low, high over the x range)."""
-
-    slope: float
-    intercept: float
-    se_slope: float
-    df: int
-    band: pd.DataFrame
-
-
-def ols_fit(x: Sequence[float], y: Sequence[float], absorbed: int = 0, points: int = FIT_POINTS) -> Fit | None:
-    """The least-squares line of y on x and the 95% confidence band of its mean, by numpy.
-
-    Residual variance s² = SSR / df with df = n − 2 − ``absorbed`` (parameters already removed from the data,
-    e.g. unit means); band half-width t(0.975, df)·s·sqrt(1/n + (x₀ − x̄)²/Sxx) at ``points`` evenly spaced
-    x₀ over the range of x. NaN pairs are dropped. None when df < 1 or x does not vary.
-    """
-    xs, ys = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    keep = ~(np.isnan(xs) | np.isnan(ys))
-    xs, ys = xs[keep], ys[keep]
-    n, df = len(xs), len(xs) - 2 - absorbed
-    sxx = float(np.sum((xs - xs.mean()) ** 2)) if n else 0.0
-    if df < 1 or sxx <= 0:
-        return None
-    slope = float(np.sum((xs - xs.mean()) * (ys - ys.mean())) / sxx)
-    intercept = float(ys.mean() - slope * xs.mean())
-    s2 = float(np.sum((ys - intercept - slope * xs) ** 2)) / df
-    grid = np.linspace(xs.min(), xs.max(), points)
-    fit = intercept + slope * grid
-    half = special.stdtrit(df, 0.5 + CONFIDENCE / 2) * np.sqrt(s2 * (1 / n + (grid - xs.mean()) ** 2 / sxx))
-    band = pd.DataFrame({"x": grid, "fit": fit, "low": fit - half, "high": fit + half})
-    return Fit(slope, intercept, float(np.sqrt(s2 / sxx)), df, band)
-
-
 # ---------------------------------------------------------------- scatter and lag profile
 
 
@@ -386,11 +340,14 @@ def scatter_figure(
     groups: Mapping[str, tuple[str, str]],
     lang: str = "zh",
     options: Options = Options(),
+    raw: bool = False,
 ) -> go.Figure:
-    """Points per unit-month coloured by subsidiary, OLS fit line with 95% band, r/p/n in the title.
+    """Points per unit-month coloured by subsidiary, r with its CI, p, n, G units and df in the title.
 
-    ``points`` from ``analysis_points``; ``groups`` maps unit code → (unit name, subsidiary name). No fit is drawn
-    when the correlation is insufficient.
+    ``points`` from ``analysis_points`` (``raw`` as given there); ``groups`` maps unit code → (unit name, subsidiary
+    name). The least-squares line is drawn only through the values r describes (not over raw values, where it
+    would describe a different, pooled relation), and never with a band: a naive band would treat unit-months as
+    independent. No line when the correlation is insufficient.
     """
     x, y = catalog.get(corr.x), catalog.get(corr.y)
     figure = go.Figure()
@@ -412,76 +369,87 @@ def scatter_figure(
                 ],
             )
         )
-    fit = None if corr.insufficient else ols_fit(points["x"], points["y"], absorbed_parameters(points, corr.level))
-    if fit is not None:
-        _add_fit(figure, fit, lang)
-    title = wrap_title(t("corr.scatter.title", lang, x=x.name(lang), y=y.name(lang)))
-    lines = title.count("<br>") + 2
+    line = None if corr.insufficient or raw else fit_line(points["x"], points["y"])
+    if line is not None:
+        fit = go.Scatter(x=line["x"], y=line["fit"], mode="lines", line={"color": "#222", "width": 2},
+                         hoverinfo="skip", name=t("corr.fit", lang))  # fmt: skip
+        figure.add_trace(fit)
+    title = wrap_title(t("corr.scatter.title_raw" if raw else "corr.scatter.title", lang, x=x.name(lang),
+                         y=y.name(lang)))  # fmt: skip
+    stat = wrap_clauses(stat_text(corr, lang), STAT_COLUMNS)
+    lines = title.count("<br>") + stat.count("<br>") + 2
     figure.update_layout(
-        title={"text": f"{title}<br>{STAT_LINE.format(stat_text(corr, lang))}"},
+        title={"text": f"{title}<br>{STAT_LINE.format(stat)}"},
         height=480 + TITLE_LINE_PX * lines,
-        xaxis_title=axis_label(x, lang, options),
-        yaxis_title=axis_label(y, lang, options, later=corr.lag),
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 10, "r": 10, "t": 30 + TITLE_LINE_PX * lines, "b": 10},
+        xaxis_title=two_lines(axis_label(x, lang, options, raw=raw)),
+        yaxis_title=two_lines(axis_label(y, lang, options, later=corr.lag, raw=raw)),
+        # the legend sits at the figure's foot whatever its height, below the (automargin) axis title
+        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.0},
+        margin={"l": 10, "r": 10, "t": 30 + TITLE_LINE_PX * lines, "b": LEGEND_FOOT_PX},
     )
+    if options.scaled and not raw:
+        figure.add_hline(y=0, line={"color": "#bbb", "width": 1})
+        figure.add_vline(x=0, line={"color": "#bbb", "width": 1})
     return figure
 
 
-def _add_fit(figure: go.Figure, fit: Fit, lang: str) -> None:
-    band = fit.band
-    figure.add_trace(
-        go.Scatter(
-            x=np.concatenate([band["x"], band["x"][::-1]]),
-            y=np.concatenate([band["high"], band["low"][::-1]]),
-            fill="toself",
-            fillcolor="rgba(80, 80, 80, 0.18)",
-            line={"width": 0},
-            hoverinfo="skip",
-            name=t("corr.band", lang),
-        )
-    )
-    figure.add_trace(
-        go.Scatter(
-            x=band["x"],
-            y=band["fit"],
-            mode="lines",
-            line={"color": "#222", "width": 2},
-            hoverinfo="skip",
-            name=t("corr.fit", lang),
-        )
-    )
+def two_lines(label: str, columns: int = AXIS_COLUMNS) -> str:
+    """An axis title broken after the metric's name ('名称：…' or 'name: …'), and before its parenthesis when the
+    rest is still wider than ``columns``, so a long one fits its axis."""
+    for mark in ("：", ": "):
+        if mark in label:
+            name, rest = label.split(mark, 1)
+            if _width(rest) > columns:
+                rest = re.sub(r" ?([（(])", r"<br>\1", rest, count=1)
+            return f"{name}{mark.strip()}<br>{rest}"
+    return label
+
+
+def scatter_caption(options: Options, raw: bool) -> str:
+    """The translation key of the caption under the scatter plot: what its points are."""
+    if raw and options.level in ("within", "twoway"):
+        return "corr.scatter.caption_raw"
+    return "corr.scatter.caption" if options.scaled else "corr.scatter.caption_plain"
 
 
 def lag_figure(profile: Sequence[Correlation], names: Mapping[str, str], lang: str = "zh") -> go.Figure:
-    """r at each lag with 95% CI error bars; insufficient lags are gaps (None). Hover gives p and n."""
+    """r at each lag (negative: y leads, positive: x leads) with 95% CI error bars; insufficient lags are gaps.
+
+    Labels at both ends of the lag axis say which metric comes first; hover gives p, n, G units and df.
+    """
     r = [c.r for c in profile]
     plus = [None if c.r is None or c.ci_high is None else c.ci_high - c.r for c in profile]
     minus = [None if c.r is None or c.ci_low is None else c.r - c.ci_low for c in profile]
-    hover = [_lag_hover(c, lang) for c in profile]
     first = profile[0] if profile else None
     x, y = (names.get(first.x, first.x), names.get(first.y, first.y)) if first else ("", "")
+    lags = [c.lag for c in profile]
     figure = go.Figure(
         go.Scatter(
-            x=[c.lag for c in profile],
+            x=lags,
             y=r,
             mode="lines+markers",
             connectgaps=False,
             error_y={"type": "data", "array": plus, "arrayminus": minus, "visible": True},
             marker={"size": 9, "color": "#c0392b"},
             line={"color": "#c0392b"},
-            hovertext=hover,
+            hovertext=[_lag_hover(c, x, y, lang) for c in profile],
             hoverinfo="text",
             name=t("corr.lagprof.series", lang),
         )
     )
     figure.add_hline(y=0, line={"color": "#888", "width": 1, "dash": "dot"})
+    figure.add_vline(x=0, line={"color": "#bbb", "width": 1})
+    low, high = (min(lags), max(lags)) if lags else (0, 0)
+    for side, text in ((0.0, t("corr.lagprof.y_first", lang, y=y)), (1.0, t("corr.lagprof.x_first", lang, x=x))):
+        figure.add_annotation(x=side, xref="paper", y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+                              xanchor="left" if side == 0 else "right", text=_safe_label(text),
+                              font={"size": 12, "color": "#555"})  # fmt: skip
     title = wrap_title(t("corr.lagprof.title", lang, x=x, y=y))
-    lines = title.count("<br>") + 1
+    lines = title.count("<br>") + 2
     figure.update_layout(
         title={"text": title},
         height=400 + TITLE_LINE_PX * lines,
-        xaxis={"title": {"text": t("corr.lagprof.xaxis", lang)}, "tickvals": list(LAGS), "range": [-0.5, 6.5]},
+        xaxis={"title": {"text": t("corr.lagprof.xaxis", lang)}, "tickvals": lags, "range": [low - 0.5, high + 0.5]},
         yaxis={"title": {"text": t("corr.lagprof.yaxis", lang)}, "range": [-1.05, 1.05]},
         margin={"l": 10, "r": 10, "t": 30 + TITLE_LINE_PX * lines, "b": 10},
         showlegend=False,
@@ -489,15 +457,28 @@ def lag_figure(profile: Sequence[Correlation], names: Mapping[str, str], lang: s
     return figure
 
 
-def _lag_hover(c: Correlation, lang: str) -> str:
+def _safe_label(text: str) -> str:
+    """Metric names in plotly text: plotly reads a few HTML tags, so < and > are escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _lag_hover(c: Correlation, x: str, y: str, lang: str) -> str:
+    when = t("corr.lag.same", lang) if c.lag == 0 else lag_words(c.lag, x, y, lang)
     if c.insufficient or c.r is None:
-        return t("corr.stat_insufficient", lang, n=c.n, units=c.n_units)
+        return when + "<br>" + t("corr.stat_insufficient", lang, n=f"{c.n:,}", units=c.n_units)
     fields = {"low": f"{c.ci_low:.2f}", "high": f"{c.ci_high:.2f}", "p": format_p(c.p), "n": f"{c.n:,}"}
-    return t("corr.hover.lag", lang, k=c.lag, r=f"{c.r:.2f}", **fields)
+    return t("corr.hover.lag", lang, when=when, r=f"{c.r:.2f}", units=c.n_units, df=_df_text(c.df), **fields)
+
+
+def lag_words(lag: int, x: str, y: str, lang: str) -> str:
+    """'党建指标在前 2 个月' / 'x leads by 2 months' (negative: y leads)."""
+    if lag == 0:
+        return t("corr.lag.same", lang)
+    return t("corr.lag.leads", lang, first=x if lag > 0 else y, k=abs(lag))
 
 
 def lag_table(profile: Iterable[Correlation], lang: str = "zh") -> pd.DataFrame:
-    """One row per lag: lag, r, 95% CI, p, n, units (text, '—' where insufficient), headers in ``lang``."""
+    """One row per lag: lag, r, 95% CI, p, n, units (G), df (text, '—' where insufficient), headers in ``lang``."""
     rows = []
     for c in profile:
         ok = not c.insufficient and c.r is not None
@@ -509,6 +490,7 @@ def lag_table(profile: Iterable[Correlation], lang: str = "zh") -> pd.DataFrame:
                 "corr.col.p": format_p(c.p) if ok else "—",
                 "corr.col.n": c.n,
                 "corr.col.units": c.n_units,
+                "corr.col.df": _df_text(c.df) if ok else "—",
             }
         )
     frame = pd.DataFrame(rows, columns=list(LAG_COLUMNS))
@@ -518,7 +500,7 @@ def lag_table(profile: Iterable[Correlation], lang: str = "zh") -> pd.DataFrame:
 def finding_sentences(
     findings: Sequence[Finding], catalog: Catalog, lang: str = "zh", top: int = TOP_FINDINGS
 ) -> list[str]:
-    """Plain sentences for the ``top`` strongest findings (they come strongest first from ``scan_findings``)."""
+    """Plain sentences for the first ``top`` findings (best first, as analytics.findings.scan orders them)."""
     names = metric_names(catalog, lang)
     directions = {m.code: m.direction for m in catalog.metrics}
     return [describe_finding(f, names, lang, directions) for f in findings[:top]]

@@ -318,7 +318,8 @@ def _mirror_of(frame: pd.DataFrame) -> np.ndarray:
     first: dict[tuple[str, str], int] = {}
     for i, key in enumerate(keys):
         first.setdefault(key, i)
-    return np.array([first.get((y, x), i) if first.get((y, x), i) < i else -1 for i, (x, y) in enumerate(keys)])
+    mirrors = [first.get((y, x), i) if first.get((y, x), i) < i else -1 for i, (x, y) in enumerate(keys)]
+    return np.array(mirrors, dtype=np.int64)
 
 
 def matrix(
@@ -344,7 +345,7 @@ def matrix(
     scope = Scope(method, level, lag, period, from_, to, None if units is None else tuple(units), scale)
     frame = cells(panel, rows, cols, scope)
     p = frame["p"].to_numpy().copy()
-    mirror = _mirror_of(frame) if lag == 0 else np.full(len(frame), -1)
+    mirror = _mirror_of(frame) if lag == 0 else np.full(len(frame), -1, dtype=np.int64)
     p[mirror >= 0] = np.nan
     q = benjamini_hochberg(p)
     q[mirror >= 0] = q[mirror[mirror >= 0]]

@@ -1,11 +1,13 @@
 """Coupling coordination (耦合协调度): the self-contained numeric building blocks of the integration index.
 
-Min–max normalisation, entropy weights, the standard and corrected coupling degree C, the coordination T,
-D = sqrt(C·T), the ten coordination levels and the lagging subsystem (SPEC §5). Plain numpy on arrays:
-``analytics.integration`` assembles them into the index of every unit and month.
+The size comparison of amounts and counts, min–max normalisation, entropy weights, the standard and corrected
+coupling degree C, the coordination T, D = sqrt(C·T), the ten coordination levels and the lagging subsystem
+(SPEC §5). Plain numpy on arrays: ``analytics.integration`` assembles them into the index of every unit and month.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,10 @@ LEVEL_EPSILON = 1e-9
 ENTROPY_TOLERANCE = 1e-12
 MODELS = ("standard", "corrected")
 LAGGING_VALUES = ("party", "business", "balanced")
+#: How sum-rollup metrics (amounts, counts) are compared across units of different size (SPEC §5).
+SIZES = ("adjusted", "per100", "raw")
+#: ``per100``: amounts per this many staff.
+STAFF_PER = 100.0
 
 
 class IntegrationError(ValueError):
@@ -42,6 +48,59 @@ def column_extreme(x: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
     if x.shape[0] == 0:
         return np.full(x.shape[1], np.nan)
     return ufunc.reduce(x, axis=0)  # fmin/fmax skip NaN without copying or warning
+
+
+@dataclass(frozen=True)
+class SizeFit:
+    """Per metric, the least-squares line asinh(x) = intercept + slope·ln(headcount) (NaN where not fitted)."""
+
+    intercept: np.ndarray
+    slope: np.ndarray
+
+
+def fit_size(values: np.ndarray, heads: np.ndarray) -> SizeFit:
+    """Fit asinh(x) = a + b·ln(headcount) per column of a (rows × metrics) array, by least squares over the rows
+    that have the value (not NaN) and a positive headcount (``heads``: one per row, NaN when unknown).
+
+    A column whose rows share one headcount gets b = 0 and a = mean of asinh(x) (the same residuals as any least
+    squares solution); a column without such rows gets NaN.
+    """
+    v = np.arcsinh(np.asarray(values, dtype=float))
+    log_h = np.log(np.where(np.asarray(heads, float) > 0, heads, np.nan))[:, None]
+    ok = ~np.isnan(v) & ~np.isnan(log_h)
+    n = ok.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        l_mean = np.where(ok, log_h, 0.0).sum(axis=0) / n
+        v_mean = np.where(ok, v, 0.0).sum(axis=0) / n
+        dl = np.where(ok, log_h - l_mean, 0.0)
+        sxx, sxy = (dl * dl).sum(axis=0), (dl * np.where(ok, v - v_mean, 0.0)).sum(axis=0)
+        slope = np.where(sxx > 0, sxy / sxx, 0.0)
+    return SizeFit(v_mean - slope * l_mean, np.where(n > 0, slope, np.nan))
+
+
+def size_values(
+    values: np.ndarray, heads: np.ndarray, sized: np.ndarray, size: str, fit: SizeFit | None = None
+) -> np.ndarray:
+    """The (rows × metrics) values with the ``sized`` columns (sum rollup) compared across sizes (SPEC §5).
+
+    ``adjusted``: the residual asinh(x) − a − b·ln(headcount) of ``fit`` (one line per sized column, in order);
+    ``per100``: x/(headcount/100); ``raw``: unchanged. Rows without a positive headcount (``heads`` NaN) lose
+    their sized values (NaN); other columns are returned as given. A new array unless nothing changes.
+    """
+    if size not in SIZES:
+        raise IntegrationError(f"size must be one of {SIZES}, got {size!r}")
+    if size == "raw" or not sized.any():
+        return values
+    if size == "adjusted" and fit is None:
+        raise IntegrationError("the adjusted size comparison needs its fit")
+    h = np.where(np.asarray(heads, float) > 0, heads, np.nan)[:, None]
+    out = np.array(values, dtype=float)
+    if size == "per100":
+        out[:, sized] = out[:, sized] / (h / STAFF_PER)
+    else:
+        assert fit is not None
+        out[:, sized] = np.arcsinh(out[:, sized]) - fit.intercept - fit.slope * np.log(h)
+    return out
 
 
 def minmax_normalise(

@@ -5,9 +5,10 @@ A deck is written as a short string that fits in a URL, items separated by comma
     kpis,ranking,quadrant,heatmap,findings,scatter:vanguard_posts~quality_pass_rate@2,lag:x~y,unit:BF01
 
 ``scatter``/``lag`` take a metric pair ``x~y`` (``@K``: y K months later; party metric leads), ``unit`` a unit code;
-without an argument they show the strongest finding's pair and the top-ranked unit. Every slide is computed over
-one :class:`Scope` (months and units of the view) by :class:`DeckAnalysis`, which computes each shared result
-(integration index, correlation matrix, findings) once.
+without an argument they show the best finding's pair (or, when nothing passes the findings gate, the first pair in
+catalog order, said so on the slide) and the top-ranked unit. Every slide is computed over one :class:`Scope`
+(months, units, correlation level and scaling of the view) by :class:`DeckAnalysis`, which computes each shared
+result (integration index, correlation matrix, findings) once.
 
 The key-figures slide shows the overview's cards (``analytics.overview``: group roll-ups without double counting,
 like-for-like month-on-month and year-on-year changes, rates in percentage points) and its D trend.
@@ -26,28 +27,26 @@ import pandas as pd
 
 from analytics import correlations, overview
 from analytics.catalog import Catalog
-from analytics.correlation_figures import (
-    Fit,
-    Options,
-    absorbed_parameters,
-    analysis_points,
-    grid_metrics,
-    metric_names,
-    ols_fit,
-    unit_groups,
-)
-from analytics.correlations import Correlation, Finding
+from analytics.correlation_figures import PROFILE_LAGS, choice_text, grid_metrics, metric_names, unit_groups
+from analytics.correlation_points import Options, analysis_points, fit_line
+from analytics.correlations import DEFAULT_LEVEL, DEFAULT_SCALE, Correlation
+from analytics.coverage import MonthCoverage, month_coverage
 from analytics.db import connect, first_row, get_meta
 from analytics.deck_options import DEFAULT_DECK, SLIDE_KINDS
+from analytics.finding_cache import findings_of
+from analytics.findings import FINDING_LEVELS, Finding, FindingScan, causation_note, describe_finding, format_q
 from analytics.i18n import t
+from analytics.integration import IntegrationSettings
+from analytics.integration_figures import choices_text
+from analytics.overview_figures import coverage_notice
 from analytics.panel import Panel
 from analytics.registry import Registry, load_catalog, load_registry
-from analytics.snapshot import load_snapshot
+from analytics.snapshot import Snapshot, load_snapshot
 from analytics.unit_profile import default_metrics, in_view, integration_history, metric_history, ranking, score_view
 
 PAIR_KINDS = ("scatter", "lag")
 ITEM_SEP, ARG_SEP, PAIR_SEP, LAG_SEP = ",", ":", "~", "@"
-LAGS = range(7)  # lags scanned for findings and drawn in the lag profile (months the party metric leads)
+LAGS = range(7)  # lags scanned for findings (months the party metric leads)
 TOP_FINDINGS = 10
 MAX_SCATTER_POINTS = 3000  # a scatter drawn in a report is thinned to this many points (the fit uses all)
 THIN_SEED = 20261128
@@ -112,11 +111,14 @@ def deck_text(slides: Iterable[SlideSpec]) -> str:
 
 @dataclass(frozen=True)
 class Scope:
-    """The view: months ``start..end`` (inclusive ``YYYY-MM``, None = open) and unit codes (None = all)."""
+    """The view: months ``start..end`` (inclusive ``YYYY-MM``, None = open), unit codes (None = all), and the
+    correlation ``level`` and ``scale`` (analytics.correlations; default twoway, each unit counting equally)."""
 
     start: str | None = None
     end: str | None = None
     units: tuple[str, ...] | None = None
+    level: str = DEFAULT_LEVEL
+    scale: str = DEFAULT_SCALE
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ class Source:
     obs: pd.DataFrame  # long, categorical keys (analytics.observations.analysis_frame)
     panel: Panel
     stamp: DataStamp
+    snapshot: Snapshot | None = None  # where the findings scan is kept per data version (None: computed each time)
 
 
 def load_source(db: str | Path | None) -> Source:
@@ -154,7 +157,7 @@ def load_source(db: str | Path | None) -> Source:
     with connect(db, read_only=True) as con:
         catalog, registry = load_catalog(con), load_registry(con)
         snapshot, stamp = load_snapshot(con, db), data_stamp(con)
-    return Source(catalog, registry, snapshot.frame(), snapshot.panel, stamp)
+    return Source(catalog, registry, snapshot.frame(), snapshot.panel, stamp, snapshot)
 
 
 # ---------------------------------------------------------------- slides
@@ -199,16 +202,17 @@ class HeatmapPayload:
 @dataclass(frozen=True, eq=False)
 class FindingsPayload:
     findings: tuple[Finding, ...]
-    sentences: tuple[str, ...]
+    sentences: tuple[str, ...]  # empty: nothing passed the gate
     note: str
+    empty: str = ""  # what to say when there are no sentences (none passed, or the level has no findings)
 
 
 @dataclass(frozen=True, eq=False)
 class ScatterPayload:
     corr: Correlation
-    points: pd.DataFrame  # unit, month, x, y, name, group — thinned to MAX_SCATTER_POINTS
+    points: pd.DataFrame  # unit, month, x, y, name, group — the values r is computed on, thinned to MAX_SCATTER_POINTS
     total: int  # points before thinning
-    fit: Fit | None  # over every point
+    fit: pd.DataFrame | None  # the least-squares line over every point (x, fit at the ends of x); no band
     x_label: str
     y_label: str
 
@@ -242,6 +246,7 @@ class DeckAnalysis:
 
     source: Source
     scope: Scope = field(default_factory=Scope)
+    integration_settings: IntegrationSettings = field(default_factory=IntegrationSettings)
 
     @cached_property
     def months(self) -> list[str]:
@@ -252,16 +257,33 @@ class DeckAnalysis:
 
     @cached_property
     def integration(self) -> pd.DataFrame:
-        """The integration index rows (unit, period, u_party, u_business, C, T, D, level, …) of the view."""
-        s = self.scope
-        parents = self.source.registry.parents()
-        return score_view(self.source.obs, self.source.catalog, parents, start=s.start, end=s.end, units=s.units).rows
+        """The integration index rows (unit, period, u_party, u_business, C, T, D, level, …, complete) of the view,
+        under ``integration_settings`` with the registry's headcounts."""
+        s, registry = self.scope, self.source.registry
+        return score_view(
+            self.source.obs, self.source.catalog, registry.parents(), start=s.start, end=s.end, units=s.units,
+            settings=self.integration_settings, headcount=registry.headcounts(),
+        ).rows  # fmt: skip
+
+    @cached_property
+    def trend(self) -> pd.DataFrame:
+        """The mean D of the complete units per month of the view, with their number (overview.d_trend)."""
+        return overview.d_trend(self.integration)
 
     @cached_property
     def latest(self) -> str | None:
-        """The latest month of the view in which some unit has an integration index."""
-        scored = self.integration.loc[self.integration["D"].notna(), "period"]
-        return str(scored.max()) if len(scored) else None
+        """The latest month of the view whose complete units with an integration index are enough to rank (not a
+        month only a few units have reported in; analytics.coverage)."""
+        return overview.ranked_month(self.trend)
+
+    @cached_property
+    def coverage(self) -> MonthCoverage | None:
+        """What the view's last month holds against the months before it (None for a view without data)."""
+        if not self.months:
+            return None
+        s, period = self.scope, self.months[-1]
+        scored = dict(zip(self.trend["period"], self.trend["n_units"], strict=True))
+        return month_coverage(in_view(self.source.obs, None, period, s.units), period, scored)
 
     @cached_property
     def ranking(self) -> pd.DataFrame:
@@ -279,37 +301,62 @@ class DeckAnalysis:
         return grid_metrics(self.source.panel, self.source.catalog)
 
     def scope_options(self) -> dict:
-        """Keyword arguments of analytics.correlations for the view: within units, Pearson, months, units."""
+        """Keyword arguments of analytics.correlations for the view: its level and scale, Pearson, months, units."""
         s = self.scope
-        return {"method": "pearson", "level": "within", "from_": s.start, "to": s.end, "units": s.units}
+        return {
+            "method": "pearson",
+            "level": s.level,
+            "scale": s.scale,
+            "from_": s.start,
+            "to": s.end,
+            "units": s.units,
+        }
 
     def _options(self, lag: int = 0) -> Options:
         s = self.scope
-        return Options(lag=lag, from_=s.start, to=s.end, units=s.units)
+        return Options(level=s.level, lag=lag, from_=s.start, to=s.end, units=s.units, scale=s.scale)
 
     @cached_property
     def cells(self) -> pd.DataFrame:
-        """The party × business correlation matrix (within units, Pearson, lag 0) with BH q."""
+        """The party × business correlation matrix (the view's level and scale, Pearson, lag 0) with BH q."""
         party, business = self.grid
         return correlations.matrix(self.source.panel, party, business, **self.scope_options())
 
     @cached_property
-    def findings(self) -> list[Finding]:
-        """Significant (q < 0.05) party → business correlations at lags 0..6, strongest first."""
+    def scan(self) -> FindingScan | None:
+        """The findings scan (twoway/within only; None at levels that never give findings), best first."""
+        if self.scope.level not in FINDING_LEVELS:
+            return None
         party, business = self.grid
-        return correlations.scan_findings(self.source.panel, party, business, LAGS, **self.scope_options())
+        s = self.scope
+        options = (LAGS, s.level, s.scale, "pearson", s.start, s.end, s.units)
+        if self.source.snapshot is not None and self.source.snapshot.panel is self.source.panel:
+            return findings_of(self.source.snapshot, party, business, *options)
+        return correlations.findings(self.source.panel, party, business, *options)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The findings that passed the gate (none at levels without findings)."""
+        return self.scan.findings if self.scan is not None else ()
 
     def pair(self, spec: SlideSpec) -> tuple[str, str, int]:
-        """The slide's (x, y, lag): as given, else the strongest finding, else the strongest matrix cell."""
+        """The slide's (x, y, lag): as given, else the best finding, else the first pair in catalog order with an r
+        (never the strongest cell: without a finding that would promote noise)."""
         if spec.x and spec.y:
             return self._metric(spec.x), self._metric(spec.y), spec.lag
         if self.findings:
             best = self.findings[0]
             return best.x, best.y, best.lag
-        ranked = self.cells.assign(size=-self.cells["r"].abs()).sort_values(["q", "size"], na_position="last")
-        if ranked.empty:
+        cells = self.cells
+        if cells.empty:
             raise DeckError("no party and business metrics with data: no pair to show")
-        return str(ranked.iloc[0]["x"]), str(ranked.iloc[0]["y"]), 0
+        usable = cells[cells["r"].notna()]
+        first = (usable if len(usable) else cells).iloc[0]
+        return str(first["x"]), str(first["y"]), 0
+
+    def is_finding(self, x: str, y: str) -> bool:
+        """The pair passed the findings gate (at some lag)."""
+        return any(f.x == x and f.y == y for f in self.findings)
 
     def _metric(self, label: str) -> str:
         try:
@@ -317,16 +364,15 @@ class DeckAnalysis:
         except KeyError as exc:
             raise DeckError(f"unknown metric {label!r}") from exc
 
-    def unit(self, spec: SlideSpec) -> str:
-        """The slide's unit code: as given (code or unique name), else the top of the latest ranking."""
+    def unit(self, spec: SlideSpec) -> str | None:
+        """The slide's unit code: as given (code or unique name), else the top of the latest ranking (None when
+        nothing in the view can be ranked: the slide then says so)."""
         if spec.unit:
             try:
                 return self.source.registry.resolve(spec.unit).code
             except KeyError as exc:
                 raise DeckError(f"unknown unit {spec.unit!r}") from exc
-        if self.ranking.empty:
-            raise DeckError("no unit has an integration index in this view")
-        return str(self.ranking.iloc[0]["unit"])
+        return None if self.ranking.empty else str(self.ranking.iloc[0]["unit"])
 
     def resolved(self, spec: SlideSpec) -> SlideSpec:
         """The spec with its default pair or unit filled in (what a link should pin)."""
@@ -358,7 +404,7 @@ def shown_ranking(frame: pd.DataFrame, limit: int = RANKING_CHART_MAX) -> pd.Dat
 
 
 def scope_text(scope: Scope, analysis: DeckAnalysis, lang: str) -> str:
-    """'2025-11 至 2026-10 · 单位：全部' — the active filters in words."""
+    """'范围：2025-11 至 2026-10 · 单位：全部 · 相关分析：扣除单位与月份效应，各单位同等权重': the view in words."""
     months = analysis.months
     start = scope.start or (months[0] if months else "—")
     end = scope.end or (months[-1] if months else "—")
@@ -369,7 +415,8 @@ def scope_text(scope: Scope, analysis: DeckAnalysis, lang: str) -> str:
         shown = [names.get(c, c) for c in scope.units[:UNITS_NAMED]]
         more = len(scope.units) - len(shown)
         units = "、".join(shown) + (t("present.units_more", lang, n=more) if more > 0 else "")
-    return t("present.scope", lang, start=start, end=end, units=units)
+    choice = choice_text(Options(level=scope.level, scale=scope.scale), lang)
+    return t("present.scope", lang, start=start, end=end, units=units, choice=choice)
 
 
 UNITS_NAMED = 4  # filters name at most this many units, then "and N more"
@@ -404,7 +451,9 @@ def _change(card: overview.Kpi, which: str) -> float:
 
 
 def kpi_frame(cards: Sequence[overview.Kpi], lang: str) -> pd.DataFrame:
-    """The KPI cards as a table: metric, name, unit, period, value, n, mom, yoy, change (points|relative|index)."""
+    """The KPI cards as a table: metric, name, unit, period, value, n, mom, yoy, change (points|relative|index),
+    usual_n (the most units behind the figure in the twelve months before). A thin figure (too few units against
+    usual_n) has NaN value and changes, as a month nobody reported."""
     rows = [
         {
             "metric": c.key,
@@ -416,13 +465,14 @@ def kpi_frame(cards: Sequence[overview.Kpi], lang: str) -> pd.DataFrame:
             "mom": _change(c, "mom"),
             "yoy": _change(c, "yoy"),
             "change": c.change,
+            "usual_n": c.usual_n_units,
         }
         for c in cards
     ]
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
 
 
-KPI_COLUMNS = ("metric", "name", "unit", "period", "value", "n", "mom", "yoy", "change")
+KPI_COLUMNS = ("metric", "name", "unit", "period", "value", "n", "mom", "yoy", "change", "usual_n")
 
 
 def kpi_cards(analysis: DeckAnalysis) -> tuple[overview.Kpi, ...]:
@@ -441,16 +491,19 @@ def kpi_cards(analysis: DeckAnalysis) -> tuple[overview.Kpi, ...]:
 
 def _kpis(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     kpis = kpi_frame(kpi_cards(analysis), lang)
-    trend = overview.d_trend(analysis.integration).rename(columns={"n_units": "n"})
+    trend = overview.steady_trend(analysis.trend).rename(columns={"n_units": "n"})  # no mean of almost nothing
     period = analysis.months[-1] if analysis.months else "—"
     notes = [t("present.notes.kpis", lang, period=period)]
+    notice = coverage_notice(analysis.coverage, lang, hint=False)  # a partial month says so, in the subtitle
+    if notice:
+        notes.insert(0, notice)
     if len(trend):
         last = trend.iloc[-1]
         notes.append(t("present.notes.trend", lang, period=last["period"], d=f"{last['D']:.3f}", n=int(last["n"])))
     return Slide(
         spec,
         t("present.slide.kpis", lang),
-        t("present.sub.kpis", lang, period=period),
+        notice or t("present.sub.kpis", lang, period=period),
         "\n".join(notes),
         (("present.table.kpis", kpis), ("present.table.trend", trend)),
         KpiPayload(kpis, trend),
@@ -494,10 +547,28 @@ def _ranking(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
             ),
             t("present.notes.d_meaning", lang),
         ]
-    sub = t("present.sub.ranking", lang, period=period, n=len(frame))
+    notes.append(choices_text(analysis.integration_settings, lang))
+    notes.append(_incomplete_note(analysis, lang))
+    sub = t("present.sub.ranking", lang, period=period, n=len(frame)) + _not_ranked(analysis, lang)
     title = t("present.slide.ranking", lang)
     tables = (("present.table.ranking", _readable(frame, lang)),)
     return Slide(spec, title, sub, "\n".join(notes), tables, RankingPayload(period, frame))
+
+
+def _not_ranked(analysis: DeckAnalysis, lang: str) -> str:
+    """`` · 2026-11 尚未报齐，未排名`` when the view's last month is newer than the month ranked (else empty)."""
+    last = analysis.months[-1] if analysis.months else None
+    if last is None or (analysis.latest is not None and last <= analysis.latest):
+        return ""
+    return " · " + t("present.not_ranked", lang, period=last)
+
+
+def _incomplete_note(analysis: DeckAnalysis, lang: str) -> str:
+    """How many units the latest ranking leaves out for want of a metric (数据不全)."""
+    rows = analysis.integration
+    month = rows[rows["period"] == analysis.latest] if analysis.latest else rows.iloc[:0]
+    incomplete = int((~month["complete"].astype(bool)).sum())
+    return t("integ.ranked_note", lang, ranked=len(analysis.ranking), incomplete=incomplete)
 
 
 def _quadrant(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
@@ -505,7 +576,7 @@ def _quadrant(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     counts = _lagging_counts(frame) if len(frame) else {"party": 0, "business": 0, "balanced": 0}
     notes = t("present.notes.quadrant", lang, period=period, **counts)
     table = _readable(frame[["unit", "name", "subsidiary", "u_party", "u_business", "D", "lagging"]], lang)
-    sub = t("present.sub.quadrant", lang, period=period, n=len(frame))
+    sub = t("present.sub.quadrant", lang, period=period, n=len(frame)) + _not_ranked(analysis, lang)
     return Slide(
         spec,
         t("present.slide.quadrant", lang),
@@ -518,7 +589,13 @@ def _quadrant(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
 
 def _named_cells(cells: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     named = cells.assign(x_name=cells["x"].map(names), y_name=cells["y"].map(names))
-    return named[["x", "x_name", "y", "y_name", "r", "p", "q", "n", "n_units", "insufficient"]]
+    columns = ["x", "x_name", "y", "y_name", "r", "ci_low", "ci_high", "p", "q", "n", "n_units", "df", "insufficient"]
+    return named[columns]
+
+
+def _choice(analysis: DeckAnalysis, lang: str) -> str:
+    s = analysis.scope
+    return choice_text(Options(level=s.level, scale=s.scale), lang)
 
 
 def _heatmap(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
@@ -527,11 +604,11 @@ def _heatmap(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     significant = cells[cells["q"] < correlations.ALPHA]
     notes = [t("present.notes.heatmap", lang, n=len(cells), k=len(significant))]
     if len(significant):
-        best = significant.loc[significant["r"].abs().idxmax()]
+        best = significant.sort_values("q", kind="stable").iloc[0]
         fields = {"x": names[best["x"]], "y": names[best["y"]], "r": f"{best['r']:.2f}", "n": int(best["n"])}
-        notes.append(t("present.notes.heatmap_best", lang, q=_q_text(best["q"]), **fields))
-    notes.append(correlations.causation_note(lang))
-    sub = t("present.sub.heatmap", lang)
+        notes.append(t("present.notes.heatmap_best", lang, q=format_q(best["q"]), g=int(best["n_units"]), **fields))
+    notes.append(causation_note(lang))
+    sub = t("present.sub.heatmap", lang, choice=_choice(analysis, lang))
     table = _named_cells(cells, names)
     payload = HeatmapPayload(cells, names)
     return Slide(
@@ -539,28 +616,39 @@ def _heatmap(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     )
 
 
-def _q_text(q: float) -> str:
-    return "<0.001" if q < correlations.P_FLOOR else f"={q:.3f}"
+FINDING_COLUMNS = ("x", "x_name", "y", "y_name", "lag", "r", "ci_low", "ci_high", "p", "q", "n", "n_units")
 
 
 def _findings(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
-    catalog = analysis.source.catalog
+    catalog, scan = analysis.source.catalog, analysis.scan
     names, directions = names_of(catalog, lang), {m.code: m.direction for m in catalog.metrics}
     top = tuple(analysis.findings[:TOP_FINDINGS])
-    sentences = tuple(correlations.describe_finding(f, names, lang, directions) for f in top)
-    note = correlations.causation_note(lang)
-    table = pd.DataFrame(
-        [
-            {**f.to_dict(), "x_name": names[f.x], "y_name": names[f.y], "sentence": s}
-            for f, s in zip(top, sentences, strict=True)
-        ],
-        columns=["x", "x_name", "y", "y_name", "lag", "r", "p", "q", "n", "n_units", "sentence"],
-    )
-    total = len(analysis.findings)
-    sub = t("present.sub.findings", lang, n=total, shown=len(top), lags=max(LAGS))
-    notes = "\n".join([t("present.notes.findings", lang, n=total), note])
-    payload = FindingsPayload(top, sentences, note)
+    sentences = tuple(describe_finding(f, names, lang, directions) for f in top)
+    note = causation_note(lang)
+    rows = [
+        {**{k: getattr(f, k) for k in FINDING_COLUMNS if hasattr(f, k)}, "x_name": names[f.x], "y_name": names[f.y],
+         "direction": t(f"present.direction.{f.direction}", lang), "sentence": s}
+        for f, s in zip(top, sentences, strict=True)
+    ]  # fmt: skip
+    table = pd.DataFrame(rows, columns=[*FINDING_COLUMNS, "direction", "sentence"])
+    choice = _choice(analysis, lang)
+    if scan is None:
+        empty = t("present.findings_level", lang, choice=choice)
+        sub = t("present.sub.findings_level", lang, choice=choice)
+    else:
+        empty = t("present.findings_none", lang, scanned=scan.scanned)
+        sub = t("present.sub.findings", lang, n=len(scan.findings), shown=len(top), lags=max(LAGS),
+                scanned=scan.scanned, choice=choice)  # fmt: skip
+    notes = "\n".join([t("present.notes.findings", lang, n=len(analysis.findings)) if top else empty, note])
+    payload = FindingsPayload(top, sentences, note, empty)
     return Slide(spec, t("present.slide.findings", lang), sub, notes, (("present.table.findings", table),), payload)
+
+
+def _not_a_finding(analysis: DeckAnalysis, x: str, y: str, lang: str) -> str:
+    """A line for a pair slide whose pair did not pass the findings gate (empty when it did)."""
+    if analysis.scope.level not in FINDING_LEVELS:
+        return t("present.pair_descriptive", lang)
+    return "" if analysis.is_finding(x, y) else t("present.pair_not_finding", lang)
 
 
 def _scatter(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
@@ -575,16 +663,20 @@ def _scatter(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
         name=points["unit"].map(lambda u: groups.get(u, (u, u))[0]),
         group=points["unit"].map(lambda u: groups.get(u, (u, u))[1]),
     )
-    fit = None if corr.insufficient else ols_fit(points["x"], points["y"], absorbed_parameters(points, corr.level))
+    fit = None if corr.insufficient else fit_line(points["x"], points["y"])
     shown = thin(points)
     stat = stat_text(corr, lang)
     title = t("present.slide.scatter", lang, x=x.name(lang), y=y.name(lang))
     later = t("present.sub.later", lang, k=spec.lag) if spec.lag else ""
-    sub = stat + later
-    notes = [t("present.notes.scatter", lang, stat=stat)]
+    caveat = _not_a_finding(analysis, x.code, y.code, lang)
+    sub = stat + later + (f" · {caveat}" if caveat else "")
+    what = "present.notes.scatter" if options.scaled else "present.notes.scatter_plain"
+    notes = [t(what, lang, stat=stat, choice=_choice(analysis, lang))]
+    if caveat:
+        notes.append(caveat)
     if len(shown) < len(points):
         notes.append(t("present.notes.thinned", lang, shown=len(shown), total=len(points)))
-    notes.append(correlations.causation_note(lang))
+    notes.append(causation_note(lang))
     table = points[["unit", "name", "group", "month", "x", "y"]]
     payload = ScatterPayload(
         corr, shown, len(points), fit, axis_label(x, lang, options), axis_label(y, lang, options, later=spec.lag)
@@ -595,28 +687,45 @@ def _scatter(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
 def _lag(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     source = analysis.source
     x, y = source.catalog.get(spec.x), source.catalog.get(spec.y)  # type: ignore[arg-type]
-    profile = tuple(correlations.lag_profile(source.panel, x.code, y.code, LAGS, **analysis.scope_options()))
+    profile = tuple(correlations.lag_profile(source.panel, x.code, y.code, PROFILE_LAGS, **analysis.scope_options()))
     table = pd.DataFrame(
-        [(c.lag, c.r, c.ci_low, c.ci_high, c.p, c.n, c.n_units, c.insufficient) for c in profile],
-        columns=["lag", "r", "ci_low", "ci_high", "p", "n", "n_units", "insufficient"],
+        [(c.lag, c.r, c.ci_low, c.ci_high, c.p, c.n, c.n_units, c.df, c.insufficient) for c in profile],
+        columns=["lag", "r", "ci_low", "ci_high", "p", "n", "n_units", "df", "insufficient"],
     )
-    usable = [c for c in profile if c.r is not None]
-    notes = [t("present.notes.lag", lang)]
-    if usable:
-        best = max(usable, key=lambda c: abs(c.r or 0.0))
-        notes.append(t("present.notes.lag_best", lang, k=best.lag, r=f"{best.r:.2f}", n=best.n))
-    notes.append(correlations.causation_note(lang))
+    notes = [t("present.notes.lag", lang, x=x.name(lang), y=y.name(lang))]
+    caveat = _not_a_finding(analysis, x.code, y.code, lang)
+    if caveat:
+        notes.append(caveat)
+    notes.append(causation_note(lang))
     title = t("present.slide.lag", lang, x=x.name(lang), y=y.name(lang))
-    sub = t("present.sub.lag", lang, lags=max(LAGS))
+    sub = t("present.sub.lag", lang, lags=max(PROFILE_LAGS), choice=_choice(analysis, lang))
+    sub += f" · {caveat}" if caveat else ""
     payload = LagPayload(profile, x.name(lang), y.name(lang))
     return Slide(spec, title, sub, "\n".join(notes), (("present.table.lag", table),), payload)
 
 
+HISTORY_COLUMNS = ["period", "u_party", "u_business", "D", "level_index", "lagging", "rank", "n_ranked"]
+
+
+def _no_unit(spec: SlideSpec, lang: str) -> Slide:
+    """The unit slide of a view in which no unit can be ranked, so none is the default: it says so."""
+    history = pd.DataFrame(columns=HISTORY_COLUMNS)
+    peers = pd.DataFrame(columns=PEER_COLUMNS)
+    tables = (("present.table.unit_history", history), ("present.table.unit_peers", peers))
+    notes = t("present.notes.unit_default_none", lang)
+    title, sub = t("present.slide.unit_none", lang), t("present.sub.unit_none", lang)
+    return Slide(spec, title, sub, notes, tables, UnitPayload("", "", history, peers))
+
+
 def _unit(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
+    if spec.unit is None:
+        return _no_unit(spec, lang)
     source, code = analysis.source, str(spec.unit)
     unit = source.registry.by_code(code)
     name = unit.name if unit else code
     history = integration_history(analysis.integration, code)
+    steady = overview.steady_trend(analysis.trend)["period"]
+    history = history[history["period"].isin(steady)].reset_index(drop=True)  # no "1st of 1" in a partial month
     peers = _peer_table(analysis, code, lang)
     notes = [t("present.notes.unit_none", lang, name=name)]
     sub = t("present.sub.unit_none", lang)
@@ -631,9 +740,12 @@ def _unit(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     return Slide(spec, t("present.slide.unit", lang, name=name), sub, "\n".join(notes), tables, payload)
 
 
+PEER_COLUMNS = ["metric", "name", "unit_of_measure", "unit_value", "sub_median", "group_median"]
+
+
 def _peer_table(analysis: DeckAnalysis, code: str, lang: str) -> pd.DataFrame:
     """The unit's headline metrics in the latest month beside its subsidiary's and the group's medians."""
-    columns = ["metric", "name", "unit_of_measure", "unit_value", "sub_median", "group_median"]
+    columns = PEER_COLUMNS
     source, period = analysis.source, analysis.latest
     if period is None:
         return pd.DataFrame(columns=columns)

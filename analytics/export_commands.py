@@ -16,6 +16,8 @@ from analytics.i18n import LANGS
 from analytics.periods import from_index
 from analytics.registry import UnknownUnit
 
+EXPORT_LEVELS = ("twoway", "within", "pooled", "between")  # the correlation page's levels (period needs a month)
+
 
 def register(add, view: argparse.ArgumentParser) -> None:
     """Add the export subcommand to the parser (see analytics.cli.build_parser)."""
@@ -26,6 +28,10 @@ def register(add, view: argparse.ArgumentParser) -> None:
     p.add_argument("--deck", default=DEFAULT_DECK, help=f"slides in order (default {DEFAULT_DECK}); e.g. "
                    "kpis,ranking,scatter:vanguard_posts~quality_pass_rate@2,lag:x~y,unit:B12")  # fmt: skip
     p.add_argument("--user", default=None, help="recorded as who exported (default: the login name)")
+    p.add_argument("--level", choices=EXPORT_LEVELS, default=EXPORT_LEVELS[0],
+                   help="correlation slides: effects removed (default twoway: unit and month)")  # fmt: skip
+    p.add_argument("--scale", choices=("unit", "none"), default="unit",
+                   help="correlation slides, within/twoway: each unit counts equally (unit) or raw values")  # fmt: skip
 
 
 def _user(args: argparse.Namespace) -> str:
@@ -55,6 +61,8 @@ def export(args: argparse.Namespace) -> int:
         from_index(args.start) if args.start is not None else None,
         from_index(args.end) if args.end is not None else None,
         units,
+        args.level,
+        args.scale,
     )
     try:
         path = export_report(source, specs, args.format, args.out, scope, args.lang, _user(args))

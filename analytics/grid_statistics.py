@@ -39,6 +39,7 @@ MIN_SCALED_PAIRS = 3
 FLAT_TOL = 1e-12
 ROUNDING_TOL = 1e-24
 UNIT_CHUNK = 256  # units per batch of per-unit moments (bounds temporary memory)
+ROW_BLOCK = 16  # row metrics per pass: 16 × 60 columns × 2,000 units of per-unit sums is ~15 MB per array
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # rows of a twoway grid computed at once
 COLUMN_CHUNK = (
     6  # twoway: column metrics per batch ([col, month, unit] temporaries of ~6 MB at 2,000 × 60: cache-sized)
@@ -50,11 +51,22 @@ def grid_cells(panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Sc
     if scope.level in ("between", "period"):
         found, n, units = _independent(panel, rows, cols, scope)
     else:
-        found, n, units = _clustered_grid(panel, rows, cols, scope)
+        found, n, units = _in_row_blocks(panel, rows, cols, scope)
     frame = pd.DataFrame({"x": np.repeat(list(rows), len(cols)), "y": np.tile(list(cols), len(rows))})
     columns = {"r": found.r, "p": found.p, "n": n, "n_units": units, "ci_low": found.ci_low}
     columns.update(ci_high=found.ci_high, df=found.df, insufficient=found.insufficient)
     return frame.assign(**{k: np.asarray(v).ravel() for k, v in columns.items()})
+
+
+def _in_row_blocks(
+    panel: Panel, rows: Sequence[str], cols: Sequence[str], scope: Scope
+) -> tuple[Inference, np.ndarray, np.ndarray]:
+    """The clustered grid, ROW_BLOCK row metrics at a time: bounds the per-unit arrays ([unit, row, col]) in memory."""
+    parts = [_clustered_grid(panel, rows[i : i + ROW_BLOCK], cols, scope) for i in range(0, len(rows), ROW_BLOCK)]
+    if not parts:
+        return _clustered_grid(panel, rows, cols, scope)
+    found = Inference(*(np.concatenate([getattr(p[0], f) for p in parts]) for f in Inference.__dataclass_fields__))
+    return found, np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
 
 
 def _independent(

@@ -23,6 +23,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.title": ("党建与生产经营融合分析", "Party Building × Operations Analytics"),
     # sidebar
     "ui.source": ("数据来源", "Data source"),
+    "ui.choose": ("请选择", "Choose"),
     "ui.source.real": ("正式数据", "Real data"),
     "ui.source.demo": ("演示数据", "Demo data"),
     "ui.from": ("起始月份", "From month"),
@@ -44,6 +45,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "welcome.step_template": (
         "① 下载月报模板，发给各单位填报",
         "① Download the monthly template and send it to the units",
+    ),
+    "welcome.template_importers": (
+        "月报模板由有导入权限的人员下载并发给各单位。",
+        "The monthly template is downloaded and sent out by those who may import data.",
+    ),
+    "welcome.import_importers": (
+        "收回的表格由有导入权限的人员上传。",
+        "The returned workbooks are uploaded by those who may import data.",
     ),
     "welcome.step_import": ("② 在“数据导入”页上传收回的表格", "② Upload the returned workbooks on the Import page"),
     "welcome.step_demo": (
@@ -258,9 +267,9 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def _merge_parts() -> None:
-    from analytics.texts import correlation, integration, overview, present
+    from analytics.texts import correlation, integration, master_data, overview, present
 
-    for part in (correlation, integration, overview, present):
+    for part in (correlation, integration, master_data, overview, present):
         clashes = TEXT.keys() & part.TEXT.keys()
         if clashes:
             raise RuntimeError(f"translation keys defined twice: {sorted(clashes)}")

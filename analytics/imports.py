@@ -1,7 +1,7 @@
 """The planners' monthly import: validate every file of an upload, preview the changes, commit as one batch.
 
 Rules (SPEC §3): all files are validated first; if any error remains nothing is written. A commit is one
-transaction. An upload that changes nothing creates no batch.
+transaction, its audit entry included. An upload that changes nothing creates no batch.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics import audit
 from analytics.batches import Diff, FileRecord, commit_with_diff, diff_against_current
 from analytics.catalog import Catalog
 from analytics.db import DatabaseBusy, connect, get_meta, new_token
 from analytics.history import History, carry_over, discard, history_dir, keep_only, load_history
 from analytics.issues import ERROR, WARNING, Issue, make_issue
 from analytics.layouts import Context, read_sheet, sheet_label
+from analytics.master_data import code_problem, code_reason
 from analytics.periods import from_index
 from analytics.registry import (
     Registry,
@@ -126,6 +128,9 @@ class UnitResolver:
         label = code_text or name_text
         if not self.create:
             return None, make_issue("unknown_unit", file, sheet, cell, unit=label)
+        if code_problem(label) is not None:  # a new unit's code is an identifier (see analytics.master_data)
+            reasons = {"reason_zh": code_reason(label, "zh"), "reason_en": code_reason(label, "en")}
+            return None, make_issue("bad_unit_code", file, sheet, cell, unit=label, **reasons)
         if label not in self.new:
             self.new[label] = {
                 "uid": self.next_uid,
@@ -464,12 +469,13 @@ def default_limits() -> Limits:
     )  # type: ignore[call-overload]
 
 
-def commit_validation(db: str | Path | None, validation: Validation, user: str) -> int | None:
-    """Write a validated upload (no errors) as one batch in one transaction; None when nothing changes."""
+def commit_validation(db: str | Path | None, validation: Validation, user: str, actor: str | None = None) -> int | None:
+    """Write a validated upload (no errors) as one batch in one transaction, with its ``import`` audit entry (naming
+    ``actor``, default ``user``); None when nothing changes (and nothing is logged)."""
     if validation.errors:
         raise ValueError("an upload with errors is never written")
     with ThreadPoolExecutor(1) as pool, connect(db) as con:
-        return _commit(con, validation, user, history_dir(db), pool)
+        return _commit(con, validation, user, history_dir(db), pool, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -505,8 +511,9 @@ def _commit(
     folder: Path,
     pool: ThreadPoolExecutor,
     carry: _Carry | None = None,
+    actor: str | None = None,
 ) -> int | None:
-    """Commit in one transaction; the batch id, or None when nothing changes.
+    """Commit in one transaction, audit entry included; the batch id, or None when nothing changes.
 
     The history summary is carried over when it describes the data this commit starts from (its token):
     ``carry``, already started, or started here in ``pool``. Without it, the next import reads the summary
@@ -514,18 +521,21 @@ def _commit(
     history = validation.history
     written, matches = None, False
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            before = get_meta(con, "data_token")  # in the transaction: the data it writes over
-            matches = history is not None and history.token is not None and history.token == before
-            if carry is None and matches:
-                carry = _carry(pool, folder, validation)
-            staged = _register_new_units(con, validation)
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        token = carry.token if carry is not None and matches else None
-        batch_id, validation.diff = commit_with_diff(con, staged, validation.files, user, begun=True, token=token)
+        with audit.turn():  # the audit entry chains to the head this transaction sees: appends wait for its commit
+            con.execute("BEGIN TRANSACTION")
+            try:
+                before = get_meta(con, "data_token")  # in the transaction: the data it writes over
+                matches = history is not None and history.token is not None and history.token == before
+                if carry is None and matches:
+                    carry = _carry(pool, folder, validation)
+                staged = _register_new_units(con, validation)
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            token = carry.token if carry is not None and matches else None
+            batch_id, validation.diff = commit_with_diff(
+                con, staged, validation.files, user, begun=True, token=token, actor=actor
+            )
         if batch_id is not None:
             written = get_meta(con, "data_token")
             if matches and carry is None:  # new units: carried over now, with the ids the store gave them
@@ -567,8 +577,11 @@ def run_import(
     dry_run: bool = False,
     create_units: bool = False,
     user: str = "cli",
+    actor: str | None = None,
 ) -> ImportResult:
     """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``.
+
+    A commit writes its ``import`` audit entry in its transaction, naming ``actor`` (default ``user``).
 
     The history check and the commit share one connection (the file is opened for writing once).
     """
@@ -596,7 +609,7 @@ def run_import(
             stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
             with stack:
                 _compare(con, validation, inputs.catalog, preview=dry_run)
-                batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry)
+                batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry, actor)
         except BaseException:  # no commit happened (e.g. the file stayed busy): nothing is carried over
             if carry is not None:
                 _abandon(carry, folder)

@@ -1,8 +1,10 @@
 """Integration index (融合度): coupling coordination of party building and business (SPEC §5).
 
 Pipeline: long observations → dense (unit-month × metric) panel → parents dropped where
-their children report → min–max normalisation over a basis → entropy (or fixed, or
-AHP × entropy) weights per subsystem → U1 (party), U2 (business) → C, T, D → level, lagging.
+their children report → amounts and counts (sum rollup) compared with units of the same size →
+min–max normalisation over a basis → equal (or entropy, fixed, AHP × entropy) weights per
+subsystem → a missing metric at the floor (or weights rescaled) → U1 (party), U2 (business) →
+C, T, D → level, lagging. Fewer than 5 units in the basis give no scores.
 Everything is numpy on the dense panel, so 2,000 units × 60 months × 120 metrics runs in
 well under a second from categorical input. The numeric building blocks (normalisation, entropy,
 coupling, levels, lagging) live in ``analytics.coupling`` and are re-exported here.
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.ahp import AhpResult, PairwiseJudgement, ahp_weights
+from analytics.catalog import Catalog, default_rollup
 from analytics.coupling import (
     DEFAULT_BOUNDS,
     LAGGING_THRESHOLD,
@@ -26,6 +29,7 @@ from analytics.coupling import (
     LEVELS_EN,
     LEVELS_ZH,
     MODELS,
+    SIZES,
     IntegrationError,
     column_extreme,
     coordination_level,
@@ -34,10 +38,12 @@ from analytics.coupling import (
     coupling_standard,
     entropy_information,
     entropy_weights,
+    fit_size,
     lagging,
     level_name,
     minmax_normalise,
     shares,
+    size_values,
 )
 
 __all__ = [  # the building blocks live in analytics.coupling; re-exported so existing imports keep working
@@ -47,11 +53,16 @@ __all__ = [  # the building blocks live in analytics.coupling; re-exported so ex
     "LAGGING_VALUES",
     "LEVELS_EN",
     "LEVELS_ZH",
+    "MIN_UNITS",
+    "MISSING",
     "MODELS",
+    "SIZES",
     "SUBSYSTEMS",
+    "WEIGHTINGS",
     "IntegrationError",
     "IntegrationResult",
     "IntegrationSettings",
+    "catalog_frame",
     "compute_integration",
     "coordination_level",
     "coupling_coordination",
@@ -61,6 +72,7 @@ __all__ = [  # the building blocks live in analytics.coupling; re-exported so ex
     "lagging",
     "level_name",
     "minmax_normalise",
+    "missing_metrics",
     "obstacle_degree",
     "parse_basis",
 ]
@@ -69,6 +81,12 @@ __all__ = [  # the building blocks live in analytics.coupling; re-exported so ex
 DEFAULT_ALPHA = 0.5
 #: Subsystem → catalog categories.
 SUBSYSTEMS: dict[str, tuple[str, ...]] = {"party": ("party",), "business": ("production", "efficiency")}
+#: Weightings chosen by name; fixed weights and AHP judgements are given as mappings instead.
+WEIGHTINGS = ("equal", "entropy")
+#: What a row missing a metric of a subsystem scores: the floor (worst) or the metrics it has, reweighted.
+MISSING = ("worst", "rescale")
+#: Fewer units than this in the basis → no scores (min–max over a handful of units is meaningless).
+MIN_UNITS = 5
 _WINDOW = re.compile(r"^(\d{4}-(0[1-9]|1[0-2]))\.\.(\d{4}-(0[1-9]|1[0-2]))$")
 
 
@@ -93,7 +111,11 @@ def parse_basis(text: str) -> tuple[str, str] | None:
 class IntegrationSettings:
     """How the integration index is computed (defaults are SPEC §5's)."""
 
-    basis: str = "view"  # view | all | YYYY-MM..YYYY-MM (frozen bounds, values clipped)
+    basis: str = "all"  # all | view | YYYY-MM..YYYY-MM (frozen bounds, values clipped)
+    size: str = "adjusted"  # sum-rollup metrics: adjusted (residual on ln headcount) | per100 | raw
+    weighting: str = "equal"  # equal | entropy, when neither fixed weights nor AHP judgements are given
+    missing: str = "worst"  # worst (a missing metric scores the floor) | rescale (weights over the metrics present)
+    min_units: int = MIN_UNITS  # fewer units in the basis → no scores
     model: str = "standard"  # standard C, or the corrected C of Wang Shujia et al. 2021
     alpha: float = DEFAULT_ALPHA  # weight of U1 in T; beta = 1 - alpha
     bounds: tuple[float, float] = DEFAULT_BOUNDS  # range of normalised values
@@ -114,6 +136,16 @@ class IntegrationSettings:
             raise IntegrationError("give fixed weights or AHP judgements, not both")
         if self.ahp is not None and set(self.ahp) - set(SUBSYSTEMS):
             raise IntegrationError(f"AHP judgements are keyed by subsystem {tuple(SUBSYSTEMS)}")
+        for name, value, allowed in (("size", self.size, SIZES), ("weighting", self.weighting, WEIGHTINGS)):
+            if value not in allowed:
+                raise IntegrationError(f"{name} must be one of {allowed}, got {value!r}")
+        if self.missing not in MISSING:
+            raise IntegrationError(f"missing must be one of {MISSING}, got {self.missing!r}")
+
+    @property
+    def weights_method(self) -> str:
+        """``fixed`` (weights given), ``ahp`` (judgements given), else the weighting: ``equal`` or ``entropy``."""
+        return "fixed" if self.weights is not None else "ahp" if self.ahp is not None else self.weighting
 
 
 # ---------------------------------------------------------------- long frame → dense panel
@@ -139,6 +171,7 @@ class _Catalog:
     subsystem: np.ndarray  # "party" | "business" per metric
     dimension: np.ndarray
     direction: np.ndarray  # +1 / −1
+    sized: np.ndarray  # True for sum-rollup metrics (amounts, counts): compared with units of the same size
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -245,6 +278,24 @@ def _read_catalog(catalog: pd.DataFrame) -> _Catalog:
         rows["category"].map(subsystem_of).to_numpy(dtype=object),
         rows["dimension"].fillna("").astype(str).to_numpy(dtype=object),
         direction,
+        _rollups(rows) == "sum",
+    )
+
+
+def _rollups(rows: pd.DataFrame) -> np.ndarray:
+    """Each metric's rollup: the ``rollup`` column, else the default of its ``unit`` (SPEC §4), else ``mean``."""
+    if "rollup" in rows.columns:
+        return rows["rollup"].fillna("").astype(str).to_numpy(dtype=object)
+    if "unit" in rows.columns:
+        return rows["unit"].fillna("").astype(str).map(default_rollup).to_numpy(dtype=object)
+    return np.full(len(rows), "mean", dtype=object)
+
+
+def catalog_frame(catalog: Catalog) -> pd.DataFrame:
+    """The catalog as :func:`compute_integration` reads it: code, category, dimension, direction, rollup."""
+    return pd.DataFrame(
+        [(m.code, m.category, m.dimension, m.direction, m.rollup) for m in catalog.metrics],
+        columns=["code", "category", "dimension", "direction", "rollup"],
     )
 
 
@@ -290,6 +341,8 @@ def _weights(
         elif judgement is not None:
             consistency[name] = ahp_weights(judgement)
             weights[cols, k] = _ahp_entropy_weights(name, cat.dimension[cols], d[cols], consistency[name])
+        elif settings.weighting == "equal":
+            weights[cols, k] = 1.0 / len(cols)
         else:
             weights[cols, k] = shares(d[cols])
     return weights, members, consistency
@@ -300,14 +353,16 @@ def _weights(
 
 @dataclass(frozen=True, eq=False)
 class _Detail:
-    """What obstacle_degree needs: the normalised scored rows and the weights."""
+    """What obstacle_degree and missing_metrics need: the normalised scored rows, the weights, what is missing."""
 
     metrics: pd.Index
     subsystem: np.ndarray
     dimension: np.ndarray
-    normalised: np.ndarray  # scored rows × metrics, in result.rows order
+    normalised: np.ndarray  # scored rows × metrics, in result.rows order (missing at the floor under worst)
     weights: np.ndarray  # metrics × 2 (party, business)
     members: np.ndarray  # metrics × 2, 1 where the metric has basis data
+    unreported: np.ndarray  # scored rows × metrics: a metric with basis data the row does not report
+    no_headcount: np.ndarray  # per scored row: its sized metrics cannot be compared (no headcount)
 
 
 @dataclass(frozen=True, eq=False)
@@ -317,7 +372,9 @@ class IntegrationResult:
     ``rows`` columns: unit, period, u_party, u_business, C, T, D, level, level_en,
     level_index, lagging, complete. ``weights`` maps metric code → weight within its
     subsystem (each subsystem sums to 1). ``consistency`` holds the AHP check per subsystem
-    when judgements were used; ``basis_rows`` is the number of unit-months in the basis.
+    when judgements were used; ``basis_rows`` and ``basis_units`` count the unit-months and
+    the units of the basis; ``insufficient`` when the basis has fewer than ``min_units`` units
+    (then no row has a score).
     """
 
     basis: str
@@ -326,12 +383,20 @@ class IntegrationResult:
     settings: IntegrationSettings
     consistency: dict[str, AhpResult]
     basis_rows: int
+    basis_units: int
     detail: _Detail = field(repr=False)
 
+    @property
+    def insufficient(self) -> bool:
+        """True when the basis has too few units to score (every u, C, T, D is missing)."""
+        return self.basis_units < self.settings.min_units
+
     def to_dict(self) -> dict:
-        """SPEC §4's document: {"basis", "rows": [...], "weights"}; NaN/NA → None."""
+        """SPEC §4's document: {"basis", "size", "weights_method", "missing", "rows": [...], "weights"}; NaN → None."""
         rows = self.rows.astype(object).where(self.rows.notna(), None)
-        return {"basis": self.basis, "rows": rows.to_dict("records"), "weights": self.weights}
+        s = self.settings
+        choices = {"basis": self.basis, "size": s.size, "weights_method": s.weights_method, "missing": s.missing}
+        return choices | {"rows": rows.to_dict("records"), "weights": self.weights}
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text (UTF-8 friendly, never NaN)."""
@@ -343,23 +408,55 @@ def _filled(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(present, x, 0.0), present
 
 
-def _subsystem_scores(
-    filled: np.ndarray, present: np.ndarray, weights: np.ndarray, members: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(rows × 2) U and completeness; weights rescaled over the metrics a row has.
+def _subsystem_scores(filled: np.ndarray, present: np.ndarray, weights: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """(rows × 2) U; weights rescaled over the metrics a row has (all of them once missing ones sit at the floor).
 
-    A row whose present metrics all weigh 0 is scored by their plain mean.
+    A row whose present metrics all weigh 0 is scored by their plain mean; a row with no metric of a
+    subsystem gets NaN.
     """
     both = np.hstack([weights, members])
     total, mass = filled @ both, present @ both
     with np.errstate(divide="ignore", invalid="ignore"):
         weighted, mean = total[:, :2] / mass[:, :2], total[:, 2:] / mass[:, 2:]
-    u = np.where(mass[:, :2] > 0, weighted, np.where(mass[:, 2:] > 0, mean, np.nan))
-    complete = mass[:, 2:].sum(axis=1) == members.sum()
-    return u, complete
+    return np.where(mass[:, :2] > 0, weighted, np.where(mass[:, 2:] > 0, mean, np.nan))
 
 
-def _rows(panel: _Panel, u: np.ndarray, complete: np.ndarray, s: IntegrationSettings):
+def _floor_missing(x: np.ndarray, members: np.ndarray, floor: float) -> np.ndarray:
+    """``missing = worst``: a row's missing metric scores ``floor`` wherever the row has some metric of that
+    subsystem (a row with none stays unscored there)."""
+    out, present = x.copy(), ~np.isnan(x)
+    for k in range(members.shape[1]):
+        inside = members[:, k] > 0
+        fill = (present & inside).any(axis=1)[:, None] & inside & ~present
+        out[fill] = floor
+    return out
+
+
+def _heads(panel: _Panel, headcount: Mapping[str, float]) -> np.ndarray:
+    """Each row's unit headcount (NaN when unknown or not positive)."""
+    per_unit = np.array([float(headcount.get(str(u)) or np.nan) for u in panel.unit_vocab] + [np.nan])
+    heads = per_unit[panel.row_unit]
+    return np.where(heads > 0, heads, np.nan)
+
+
+def _sized(
+    scored: _Panel, basis: _Panel, cat: _Catalog, headcount: Mapping[str, float], size: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The scored and basis values with sum-rollup metrics compared across sizes (the adjusted fit is learned
+    over the basis), and per scored row whether it lacks the headcount that needs."""
+    heads = _heads(scored, headcount)
+    basis_heads = heads if basis is scored else _heads(basis, headcount)
+    fit = fit_size(basis.values[:, cat.sized], basis_heads) if size == "adjusted" else None
+
+    def sized(panel: _Panel, h: np.ndarray) -> np.ndarray:
+        return size_values(panel.values, h, cat.sized, size, fit)
+
+    values = sized(scored, heads)
+    no_headcount = np.isnan(heads) & (size != "raw") & bool(cat.sized.any())
+    return values, (values if basis is scored else sized(basis, basis_heads)), no_headcount
+
+
+def _rows(panel: _Panel, u: np.ndarray, complete: np.ndarray, s: IntegrationSettings) -> pd.DataFrame:
     ccd = coupling_coordination(u, np.array([s.alpha, 1.0 - s.alpha]), s.model)
     level = coordination_level(ccd["D"].to_numpy())
     return pd.DataFrame(
@@ -390,8 +487,6 @@ def _basis_panel(
     window = parse_basis(settings.basis)
     if settings.basis == "view":
         return scored
-    if basis_obs is None and window is None:
-        raise IntegrationError("basis 'all' needs basis_obs: every observation in the database")
     source = scored if basis_obs is None else _drop_covered_parents(_panel(basis_obs, cat.codes), parent)
     if window is None:
         return source
@@ -406,19 +501,24 @@ def compute_integration(
     *,
     settings: IntegrationSettings | None = None,
     basis_obs: pd.DataFrame | None = None,
+    headcount: Mapping[str, float] | None = None,
 ) -> IntegrationResult:
     """Integration index (融合度) of every unit-month in ``obs`` (SPEC §5).
 
     ``obs``: long frame unit, period ('YYYY-MM'), metric, value; missing keys are absent
     (NaN values count as absent); metrics outside the catalog's party/production/efficiency
     categories are ignored. Categorical unit/period/metric columns are fastest.
-    ``catalog``: code, category, dimension, direction (+1/−1). ``parent``: unit → parent
-    unit; an ancestor's row is dropped for a month in which any descendant reports.
-    A row is ``complete`` when it has every metric that has basis data; a subsystem with no
-    metric in a row leaves u, C, T, D, level and lagging missing (None in JSON).
+    ``catalog``: code, category, dimension, direction (+1/−1) and rollup (else derived from a
+    ``unit`` column, else ``mean``). ``parent``: unit → parent unit; an ancestor's row is
+    dropped for a month in which any descendant reports. ``headcount``: unit → staff; sum-rollup
+    metrics of a unit without one are missing unless ``settings.size`` is ``raw``.
+    A row is ``complete`` when it has every metric that has basis data; under ``missing='worst'``
+    a missing metric scores the floor, under ``rescale`` the weights are rescaled over the metrics
+    present; a subsystem with no metric in a row leaves u, C, T, D, level and lagging missing
+    (None in JSON), as does a basis of fewer than ``settings.min_units`` units (``insufficient``).
     ``basis_obs``: the basis rows for ``settings.basis == 'all'`` (every observation), or
-    for a window (filtered to it; the scored rows are used when omitted). Normalisation
-    bounds and weights come from the basis; scored values outside its range are clipped.
+    for a window (filtered to it); when omitted the scored rows are the basis. The size fit,
+    normalisation bounds and weights come from the basis; scored values outside its range are clipped.
     With the ``view`` basis ``basis_obs`` is ignored.
     Raises :class:`IntegrationError` (and ``analytics.ahp.AhpError`` for a bad judgement).
     """
@@ -430,16 +530,23 @@ def compute_integration(
     parent = parent or {}
     scored = _drop_covered_parents(_panel(obs, cat.codes), parent)
     basis = _basis_panel(scored, basis_obs, settings, cat, parent)
-    lows, highs = column_extreme(basis.values, np.fmin), column_extreme(basis.values, np.fmax)
+    values, basis_values, no_headcount = _sized(scored, basis, cat, headcount or {}, settings.size)
+    lows, highs = column_extreme(basis_values, np.fmin), column_extreme(basis_values, np.fmax)
 
-    def normalise(values: np.ndarray) -> np.ndarray:
-        return minmax_normalise(values, cat.direction, bounds=settings.bounds, lows=lows, highs=highs)
+    def normalise(v: np.ndarray) -> np.ndarray:
+        return minmax_normalise(v, cat.direction, bounds=settings.bounds, lows=lows, highs=highs)
 
-    x = normalise(scored.values)
-    filled, present = _filled(x)
-    filled_b, present_b = (filled, present) if basis is scored else _filled(normalise(basis.values))
-    weights, members, consistency = _weights(cat, entropy_information(filled_b, present_b), ~np.isnan(lows), settings)
-    u, complete = _subsystem_scores(filled, present, weights, members)
+    x = normalise(values)
+    x_basis = x if basis_values is values else normalise(basis_values)
+    weights, members, consistency = _weights(cat, entropy_information(*_filled(x_basis)), ~np.isnan(lows), settings)
+    member = members.any(axis=1)
+    complete = ~(np.isnan(x) & member).any(axis=1)
+    if settings.missing == "worst":
+        x = _floor_missing(x, members, settings.bounds[0])
+    u = _subsystem_scores(*_filled(x), weights, members)
+    basis_units = len(np.unique(basis.row_unit))
+    if basis_units < settings.min_units:
+        u[:] = np.nan
     used = members.any(axis=1)
     return IntegrationResult(
         basis=settings.basis,
@@ -448,7 +555,28 @@ def compute_integration(
         settings=settings,
         consistency=consistency,
         basis_rows=len(basis.row_unit),
-        detail=_Detail(cat.codes, cat.subsystem, cat.dimension, x, weights, members),
+        basis_units=basis_units,
+        detail=_Detail(
+            cat.codes, cat.subsystem, cat.dimension, x, weights, members,
+            np.isnan(scored.values) & member, no_headcount,
+        ),
+    )  # fmt: skip
+
+
+def missing_metrics(result: IntegrationResult) -> pd.DataFrame:
+    """What each incomplete row lacks: unit, period, metrics (codes with basis data it does not report, catalog
+    order) and no_headcount (its amounts and counts cannot be compared with units of its size). Only rows with
+    ``complete`` False, in result.rows order."""
+    d, rows = result.detail, result.rows
+    index = np.flatnonzero(~rows["complete"].to_numpy(dtype=bool))
+    codes = d.metrics.to_numpy()
+    return pd.DataFrame(
+        {
+            "unit": rows["unit"].to_numpy()[index],
+            "period": rows["period"].to_numpy()[index],
+            "metrics": [tuple(codes[d.unreported[i]]) for i in index],
+            "no_headcount": d.no_headcount[index].astype(bool),
+        }
     )
 
 

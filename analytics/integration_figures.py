@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from analytics.coupling import LAGGING_THRESHOLD, LEVELS_EN, LEVELS_ZH
 from analytics.i18n import t
+from analytics.integration import IntegrationSettings, parse_basis
 
 #: One colour per coordination level, red (extreme imbalance) to green (high-quality coordination): ColorBrewer
 #: RdYlGn with 10 classes, which stays readable for the common red–green colour-vision deficiencies in print.
@@ -109,15 +110,83 @@ def _point_labels(scored: pd.DataFrame, names: Mapping[str, str]) -> list[str]:
     return [label if k else "" for label, k in zip(labels, keep, strict=True)]
 
 
-def quadrant_figure(rows: pd.DataFrame, names: Mapping[str, str], period: str, lang: str = "zh") -> go.Figure:
+def choices_text(settings: IntegrationSettings, lang: str = "zh") -> str:
+    """'口径：基准 全部数据（默认） · 规模 与同等规模单位相比（默认） · …' — the choices behind a ranking, in words."""
+    window = parse_basis(settings.basis)
+    basis = f"{window[0]}–{window[1]}" if window else t(f"integ.basis.{settings.basis}", lang)
+    return t(
+        "integ.choices",
+        lang,
+        basis=basis,
+        size=t(f"integ.size.{settings.size}", lang),
+        weights=t(f"integ.weights.{settings.weights_method}", lang),
+        missing=t(f"integ.missing.{settings.missing}", lang),
+    )
+
+
+def missing_text(metrics: Sequence[str], no_headcount: bool, metric_names: Mapping[str, str], lang: str) -> str:
+    """'职工人数、营业收入' — what an incomplete row lacks: the headcount first, then metric names."""
+    parts = ([t("integ.no_headcount", lang)] if no_headcount else []) + [metric_names.get(m, m) for m in metrics]
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def incomplete_frame(
+    missing: pd.DataFrame, names: Mapping[str, str], metric_names: Mapping[str, str], lang: str = "zh"
+) -> pd.DataFrame:
+    """The incomplete units of a month for a table: unit, name, status (数据不全), missing (in words).
+
+    ``missing``: rows of analytics.integration.missing_metrics (unit, metrics, no_headcount) for one month.
+    """
+    texts = [
+        missing_text(m, bool(h), metric_names, lang)
+        for m, h in zip(missing["metrics"], missing["no_headcount"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "unit": missing["unit"].to_numpy(),
+            "name": _names(missing["unit"], names),
+            "status": t("integ.incomplete", lang),
+            "missing": texts,
+        }
+    )
+
+
+def _incomplete_trace(incomplete: pd.DataFrame, names: Mapping[str, str], lang: str) -> go.Scatter:
+    """Grey, unlabelled points for the incomplete rows (not ranked, no level), what they lack on hover."""
+    hover = [
+        f"{name}<br>{t('integ.incomplete', lang)}: {text}"
+        for name, text in zip(_names(incomplete["unit"], names), incomplete["missing"], strict=True)
+    ]
+    return go.Scatter(
+        x=incomplete["u_party"],
+        y=incomplete["u_business"],
+        mode="markers",
+        marker={"size": 9, "color": MISSING_COLOUR, "symbol": "circle-open", "line": {"width": 1.5}},
+        name=t("integ.incomplete", lang),
+        hovertext=hover,
+        hoverinfo="text",
+    )
+
+
+def quadrant_figure(
+    rows: pd.DataFrame,
+    names: Mapping[str, str],
+    period: str,
+    lang: str = "zh",
+    incomplete: pd.DataFrame | None = None,
+) -> go.Figure:
     """U1 (x) × U2 (y) of one month's rows, split at the medians, the in-step band shaded, points by level.
 
     ``rows``: integration rows (unit, u_party, u_business, D, level_index, lagging) of one month; rows without a
     D are left out. ``names``: unit code → label. With many units only the highest and lowest D are named.
+    ``incomplete``: rows with unit, u_party, u_business and ``missing`` (in words) drawn as grey open circles
+    (rows without both scores are left out); they do not move the medians.
     """
     scored = rows[rows["D"].notna()]
+    axes = ["u_party", "u_business"]
+    drawn = incomplete.dropna(subset=axes) if incomplete is not None else scored.iloc[:0]
     x_split, y_split = quadrant_split(rows)
-    span = _axis_range(scored)
+    span = _axis_range(pd.concat([scored[axes], drawn[axes]]))
     band = _band()
     band.name = t("integ.band", lang)
     figure = go.Figure(band)
@@ -152,6 +221,8 @@ def quadrant_figure(rows: pd.DataFrame, names: Mapping[str, str], period: str, l
             showlegend=False,
         )
     )
+    if len(drawn):
+        figure.add_trace(_incomplete_trace(drawn, names, lang))
     if not math.isnan(x_split):
         figure.add_vline(x=x_split, line={"dash": "dash", "color": "#555", "width": 1})
         figure.add_hline(y=y_split, line={"dash": "dash", "color": "#555", "width": 1})
@@ -387,9 +458,10 @@ def metric_history_figure(
 
 
 def lag_profile_figure(profile: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
-    """r by lag with its 95% CI as error bars; lags with too few months are marked, not drawn.
+    """A unit's own r by lag (exploratory) with its 95% CI as error bars; lags whose effective sample size is too
+    small are marked, not drawn. The hover gives n, n_eff and the effective-n p; nothing is starred.
 
-    ``profile``: analytics.unit_profile.own_lag_profile (lag, n, r, p, q, ci_low, ci_high, insufficient).
+    ``profile``: analytics.unit_profile.own_lag_profile (lag, n, n_eff, r, ci_low, ci_high, p, insufficient).
     """
     ok = profile[~profile["insufficient"].astype(bool)]
     short = profile[profile["insufficient"].astype(bool)]
@@ -405,9 +477,9 @@ def lag_profile_figure(profile: pd.DataFrame, title: str, lang: str = "zh") -> g
                 "array": ok["ci_high"] - ok["r"],
                 "arrayminus": ok["r"] - ok["ci_low"],
             },
-            customdata=np.column_stack([ok["n"], ok["p"], ok["q"]]) if len(ok) else None,
-            hovertemplate="k = %{x}: r %{y:.3f}<br>n %{customdata[0]:.0f} · p %{customdata[1]:.3g} · "
-            "q %{customdata[2]:.3g}<extra></extra>",
+            customdata=np.column_stack([ok["n"], ok["n_eff"], ok["p"]]) if len(ok) else None,
+            hovertemplate="k = %{x}: r %{y:.3f}<br>n %{customdata[0]:.0f} · n_eff %{customdata[1]:.1f} · "
+            "p %{customdata[2]:.3g}<extra></extra>",
             showlegend=False,
         )
     )

@@ -151,8 +151,34 @@ def header_grid(sheet: Sheet, rows: int) -> list[list[object]]:
     return grid
 
 
+Roles = list[tuple[str, Metric | None, str | None]]
+AMBIGUOUS = "ambiguous"  # the role of a header that names several metrics (its third field is the label)
+
+
+def metric_candidates(catalog: Catalog, text: str) -> tuple[Metric, ...]:
+    """The metrics a header or metric cell names: as written, else without a trailing bracketed unit."""
+    return catalog.candidates(text) or catalog.candidates(split_header(text)[0])
+
+
+def ambiguous_metric(found: tuple[Metric, ...], label: str, file: str, sheet: str | None, cell: str | None) -> Issue:
+    """The error for a label that names several metrics (a catalog stored with a clash): never a silent pick."""
+    candidates = "、".join(f"{m.code} {m.name_zh}" for m in found)
+    return make_issue("ambiguous_metric", file, sheet, cell, label=label, candidates=candidates)
+
+
+def cell_metric(ctx: Context, value: object, sheet: str | None, cell: str | None) -> tuple[Metric | None, Issue | None]:
+    """The metric a vertical or long table's metric cell names; (None, error) when it names several, (None,
+    None) when none."""
+    text = cell_text(value)
+    found = metric_candidates(ctx.catalog, text) if text else ()
+    if len(found) > 1:
+        return None, ambiguous_metric(found, text, ctx.file_name, sheet, cell)
+    return (found[0] if found else None), None
+
+
 def classify(label: object, catalog: Catalog) -> tuple[str, Metric | None, str | None]:
-    """A header cell's role: ('metric', metric, unit) or (role, None, None) or ('', None, None).
+    """A header cell's role: ('metric', metric, unit), (AMBIGUOUS, None, label) for a label naming several
+    metrics, (role, None, None) or ('', None, None).
 
     A bilingual header (``营业收入（万元）`` over ``Operating revenue`` in one cell) is tried line by line.
     """
@@ -164,15 +190,20 @@ def classify(label: object, catalog: Catalog) -> tuple[str, Metric | None, str |
         if role:
             return role, None, None
         base, unit = split_header(line)
-        metric = catalog.match(line) or catalog.match(base)
-        if metric:
-            return "metric", metric, unit
+        found = metric_candidates(catalog, line)
+        if len(found) == 1:
+            return "metric", found[0], unit
+        if found:
+            return AMBIGUOUS, None, line
         if _ROLE_OF.get(normalise_label(base)):
             return _ROLE_OF[normalise_label(base)], None, None
     return "", None, None
 
 
-Roles = list[tuple[str, Metric | None, str | None]]
+def _names_metrics(roles: Roles) -> bool:
+    return any(m is not None or role == AMBIGUOUS for role, m, _ in roles)
+
+
 SUB_HEADER_ROWS = 2  # how far below a header row its metric sub-headers may sit (under merged group headers)
 
 
@@ -186,12 +217,12 @@ def find_header(grid: list[list[object]], catalog: Catalog) -> tuple[int, Roles]
         roles = [classify(v, catalog) for v in row]
         if sum(1 for role, _, _ in roles if role) < MIN_KNOWN_HEADER_CELLS:
             continue
-        if any(m for _, m, _ in roles) or any(role in ("metric", "current") for role, _, _ in roles):
+        if _names_metrics(roles) or any(role in ("metric", "current") for role, _, _ in roles):
             return r, roles  # metric headers already here, or a vertical form whose metrics run down
         last = r
         for below in range(r + 1, min(r + 1 + SUB_HEADER_ROWS, len(grid))):
             lower = [classify(v, catalog) for v in grid[below]]
-            if not any(m for _, m, _ in lower):
+            if not _names_metrics(lower):
                 break
             roles = [lower[c] if c < len(lower) and lower[c][0] else role for c, role in enumerate(roles)]
             roles += lower[len(roles) :]
@@ -217,11 +248,34 @@ def read_sheet(sheet: Sheet, ctx: Context) -> SheetValues:
         from analytics.long_layout import read_long
 
         return read_long(sheet, header_row, roles, ctx)
-    if names & {"code", "name"} and any(m for _, m, _ in roles):
+    if names & {"code", "name"} and _names_metrics(roles):
         from analytics.wide import read_wide
 
-        return read_wide(sheet, grid, header_row, roles, ctx)
+        values = read_wide(sheet, grid, header_row, roles, ctx)
+        values.issues += ambiguous_headers(grid, header_row, roles, sheet, ctx)
+        return values
     return SheetValues(None, EMPTY_FRAME)
+
+
+def ambiguous_headers(
+    grid: list[list[object]], header_row: int, roles: Roles, sheet: Sheet, ctx: Context
+) -> list[Issue]:
+    """An error at each metric header that names several metrics (the lowest header row holding it)."""
+    issues = []
+    for c, (role, _, label) in enumerate(roles):
+        if role != AMBIGUOUS:
+            continue
+        r = next(
+            (
+                r
+                for r in range(header_row, -1, -1)
+                if c < len(grid[r]) and classify(grid[r][c], ctx.catalog)[0] == AMBIGUOUS
+            ),
+            header_row,
+        )
+        found = metric_candidates(ctx.catalog, label or "")
+        issues.append(ambiguous_metric(found, label or "", ctx.file_name, sheet_label(sheet), a1(r, c)))
+    return issues
 
 
 def sheet_label(sheet: Sheet) -> str | None:

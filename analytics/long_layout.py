@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.catalog import normalise_label, split_header
+from analytics.catalog import normalise_label
 from analytics.issues import WARNING, make_issue
 from analytics.layouts import (
     EMPTY_FRAME,
@@ -10,6 +10,7 @@ from analytics.layouts import (
     Context,
     SheetValues,
     _parse_records,
+    cell_metric,
     cell_text,
     is_missing,
     row_period,
@@ -45,9 +46,10 @@ def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues
                 )
             )
             continue
-        metric = ctx.catalog.match(row[col["metric"]]) or ctx.catalog.match(
-            split_header(cell_text(row[col["metric"]]))[0]
-        )
+        metric, ambiguous = cell_metric(ctx, row[col["metric"]], label, a1(r, col["metric"]))
+        if ambiguous is not None:
+            out.issues.append(ambiguous)
+            continue
         if metric is None:
             out.issues.append(
                 make_issue(

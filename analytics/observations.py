@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import xlsxwriter
 
 from analytics.periods import from_index
 
 DATA_COLUMNS = ["unit", "period", "metric", "value"]
+XLSX_MAX_ROWS = 1_048_576  # Excel's sheet height, header row included
+
+
+class TooManyRows(ValueError):
+    """The selection does not fit in one Excel sheet."""
 
 
 def current_frame(
@@ -51,6 +58,28 @@ def to_csv(frame: pd.DataFrame) -> str:
     for unit, period, metric, value in frame[DATA_COLUMNS].itertuples(index=False):
         out.write(f"{_csv_field(unit)},{period},{_csv_field(metric)},{shortest(value)}\n")
     return out.getvalue()
+
+
+def to_xlsx(frame: pd.DataFrame, target: str | Path | io.BytesIO) -> None:
+    """The same long table as :func:`to_csv`, as an .xlsx with one sheet ``data``.
+
+    Codes and periods are written as text cells and values as numbers, so a code such as ``=1+2`` or
+    ``http://x`` stays the text it is (never a formula or a link). Raises :class:`TooManyRows` when the rows do
+    not fit in one sheet.
+    """
+    if len(frame) + 1 > XLSX_MAX_ROWS:
+        raise TooManyRows(len(frame))
+    options = {"constant_memory": True, "in_memory": isinstance(target, io.BytesIO)}
+    with xlsxwriter.Workbook(target, options) as book:
+        sheet = book.add_worksheet("data")
+        for c, name in enumerate(DATA_COLUMNS):
+            sheet.write_string(0, c, name)
+        rows = frame[DATA_COLUMNS].itertuples(index=False)
+        for r, (unit, period, metric, value) in enumerate(rows, start=1):
+            sheet.write_string(r, 0, unit)
+            sheet.write_string(r, 1, period)
+            sheet.write_string(r, 2, metric)
+            sheet.write_number(r, 3, value)
 
 
 def _csv_field(text: str) -> str:

@@ -11,7 +11,7 @@ counting). Missing is missing: a month nobody reported has no figure, and a chan
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,10 @@ import pandas as pd
 from analytics import periods
 from analytics.catalog import CATEGORIES, Catalog
 from analytics.completeness import MISSING, PARTIAL, REPORTED, missing_reports
+from analytics.coverage import MonthCoverage, is_thin, month_coverage, thin_months, usual_count
 from analytics.i18n import t
-from analytics.integration import compute_integration
+from analytics.integration import IntegrationSettings, compute_integration, missing_metrics
+from analytics.integration import catalog_frame as catalog_frame
 from analytics.panel import Panel, sub_panel
 from analytics.quality import QualitySettings, panel_quality_flags, quality_flags
 from analytics.registry import Registry
@@ -230,7 +232,9 @@ class Kpi:
 
     ``change`` says how changes are expressed: POINTS (百分点, absolute difference of a % metric), RELATIVE
     (percent change; the absolute difference when the base is 0) or INDEX (absolute difference of D).
-    ``spark`` holds the group figures of ``spark_periods`` (None = no figure that month).
+    ``spark`` holds the group figures of ``spark_periods`` (None = no figure that month, or a thin one).
+    ``usual_n_units``: the most units behind the figure in the twelve months before ``period``; when ``n_units`` is
+    thin against it (:mod:`analytics.coverage`), ``value`` and the changes are withheld (None).
     """
 
     key: str
@@ -248,6 +252,12 @@ class Kpi:
     yoy: Comparison
     spark_periods: tuple[str, ...]
     spark: tuple[float | None, ...]
+    usual_n_units: int = 0
+
+    @property
+    def thin(self) -> bool:
+        """Too few units reported this month for a group figure: value and changes are withheld."""
+        return is_thin(self.n_units, self.usual_n_units)
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -291,9 +301,15 @@ def comparison_figures(
 
 
 def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, int]], period: str, **info) -> Kpi:
+    """A card from the metric's monthly (figure, units); a thin month's figure is withheld, in the sparkline too."""
     spark_from = max(info.pop("start") or "", shift_month(period, 1 - SPARK_MONTHS))
     spark_periods = tuple(month_range(spark_from, period))
+    counts = {month: n for month, (_, n) in series.items()}
+    thin = thin_months(counts)
     value, n_units = series.get(period, (None, 0))
+    if period in thin:  # a figure of almost nothing, and its like-for-like changes, are not shown
+        value = None
+        info |= {w: Comparison(info[w].period, None, None, 0) for w in ("mom", "yoy")}
     return Kpi(
         key=key,
         name_zh=names[0],
@@ -303,7 +319,8 @@ def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, in
         n_units=n_units,
         previous_n_units=series.get(shift_month(period, -1), (None, 0))[1],
         spark_periods=spark_periods,
-        spark=tuple(series.get(month, (None, 0))[0] for month in spark_periods),
+        spark=tuple(None if month in thin else series.get(month, (None, 0))[0] for month in spark_periods),
+        usual_n_units=usual_count(counts, period),
         **info,
     )
 
@@ -337,9 +354,10 @@ def kpi_cards(
 
 
 def _d_comparison(rows: pd.DataFrame, period: str, base: str) -> Comparison:
-    scored = rows[rows["D"].notna() & rows["period"].isin([period, base])]
-    wide = scored.pivot(index="unit", columns="period", values="D").dropna()
-    if wide.empty or period == base or base not in wide.columns:
+    scored = rows[_complete(rows) & rows["period"].isin([period, base])]
+    # a month nobody complete was scored in is still a column (of NaN): no unit compares, no change
+    wide = scored.pivot(index="unit", columns="period", values="D").reindex(columns=[period, base]).dropna()
+    if wide.empty or period == base:
         return Comparison(base, None, None, 0)
     return Comparison(base, float(wide[period].mean()), float(wide[base].mean()), len(wide))
 
@@ -359,33 +377,42 @@ def d_card(rows: pd.DataFrame, period: str, start: str | None = None) -> Kpi:
 # ---------------------------------------------------------------- integration: trend, ranking, drops
 
 
-def catalog_frame(catalog: Catalog) -> pd.DataFrame:
-    """The catalog as :func:`analytics.integration.compute_integration` takes it: code, category, dimension,
-    direction."""
-    return pd.DataFrame(
-        [(m.code, m.category, m.dimension, m.direction) for m in catalog.metrics],
-        columns=["code", "category", "dimension", "direction"],
-    )
+def _complete(rows: pd.DataFrame) -> pd.Series:
+    """Rows with a D and every metric: the only ones ranked, levelled or averaged (SPEC §5)."""
+    return rows["D"].notna() & rows["complete"].astype(bool)
 
 
 def d_trend(rows: pd.DataFrame) -> pd.DataFrame:
-    """The group's integration index per month: the unweighted mean D over the units scored that month.
+    """The group's integration index per month: the unweighted mean D over the complete units scored that month.
 
-    ``rows``: integration rows (unit, period, D, …). Returns period, D, n_units (units with a D), oldest first;
-    months with no scored unit have no row.
+    ``rows``: integration rows (unit, period, D, complete, …). Returns period, D, n_units (complete units with a
+    D), oldest first; months with no such unit have no row.
     """
-    scored = rows[rows["D"].notna()]
+    scored = rows[_complete(rows)]
     trend = scored.groupby("period", sort=True)["D"].agg(["mean", "count"]).reset_index()
     return trend.rename(columns={"mean": "D", "count": "n_units"}).astype({"period": str, "n_units": int})
 
 
+def steady_trend(trend: pd.DataFrame) -> pd.DataFrame:
+    """:func:`d_trend` without its thin months (too few units scored against the twelve months before to stand
+    for the group, :mod:`analytics.coverage`): what a chart of the group's D draws."""
+    thin = thin_months(dict(zip(trend["period"], trend["n_units"], strict=True)))
+    return trend[~trend["period"].isin(thin)].reset_index(drop=True)
+
+
+def ranked_month(trend: pd.DataFrame) -> str | None:
+    """The latest month of a :func:`d_trend` whose complete units are enough to rank (None when none is)."""
+    steady = steady_trend(trend)
+    return str(steady["period"].iloc[-1]) if len(steady) else None
+
+
 def ranking(rows: pd.DataFrame, period: str, names: Mapping[str, str]) -> pd.DataFrame:
-    """Units scored in ``period`` ranked by D, highest first (ties share the better rank, then by code).
+    """Complete units scored in ``period`` ranked by D, highest first (ties share the better rank, then by code).
 
     Columns: rank, unit, name, D, level, level_en, level_index, colour (of the level), lagging, u_party,
-    u_business, complete. Units without a D that month are not ranked.
+    u_business, complete. Units without a D that month, or missing a metric (数据不全), are not ranked.
     """
-    month = rows[(rows["period"] == period) & rows["D"].notna()]
+    month = rows[(rows["period"] == period) & _complete(rows)]
     month = month.sort_values(["D", "unit"], ascending=[False, True], kind="stable").reset_index(drop=True)
     level = month["level_index"].astype(int)
     return month.assign(
@@ -416,8 +443,8 @@ def level_drops(rows: pd.DataFrame, period: str) -> pd.DataFrame:
     """
     before_period = shift_month(period, -1)
     cols = ["unit", "D", "level", "level_en", "level_index"]
-    now = rows.loc[(rows["period"] == period) & rows["D"].notna(), cols]
-    before = rows.loc[(rows["period"] == before_period) & rows["D"].notna(), cols]
+    now = rows.loc[(rows["period"] == period) & _complete(rows), cols]
+    before = rows.loc[(rows["period"] == before_period) & _complete(rows), cols]
     both = now.merge(before, on="unit", suffixes=("", "_before"))
     both["levels_down"] = (both["level_index_before"] - both["level_index"]).astype(int)
     dropped = both[both["levels_down"] > 0].assign(period=period, previous_period=before_period)
@@ -488,7 +515,10 @@ class Overview:
 
     ``figures``: group figures of months period−12..period (:func:`group_figures`); ``trend``: mean D per month
     of the view; ``ranking``: units by D in ``period``; ``alerts``: the alerts of ``period``, its data-quality
-    flags included. ``period`` is None when the view has no data.
+    flags included; ``incomplete``: the units of ``period`` not ranked for want of a metric (unit, name, metrics,
+    no_headcount); ``settings``: the integration choices behind the ranking; ``basis_units``: the units of the
+    index's basis (``insufficient`` below ``settings.min_units``: no D at all). ``period`` is None when the view
+    has no data.
     """
 
     period: str | None
@@ -499,11 +529,30 @@ class Overview:
     ranking: pd.DataFrame
     reporting: ReportingSummary | None
     alerts: pd.DataFrame
+    incomplete: pd.DataFrame = field(default_factory=pd.DataFrame)
+    settings: IntegrationSettings = field(default_factory=IntegrationSettings)
+    basis_units: int = 0
+    coverage: MonthCoverage | None = None  # what ``period`` holds; a partial month's thin figures are withheld
+
+    @property
+    def insufficient(self) -> bool:
+        """True when the view has data but the basis has too few units for an integration index (SPEC §5)."""
+        return self.period is not None and self.basis_units < self.settings.min_units
 
 
-def _empty() -> Overview:
+def _empty(settings: IntegrationSettings) -> Overview:
     empty = pd.DataFrame()
-    return Overview(None, None, (), empty, empty, empty, None, pd.DataFrame(columns=ALERT_COLUMNS))
+    return Overview(None, None, (), empty, empty, empty, None, pd.DataFrame(columns=ALERT_COLUMNS), empty, settings)
+
+
+def incomplete_units(result, period: str, names: Mapping[str, str]) -> pd.DataFrame:
+    """The units of ``period`` left out of the ranking for want of a metric: unit, name, metrics (codes),
+    no_headcount (see analytics.integration.missing_metrics)."""
+    missing = missing_metrics(result)
+    missing = missing[missing["period"] == period].drop(columns="period").reset_index(drop=True)
+    return missing.assign(name=missing["unit"].map(lambda u: names.get(u, u)))[
+        ["unit", "name", "metrics", "no_headcount"]
+    ]
 
 
 def build_overview(
@@ -518,26 +567,40 @@ def build_overview(
     kpis: tuple[str, ...] = DEFAULT_KPIS,
     quality: QualitySettings | None = None,
     panel: Panel | None = None,
+    settings: IntegrationSettings | None = None,
+    basis_obs: pd.DataFrame | None = None,
 ) -> Overview:
     """The overview of the view ``start``..``end`` (inclusive, None = open) over ``units`` (codes with their
     descendants; None = all), as of the view's latest month with data.
 
     ``obs``: every current observation (unit, period, metric, value; categorical keys are fastest); ``grid``:
-    the completeness grid (:func:`analytics.completeness.completeness`). The integration index uses the default
-    settings with the ``view`` basis (as the integration command does). Comparisons (previous month, a year
-    earlier) and the quality flags' history (the 12 months before ``period``) may reach before ``start``.
+    the completeness grid (:func:`analytics.completeness.completeness`). The integration index uses ``settings``
+    (SPEC §5's defaults when None) with the registry's headcounts; its ``all`` basis is ``basis_obs`` (every
+    current observation; ``obs`` when None). Ranking, levels and the D trend use complete rows only.
+    Comparisons (previous month, a year earlier) and the quality flags' history (the 12 months before
+    ``period``) may reach before ``start``.
     ``panel``: the panel of all current values (the same data as ``obs``), when at hand.
+    A month only some units have reported in renders too: its ``coverage`` says what is in, figures of too few
+    units are withheld (the cards' values and changes, the month's ranking, thin months of the D trend).
     """
+    settings = settings or IntegrationSettings()
     view = view_frame(obs, start, end, units)
     months = present_months(view)
     if not months:
-        return _empty()
+        return _empty(settings)
     first, period = months[0], months[-1]
     parent, names = registry.parents(), {u.code: u.name for u in registry.units}
     recent = view_frame(obs, shift_month(period, -YEAR), period, units)
     figures = group_figures(recent, catalog, parent)
-    rows = compute_integration(view, catalog_frame(catalog), parent).rows
+    basis = None if settings.basis == "view" else (obs if basis_obs is None else basis_obs)
+    result = compute_integration(
+        view, catalog_frame(catalog), parent, settings=settings, basis_obs=basis, headcount=registry.headcounts()
+    )
+    rows = result.rows
     trend = d_trend(rows)
+    scored = dict(zip(trend["period"], trend["n_units"], strict=True))
+    coverage = month_coverage(view_frame(obs, None, period, units), period, scored)
+    ranked = ranking(rows, period, names)
     codes = kpi_metrics(catalog, set(figures["metric"]), kpis)
     cards = (*kpi_cards(recent, catalog, period, codes, parent, first, figures), d_card(rows, period, first))
     # the 12 months before are the units' history; the panel of the same values, when given, saves building one
@@ -553,8 +616,12 @@ def build_overview(
         start=first,
         kpis=cards,
         figures=figures,
-        trend=trend,
-        ranking=ranking(rows, period, names),
+        trend=steady_trend(trend),
+        ranking=ranked.iloc[:0] if coverage.ranking_withheld else ranked,  # one unit of thirty is no ranking
         reporting=reporting_summary(grid, period),
         alerts=alerts(grid, rows, flags, period, names),
+        incomplete=incomplete_units(result, period, names),
+        settings=settings,
+        basis_units=result.basis_units,
+        coverage=coverage,
     )

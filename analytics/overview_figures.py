@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.coverage import MonthCoverage
 from analytics.i18n import TEXT, t
 from analytics.integration import LEVELS_EN, LEVELS_ZH
 from analytics.overview import (
@@ -95,8 +96,35 @@ def _against(kpi: Kpi, compared: Comparison, lang: str) -> str:
     return t("overview.against", lang, period=compared.period)
 
 
+def coverage_notice(coverage: MonthCoverage | None, lang: str, hint: bool = True) -> str | None:
+    """``2026-11：仅 1 个单位报送了 2 项指标（此前月份最多 30 个单位、36 项指标）。本月尚未报齐：…`` for a partial
+    month (None otherwise); ``hint`` adds the latest complete month to choose in the sidebar."""
+    if coverage is None or not coverage.partial:
+        return None
+    one = "_one" if coverage.metrics == 1 else ""
+    metrics = t(f"overview.n_metrics{one}", lang, n=coverage.metrics)
+    key = "overview.partial_month_one" if coverage.units == 1 else "overview.partial_month"
+    text = t(key, lang, period=coverage.period, units=coverage.units, metrics=metrics)
+    text += t("overview.partial_usual", lang, units=coverage.usual_units, metrics=coverage.usual_metrics)
+    if hint and coverage.last_full:
+        text += t("overview.partial_last_full", lang, period=coverage.last_full)
+    return text
+
+
+def ranking_withheld_text(coverage: MonthCoverage, lang: str) -> str:
+    """``2026-11 仅 1 个单位指标齐全（此前月份最多 17 个），不足以排名。``"""
+    return t("overview.ranking_withheld", lang, period=coverage.period, n=coverage.scored, usual=coverage.usual_scored)
+
+
 def _caption(kpi: Kpi, mom: str | None, yoy: str | None, lang: str) -> str:
-    """Against which months the changes are, the year-on-year change, and from how many units the figure is."""
+    """Against which months the changes are, the year-on-year change, and from how many units the figure is;
+    for a month with no figure (or a thin one, withheld), that instead."""
+    d = "_d" if kpi.key == D_KEY else ""
+    if kpi.thin:
+        return t(f"overview.card_thin{d}", lang, period=kpi.period, n=kpi.n_units, usual=kpi.usual_n_units)
+    if kpi.value is None:
+        before = t("overview.units_before", lang, n=kpi.previous_n_units) if kpi.previous_n_units else ""
+        return t(f"overview.card_none{d}", lang, period=kpi.period) + before
     if mom:
         lines = [t("overview.mom_line", lang, against=_against(kpi, kpi.mom, lang))]
     else:

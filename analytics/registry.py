@@ -1,4 +1,9 @@
-"""Units (单位) and the stored metric catalog: reading, adding, updating, and resolving names to codes."""
+"""Units (单位) and the stored metric catalog: reading, adding, updating, and resolving names to codes.
+
+The unit tree is kept acyclic at every entry (:func:`save_units`, restore) and every walk of it is safe anyway
+(a visited set), so a file that somehow holds a cycle can neither hang a process nor eat its memory. The catalog
+keeps each normalised label naming one metric (:func:`save_metrics`).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from analytics.catalog import Catalog, Metric, normalise_label
+from analytics.catalog import Catalog, Metric, label_clashes, normalise_label
 from analytics.db import bump_data_version, insert_metrics
+from analytics.master_data import ARROW, MasterDataError, check_codes
 
 UNIT_COLUMNS = ("code", "name", "parent_code", "headcount")
 
@@ -68,17 +74,40 @@ class Registry:
             return matches[0]
         raise UnknownUnit(label, tuple(u.code for u in matches))
 
-    def descendants(self, code: str) -> list[str]:
-        """The unit and every unit below it (a subsidiary means its branches)."""
+    def children(self) -> dict[str | None, list[str]]:
+        """Parent code → its child units' codes, in registry order (None → the roots)."""
         children: dict[str | None, list[str]] = {}
         for u in self.units:
             children.setdefault(u.parent_code, []).append(u.code)
-        found, stack = [], [code]
+        return children
+
+    def descendants(self, code: str) -> list[str]:
+        """The unit and every unit below it (a subsidiary means its branches), each once: a cycle stored in the
+        tree ends the walk where it comes round, never loops."""
+        children = self.children()
+        found, seen, stack = [], {code}, [code]
         while stack:
             current = stack.pop()
             found.append(current)
-            stack.extend(children.get(current, ()))
+            below = [c for c in children.get(current, ()) if c not in seen]
+            seen.update(below)
+            stack.extend(below)
         return found
+
+    def ancestors(self, code: str) -> list[str]:
+        """The unit's parent, grandparent, … up to the root, each once (a cycle stops at the first repeat);
+        parents that are not registered units end the chain."""
+        chain: list[str] = []
+        seen = {code}
+        unit = self._by_code.get(code)  # type: ignore[attr-defined]
+        while unit is not None and unit.parent_code and unit.parent_code not in seen:
+            parent = self._by_code.get(unit.parent_code)  # type: ignore[attr-defined]
+            if parent is None:
+                break
+            chain.append(parent.code)
+            seen.add(parent.code)
+            unit = parent
+        return chain
 
     def expand(self, labels: list[str]) -> list[str]:
         """Codes of the named units and all their descendants, in registry order."""
@@ -87,14 +116,15 @@ class Registry:
 
     def subsidiary_of(self, code: str) -> str:
         """The top-most ancestor below the group root (the unit itself when it has no parent)."""
-        unit = self._by_code[code]  # type: ignore[attr-defined]
-        chain = [unit]
-        while chain[-1].parent_code and chain[-1].parent_code in self._by_code:  # type: ignore[attr-defined]
-            chain.append(self._by_code[chain[-1].parent_code])  # type: ignore[attr-defined]
-        return chain[-2].code if len(chain) >= 2 else chain[-1].code
+        chain = [self._by_code[code].code, *self.ancestors(code)]  # type: ignore[attr-defined]
+        return chain[-2] if len(chain) >= 2 else chain[-1]
 
     def parents(self) -> dict[str, str | None]:
         return {u.code: u.parent_code for u in self.units}
+
+    def headcounts(self) -> dict[str, float]:
+        """Unit code → headcount (职工人数), for the units that have a positive one (the rest are absent)."""
+        return {u.code: float(u.headcount) for u in self.units if u.headcount is not None and u.headcount > 0}
 
     def leaves(self) -> list[Unit]:
         """Units that report themselves: those with no child units (parents are rolled up from them), in id order."""
@@ -135,35 +165,124 @@ def metric_ids(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dict(con.execute("SELECT code, mid FROM metrics").fetchall())
 
 
-def save_metrics(con: duckdb.DuckDBPyConnection, metrics: list[Metric]) -> None:
-    """Add or update catalog entries by code, in one transaction."""
+def find_cycles(parents: dict[str, str | None]) -> list[list[str]]:
+    """Every cycle of a unit → parent mapping, each as its codes from its first unit (in mapping order) round to
+    that unit again: ``[A, B, A]`` when A's parent is B and B's is A, ``[A, A]`` for a unit that is its own parent.
+    Each unit has one parent, so cycles never share a unit; a walk visits each unit once (linear time)."""
+    state: dict[str, int] = {}  # 1 on the current walk, 2 done
+    cycles: list[list[str]] = []
+    for start in parents:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in parents and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = parents[node]
+        if node is not None and state.get(node) == 1:  # came round to a unit of this walk
+            loop = path[path.index(node) :]
+            cycles.append([*loop, loop[0]])
+        for visited in path:
+            state[visited] = 2
+    return cycles
+
+
+def check_tree(parents: dict[str, str | None], key: str = "md.cycle", through: set[str] | None = None) -> None:
+    """Raise MasterDataError (``key``, every cycle named as ``A → B → A``) when ``parents`` holds a cycle — one
+    through a unit of ``through`` when given (the units a change writes: only they can close a new cycle)."""
+    cycles = [c for c in find_cycles(parents) if through is None or through.intersection(c)]
+    if cycles:
+        raise MasterDataError(key, [ARROW.join(cycle) for cycle in cycles])
+
+
+def _stored_parents(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    return dict(con.execute("SELECT code, parent_code FROM units ORDER BY uid").fetchall())
+
+
+def save_metrics(con: duckdb.DuckDBPyConnection, metrics: list[Metric], replace: bool = False) -> None:
+    """Add or update catalog entries by code — or, with ``replace``, make ``metrics`` the whole catalog — in one
+    transaction. Metrics that stay keep their ids (and so their observations).
+
+    Refused (MasterDataError, nothing changes): a code that is not an identifier; any label (code, name, alias,
+    normalised) that would name two metrics, listing every clash; with ``replace``, dropping a metric that
+    observations still refer to, listing those metrics and how many values each has.
+    """
+    check_codes((None, m.code) for m in metrics)
     con.execute("BEGIN TRANSACTION")
-    insert_metrics(con, metrics)
-    bump_data_version(con)
+    try:
+        stored = {m.code: m for m in load_catalog(con).metrics}
+        incoming = {m.code: m for m in metrics}
+        result = list(incoming.values()) if replace else [*({**stored, **incoming}).values()]
+        clashes = label_clashes(result)
+        if clashes:
+            raise MasterDataError("md.clash", clashes, n=len(clashes))
+        dropped = [code for code in stored if code not in incoming] if replace else []
+        if dropped:
+            _drop_metrics(con, dropped)
+        insert_metrics(con, metrics)
+        bump_data_version(con)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     con.execute("COMMIT")
 
 
+def _drop_metrics(con: duckdb.DuckDBPyConnection, codes: list[str]) -> None:
+    """Delete the catalog entries ``codes``, refusing (MasterDataError) while observations refer to any of them."""
+    con.register("dropped_metrics", pd.DataFrame({"code": codes}))
+    try:
+        used = con.execute(
+            "SELECT m.code, count(*) FROM observations o JOIN metrics m ON m.mid = o.mid "
+            "WHERE m.code IN (SELECT code FROM dropped_metrics) GROUP BY m.code, m.mid ORDER BY m.mid"
+        ).fetchall()
+        if used:
+            raise MasterDataError(
+                "md.in_use",
+                [f"{code} ({n})" for code, n in used],
+            )
+        con.execute("DELETE FROM metrics WHERE code IN (SELECT code FROM dropped_metrics)")
+    finally:
+        con.unregister("dropped_metrics")
+
+
 def read_units_csv(text: str) -> list[dict[str, object]]:
-    """Unit rows from CSV text with columns code,name,parent_code,headcount; raises ValueError when malformed."""
+    """Unit rows from CSV text with columns code,name,parent_code,headcount; raises MasterDataError when a
+    column is missing, a row lacks its code or name, a headcount is not a number, a code is given twice or is not
+    an identifier (every invalid code listed). Codes are kept exactly as given; names and parents are trimmed."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"code", "name"} - set(reader.fieldnames or ())
     if missing:
-        raise ValueError(f"missing columns: {', '.join(sorted(missing))}")
-    rows = []
-    for line, row in enumerate(reader, start=2):
-        code, name = (row.get("code") or "").strip(), (row.get("name") or "").strip()
-        if not code or not name:
-            raise ValueError(f"line {line}: code and name are required")
-        headcount = (row.get("headcount") or "").strip()
+        raise MasterDataError("md.missing_columns", columns=", ".join(sorted(missing)))
+    lines = list(enumerate(reader, start=2))
+    for line, row in lines:
+        if not (row.get("code") or "").strip() or not (row.get("name") or "").strip():
+            raise MasterDataError("md.unit_required", line=line)
+    check_codes((line, row.get("code") or "") for line, row in lines)
+    rows: list[dict[str, object]] = []
+    first_line: dict[str, int] = {}
+    for line, row in lines:
+        code = row.get("code") or ""
+        if code in first_line:
+            raise MasterDataError("md.code_twice", code=code, first=first_line[code], line=line)
+        first_line[code] = line
         rows.append(
             {
                 "code": code,
-                "name": name,
+                "name": (row.get("name") or "").strip(),
                 "parent_code": (row.get("parent_code") or "").strip() or None,
-                "headcount": float(headcount) if headcount else None,
+                "headcount": _headcount(row.get("headcount"), line),
             }
         )
     return rows
+
+
+def _headcount(text: str | None, line: int) -> float | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise MasterDataError("md.bad_headcount", line=line, value=text) from None
 
 
 def save_units(
@@ -173,12 +292,18 @@ def save_units(
 ) -> int:
     """Add or update units by code (ids stay stable); returns how many rows were written.
 
-    Parents must exist in the registry or in ``rows``; raises ValueError naming the first unknown parent.
+    Refused (MasterDataError, nothing written): a code that is not an identifier, a parent that is neither
+    registered nor in ``rows``, and a tree that would hold a cycle through a unit of ``rows`` (every such cycle
+    named, ``A → B → A``; a cycle already stored, which no entry accepts, does not block unrelated units).
     """
-    known = {c for (c,) in con.execute("SELECT code FROM units").fetchall()} | {r["code"] for r in rows}
+    check_codes((None, str(r["code"])) for r in rows)
+    parents = _stored_parents(con)
+    parents.update({str(r["code"]): _parent(r) for r in rows})
     for r in rows:
-        if r.get("parent_code") and r["parent_code"] not in known:
-            raise ValueError(f"unknown parent {r['parent_code']!r} of unit {r['code']!r}")
+        parent = _parent(r)
+        if parent is not None and parent not in parents:
+            raise MasterDataError("md.unknown_parent", unit=r["code"], parent=parent)
+    check_tree(parents, through={str(r["code"]) for r in rows})
     if not in_transaction:
         con.execute("BEGIN TRANSACTION")
     frame = pd.DataFrame(rows, columns=list(UNIT_COLUMNS))
@@ -197,6 +322,11 @@ def save_units(
     if not in_transaction:
         con.execute("COMMIT")
     return len(rows)
+
+
+def _parent(row: dict[str, object]) -> str | None:
+    parent = row.get("parent_code")
+    return None if parent is None or parent == "" or (isinstance(parent, float) and pd.isna(parent)) else str(parent)
 
 
 def units_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -12,12 +12,12 @@ import html
 import math
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from analytics.correlation_figures import PALETTE, heatmap_figure, lag_figure
+from analytics.correlation_figures import LEGEND_FOOT_PX, PALETTE, heatmap_figure, lag_figure, two_lines
+from analytics.coverage import is_thin
 from analytics.deck import (
     Deck,
     FindingsPayload,
@@ -180,23 +180,12 @@ def scatter_figure(payload: ScatterPayload, lang: str) -> go.Figure:
                 hovertemplate="%{text} %{customdata}<br>x = %{x:.3g}, y = %{y:.3g}<extra></extra>",
             )
         )
-    if payload.fit is not None:
-        band = payload.fit.band
+    if payload.fit is not None:  # the line only: a naive band would treat a unit's months as independent
+        line = payload.fit
         figure.add_trace(
             go.Scatter(
-                x=np.concatenate([band["x"], band["x"][::-1]]),
-                y=np.concatenate([band["high"], band["low"][::-1]]),
-                fill="toself",
-                fillcolor="rgba(80, 80, 80, 0.18)",
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=band["x"],
-                y=band["fit"],
+                x=line["x"],
+                y=line["fit"],
                 mode="lines",
                 line={"color": "#222", "width": 2},
                 hoverinfo="skip",
@@ -204,11 +193,13 @@ def scatter_figure(payload: ScatterPayload, lang: str) -> go.Figure:
             )
         )
     figure.update_layout(
-        xaxis={"title": {"text": _safe(payload.x_label)}},
-        yaxis={"title": {"text": _safe(payload.y_label)}},
-        legend={"orientation": "h", "y": -0.18},
+        xaxis={"title": {"text": two_lines(_safe(payload.x_label))}},
+        yaxis={"title": {"text": two_lines(_safe(payload.y_label))}},
     )
-    return _layout(figure)
+    figure = _layout(figure)
+    # the legend at the figure's foot, under an x-axis title of up to three lines (paper-relative offsets collide)
+    legend = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.0}
+    return figure.update_layout(legend=legend, margin={"b": LEGEND_FOOT_PX})
 
 
 def lag_profile_figure(payload: LagPayload, lang: str) -> go.Figure:
@@ -297,6 +288,13 @@ def change_text(value: float, kind: str, lang: str) -> str:
     return t("present.pp" if kind == POINTS else "present.pct", lang, v=value)
 
 
+def _units_text(n: int, usual: int, lang: str) -> str:
+    """'30 个单位', or for a figure withheld as thin '仅 1 个单位（此前最多 30 个），不计集团数'."""
+    if is_thin(n, usual):
+        return t("present.kpi_units_thin", lang, n=n, usual=usual)
+    return t("present.kpi_units", lang, n=n)
+
+
 def kpi_cards(payload: KpiPayload, lang: str) -> list[dict[str, str]]:
     """One card per headline metric: label, value, mom, yoy (texts) and n."""
     return [
@@ -305,7 +303,7 @@ def kpi_cards(payload: KpiPayload, lang: str) -> list[dict[str, str]]:
             "value": number_text(row["value"], row["unit"], 3 if row["change"] == INDEX else None),
             "mom": change_text(row["mom"], row["change"], lang),
             "yoy": change_text(row["yoy"], row["change"], lang),
-            "n": t("present.kpi_units", lang, n=int(row["n"])),
+            "n": _units_text(int(row["n"]), int(row["usual_n"]), lang),
         }
         for _, row in payload.kpis.iterrows()
     ]
@@ -399,7 +397,7 @@ def _table_html(frame: pd.DataFrame, columns: Sequence[str], lang: str) -> str:
 
 def _findings_html(payload: FindingsPayload, lang: str) -> str:
     if not payload.sentences:
-        items = f"<p>{html.escape(t('present.findings_none', lang))}</p>"
+        items = f"<p>{html.escape(payload.empty)}</p>"
     else:
         items = '<ol class="findings">' + "".join(f"<li>{html.escape(s)}</li>" for s in payload.sentences) + "</ol>"
     return items + f'<p class="note">{html.escape(payload.note)}</p>'

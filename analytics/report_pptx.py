@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_CHART_TYPE,
@@ -41,6 +40,7 @@ from analytics.deck import (
     shown_ranking,
 )
 from analytics.i18n import t
+from analytics.pptx_chart_data import CategoryChartData, XyChartData  # names in the chart workbooks stay text
 from analytics.report_html import LABEL_POINTS_UP_TO, LAGGING_COLOURS, kpi_cards, number_text, quadrant_range
 from analytics.reports import ExportMark
 
@@ -220,9 +220,9 @@ def _pair_scatter(pslide, payload: ScatterPayload, lang: str) -> None:
             series.add_data_point(float(x), float(y))
         styles.append((PALETTE[i % len(PALETTE)], False))
     if payload.fit is not None:
-        band = payload.fit.band
+        fit = payload.fit
         line = data.add_series(t("present.series.fit", lang))
-        for x, y in zip(band["x"], band["fit"], strict=True):
+        for x, y in zip(fit["x"], fit["fit"], strict=True):
             line.add_data_point(float(x), float(y))
         styles.append(("#222222", True))
     box = (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
@@ -231,6 +231,8 @@ def _pair_scatter(pslide, payload: ScatterPayload, lang: str) -> None:
     _scatter_series(chart, styles)
     _axis_title(chart.category_axis, payload.x_label)
     _axis_title(chart.value_axis, payload.y_label)
+    for axis in (chart.category_axis, chart.value_axis):  # deviations centre on 0: labels at the edges, not inside
+        axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
 
 
@@ -317,7 +319,8 @@ def _table(pslide, box, header: Sequence[str], rows: Sequence[Sequence[str]], si
 
 def _kpis(pslide, payload: KpiPayload, lang: str) -> None:
     header = [t("present.col.name", lang), t("present.col.value", lang), t("present.mom", lang), t("present.yoy", lang)]
-    rows = [[c["label"], c["value"], c["mom"], c["yoy"]] for c in kpi_cards(payload, lang)]
+    header.append(t("present.col.reported", lang))  # a figure withheld for too few units says so here
+    rows = [[c["label"], c["value"], c["mom"], c["yoy"], c["n"]] for c in kpi_cards(payload, lang)]
     height = Inches(0.42) * (len(rows) + 1)
     _table(pslide, (MARGIN, BODY_TOP, Inches(6.6), height), header, rows, 12)
     trend = payload.trend
@@ -355,9 +358,10 @@ def _unit(pslide, payload: UnitPayload, lang: str) -> None:
 
 
 def _findings(pslide, payload: FindingsPayload, lang: str) -> None:
-    lines = [f"{i}. {s}" for i, s in enumerate(payload.sentences, start=1)] or [t("present.findings_none", lang)]
+    lines = [f"{i}. {s}" for i, s in enumerate(payload.sentences, start=1)] or [payload.empty]
     size = 15 if len(lines) <= 6 else 13
-    _text(pslide, MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, Inches(4.8), lines, size)
+    top = BODY_TOP + Inches(0.25)  # room for a subtitle of two lines
+    _text(pslide, MARGIN, top, WIDTH - 2 * MARGIN, Inches(4.6), lines, size)
     _text(pslide, MARGIN, Inches(6.3), WIDTH - 2 * MARGIN, Inches(0.5), [payload.note], 13, colour=ACCENT, italic=True)
 
 

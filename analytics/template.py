@@ -3,7 +3,8 @@
 The data sheet is a wide table the import reads back as is: a title naming the month, a category row (merged),
 the header row (``序号, 单位编码, 单位名称``, then one column per metric:
 ``营业收入（万元）`` with the English name on a second line), one row per reporting unit.
-An instructions sheet explains how to fill it in, in both languages.
+An instructions sheet explains how to fill it in, in both languages. Every text cell is written with
+``write_string``: a unit or metric name such as ``=1+2`` or ``http://x`` stays text (never a formula or a link).
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ def _data_sheet(book: xlsxwriter.Workbook, period: int, catalog: Catalog, units:
     group = book.add_format({"bold": True, "align": "center", "bg_color": "#C0504D", "font_color": "#FFFFFF"})
     locked = book.add_format({"bg_color": "#F2F2F2", "border": 1})
     year, month = divmod(period, 12)
-    sheet.write(0, 0, f"{year}年{month + 1}月 党建与生产经营月报 / Monthly report {from_index(period)}", bold)
+    sheet.write_string(0, 0, f"{year}年{month + 1}月 党建与生产经营月报 / Monthly report {from_index(period)}", bold)
     for c, label in enumerate(("序号\nNo.", "单位编码\nUnit code", "单位名称\nUnit name")):
-        sheet.write(HEADER_ROW, c, label, head)
+        sheet.write_string(HEADER_ROW, c, label, head)
     metrics = list(catalog.metrics)
     col = FIRST_METRIC_COL
     for category in ("party", "production", "efficiency"):
@@ -75,9 +76,9 @@ def _data_sheet(book: xlsxwriter.Workbook, period: int, catalog: Catalog, units:
         if len(members) > 1:
             sheet.merge_range(1, col, 1, col + len(members) - 1, CATEGORY_NAMES[category], group)
         else:
-            sheet.write(1, col, CATEGORY_NAMES[category], group)
+            sheet.write_string(1, col, CATEGORY_NAMES[category], group)
         for m in members:
-            sheet.write(HEADER_ROW, col, header_text(m), head)
+            sheet.write_string(HEADER_ROW, col, header_text(m), head)
             _validate(sheet, col, len(units), m)
             col += 1
     for i, unit in enumerate(units):
@@ -125,8 +126,8 @@ def _help_sheet(book: xlsxwriter.Workbook, catalog: Catalog) -> None:
     sheet = book.add_worksheet(HELP_SHEET)
     bold = book.add_format({"bold": True})
     for r, (zh, en) in enumerate(INSTRUCTIONS):
-        sheet.write(r, 0, zh, bold if r == 0 else None)
-        sheet.write(r, 1, en)
+        sheet.write_string(r, 0, zh, bold if r == 0 else None)
+        sheet.write_string(r, 1, en)
     start = len(INSTRUCTIONS) + 1
     columns = (
         "指标 Metric",
@@ -138,11 +139,11 @@ def _help_sheet(book: xlsxwriter.Workbook, catalog: Catalog) -> None:
         "有效范围 Range",
     )
     for c, label in enumerate(columns):
-        sheet.write(start, c, label, bold)
+        sheet.write_string(start, c, label, bold)
     for i, m in enumerate(catalog.metrics, start=start + 1):
         direction = "越高越好 higher is better" if m.direction > 0 else "越低越好 lower is better"
         for c, value in enumerate((m.name_zh, m.name_en, m.category, m.dimension, m.unit, direction, _range(m))):
-            sheet.write(i, c, value)
+            sheet.write_string(i, c, value)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, 6, 16)

@@ -9,34 +9,29 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 
 from analytics.catalog import CATEGORIES, Catalog
-from analytics.correlations import benjamini_hochberg, lag_profile
 from analytics.integration import SUBSYSTEMS, IntegrationResult, IntegrationSettings, compute_integration
+from analytics.integration import catalog_frame as catalog_frame
 from analytics.panel import Panel
 from analytics.registry import Unit
+from analytics.unit_series import own_series_correlation
 
 #: Lags scanned by the unit's own lag profile: x leads y by 0..MAX_LAG calendar months.
 MAX_LAG = 6
 #: The peer series of a metric history, in drawing order.
 SERIES = ("unit", "subsidiary", "group")
-PROFILE_COLUMNS = ("lag", "n", "r", "p", "q", "ci_low", "ci_high", "insufficient")
+#: The columns of :func:`own_lag_profile`.
+PROFILE_COLUMNS = ("lag", "n", "n_eff", "a_x", "a_y", "r", "ci_low", "ci_high", "p", "insufficient", "exploratory")
 
 Parents = Mapping[str, str | None]
 
 
 # ---------------------------------------------------------------- the view's integration index
-
-
-def catalog_frame(catalog: Catalog) -> pd.DataFrame:
-    """The catalog as compute_integration reads it: code, category, dimension, direction."""
-    return pd.DataFrame(
-        [(m.code, m.category, m.dimension, m.direction) for m in catalog.metrics],
-        columns=["code", "category", "dimension", "direction"],
-    )
 
 
 def _keep(column: pd.Series, wanted: Callable[[str], bool]) -> np.ndarray:
@@ -74,6 +69,7 @@ def score_view(
     end: str | None = None,
     units: Iterable[str] | None = None,
     settings: IntegrationSettings | None = None,
+    headcount: Mapping[str, float] | None = None,
 ) -> IntegrationResult:
     """The integration index (SPEC §5) of every unit-month in the view.
 
@@ -81,12 +77,16 @@ def score_view(
     of months ``start..end`` and ``units`` (codes, descendants already expanded). The basis follows
     ``settings.basis``: ``view`` = the scored rows, ``all`` = every row of ``obs``, ``YYYY-MM..YYYY-MM`` = the rows
     of that window (frozen bounds: scored values outside are clipped). Parents are not scored in months their
-    children report. Raises IntegrationError (or AhpError) for settings that cannot be used.
+    children report. ``headcount`` (unit → staff, ``Registry.headcounts()``) lets amounts and counts be compared
+    with units of the same size (``settings.size``); without it a unit is not scored on them (incomplete).
+    Raises IntegrationError (or AhpError) for settings that cannot be used.
     """
     settings = settings or IntegrationSettings()
     scored = in_view(obs, start, end, units)
     basis = None if settings.basis == "view" else obs
-    return compute_integration(scored, catalog_frame(catalog), parents, settings=settings, basis_obs=basis)
+    return compute_integration(
+        scored, catalog_frame(catalog), parents, settings=settings, basis_obs=basis, headcount=headcount
+    )
 
 
 def subsystem_of(category: str) -> str:
@@ -112,9 +112,11 @@ def dimensions(weights: Mapping[str, float], catalog: Catalog, subsystem: str) -
 
 
 def ranked(rows: pd.DataFrame) -> pd.DataFrame:
-    """The scored rows (D present) with ``rank`` (1 = highest D, ties share the best rank) and ``n_ranked``
-    (units ranked that month), sorted by period then rank."""
-    scored = rows[rows["D"].notna()].copy()
+    """The complete scored rows (D present, every metric reported: SPEC §5 ranks complete rows only) with ``rank``
+    (1 = highest D, ties share the best rank) and ``n_ranked`` (units ranked that month), sorted by period then
+    rank."""
+    complete = rows["complete"].astype(bool) if "complete" in rows else True  # rows of older callers: all complete
+    scored = rows[rows["D"].notna() & complete].copy()
     by_month = scored.groupby("period", sort=False)["D"]
     scored["rank"] = by_month.rank(ascending=False, method="min").astype(int)
     scored["n_ranked"] = by_month.transform("size").astype(int)
@@ -250,6 +252,20 @@ def default_metrics(catalog: Catalog, obs: pd.DataFrame, unit: str, per_subsyste
 # ---------------------------------------------------------------- the unit's own lag profile
 
 
+def own_series(panel: Panel, unit: str, metric: str, start: str | None = None, end: str | None = None) -> np.ndarray:
+    """The unit's values of ``metric`` over the panel's consecutive calendar months, NaN where missing or outside
+    ``start..end`` (inclusive ``YYYY-MM``, open when None); all NaN for a unit or metric the panel lacks."""
+    values = np.full(len(panel.months), np.nan)
+    row = panel.units.get_indexer([unit])[0]
+    if row >= 0:
+        values[:] = panel.column(metric)[row]
+    lo = 0 if start is None else max(panel.month_position(start), 0)
+    hi = len(values) if end is None else max(panel.month_position(end) + 1, 0)
+    values[:lo] = np.nan
+    values[hi:] = np.nan
+    return values
+
+
 def own_lag_profile(
     panel: Panel,
     unit: str,
@@ -259,19 +275,18 @@ def own_lag_profile(
     start: str | None = None,
     end: str | None = None,
 ) -> pd.DataFrame:
-    """Pearson r between x in month t and y in month t + lag over the unit's own months, per lag.
+    """Pearson r between the unit's x in month t and its y in month t + lag, per lag: exploratory, never starred.
 
-    This is SPEC §5's ``pooled`` level restricted to one unit: pairs are the months with both values present
-    (a missing month is missing), ``start``/``end`` bound x's month, p is the two-sided t test with n − 2 df and
-    the 95% CI is Fisher's z; fewer than 10 pairs → r, p, CI missing and ``insufficient``. q is the
-    Benjamini–Hochberg adjustment over the lags scanned. One unit's monthly series is short and autocorrelated,
-    so p is optimistic: read it as a description, not as evidence of an effect.
-    Returns columns lag, n, r, p, q, ci_low, ci_high, insufficient (NaN where missing).
+    SPEC §5 "One unit's own series" (analytics.unit_series.own_series_correlation): pairs are the calendar
+    months with both values present (a missing month is missing, never bridged), ``start``/``end`` bound x's
+    month (y may run ``lag`` months past ``end``). p is the two-sided t test on the effective sample size n_eff,
+    which discounts the n pairs for the lag-1 autocorrelations a_x, a_y of the paired series; the 95 % CI is
+    Fisher's z with 1/sqrt(n_eff − 3). n_eff < 10 → r, p, CI missing and ``insufficient``. There is no q and no
+    significance: a unit's own months describe it, they are not evidence of an effect.
+    Returns columns lag, n, n_eff, a_x, a_y, r, ci_low, ci_high, p, insufficient, exploratory (NaN where missing).
     """
-    found = lag_profile(panel, x, y, lags=list(lags), level="pooled", from_=start, to=end, units=[unit])
-    frame = pd.DataFrame(
-        [(c.lag, c.n, c.r, c.p, c.ci_low, c.ci_high, c.insufficient) for c in found],
-        columns=["lag", "n", "r", "p", "ci_low", "ci_high", "insufficient"],
-    ).astype({"r": float, "p": float, "ci_low": float, "ci_high": float})
-    frame["q"] = benjamini_hochberg(frame["p"].to_numpy())
-    return frame[list(PROFILE_COLUMNS)]
+    xs, ys = own_series(panel, unit, x, start, end), own_series(panel, unit, y)
+    found = [own_series_correlation(xs, ys, lag) for lag in lags]
+    frame = pd.DataFrame([asdict(c) for c in found], columns=list(PROFILE_COLUMNS))
+    floats = ("n_eff", "a_x", "a_y", "r", "ci_low", "ci_high", "p")
+    return frame.astype(dict.fromkeys(floats, float))

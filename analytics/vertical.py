@@ -9,6 +9,7 @@ from analytics.layouts import (
     Context,
     SheetValues,
     _parse_records,
+    cell_metric,
     cell_text,
     fallback_period,
     is_missing,
@@ -50,8 +51,11 @@ def read_vertical(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> S
         raw = row[value_c] if value_c < len(row) else None
         if is_missing(name):
             continue
-        base, unit = split_header(cell_text(name))
-        metric = ctx.catalog.match(cell_text(name)) or ctx.catalog.match(base)
+        unit = split_header(cell_text(name))[1]
+        metric, ambiguous = cell_metric(ctx, name, label, a1(r, metric_c))
+        if ambiguous is not None:
+            out.issues.append(ambiguous)
+            continue
         if metric is None:
             if not is_missing(raw):
                 out.issues.append(

@@ -74,7 +74,7 @@ def _wide_rows(
         no_code = code_key in MISSING_MARKERS  # is_missing(code)
         if no_code and name_key in MISSING_MARKERS and all(is_missing(v) for v in row):
             continue
-        identity = code_text or name_text
+        identity = ("" if no_code else code_text) or name_text  # a code cell of '-' or '/' names no unit
         if code_key in TOTALS_LABELS or name_key in TOTALS_LABELS:
             out.issues.append(
                 make_issue(

@@ -321,8 +321,17 @@ def _sheet(name: str, hidden: bool, raw: list[RawRow], facts: SheetFacts, merged
         percent_cells=frozenset(percent),
         hidden_rows=frozenset(r for r in facts.hidden_rows if r < height),
         formulas_without_value=frozenset(facts.formulas_without_value),
-        merged=tuple(sorted(merged)),
+        merged=_on_grid(merged, height, width),
     )
+
+
+def _on_grid(merged: list[MergedRange], height: int, width: int) -> tuple[MergedRange, ...]:
+    """Merged ranges cut to the grid: one starting beyond it merges only empty cells and is dropped (a range may
+    reach far past the used area, even ``A1:XFD1048576``; the grid never grows to meet it)."""
+    kept = {
+        (r0, c0, min(r1, height - 1), min(c1, width - 1)) for r0, c0, r1, c1 in merged if r0 < height and c0 < width
+    }
+    return tuple(sorted(kept))
 
 
 def _clean_row(row: RawRow) -> list[Cell]:

@@ -44,6 +44,12 @@ _ROW_OR_CELL = re.compile(rb"<(?:[\w.-]+:)?(row|c)[\s/>]")
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
 _ODD_CELL_TAG = rb'<c(?:[^ ]| [^r]| r[^=]| r=[^"])|:c'  # any cell tag that is not an unprefixed <c r="…
+# A number, boolean or shared-string index whose <v> holds an entity or character reference, CDATA or a comment:
+# calamine keeps only the text before it ('&#49;' is read as blank, '1&#48;' as 1), so it must not reach the
+# values; nor may a non-finite word (calamine reads 'NaN' as a NaN float, i.e. blank, and 'inf' as infinity).
+_ODD_VALUE = rb"<v>(?:[^<&]*(?:&|<[^/])|\s*[-+]?(?i:inf|nan))"
+_TEXT_TYPES = (b"str", b"inlineStr", b"e", b"d")  # calamine decodes these <v> texts in full
+_CELL_TYPE = re.compile(rb'\bt\s*=\s*["\']([^"\']*)["\']')
 
 
 def main_part(content_types: bytes) -> tuple[str, str] | None:
@@ -133,7 +139,7 @@ def add_cell_facts(facts: SheetFacts, data: bytes, percent: frozenset[int]) -> N
     for literal in (rb' hidden="1"', rb' hidden="true"'):
         facts.hidden_rows.update(row for row, _ in _cells_with(data, literal, prefix + b"row"))
     facts.formulas_without_value = _formulas_without_value(data, prefix)
-    facts.errors = _errors(data, prefix)
+    facts.errors = _errors(data, prefix) | _unreadable_values(data, prefix)
 
 
 def parse_xml(data: bytes) -> ET.Element:
@@ -284,3 +290,27 @@ def _errors(data: bytes, prefix: bytes) -> dict[Position, str]:
         if 0 <= start < end:
             errors[pos] = data[start + len(value_open) : end].decode("utf-8", "replace")
     return errors
+
+
+def _unreadable_values(data: bytes, prefix: bytes) -> dict[Position, str]:
+    """Cells whose stored value calamine would misread (see ``_ODD_VALUE``), with their raw XML text.
+
+    The text takes the value's place, so the cell is an error where a number is expected (e.g. ``“&#49;” is not
+    a number``) and never a silent blank. Text-typed cells are left alone: their references decode in full.
+    """
+    found: dict[Position, str] = {}
+    value_open, value_close = b"<" + prefix + b"v>", b"</" + prefix + b"v>"
+    pattern = re2.compile(_ODD_VALUE.replace(b"<v>", re.escape(value_open), 1), _RE2_OPTIONS)
+    for match in pattern.finditer(data):
+        cell = data.rfind(b"<" + prefix + b"c", 0, match.start())
+        cell_end = data.find(b">", cell)
+        if cell < 0 or cell_end < 0:
+            continue
+        kind = _CELL_TYPE.search(data, cell, cell_end)
+        ref = _CELL_REF.search(data, cell, cell_end)
+        if (kind and kind.group(1) in _TEXT_TYPES) or not (ref and ref.group(1) and ref.group(2)):
+            continue
+        end = data.find(value_close, match.start())
+        raw = data[match.start() + len(value_open) : end if end >= 0 else match.end()]
+        found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = raw.decode("utf-8", "replace").strip()
+    return found

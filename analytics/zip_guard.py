@@ -10,6 +10,7 @@ and every member is checked the same way (``drain``) before calamine sees the fi
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -23,6 +24,7 @@ CHUNK_BYTES = 1 * MIB
 LOCAL_HEADER = b"PK\x03\x04"
 LOCAL_HEADER_SIZE = 30
 ENCRYPTED_FLAG = 0x1
+SHEET_PART = re.compile(r"(?i)(?:^|/)(?:worksheets|chartsheets|dialogsheets|macrosheets)/[^/]+\.xml$")
 
 
 class GuardedZip:
@@ -41,9 +43,9 @@ class GuardedZip:
         self._check_directory()
 
     def _check_directory(self) -> None:
+        """Refuse on the directory alone: sizes and ratios first (a bomb), then the member count, which a
+        workbook of thousands of sheets (one part each) passes too: that one is told ``too_many_sheets``."""
         infos = self._zip.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise WorkbookError("zip_bomb", detail=f"{len(infos)} members")
         declared = sum(info.file_size for info in infos)
         if declared > self._limits.max_decompressed_bytes:
             raise WorkbookError("zip_bomb", detail=f"{declared // MIB} MiB declared")
@@ -51,6 +53,11 @@ class GuardedZip:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > RATIO_EXEMPT_BYTES and ratio > self._limits.max_compression_ratio:
                 raise WorkbookError("zip_bomb", detail=f"{info.filename} ratio {ratio:.0f}:1")
+        if len(infos) > MAX_MEMBERS:
+            sheets = sum(1 for info in infos if SHEET_PART.search(info.filename))
+            if sheets > self._limits.max_sheets:
+                raise WorkbookError("too_many_sheets", count=sheets, limit=self._limits.max_sheets)
+            raise WorkbookError("zip_bomb", detail=f"{len(infos)} members")
 
     def names(self) -> list[str]:
         """Every file member's name."""

@@ -1,14 +1,18 @@
 """Speed and memory of the integration index (融合度) at the SPEC §7 scale.
 
 2,000 units × 60 months × 120 metrics (60 party, 60 business; 14.4 M observation slots,
-MISSING_SHARE absent), seeded, units under 20 subsidiaries under one group. Times the whole
-``compute_integration`` from the long frame for each basis and weighting, plus the JSON document
-and the obstacle degrees of one month, and prints a table.
+MISSING_SHARE absent), seeded, units under 20 subsidiaries under one group; four metrics in five
+roll up by ``sum`` (counts and amounts, growing with headcount) and are compared by size, as in
+``benchmarks/scale.py``. Units carry headcounts (one in NO_HEADCOUNT_EVERY without one) and the
+index gets them as the product does (``Registry.headcounts()``, passed on by
+``analytics.unit_profile.score_view``, which also hands every row over as ``basis_obs``). Times
+the whole ``compute_integration`` from the long frame for SPEC §5's defaults and each choice, plus
+the JSON document and the obstacle degrees of one month, and prints a table.
 
     python benchmarks/bench_integration.py [--units 2000] [--metrics 120] [--months 60]
 
-Target: the full integration (view basis, categorical keys, as the data layer hands them over)
-≤ 1 s in process.
+Target: the full integration with the defaults (basis all, size adjusted, equal weights, missing
+at the floor; categorical keys, as the data layer hands them over) ≤ 1 s in process.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from analytics.integration import (  # noqa: E402
     compute_integration,
     obstacle_degree,
 )
+from analytics.registry import Registry, Unit  # noqa: E402
 
 SEED = 20261128
 MISSING_SHARE = 0.02
@@ -39,10 +44,17 @@ SUBSIDIARIES = 20
 DIMENSIONS = 4  # per subsystem
 FIRST_YEAR = 2021
 TARGET_SECONDS = 1.0
+NO_HEADCOUNT_EVERY = 100  # one unit in a hundred has no headcount: not scored on the sum metrics
+
+
+def sums(metrics: int) -> np.ndarray:
+    """Which metrics roll up by sum (counts, amounts): all but every fifth, as in benchmarks/scale.py."""
+    return np.arange(metrics) % 5 != 0
 
 
 def catalog(metrics: int) -> pd.DataFrame:
-    """Half party, half business (production/efficiency alternating); every 7th lower-is-better."""
+    """Half party, half business (production/efficiency alternating); every 7th lower-is-better; the rollup as
+    the product's catalog frame carries it (``analytics.integration.catalog_frame``)."""
     half = metrics // 2
     category = ["party"] * half + ["production" if i % 2 else "efficiency" for i in range(metrics - half)]
     return pd.DataFrame(
@@ -51,22 +63,33 @@ def catalog(metrics: int) -> pd.DataFrame:
             "category": category,
             "dimension": [f"{'P' if i < half else 'B'}{i % DIMENSIONS}" for i in range(metrics)],
             "direction": [-1 if i % 7 == 0 else 1 for i in range(metrics)],
+            "rollup": np.where(sums(metrics), "sum", "mean"),
         }
     )
 
 
-def hierarchy(units: int) -> dict[str, str | None]:
+def staff(i: int) -> float | None:
+    """Unit i's headcount, 100–2,999 as in benchmarks/scale.py; None for one unit in NO_HEADCOUNT_EVERY."""
+    return None if i % NO_HEADCOUNT_EVERY == NO_HEADCOUNT_EVERY - 1 else float(100 + (i * 37) % 2900)
+
+
+def registry(units: int) -> Registry:
     """Leaf units under subsidiaries under the group (parents do not report: nothing is dropped)."""
-    parent: dict[str, str | None] = {"G": None}
-    parent.update({f"S{s:02d}": "G" for s in range(SUBSIDIARIES)})
-    parent.update({f"U{i:05d}": f"S{i % SUBSIDIARIES:02d}" for i in range(units)})
-    return parent
+    rows = [Unit(0, "G", "集团", None, None)]
+    rows += [Unit(1 + s, f"S{s:02d}", f"子公司{s:02d}", "G", None) for s in range(SUBSIDIARIES)]
+    rows += [
+        Unit(1 + SUBSIDIARIES + i, f"U{i:05d}", f"单位{i:05d}", f"S{i % SUBSIDIARIES:02d}", staff(i))
+        for i in range(units)
+    ]
+    return Registry(tuple(rows))
 
 
 def observations(units: int, metrics: int, months: int, seed: int = SEED) -> pd.DataFrame:
-    """Long observations with categorical keys; unit levels, month shocks and noise."""
+    """Long observations with categorical keys; unit levels (sums in proportion to staff), month shocks, noise."""
     rng = np.random.default_rng(seed)
+    heads = np.array([staff(i) or 100 + (i * 37) % 2900 for i in range(units)], dtype=float)
     level = rng.lognormal(0.0, 1.0, size=(units, 1, metrics))
+    level[:, :, sums(metrics)] *= heads[:, None, None] / 100
     shocks = rng.normal(0.0, 0.2, size=(1, months, metrics))
     values = level * (1 + 0.1 * rng.standard_normal((units, months, metrics)) + shocks)
     keep = np.flatnonzero(rng.random(values.size) >= MISSING_SHARE)
@@ -116,39 +139,51 @@ def main() -> None:
     parser.add_argument("--metrics", type=int, default=120)
     parser.add_argument("--months", type=int, default=60)
     args = parser.parse_args()
-    obs, cat, parent = (
+    group = registry(args.units)
+    obs, cat, parent, heads = (
         observations(args.units, args.metrics, args.months),
         catalog(args.metrics),
-        hierarchy(args.units),
+        group.parents(),
+        group.headcounts(),  # as ui.data.scored and the integration command hand them to score_view
     )
     periods = list(obs["period"].cat.categories)
     last_year = obs[obs["period"].isin(periods[-12:])]
     as_text = obs.astype({"unit": str, "period": str, "metric": str})
-    result = compute_integration(obs, cat, parent)
 
-    def run(frame: pd.DataFrame = obs, basis_obs: pd.DataFrame | None = None, **settings):
-        return lambda: compute_integration(
-            frame, cat, parent, settings=IntegrationSettings(**settings), basis_obs=basis_obs
-        )
+    def run(frame: pd.DataFrame = obs, basis_obs: pd.DataFrame | None = obs, **settings):
+        """compute_integration as score_view calls it: every row as basis_obs (unless the basis is the view)."""
+        chosen = IntegrationSettings(**settings)
+        basis = None if chosen.basis == "view" else basis_obs
+        return lambda: compute_integration(frame, cat, parent, settings=chosen, basis_obs=basis, headcount=heads)
 
+    result = run()()
     window = f"{periods[0]}..{periods[11]}"
+    legacy = {"basis": "view", "size": "raw", "weighting": "entropy", "missing": "rescale"}
     cases = [
-        ("view, entropy (categorical keys)", run(), f"≤ {TARGET_SECONDS:g} s"),
-        ("view, corrected C", run(model="corrected"), ""),
-        ("view, AHP × entropy", run(ahp=ahp_judgements()), ""),
-        ("last 12 months, basis all", run(last_year, obs, basis="all"), ""),
+        ("defaults (all, adjusted, equal, worst)", run(), f"≤ {TARGET_SECONDS:g} s"),
+        ("size per100", run(size="per100"), ""),
+        ("size raw", run(size="raw"), ""),
+        ("weights entropy", run(weighting="entropy"), ""),
+        ("missing rescale", run(missing="rescale"), ""),
+        ("corrected C", run(model="corrected"), ""),
+        ("AHP × entropy", run(ahp=ahp_judgements()), ""),
+        ("basis view", run(basis="view"), ""),
+        ("old defaults (view, raw, entropy, rescale)", run(**legacy), ""),
+        ("last 12 months, basis all", run(last_year), ""),
         ("all months, frozen 12-month window", run(basis=window), ""),
-        ("view, entropy (str keys)", run(as_text), "(hashes strings)"),
+        ("defaults (str keys)", run(as_text, as_text), "(hashes strings)"),
         ("to_json (all rows)", result.to_json, ""),
         ("obstacle_degree, one month", lambda: obstacle_degree(result, periods=periods[-1:]), ""),
     ]
     print(f"observations: {len(obs):,} ({args.units} units × {args.months} months × {args.metrics} metrics)")
-    print(f"scored unit-months: {len(result.rows):,}")
-    print(f"{'step':<40}{'measured':>10}  target")
+    print(f"headcounts: {len(heads):,} of {args.units:,} units; sum-rollup metrics: {int(sums(args.metrics).sum())}")
+    complete = int(result.rows["complete"].sum())
+    print(f"scored unit-months: {len(result.rows):,} ({complete:,} complete); basis units: {result.basis_units:,}")
+    print(f"{'step':<44}{'measured':>10}  target")
     for name, fn, target in cases:
-        print(f"{name:<40}{timed(fn):>8.3f} s  {target}")
-    peak = traced_peak_mb(lambda: compute_integration(obs, cat, parent))
-    print(f"{'peak traced, view entropy':<40}{peak:>7.0f} MB")
+        print(f"{name:<44}{timed(fn):>8.3f} s  {target}")
+    peak = traced_peak_mb(run())
+    print(f"{'peak traced, defaults':<44}{peak:>7.0f} MB")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
+from streamlit.runtime.context import ContextProxy, StreamlitHeaders
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from analytics import audit, auth
 from analytics.db import connect, first_row
@@ -23,6 +25,8 @@ from tests.test_imports import WIDE, xlsx
 ROOT = Path(__file__).resolve().parent.parent
 T0 = dt.datetime(2026, 11, 2, 9, 0, 0)
 PASSWORD = "correct horse 1"
+FAILED = "用户名或密码错误，或账户因连续输错已被暂时锁定。"
+FAILED_EN = "Wrong user name or password, or the account is locked for a while after repeated failures."
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +66,7 @@ def test_login_success_and_failures_are_audited_with_one_message(accounts):
     nobody = auth.authenticate(accounts, "ghost", PASSWORD, T0)
     assert (ok.ok, ok.reason, ok.user.role) == (True, "ok", "admin")
     assert (wrong.ok, wrong.reason, nobody.reason) == (False, "bad_password", "unknown")
-    assert wrong.message("zh") == nobody.message("zh") == "用户名或密码错误。"
+    assert wrong.message("zh") == nobody.message("zh") == FAILED
     assert actions(accounts)[-3:] == [
         ("root", "login", {}),
         ("root", "login_failed", {"reason": "bad_password"}),
@@ -77,10 +81,52 @@ def test_five_failures_lock_the_account_for_15_minutes(accounts):
     assert fifth.locked_until == T0 + dt.timedelta(minutes=19)
     during = auth.authenticate(accounts, "p1", PASSWORD, T0 + dt.timedelta(minutes=18))
     assert (during.ok, during.reason) == (False, "locked")
-    assert during.message("en") == "Too many failed attempts; the account is locked until 09:19."
+    assert during.message("en") == FAILED_EN
     after = auth.authenticate(accounts, "p1", PASSWORD, T0 + dt.timedelta(minutes=19, seconds=1))
     assert after.ok
     assert ("p1", "locked", {"until": "2026-11-02T09:19:00"}) in actions(accounts)
+
+
+class CountingHasher(PasswordHasher):
+    """The test's cheap hasher, counting the password checks a login makes."""
+
+    checks = 0
+
+    def verify(self, hash, password):  # argon2's own parameter names
+        CountingHasher.checks += 1
+        return super().verify(hash, password)
+
+
+def test_failures_read_and_cost_the_same_for_existing_locked_and_unknown_names(accounts, monkeypatch):
+    monkeypatch.setattr(auth, "HASHER", CountingHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    for _ in range(auth.MAX_FAILURES):
+        auth.authenticate(accounts, "show", "bad", T0)
+    outcomes = {}
+    for name, password in [("show", PASSWORD), ("show", "bad"), ("ghost", PASSWORD), ("lead", "bad")]:
+        CountingHasher.checks = 0
+        result = auth.authenticate(accounts, name, password, T0 + dt.timedelta(minutes=1))
+        outcomes[name, password] = (result.reason, result.message("zh"), result.message("en"), CountingHasher.checks)
+    assert outcomes == {
+        ("show", PASSWORD): ("locked", FAILED, FAILED_EN, 1),  # before the fix: a lock message, and no hashing
+        ("show", "bad"): ("locked", FAILED, FAILED_EN, 1),
+        ("ghost", PASSWORD): ("unknown", FAILED, FAILED_EN, 1),
+        ("lead", "bad"): ("bad_password", FAILED, FAILED_EN, 1),
+    }
+    fifth = [auth.authenticate(accounts, "lead", "bad", T0) for _ in range(4)][-1]
+    assert fifth.locked_until is not None and fifth.message("zh") == FAILED  # the locking attempt reads alike too
+
+
+def test_an_overlong_login_name_is_refused_before_any_work(accounts, tmp_path, monkeypatch):
+    monkeypatch.setattr(auth, "HASHER", CountingHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    CountingHasher.checks = 0
+    before = actions(accounts)
+    result = auth.authenticate(accounts, "x" * 1_000_000, PASSWORD, T0)
+    assert (result.ok, result.reason, result.message("zh")) == (False, "name_too_long", FAILED)
+    assert CountingHasher.checks == 0 and actions(accounts) == before  # no hashing, no audit entry
+    absent = tmp_path / "absent.duckdb"
+    auth.authenticate(absent, "y" * (auth.MAX_NAME_LENGTH + 1), PASSWORD, T0)
+    assert not absent.exists()  # not even the database is opened
+    assert auth.authenticate(accounts, "g" * auth.MAX_NAME_LENGTH, PASSWORD, T0).reason == "unknown"
 
 
 def test_a_success_resets_the_failure_count(accounts):
@@ -276,6 +322,61 @@ def test_the_gate_opens_a_bannered_demo_without_accounts(db, monkeypatch):
     assert at.markdown[0].value == "hello local admin"
 
 
+@pytest.mark.parametrize(
+    ("address", "headers", "local"),
+    [
+        (None, {}, True),
+        ("127.0.0.1", {}, True),
+        ("::1", {"Host": "localhost:8501"}, True),
+        ("::ffff:127.0.0.1", {}, True),
+        ("10.1.2.3", {}, False),
+        ("not an address", {}, False),
+        ("127.0.0.1", {"X-Forwarded-For": "10.1.2.3"}, False),  # a proxy on this machine relaying a remote browser
+        (None, {"forwarded": "for=10.1.2.3"}, False),
+        ("127.0.0.1", {"X-Real-IP": "10.1.2.3"}, False),
+    ],
+)
+def test_the_demo_mode_treats_forwarded_requests_as_remote(address, headers, local):
+    assert auth.is_local_request(address, headers) is local
+
+
+def test_the_demo_gate_refuses_a_request_relayed_by_a_proxy(db, monkeypatch):
+    monkeypatch.setenv("ANALYTICS_DB", str(db))
+    relayed = StreamlitHeaders([("X-Forwarded-For", "10.1.2.3")])  # what a proxy on this machine adds
+    monkeypatch.setattr(ContextProxy, "headers", property(lambda self: relayed))
+    at = AppTest.from_string(GATE, default_timeout=30).run()
+    assert not at.markdown  # before the fix: "hello local admin" (the peer is the proxy, on loopback)
+    assert at.error[0].value == "尚未配置账户，本系统只对本机开放。请管理员先创建账户。"
+
+
+def test_the_login_name_field_is_capped(accounts, monkeypatch):
+    monkeypatch.setenv("ANALYTICS_DB", str(accounts))
+    at = AppTest.from_string(GATE, default_timeout=30).run()
+    assert at.text_input(key="login_name").max_chars == auth.MAX_NAME_LENGTH
+
+
+def test_a_deep_link_opened_before_login_is_where_the_login_leads(accounts, monkeypatch, tmp_path):
+    """A browser opens /unit?profile_metrics=revenue with no session. AppTest cannot open a URL path before
+    st.navigation has registered the pages, nor forget the page as the browser does on the login form's own
+    reruns (the navigation never ran, so the browser knows no page): both are emulated on its page request."""
+    run_import(accounts, [Upload("月报.xlsx", xlsx(WIDE))], user="root")
+    monkeypatch.setenv("ANALYTICS_DB", str(accounts))
+    monkeypatch.setenv("ANALYTICS_DEMO_DB", str(tmp_path / "no-demo.duckdb"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at._page_hash = calc_hash("unit")  # the URL path /unit (st.Page hashes its url_path)
+    at.query_params["profile_metrics"] = ["revenue"]
+    at.run()
+    assert at.text_input(key="login_password") and not at.title
+    at._page_hash = at._finished_page_script_hash = ""  # the form's submit names no page
+    at.text_input(key="login_name").input("root")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["单位画像"]  # before the fix: 集团总览, the overview
+    assert at.multiselect(key="profile_metrics").value == ["revenue"]
+    assert at.query_params["profile_metrics"] == "revenue"
+
+
 def test_the_gate_asks_for_a_login_and_lets_the_right_password_in(accounts, monkeypatch):
     monkeypatch.setenv("ANALYTICS_DB", str(accounts))
     at = AppTest.from_string(GATE, default_timeout=30).run()
@@ -283,7 +384,7 @@ def test_the_gate_asks_for_a_login_and_lets_the_right_password_in(accounts, monk
     at.text_input(key="login_name").input("p1")
     at.text_input(key="login_password").input("wrong password")
     at.button[0].click().run()
-    assert at.error[0].value == "用户名或密码错误。" and not at.markdown
+    assert at.error[0].value == FAILED and not at.markdown
     at.text_input(key="login_name").input("p1")
     at.text_input(key="login_password").input(PASSWORD)
     at.button[0].click().run()

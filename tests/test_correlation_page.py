@@ -16,23 +16,25 @@ from analytics.correlations import Correlation, correlate
 from analytics.db import connect
 from analytics.panel import build_panel
 from analytics.periods import from_index, to_index
-from analytics.registry import metric_ids
+from analytics.registry import metric_ids, save_units
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGE = "views/correlation.py"
 TIMEOUT = 60
-BRANCHES = {"B11": 300.0, "B12": 600.0, "B21": 200.0, "B22": 300.0}  # the conftest registry's reporting units
+EXTRA = {f"B{s}{i}": (f"S{s}", 150.0 + 50 * i + 40 * s) for s in (1, 2) for i in range(3, 7)}  # 8 more branches
+BRANCHES = {"B11": 300.0, "B12": 600.0, "B21": 200.0, "B22": 300.0} | {code: h for code, (_, h) in EXTRA.items()}
 MONTHS = 24
 FIRST = to_index(2024, 11)
 PLANTED = "theme_party_days|quality_pass_rate"  # strong within-unit relation, same month
-CONFOUNDED = "volunteer_hours|revenue"  # both grow with headcount only: pooled r high, within r ≈ 0
+LAGGED = "heart_talks|total_profit"  # total_profit follows heart_talks two months later
+CONFOUNDED = "volunteer_hours|revenue"  # both grow with headcount only: pooled r high, twoway r ≈ 0
 WINDOW = ("2025-11", "2026-10")  # the sidebar's default: the last 12 months
 SPARSE = "new_members"  # three values in all: every cell with it is insufficient
 
 
 def synthetic_values(seed: int = 5) -> pd.DataFrame:
-    """Long (unit, period, metric, value) rows for every catalog metric of the four branches over 24 months.
+    """Long (unit, period, metric, value) rows for every catalog metric of the twelve branches over 24 months.
 
     Levels of amounts and counts scale with headcount; month-to-month swings are independent noise of the same
     size in every unit (so the within-unit t test is exact) except
@@ -65,6 +67,9 @@ def fill(db: Path) -> None:
     """Commit ``synthetic_values`` into the test database as one batch."""
     frame = synthetic_values()
     with connect(db) as con:
+        save_units(
+            con, [{"code": c, "name": f"分公司{c}", "parent_code": p, "headcount": h} for c, (p, h) in EXTRA.items()]
+        )
         uids = dict(con.execute("SELECT code, uid FROM units").fetchall())
         mids = metric_ids(con)
         staged = pd.DataFrame(
@@ -116,8 +121,12 @@ def test_empty_database_says_so_and_stops(app_env):
 @pytest.mark.parametrize(
     ("lang", "heatmap_title"),
     [
-        ("zh", "党建指标 × 生产经营指标相关系数（单位内（推荐），Pearson（线性），滞后 0 个月）"),
-        ("en", "Party-building × operations correlations (Within units (recommended), Pearson (linear), lag 0 months)"),
+        ("zh", "党建指标 × 生产经营指标相关系数（扣除单位与月份效应，各单位同等权重，Pearson（线性），滞后 0 个月）"),
+        (
+            "en",
+            "Party-building × operations correlations (Unit and month effects removed, each unit counts equally, "
+            "Pearson (linear), lag 0 months)",
+        ),
     ],
 )
 def test_renders_heatmap_scatter_and_lag_profile_in_both_languages(filled, lang, heatmap_title):
@@ -126,89 +135,122 @@ def test_renders_heatmap_scatter_and_lag_profile_in_both_languages(filled, lang,
     assert len(titles) == 3
     assert titles[0] == heatmap_title
     assert at.title[0].value == ("相关性分析" if lang == "zh" else "Correlation")
+    assert at.radio(key="corr_level").value == "twoway" and at.radio(key="corr_scale").value == "unit"
+    assert at.radio(key="corr_level").options[:2] == (
+        ["扣除单位与月份效应（推荐）", "仅扣除单位效应"] if lang == "zh" else
+        ["Unit and month effects removed (recommended)", "Unit effects removed"]
+    )  # fmt: skip
+    captions = " ".join(c.value for c in at.caption)
+    assert ("春节" in captions and "按单位聚类" in captions) if lang == "zh" else "Spring Festival" in captions
 
 
-def expected(pair: str, level: str = "within", from_: str | None = WINDOW[0]) -> Correlation:
-    """The correlation the page should show, from the library on the same values (lag 0)."""
+def expected(pair: str, level: str = "twoway", from_: str | None = WINDOW[0], **options) -> Correlation:
+    """The correlation the page should show, from the library on the same values."""
     frame = synthetic_values().assign(period=lambda f: f["period"].map(from_index))
     x, y = pair.split("|")
-    return correlate(build_panel(frame), x, y, level=level, from_=from_, to=WINDOW[1])
+    return correlate(build_panel(frame), x, y, level=level, from_=from_, to=WINDOW[1], **options)
 
 
-def test_choosing_a_pair_shows_its_scatter_and_lag_profile(filled):
+def stat(corr: Correlation) -> str:
+    """The page's zh stat line for a clustered correlation with p < 0.001."""
+    ci = f"95% CI {corr.ci_low:.2f}～{corr.ci_high:.2f}"
+    counts = f"n = {corr.n} 组，{corr.n_units} 个单位，df = {corr.n_units - 1}"
+    return f"r = {corr.r:.2f}（{ci}），p < 0.001（按单位聚类），<br>{counts}"
+
+
+def test_the_default_pair_is_the_best_finding_with_its_scatter_and_lag_profile(filled):
     at = open_page()
-    at.selectbox(key="corr_pair").set_value(PLANTED).run()
-    assert not at.exception
+    assert at.selectbox(key="corr_pair").value == PLANTED
     scatter, lag = chart_titles(at)[1:]
-    r = expected(PLANTED).r
-    stat = f"r = {r:.2f}，p < 0.001，n = 48（4 个单位）"
-    assert scatter == f'主题党日开展次数 与 产品质量合格率<br><span style="font-size:14px">{stat}</span>'
-    assert lag == "滞后相关：主题党日开展次数 领先 产品质量合格率 0–6\u00a0个月"
+    corr = expected(PLANTED)
+    assert corr.n == 144 and corr.n_units == 12
+    assert (
+        scatter
+        == f'主题党日开展次数 与 产品质量合格率：r 所依据的数值<br><span style="font-size:14px">{stat(corr)}</span>'
+    )
+    assert lag == "滞后相关：主题党日开展次数 与<br>产品质量合格率，前后\u00a06\u00a0个月"
     lag_rows = at.dataframe[0].value
-    assert list(lag_rows["滞后（月）"]) == list(range(7))
-    assert lag_rows["n"].iloc[0] == 48
+    assert list(lag_rows["滞后（月）"]) == list(range(-6, 7))
+    assert lag_rows["n"].iloc[6] == 144 and lag_rows["单位数"].iloc[6] == 12 and lag_rows["自由度"].iloc[6] == "11"
+    assert lag_rows["r"].iloc[6] == f"{corr.r:.2f}"
+
+
+def test_the_scatter_switches_to_raw_values_coloured_by_subsidiary(filled):
+    at = open_page()
+    at.radio(key="corr_points").set_value("raw").run()
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert spec["layout"]["title"]["text"].startswith("主题党日开展次数 与 产品质量合格率：原始数值<br>")
+    assert spec["layout"]["xaxis"]["title"]["text"] == "主题党日开展次数（次）"
+    assert [t["name"] for t in spec["data"]] == ["一公司", "二公司"]  # no fit line over raw values
+    assert at.query_params["corr_points"] == "raw"
 
 
 def test_the_shared_month_window_bounds_the_pairs(filled):
     at = open_page()
-    at.selectbox(key="corr_pair").set_value(PLANTED).run()
     at.session_state["from"] = "2024-11"  # the sidebar's shared filter: all 24 months
     at.run()
-    r = expected(PLANTED, from_=None).r
-    assert f"r = {r:.2f}，p < 0.001，n = 96（4 个单位）" in chart_titles(at)[1]
+    corr = expected(PLANTED, from_=None)
+    assert corr.n == 288
+    assert stat(corr) in chart_titles(at)[1]
 
 
-def test_level_pooled_changes_the_r_shown(filled):
+def test_level_pooled_changes_the_r_shown_and_gives_no_findings(filled):
     at = open_page()
     at.selectbox(key="corr_pair").set_value(CONFOUNDED).run()
-    within, pooled = expected(CONFOUNDED), expected(CONFOUNDED, "pooled")
-    assert abs(within.r) < 0.3 < 0.8 < pooled.r  # the size confound: pooled strong, within nothing
-    assert f"r = {within.r:.2f}，" in chart_titles(at)[1]
+    twoway, pooled = expected(CONFOUNDED), expected(CONFOUNDED, "pooled")
+    assert abs(twoway.r) < 0.3 < 0.7 < pooled.r  # the size confound: pooled strong, twoway nothing
+    assert f"r = {twoway.r:.2f}（" in chart_titles(at)[1]
     at.radio(key="corr_level").set_value("pooled").run()
-    assert f"r = {pooled.r:.2f}，" in chart_titles(at)[1]
-    assert chart_titles(at)[0].startswith("党建指标 × 生产经营指标相关系数（全部单位月度合并，")
+    assert f"r = {pooled.r:.2f}（" in chart_titles(at)[1]
+    assert chart_titles(at)[0].startswith("党建指标 × 生产经营指标相关系数（全部单位月度合并（描述性），Pearson")
     assert "全部单位的月度数据：大单位各项指标都高" in "".join(c.value for c in at.caption)
+    assert any("只作描述，不产生“发现”" in i.value for i in at.info)
+    assert at.radio(key="corr_scale").disabled
 
 
-def test_findings_name_the_planted_relations(filled):
+def test_findings_name_the_planted_relations_with_n_units_and_q(filled):
     at = open_page()
     text = "\n".join(m.value for m in at.markdown)
-    assert "控制单位差异后，主题党日开展次数与同月的产品质量合格率显著正相关（r=0.9" in text
-    assert "控制单位差异后，谈心谈话次数与两个月后的利润总额显著正相关（r=0.9" in text
+    assert (
+        "1. 扣除各单位自身水平和全集团各月共同波动（如春节）后，各单位同等权重，主题党日开展次数与同月的产品质量合格率"
+        in text
+    )
+    assert "谈心谈话次数与两个月后的利润总额同向变化（正相关）" in text
+    assert "基于 12 个单位的 144 组月度数据" in text and "q < 0.001" in text
     assert "3. " not in text  # nothing else: the other pairs are independent noise
     assert any("相关不等于因果" in w.value for w in at.warning)
 
 
-def test_too_few_data_greys_every_cell_and_says_there_are_no_findings(filled):
+def test_when_nothing_passes_the_page_says_so(filled):
     at = open_page("en")
-    at.radio(key="corr_level").set_value("between").run()  # 4 units: n = 4, residual df 2 < 8
+    at.multiselect(key="corr_subs").set_value(["S2"]).run()  # 6 units: every clustered cell is insufficient
     assert not at.exception
     heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert heatmap["data"][0].get("x", []) == []
     assert set(heatmap["data"][1]["text"]) == {"low n"}
-    assert "Under the current filters no correlation is significant" in " ".join(i.value for i in at.info)
+    assert "No pair passes: under the current filters none of the 0 tests" in " ".join(i.value for i in at.info)
 
 
 def test_subsidiary_filter_keeps_its_branches(filled):
     at = open_page()
-    at.selectbox(key="corr_pair").set_value(PLANTED).run()
     at.multiselect(key="corr_subs").set_value(["S2"]).run()
-    assert "n = 24（2 个单位）" in chart_titles(at)[1]
+    assert "样本不足（n = 72 组，6 个单位；至少需要 10 个单位）" in chart_titles(at)[1]
 
 
-def test_twoway_spearman_per_capita_and_lag_reach_every_chart(filled):
+def test_within_spearman_raw_scale_per_capita_and_lag_reach_every_chart(filled):
     at = open_page()
-    at.selectbox(key="corr_pair").set_value("heart_talks|total_profit").run()
-    at.radio(key="corr_level").set_value("twoway").run()
+    at.selectbox(key="corr_pair").set_value(LAGGED).run()
+    at.radio(key="corr_level").set_value("within").run()
+    at.radio(key="corr_scale").set_value("none").run()
     at.radio(key="corr_method").set_value("spearman").run()
     at.toggle(key="corr_per_capita").set_value(True).run()
     at.slider(key="corr_lag").set_value(2).run()
     assert not at.exception
     heatmap, scatter, _ = (json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart"))
-    assert (
-        heatmap["title"]["text"]
-        == "党建指标 × 生产经营指标相关系数（单位内并去除月度共同波动，Spearman（秩），滞后 2 个月）"
+    assert heatmap["title"]["text"] == (
+        "党建指标 × 生产经营指标相关系数（仅扣除单位效应，按原始数值，Spearman（秩），滞后 2 个月）"
     )
-    assert scatter["xaxis"]["title"]["text"] == "谈心谈话次数（次/百人，秩，去除单位与月份效应）"
-    assert scatter["yaxis"]["title"]["text"] == "利润总额（万元，2 个月后，秩，去除单位与月份效应）"
+    assert scatter["xaxis"]["title"]["text"] == "谈心谈话次数（次/百人，秩，偏离本单位均值）"
+    assert scatter["yaxis"]["title"]["text"] == "利润总额（万元，2 个月后，秩，偏离本单位均值）"
     assert scatter["title"]["text"].split("<br>")[1].startswith('<span style="font-size:14px">ρ = 0.')
+    assert (at.query_params["corr_level"], at.query_params["corr_scale"]) == ("within", "none")

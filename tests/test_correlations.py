@@ -512,3 +512,11 @@ def test_describe_negative_finding_notes_lower_is_better() -> None:
     assert "study moves opposite to accidents (lower is better) in the same month" in en
     assert "They move in the same month: no order can be read." in en
     assert "因果" in causation_note("zh") and "causation" in causation_note("en")
+
+
+@pytest.mark.parametrize("level", ["twoway", "within", "pooled", "between"])
+def test_an_empty_grid_is_an_empty_frame(panel, level: str) -> None:
+    for rows, cols in (([], ["a", "b"]), (["a", "b"], [])):
+        frame = matrix(panel, rows, cols, level=level)
+        assert frame.empty and "q" in frame.columns
+    assert findings(panel, [], ["a"]).scanned == 0

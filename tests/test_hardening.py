@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import io
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -116,11 +118,18 @@ def test_no_sql_is_built_by_string_formatting(path: Path):
 
 @pytest.fixture
 def hostile(db: Path) -> Path:
-    """Data whose unit and metric names are markup, markdown and a spreadsheet formula."""
-    assert run_import(db, [Upload("月报.xlsx", xlsx(WIDE))]).status == "committed"
+    """Data whose unit and metric names are markup, markdown and a spreadsheet formula: six branches with a party and
+    a business metric, so the integration ranking (which needs five units) lists the hostile names."""
+    more = [{"code": f"B{s}3", "name": f"新分公司{s}", "parent_code": f"S{s}", "headcount": 150.0 * s} for s in (1, 2)]
+    with connect(db) as con:
+        save_units(con, more)
+    header = ["序号", "单位编码", "单位名称", "三会一课完成率（%）", "营业收入（万元）"]
+    codes = ["B11", "B12", "B13", "B21", "B22", "B23"]
+    rows = [[i + 1, code, None, 90 + i, 1000.0 + 300 * ((i * 7) % 6)] for i, code in enumerate(codes)]
+    assert run_import(db, [Upload("2026年10月月报.xlsx", xlsx([header, *rows]))]).status == "committed"
     renamed = {"B11": FORMULA, "B12": SCRIPT}
     with connect(db) as con:
-        save_units(con, [{**u, "name": renamed.get(str(u["code"]), u["name"])} for u in UNITS])
+        save_units(con, [{**u, "name": renamed.get(str(u["code"]), u["name"])} for u in UNITS + more])
         revenue = load_catalog(con).get("revenue")
         save_metrics(con, [dataclasses.replace(revenue, name_zh=f"{BOLD} {SCRIPT}", name_en=BOLD)])
     return db
@@ -172,3 +181,52 @@ def test_upload_limits_come_from_settings(db, monkeypatch):
     assert (issue.file, issue.code) == ("月报.xlsx", "file_too_large")
     monkeypatch.setenv("ANALYTICS_MAX_FILE_MB", "1")
     assert validate(db, [Upload("月报.xlsx", book)]).errors == []
+
+
+def with_sheet_xml(book: bytes, old: bytes, new: bytes) -> bytes:
+    """A copy of an openpyxl workbook with one piece of its first sheet's XML replaced."""
+    source, out = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert old in data
+                data = data.replace(old, new)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("stored", [b"&#57;5", b"&amp;", b"9&#53;"])
+def test_an_entity_reference_in_a_value_cell_is_an_error_at_that_cell(db, stored):
+    """Read as blank (or as '9') before issue 12: the value silently went missing or changed."""
+    book = with_sheet_xml(xlsx(WIDE), b'<c r="D4" t="n"><v>95</v></c>', b'<c r="D4" t="n"><v>' + stored + b"</v></c>")
+    before = db.read_bytes()
+    result = run_import(db, [Upload("月报.xlsx", book)])
+    assert result.status == "rejected"
+    (issue,) = result.errors
+    text = stored.decode()
+    assert (issue.file, issue.sheet, issue.cell, issue.code) == ("月报.xlsx", "党建", "D4", "bad_value")
+    assert (issue.message, issue.message_en) == (
+        f"“{text}”不是有效数值。请填写数字；缺报请留空或填“-”。",
+        f"“{text}” is not a number. Enter a number; leave blank or “-” when not reported.",
+    )
+    assert db.read_bytes() == before
+
+
+def test_a_merged_range_reaching_past_the_data_is_read_not_a_traceback(db):
+    """Found by tests/test_fuzz_import.py: a merge below or beside the used area raised IndexError."""
+    book = openpyxl.load_workbook(io.BytesIO(xlsx(WIDE)))
+    book.active.merge_cells("G2:H30")
+    out = io.BytesIO()
+    book.save(out)
+    result = run_import(db, [Upload("月报.xlsx", out.getvalue())])
+    assert (result.status, result.errors, result.observations) == ("committed", (), 4)
+
+
+def test_a_unit_code_of_a_missing_marker_is_a_missing_unit_at_that_cell(db):
+    """Found by tests/test_fuzz_import.py: '-' as the code, with no name column, raised TypeError."""
+    rows = [["2026年10月"], ["单位编码", "营业收入"], ["B11", 5], ["-", 7]]
+    before = db.read_bytes()
+    result = run_import(db, [Upload("月报.xlsx", xlsx(rows))])
+    assert [(e.code, e.cell) for e in result.errors] == [("missing_unit", "A4")]
+    assert db.read_bytes() == before

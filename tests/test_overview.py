@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.catalog import Catalog, Metric
-from analytics.integration import LEVELS_EN, LEVELS_ZH, coordination_level
+from analytics.integration import LEVELS_EN, LEVELS_ZH, IntegrationSettings, coordination_level
 from analytics.overview import (
     DEFAULT_KPIS,
     INDEX,
@@ -41,6 +41,7 @@ from analytics.overview_figures import (
     sparkline_figure,
 )
 from analytics.registry import Registry, Unit
+from tests.integration_reference import spec_rows
 
 
 def metric(code, zh, en, category, unit, rollup, direction=1, lo=0.0, hi=1e9, dimension="维度") -> Metric:
@@ -57,16 +58,19 @@ CATALOG = Catalog(
         metric("safety_accidents", "安全生产事故起数", "Work-safety accidents", "production", "起", "sum", -1),
     )
 )
-# G → S1 → (B11, B12); G → S2 (reports itself)
+# G → S1 → (B11, B12); G → S2, S3, S4 (report themselves)
 REGISTRY = Registry(
     (
         Unit(1, "G", "集团", None, None),
         Unit(2, "S1", "一公司", "G", None),
-        Unit(3, "S2", "二公司", "G", None),
-        Unit(4, "B11", "检修分公司", "S1", None),
-        Unit(5, "B12", "一电厂", "S1", None),
+        Unit(3, "S2", "二公司", "G", 500.0),
+        Unit(4, "B11", "检修分公司", "S1", 300.0),
+        Unit(5, "B12", "一电厂", "S1", 600.0),
+        Unit(6, "S3", "三公司", "G", 400.0),
+        Unit(7, "S4", "四公司", "G", 250.0),
     )
 )
+HEADS = {u.code: u.headcount for u in REGISTRY.units if u.headcount}
 PARENT = REGISTRY.parents()
 
 
@@ -411,18 +415,41 @@ def test_alerts_put_missing_reports_first_and_partial_last():
 # ---------------------------------------------------------------- the whole overview
 
 
+GROUP_UNITS = ("B11", "B12", "S2", "S3", "S4")
+
+
 def group_obs() -> pd.DataFrame:
-    """Two branches and S2, 2025-01..2026-01; B12 skips the last month; business and party metrics vary."""
+    """Two branches, S2, S3 and S4, 2025-01..2026-01; B12 skips the last month and S4 its vanguard posts then;
+    business and party metrics vary."""
     rows = []
     for k, period in enumerate([shift_month("2025-01", i) for i in range(13)]):
-        for j, unit in enumerate(["B11", "B12", "S2"]):
+        for j, unit in enumerate(GROUP_UNITS):
             if unit == "B12" and period == "2026-01":
                 continue
             rows.append((unit, period, "revenue", 100.0 * (j + 1) + 10 * k))
             rows.append((unit, period, "total_profit", 10.0 * (j + 1) + k % 3))
             rows.append((unit, period, "three_meetings_rate", 90.0 + j + (k % 2)))
-            rows.append((unit, period, "vanguard_posts", float(3 + j)))
+            if not (unit == "S4" and period == "2026-01"):
+                rows.append((unit, period, "vanguard_posts", float(3 + j)))
     return frame(rows)
+
+
+def hand_scores(obs: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """SPEC §5's defaults by hand over every row of ``obs`` (no parent reports alongside its children here)."""
+    values: dict[tuple[str, str], dict[str, float]] = {}
+    for unit, period, code, value in obs.itertuples(index=False):
+        values.setdefault((unit, period), {})[code] = value
+    by_code = {m.code: m for m in CATALOG.metrics}
+    rows, _ = spec_rows(
+        values,
+        values,
+        direction={m.code: m.direction for m in CATALOG.metrics},
+        party=[m.code for m in CATALOG.metrics if m.category == "party"],
+        business=[m.code for m in CATALOG.metrics if m.category != "party"],
+        sized=[c for c, m in by_code.items() if m.rollup == "sum"],
+        heads=HEADS,
+    )
+    return {(r["unit"], r["period"]): r for r in rows}
 
 
 def test_build_overview_of_a_view():
@@ -431,6 +458,8 @@ def test_build_overview_of_a_view():
             ("B11", "检修分公司", "2026-01", 4, 4, "reported"),
             ("B12", "一电厂", "2026-01", 0, 4, "missing"),
             ("S2", "二公司", "2026-01", 4, 4, "reported"),
+            ("S3", "三公司", "2026-01", 4, 4, "reported"),
+            ("S4", "四公司", "2026-01", 3, 4, "partial"),
         ],
         columns=GRID.columns,
     )
@@ -439,16 +468,40 @@ def test_build_overview_of_a_view():
     keys = [k.key for k in result.kpis]
     assert keys == ["revenue", "total_profit", "three_meetings_rate", "vanguard_posts", "D"]
     revenue = result.kpis[0]
-    assert (revenue.value, revenue.n_units) == (100 + 120 + 300 + 120, 2)  # B11 and S2 in 2026-01
-    assert revenue.mom == Comparison("2025-12", 640.0, 210 + 410, 2)  # like for like: B11 and S2
-    assert revenue.yoy == Comparison("2025-01", 640.0, 100 + 300, 2)
-    assert result.trend["period"].tolist() == [shift_month("2025-07", i) for i in range(7)]
-    assert result.trend["n_units"].tolist() == [3] * 6 + [2]
-    assert result.ranking["unit"].tolist() in (["B11", "S2"], ["S2", "B11"])
-    assert (result.reporting.reported, result.reporting.missing) == (2, 1)
+    assert (revenue.value, revenue.n_units) == (220 + 420 + 520 + 620, 4)  # B11, S2, S3, S4 in 2026-01
+    assert revenue.mom == Comparison("2025-12", 1780.0, 210 + 410 + 510 + 610, 4)  # like for like: not B12
+    assert revenue.yoy == Comparison("2025-01", 1780.0, 100 + 300 + 400 + 500, 4)
+    # the index: basis every row, sums against size, equal weights, S4's missing posts at the floor (SPEC §5)
+    hand = hand_scores(group_obs())
+    months = [shift_month("2025-07", i) for i in range(7)]
+    assert result.trend["period"].tolist() == months
+    assert result.trend["n_units"].tolist() == [5] * 6 + [3]  # 2026-01: B12 silent, S4 incomplete
+    complete = {p: [r["D"] for (u, q), r in hand.items() if q == p and r["complete"]] for p in months}
+    assert result.trend["D"].tolist() == pytest.approx([np.mean(complete[p]) for p in months], rel=1e-12)
+    by_d = sorted(["B11", "S2", "S3"], key=lambda u: -hand[(u, "2026-01")]["D"])
+    assert result.ranking["unit"].tolist() == by_d
+    want = [hand[(u, "2026-01")]["D"] for u in by_d]
+    assert result.ranking["D"].tolist() == pytest.approx(want, rel=1e-12)
+    assert result.ranking["level_index"].tolist() == [hand[(u, "2026-01")]["level_index"] for u in by_d]
+    assert result.incomplete.to_dict("records") == [
+        {"unit": "S4", "name": "四公司", "metrics": ("vanguard_posts",), "no_headcount": False}
+    ]
+    assert result.settings == IntegrationSettings()
+    assert (result.reporting.reported, result.reporting.partial, result.reporting.missing) == (3, 1, 1)
     assert result.alerts.iloc[0][["kind", "unit", "name"]].tolist() == ["missing", "B12", "一电厂"]
     only_s2 = build_overview(group_obs(), CATALOG, REGISTRY, grid, units=["S2"])
     assert only_s2.kpis[0].value == 420.0 and only_s2.reporting.total == 1
+    # scored against every row, S2 keeps its score when the view holds it alone
+    assert only_s2.ranking["D"].tolist() == pytest.approx([hand[("S2", "2026-01")]["D"]], rel=1e-12)
+
+
+def test_too_few_units_give_no_index_but_still_the_figures():
+    four = group_obs()[lambda f: f["unit"] != "S4"]
+    result = build_overview(four, CATALOG, REGISTRY, GRID, start="2025-07")
+    assert result.period == "2026-01" and result.kpis[0].value == 220 + 420 + 520  # the figures stand
+    assert result.trend.empty and result.ranking.empty and result.incomplete.empty
+    assert (result.insufficient, result.basis_units) == (True, 4)
+    assert result.kpis[-1].key == "D" and result.kpis[-1].value is None
 
 
 def test_an_empty_view_has_no_period():

@@ -87,3 +87,13 @@ def test_export_buttons_are_offered(app_env):
     at = open_present(deck="ranking")
     labels = {b.label for b in at.get("download_button")} | {b.label for b in at.button}
     assert {"下载 HTML（单文件）", "下载 PowerPoint", "下载 Excel 数据表", "下载 PDF（A4）"} <= labels
+
+
+def test_the_correlation_level_comes_from_the_url_and_the_findings_slide_follows_it(app_env):
+    at = open_present(deck="findings", slide="1")
+    assert at.radio(key="corr_level").value == "twoway" and at.radio(key="corr_scale").value == "unit"
+    assert "基于 12 个单位的 144 组月度数据" in " ".join(m.value for m in at.markdown)
+    pooled = open_present(deck="findings", slide="1", corr_level="pooled")
+    assert any("只作描述，不产生“发现”" in i.value for i in pooled.info)
+    assert "corr_level=pooled" in pooled.code[0].value
+    assert "相关分析：全部单位月度合并（描述性）" in " ".join(c.value for c in pooled.caption)

@@ -47,6 +47,7 @@ HOSTILE = {  # unit names a spreadsheet would run as formulas
     "X3": "-2+3",
     "X4": "@SUM(1,2)",
 }
+PLAIN = {"B13": "三电厂", "B14": "四电厂", "B23": "五电厂", "B24": "六电厂"}  # 12 units: clustered tests need 10
 PARTY = ("heart_talks", "three_meetings_rate", "vanguard_posts")
 BUSINESS = ("revenue", "quality_pass_rate", "total_profit")
 MARK = ExportMark("测试员", pd.Timestamp("2026-11-28 09:30").to_pydatetime())
@@ -67,15 +68,17 @@ def _values(rng: np.random.Generator, size: float, t: int) -> dict[str, float]:
 
 @pytest.fixture
 def filled(db: Path) -> Path:
-    """The small registry plus four branches with formula-like names; 12 months of six metrics for eight units."""
+    """The small registry plus four branches with formula-like names and four plain ones; 12 months of six metrics
+    for twelve units."""
     extra = [{"code": code, "name": name, "parent_code": "S2", "headcount": 100.0} for code, name in HOSTILE.items()]
+    extra += [{"code": code, "name": name, "parent_code": "S1", "headcount": 200.0} for code, name in PLAIN.items()]
     rng = np.random.default_rng(7)
     with connect(db) as con:
         save_units(con, extra)
         uid = dict(con.execute("SELECT code, uid FROM units").fetchall())
         mid = metric_ids(con)
         rows = []
-        for i, unit in enumerate(("B11", "B12", "B21", "B22", *HOSTILE)):
+        for i, unit in enumerate(("B11", "B12", "B21", "B22", *HOSTILE, *PLAIN)):
             for t in range(MONTHS):
                 for metric, value in _values(rng, 1 + i / 4, t).items():
                     rows.append((uid[unit], FIRST + t, mid[metric], value))
@@ -134,7 +137,7 @@ def test_kpis_are_the_overviews_cards_with_changes_in_points(deck):
     kpis = deck.slides[0].payload.kpis.set_index("metric")
     assert list(kpis.index) == ["D", "revenue", "total_profit", "three_meetings_rate", "vanguard_posts",
                                 "quality_pass_rate"]  # fmt: skip
-    assert kpis.loc["revenue", "n"] == 8  # the eight branches; their parents report nothing themselves
+    assert kpis.loc["revenue", "n"] == 12  # the twelve branches; their parents report nothing themselves
     assert kpis.loc["three_meetings_rate", "change"] == "points"
     assert kpis.loc["revenue", "change"] == "relative"
     assert kpis.loc["D", "change"] == "index"
@@ -247,13 +250,14 @@ def test_xlsx_tables_hold_the_matrix_with_r_p_q_n(deck):
     sheet = book["4 相关矩阵"]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows.index(next(r for r in rows if r[0] == "党建指标"))
-    assert rows[header][:10] == (
-        "党建指标", "党建指标名称", "经营指标", "经营指标名称", "r", "p", "q（BH 校正）", "n", "单位数", "样本不足",
+    assert rows[header][:13] == (
+        "党建指标", "党建指标名称", "经营指标", "经营指标名称", "r", "95% 置信下限", "95% 置信上限", "p",
+        "q（BH 校正）", "n", "单位数", "自由度", "样本不足",
     )  # fmt: skip
     cells = deck.slides[3].payload.cells
     first = cells.iloc[0]
     assert rows[header + 1][0] == first["x"] and rows[header + 1][4] == pytest.approx(first["r"])
-    assert rows[header + 1][7] == first["n"]
+    assert rows[header + 1][9:12] == (first["n"], 12, 11)  # n pairs, G units, df = G − 1 (clustered by unit)
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+A1", "-A1", "@A1", "\tx", "\rx"])
@@ -299,9 +303,19 @@ def test_export_command_writes_each_format_and_checks_its_arguments(filled, tmp_
         assert out.stat().st_size > 0
     cover = openpyxl.load_workbook(tmp_path / "report.xlsx")["内部资料"]
     assert cover["A3"].value.startswith("范围：2026-01 至 2026-10 · 单位：二公司、检修分公司、二电厂、")
-    assert cover["A3"].value.endswith(" 等 3 个")  # S2 means its 6 branches too: 4 named, 3 more
+    assert cover["A3"].value.endswith(" 等 3 个 · 相关分析：扣除单位与月份效应，各单位同等权重")  # S2: 4 named, 3 more
     english = cli("export", "--format", "pptx", "--out", str(tmp_path / "en.pptx"), "--lang", "en", db=filled)
     assert english.returncode == 0, english.stderr
+    pooled = tmp_path / "pooled.xlsx"
+    done = cli("export", "--format", "xlsx", "--out", str(pooled), "--level", "pooled", "--deck", "findings", db=filled)
+    assert done.returncode == 0, done.stderr
+    cover = openpyxl.load_workbook(pooled)["内部资料"]
+    assert cover["A3"].value.endswith("单位：全部 · 相关分析：全部单位月度合并（描述性）")
+    assert (
+        openpyxl.load_workbook(pooled)["1 主要发现"]["A2"].value
+        == "全部单位月度合并（描述性）：该口径只作描述，不产生发现"
+    )
+    assert cli("export", "--format", "xlsx", "--out", str(pooled), "--level", "period", db=filled).returncode == 2
     assert (
         cli("export", "--format", "html", "--out", str(tmp_path / "x.html"), "--units", "NOPE", db=filled).returncode
         == 1
@@ -365,3 +379,44 @@ def test_analytics_deck_modules_do_not_import_streamlit():
     code += "analytics.report_xlsx, analytics.export_commands; print('streamlit' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- correlation slides follow the chosen level
+
+
+def test_correlation_slides_follow_the_views_level_and_state_n_units_and_q(filled):
+    source = load_source(filled)
+    built = build_deck(source, parse_deck("heatmap,findings,scatter,lag"), Scope(), "zh")
+    heatmap, findings, scatter, lag = built.slides
+    assert heatmap.subtitle.startswith("扣除单位与月份效应，各单位同等权重 · Pearson · 同月 · p 值按单位聚类")
+    assert set(heatmap.payload.cells["n_units"]) == {12} and set(heatmap.payload.cells["df"]) == {11.0}
+    best = findings.payload.findings[0]
+    assert (best.x, best.y, best.lag, best.n_units) == ("heart_talks", "revenue", 0, 12)
+    assert findings.payload.sentences[0].startswith(
+        "扣除各单位自身水平和全集团各月共同波动（如春节）后，各单位同等权重"
+    )
+    assert "基于 12 个单位的 144 组月度数据" in findings.payload.sentences[0]
+    assert findings.tables[0][1].loc[0, "direction"] == "同月"
+    assert (scatter.spec.x, scatter.spec.y) == ("heart_talks", "revenue") and "未通过" not in scatter.subtitle
+    assert scatter.payload.corr.level == "twoway" and scatter.payload.corr.scale == "unit"
+    assert "，n = 144 组，12 个单位，df = 11" in scatter.subtitle
+    assert [c.lag for c in lag.payload.profile] == list(range(-6, 7))
+    within = build_deck(source, parse_deck("scatter:heart_talks~revenue"), Scope(level="within", scale="none"))
+    assert (within.slides[0].payload.corr.level, within.slides[0].payload.corr.scale) == ("within", "none")
+    assert within.scope_text.endswith("相关分析：仅扣除单位效应，按原始数值")
+
+
+def test_when_nothing_passes_the_findings_slide_says_so_and_no_noise_is_promoted(filled):
+    few = Scope(units=("B11", "B12", "B21", "B22"))  # 4 units: every clustered test is insufficient
+    built = build_deck(load_source(filled), parse_deck("findings,scatter"), few, "zh")
+    findings, scatter = built.slides
+    assert findings.payload.sentences == ()
+    assert findings.payload.empty.startswith("没有指标对通过检验：0 个检验中没有一个同时满足 q<0.05 且 |r|≥0.1。")
+    html_text = render(build_deck(load_source(filled), parse_deck("findings"), few), "html", MARK).decode()
+    assert "没有指标对通过检验" in html_text
+    assert (scatter.spec.x, scatter.spec.y) == ("three_meetings_rate", "revenue")  # the first pair in catalog order
+    assert scatter.subtitle.endswith("该指标对未通过发现检验（q<0.05 且 |r|≥0.1），仅供查看，不作为结论")
+    pooled = build_deck(load_source(filled), parse_deck("findings"), Scope(level="pooled"), "en").slides[0]
+    assert pooled.payload.findings == () and pooled.payload.empty.startswith(
+        "The “All unit-months pooled (descriptive)” level mixes unit size and timing"
+    )

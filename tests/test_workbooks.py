@@ -460,3 +460,114 @@ def test_percent_cells_fast_scan_falls_back_when_it_does_not_cover_every_styled_
     assert _percent_cells(row_style, frozenset({5}), b"") == {(1, 4)}
     prefixed = b'<x:sheetData><x:row r="2"><x:c r="F2" s="7"><x:v>1</x:v></x:c></x:row></x:sheetData>'
     assert _percent_cells(prefixed, frozenset({5, 7}), b"x:") == {(1, 5)}
+
+
+# --- values calamine would misread (issue 12, item 10) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (b'<c r="E5" s="0" t="n"><v>&#49;</v></c>', "&#49;"),  # calamine: blank
+        (b'<c r="E5" s="0"><v>&amp;</v></c>', "&amp;"),  # calamine: blank
+        (b'<c r="E5" s="0" t="n"><v>1&#50;0</v></c>', "1&#50;0"),  # calamine: 1
+        (b'<c r="E5" s="0" t="s"><v>&#57;</v></c>', "&#57;"),  # a shared-string index by reference: blank
+        (b'<c r="E5" s="0" t="b"><v>&#49;</v></c>', "&#49;"),
+        (b'<c r="E5" s="0" t="n"><v><![CDATA[120]]></v></c>', "<![CDATA[120]]>"),
+        (b'<c r="E5" s="0" t="n"><f>1+1</f><v>&#50;</v></c>', "&#50;"),
+        (b'<c r="E5" s="0" t="n"><v>NaN</v></c>', "NaN"),  # calamine: a NaN float, i.e. blank
+        (b'<c r="E5" s="0" t="n"><v>-inf</v></c>', "-inf"),
+    ],
+)
+def test_a_stored_value_calamine_would_misread_is_its_raw_text(cell: bytes, expected: str) -> None:
+    content = edit_member(load("sample.xlsx"), SHEET1, b'<c r="E5" s="0" t="n"><v>120</v></c>', cell)
+    assert read_workbook("a.xlsx", content).sheets[0].rows[4][4] == expected
+
+
+def test_a_misread_value_in_prefixed_sheet_xml_is_its_raw_text() -> None:
+    content = load("sample.xlsx")
+    xml = zipfile.ZipFile(io.BytesIO(content)).read(SHEET1).replace(b"<v>120</v>", b"<v>&#49;20</v>")
+    assert read_workbook("b.xlsx", rezip(content, replace={SHEET1: prefixed_sheet(xml)})).sheets[0].rows[4][4] == (
+        "&#49;20"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (b'<c r="E5" s="0" t="inlineStr"><is><t>&#49;2&#48;</t></is></c>', "120"),  # how openpyxl writes CJK text
+        (b'<c r="E5" s="0" t="inlineStr"><is><t>&amp;</t></is></c>', "&"),
+        (b'<c r="E5" s="0" t="str"><f>"&amp;"</f><v>&amp;</v></c>', "&"),
+        (b'<c r="E5" s="0" t="e"><v>#N/A</v></c>', "#N/A"),
+    ],
+)
+def test_references_in_text_cells_decode_to_the_text_they_encode(cell: bytes, expected: str) -> None:
+    content = edit_member(load("sample.xlsx"), SHEET1, b'<c r="E5" s="0" t="n"><v>120</v></c>', cell)
+    assert read_workbook("a.xlsx", content).sheets[0].rows[4][4] == expected
+
+
+# --- many sheets are not a zip bomb (issue 12, item 11) -----------------------------
+
+
+def package_with_sheets(count: int, extra_members: int = 0) -> bytes:
+    """A minimal xlsx package with ``count`` one-cell worksheets (one part each) and ``extra_members`` media."""
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet_xml = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<dimension ref="A1"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    members = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{sheet_type}"/>' for i in range(count)
+        )
+        + "</Types>",
+        "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{relation}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'xmlns:r="{relation}"><sheets>'
+        + "".join(f'<sheet name="S{i}" sheetId="{i + 1}" r:id="rId{i}"/>' for i in range(count))
+        + "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{relation}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(count)
+        )
+        + "</Relationships>",
+        **{f"xl/worksheets/sheet{i}.xml": sheet_xml for i in range(count)},
+        **{f"xl/media/image{i}.bin": "x" for i in range(extra_members)},
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def test_ten_thousand_sheets_are_too_many_sheets_not_a_zip_bomb() -> None:
+    assert len(read_workbook("two.xlsx", package_with_sheets(2)).sheets) == 2
+    error = refusal("many.xlsx", package_with_sheets(10_000))
+    assert (error.code, error.details) == ("too_many_sheets", {"count": 10_000, "limit": 50})
+    assert "10000" in error.message and "10000 sheets" in error.message_en
+
+
+def test_ten_thousand_members_that_are_not_sheets_stay_a_zip_bomb() -> None:
+    error = refusal("odd.xlsx", package_with_sheets(2, extra_members=10_000))
+    assert error.code == "zip_bomb" and "10006 members" in error.message_en  # 2 sheets, 4 package parts
+
+
+def test_merged_ranges_are_cut_to_the_grid() -> None:
+    content = edit_member(
+        load("sample.xlsx"),
+        SHEET1,
+        b'<mergeCells count="5">',
+        b'<mergeCells count="7"><mergeCell ref="A1:XFD1048576"/><mergeCell ref="Z200:AA300"/>',
+    )
+    sheet = read_workbook("a.xlsx", content).sheets[0]
+    height, width = len(sheet.rows), len(sheet.rows[0])
+    assert (0, 0, height - 1, width - 1) in sheet.merged
+    assert all(r1 < height and c1 < width for _, _, r1, c1 in sheet.merged)

@@ -1,18 +1,19 @@
 """The login gate for app.py: login form, logout, SSO (optional), the local demo mode, and permission checks.
 
 Accounts live in the real database (``$ANALYTICS_DB``), never the demo one. app.py calls :func:`require_login`
-before building the navigation (it renders the form and stops the script until someone logs in) and
-:func:`account_box` in the sidebar. Pages call :func:`require_permission`. With no account configured the app runs
-as a bannered local demo, open only to clients on this machine (loopback).
+before building the navigation (it renders the form and stops the script until someone logs in), :func:`account_box`
+in the sidebar, and :func:`return_after_login` once the navigation is built (a deep link opened before logging in
+leads there after it). Pages call :func:`require_permission`. With no account configured the app runs as a
+bannered local demo, open only to browsers on this machine (loopback peer, no proxy's forwarding headers).
 The texts live in ``UI_TEXT`` (zh, en) until the lead moves them into analytics/i18n.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics import audit, auth
 from analytics.db import DatabaseBusy, connect
@@ -21,6 +22,7 @@ from ui.context import lang
 
 SESSION_KEY = "auth_session"
 CONFIGURED_KEY = "auth_configured"  # once accounts exist they stay (disabled ones count), so ask the database once
+RETURN_KEY = "auth_return_to"  # the page and query a browser asked for before the login form took over
 
 UI_TEXT: dict[str, tuple[str, str]] = {
     "login.title": ("登录", "Log in"),
@@ -96,15 +98,16 @@ def sso_configured() -> bool:
         return False
 
 
+def request_headers() -> dict[str, str]:
+    """The headers of this browser's initial request (none in AppTest, which has no network client)."""
+    return dict(st.context.headers)
+
+
 def is_local_client() -> bool:
-    """Whether this browser connects over loopback (Streamlit reports no address for localhost)."""
+    """Whether this browser is on this machine: a loopback peer (Streamlit reports none for localhost; AppTest has
+    no network peer at all) and no proxy's forwarding header (see analytics.auth.is_local_request)."""
     address = st.context.ip_address
-    if not isinstance(address, str):  # None for localhost; AppTest has no network peer at all
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+    return auth.is_local_request(address if isinstance(address, str) else None, request_headers())
 
 
 def _stop_with(message: str) -> None:
@@ -150,9 +153,49 @@ def require_login() -> auth.Session:
         st.info(ui_text("login.expired"))
     if sso_configured() and st.user.is_logged_in:
         return _sso_session(db, now)
+    _remember_requested_page()
     login_form(db)
     st.stop()
     raise AssertionError("unreachable")
+
+
+def _remember_requested_page() -> None:
+    """Keep the page and query the browser first asked for, to go there after the login (see return_after_login).
+
+    Streamlit offers no public way to read the requested page before ``st.navigation`` runs, and the gate stops the
+    script before it does: the page is read from the run's page manager (its URL path, or its page hash)."""
+    if RETURN_KEY in st.session_state:
+        return  # the first request counts; the form's own reruns name no page
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    name = getattr(manager, "intended_page_name", None) or ""
+    page_hash = getattr(manager, "intended_page_script_hash", None) or ""
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    st.session_state[RETURN_KEY] = (name, page_hash, query)
+
+
+def return_after_login(page: st.Page, pages: list[st.Page]) -> None:
+    """After ``st.navigation`` (app.py): switch to the page a deep link asked for before the login, with its query.
+
+    Only pages the user may open (``pages``) are candidates; an unknown or forbidden page leaves the user where
+    the navigation put them. Does nothing when no login interrupted a request."""
+    wanted = st.session_state.pop(RETURN_KEY, None)
+    if wanted is None or current_session() is None:
+        return
+    name, page_hash, query = wanted
+    target = next(
+        (
+            p
+            for p in pages
+            if (name and p.url_path == name) or (page_hash and getattr(p, "_script_hash", "") == page_hash)
+        ),
+        None,
+    )
+    if target is None:
+        return
+    if target is not page:
+        st.switch_page(target, query_params=query)
+    elif query and {key: st.query_params.get_all(key) for key in st.query_params} != query:
+        st.query_params.from_dict(query)
 
 
 def _sso_session(db: str, now: dt.datetime) -> auth.Session:
@@ -172,7 +215,7 @@ def login_form(db: str) -> None:
     """The password form (and the SSO button when configured); a successful login reruns the app."""
     with st.form("login_form", clear_on_submit=True):
         st.subheader(ui_text("login.title"))
-        name = st.text_input(ui_text("login.name"), key="login_name")
+        name = st.text_input(ui_text("login.name"), key="login_name", max_chars=auth.MAX_NAME_LENGTH)
         password = st.text_input(ui_text("login.password"), type="password", key="login_password")
         submitted = st.form_submit_button(ui_text("login.submit"), type="primary")
     if sso_configured():

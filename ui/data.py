@@ -149,4 +149,5 @@ def scored(
         end=end,
         units=units,
         settings=settings,
+        headcount=registry(db, dv).headcounts(),
     )

@@ -1,17 +1,17 @@
-"""Rendering pieces shared by several pages (no analytics here: tables and controls only)."""
+"""Rendering pieces shared by several pages (no analytics here: tables, charts and controls only)."""
 
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import audit
 from analytics.auth import batch_in_scope
 from analytics.batches import BatchError, revert
 from analytics.db import DatabaseBusy, connect
 from analytics.i18n import t
 from ui import data
-from ui.auth import current_session, record_event
+from ui.auth import can, current_session
 from ui.context import tr, view
 
 
@@ -53,8 +53,7 @@ def _revert(db: str, batch: int) -> None:
             if session is not None and not batch_in_scope(con, session, batch):
                 st.error(tr("batch.out_of_scope", batch=batch))
                 return
-            keys = revert(con, batch, user=st.session_state.get("user", "app"))
-        record_event(db, audit.REVERT, {"batch": batch, "keys": keys})
+            keys = revert(con, batch, user=st.session_state.get("user", "app"))  # audited in its transaction
     except (BatchError, DatabaseBusy) as exc:
         st.error(str(exc))
         return
@@ -64,3 +63,14 @@ def _revert(db: str, batch: int) -> None:
 
 def status_label(status: str) -> str:
     return t(f"status.{status}", st.session_state.get("lang") or "zh")
+
+
+def chart(figure: go.Figure, *, config: dict | None = None, **kwargs) -> object:
+    """``st.plotly_chart`` with the view's own arguments (key, on_select, selection_mode, width …); the modebar's
+    "download plot as png" (camera) is removed for roles without the ``export`` permission, as every other
+    download control is. Returns what ``st.plotly_chart`` returns (the selection, with ``on_select``)."""
+    config = {"displaylogo": False, **(config or {})}
+    if not can("export"):
+        removed = list(config.get("modeBarButtonsToRemove", ()))
+        config["modeBarButtonsToRemove"] = [*removed, *([] if "toImage" in removed else ["toImage"])]
+    return st.plotly_chart(figure, config=config, **kwargs)

@@ -1,20 +1,27 @@
-"""Data & audit: batches with revert, the metric catalog and the unit registry (download, import)."""
+"""Data & audit: batches with revert, the metric catalog and the unit registry (download, import).
+
+Planners use this page for the batch history; changing the units or the catalog needs ``manage`` (admins), so
+their uploads are not even shown to anyone else — a planner could otherwise move another subsidiary's unit under
+their own and then import for it.
+"""
 
 from collections.abc import Callable
 
 import streamlit as st
 
 from analytics import audit
+from analytics.audit import record_export
 from analytics.catalog import read_catalog_csv, write_catalog_csv
-from analytics.db import connect
+from analytics.db import DatabaseBusy, connect
+from analytics.master_data import MasterDataError
 from analytics.registry import read_units_csv, save_metrics, save_units, units_csv
 from ui import data
-from ui.auth import record_event
-from ui.context import tr, view
+from ui.auth import can, record_event, require_permission
+from ui.context import lang, tr, view
 from ui.widgets import batch_history
 
 
-def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., object]) -> None:
+def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., object], **options: object) -> None:
     """Upload a catalog or units CSV, parse it, save it in one transaction; errors are shown, nothing half-saved."""
     upload = st.file_uploader(tr(f"audit.{kind}_upload"), type=["csv"], key=f"{kind}_csv")
     if upload is None or not st.button(tr(f"audit.{kind}_upload"), key=f"save_{kind}"):
@@ -22,19 +29,30 @@ def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., obje
     try:
         rows = parse(upload.getvalue().decode("utf-8-sig"))
         with connect(current.db) as con:
-            save(con, rows)
+            save(con, rows, **options)
+    except MasterDataError as exc:
+        st.error(tr("audit.bad_file", error=exc.message(lang())))
+        return
     except (ValueError, KeyError, UnicodeDecodeError) as exc:
         st.error(tr("audit.bad_file", error=exc))
         return
+    except DatabaseBusy:
+        st.error(tr("ui.busy"))
+        return
     record_event(
-        current.db, audit.CATALOG if kind == "catalog" else audit.UNITS, {"file": upload.name, "rows": len(rows)}
+        current.db,
+        audit.CATALOG if kind == "catalog" else audit.UNITS,
+        {"file": upload.name, "rows": len(rows), **options},
     )
     data.after_write(current.db)
     st.success(tr(f"audit.{kind}_saved", n=len(rows)))
 
 
+require_permission("import")
 current = view()
 version = data.version(current.db)
+may_manage, may_export = can("manage"), can("export")
+actor = st.session_state.get("user") or "app"
 st.title(tr("page.audit"))
 tab_batches, tab_catalog, tab_units = st.tabs([tr("import.history"), tr("audit.catalog"), tr("audit.units")])
 
@@ -43,10 +61,17 @@ with tab_batches:
 
 with tab_catalog:
     catalog = data.catalog(current.db, version)
-    text = write_catalog_csv(list(catalog.metrics))
     st.dataframe([m.__dict__ for m in catalog.metrics], hide_index=True, width="stretch")
-    st.download_button(tr("audit.download"), text.encode("utf-8"), file_name="metrics.csv", key="dl_metrics")
-    csv_upload("catalog", read_catalog_csv, save_metrics)
+    if may_export:
+        text = write_catalog_csv(list(catalog.metrics))
+        logged = (current.db, actor, "metrics.csv", {"page": "data"})
+        st.download_button(tr("audit.download"), text.encode("utf-8"), file_name="metrics.csv", key="dl_metrics",
+                           on_click=record_export, args=logged)  # fmt: skip
+    if may_manage:
+        replace = st.checkbox(tr("audit.catalog_replace"), key="catalog_replace")
+        csv_upload("catalog", read_catalog_csv, save_metrics, replace=replace)
+    else:
+        st.caption(tr("audit.admin_only"))
 
 with tab_units:
     registry = data.registry(current.db, version)
@@ -58,6 +83,13 @@ with tab_units:
         hide_index=True,
         width="stretch",
     )
-    with connect(current.db, read_only=True) as con:
-        st.download_button(tr("audit.download"), units_csv(con).encode("utf-8"), file_name="units.csv", key="dl_units")
-    csv_upload("units", read_units_csv, save_units)
+    if may_export:
+        with connect(current.db, read_only=True) as con:
+            units_text = units_csv(con)
+        logged = (current.db, actor, "units.csv", {"page": "data"})
+        st.download_button(tr("audit.download"), units_text.encode("utf-8"), file_name="units.csv", key="dl_units",
+                           on_click=record_export, args=logged)  # fmt: skip
+    if may_manage:
+        csv_upload("units", read_units_csv, save_units)
+    else:
+        st.caption(tr("audit.admin_only"))

@@ -6,7 +6,7 @@ from analytics.completeness import missing_reports
 from analytics.figures import completeness_figure
 from ui import data
 from ui.context import lang, tr, view
-from ui.widgets import status_label
+from ui.widgets import chart, status_label
 
 current = view()
 st.title(tr("complete.title"))
@@ -20,7 +20,7 @@ if current.end:
     grid = grid[grid["period"] <= current.end]
 months = sorted(grid["period"].unique())
 st.caption(tr("complete.legend"))
-st.plotly_chart(completeness_figure(grid, lang()), width="stretch")
+chart(completeness_figure(grid, lang()), width="stretch")
 month = st.selectbox(tr("complete.month"), months[::-1], key="complete_month")
 missing = missing_reports(grid, month)
 if missing.empty:

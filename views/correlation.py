@@ -6,13 +6,18 @@ import pandas as pd
 import streamlit as st
 
 from analytics import correlation_figures as cf
-from analytics.correlations import Correlation, Finding, causation_note, correlate, lag_profile, matrix, scan_findings
+from analytics.correlation_points import analysis_points
+from analytics.correlations import SCALES, Correlation, correlate, findings, lag_profile, matrix
+from analytics.finding_cache import findings_of
+from analytics.findings import FINDING_LEVELS, FindingScan, causation_note
 from analytics.panel import Panel
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
+from ui.widgets import chart
 
-LEVELS = ("within", "twoway", "pooled", "between")
+LEVELS = ("twoway", "within", "pooled", "between")
 METHODS = ("pearson", "spearman")
+POINTS = ("analysis", "raw")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -29,18 +34,25 @@ def grid(db: str, dv: int, options: cf.Options) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def findings(db: str, dv: int, options: cf.Options) -> list[Finding]:
+def scan(db: str, dv: int, options: cf.Options) -> FindingScan:
+    """The findings scan of the view (every lag 0..6: the lag slider does not change it), kept beside the snapshot."""
     panel = analysis_panel(db, dv, options.per_capita)
     rows, cols = cf.grid_metrics(panel, data.catalog(db, dv))
-    return scan_findings(panel, rows, cols, cf.LAGS, **options.scope())
+    o = options
+    found = (cf.LAGS, o.level, o.scale, o.method, o.from_, o.to, o.units)
+    if o.per_capita:
+        return findings(panel, rows, cols, *found)
+    return findings_of(data.snapshot(db, dv), rows, cols, *found)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def pair(db: str, dv: int, options: cf.Options, x: str, y: str) -> tuple[Correlation, list[Correlation], pd.DataFrame]:
+def pair(
+    db: str, dv: int, options: cf.Options, x: str, y: str, raw: bool
+) -> tuple[Correlation, list[Correlation], pd.DataFrame]:
     panel = analysis_panel(db, dv, options.per_capita)
     corr = correlate(panel, x, y, lag=options.lag, **options.scope())
-    profile = lag_profile(panel, x, y, cf.LAGS, **options.scope())
-    return corr, profile, cf.analysis_points(panel, x, y, options)
+    profile = lag_profile(panel, x, y, cf.PROFILE_LAGS, **options.scope())
+    return corr, profile, analysis_points(panel, x, y, options, raw)
 
 
 def pick_cell() -> None:
@@ -56,7 +68,7 @@ def resend_translated_choices(language: str) -> None:
     Streamlit matches a radio's or select box's value by its label, so the browser would otherwise show no choice.
     """
     if st.session_state.get("corr_lang", language) != language:
-        for key in ("corr_level", "corr_method", "corr_pair"):
+        for key in ("corr_level", "corr_scale", "corr_method", "corr_points", "corr_pair"):
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
     st.session_state["corr_lang"] = language
@@ -72,9 +84,11 @@ dv = data.version(current.db)
 catalog, registry = data.catalog(current.db, dv), data.registry(current.db, dv)
 names = cf.metric_names(catalog, language)
 
-level_col, method_col, lag_col = st.columns([3, 2, 2])
+level_col, scale_col = st.columns([3, 2])
 url_choice("corr_level", tuple(LEVELS), LEVELS[0])  # codes in the URL: a link works in either language
+url_choice("corr_scale", tuple(SCALES), SCALES[0])
 url_choice("corr_method", tuple(METHODS), METHODS[0])
+url_choice("corr_points", POINTS, POINTS[0])
 level = level_col.radio(
     tr("corr.level"),
     LEVELS,
@@ -82,7 +96,18 @@ level = level_col.radio(
     horizontal=True,
     format_func=lambda v: cf.level_name(v, language),
 )
+scaled_level = level in FINDING_LEVELS
+scale = scale_col.radio(
+    tr("corr.scale"),
+    SCALES,
+    key="corr_scale",
+    horizontal=True,
+    disabled=not scaled_level,
+    format_func=lambda v: cf.scale_name(v, language),
+)
 level_col.caption(tr(f"corr.level_help.{level}"))
+scale_col.caption(tr(f"corr.scale_help.{scale}") if scaled_level else tr("corr.scale_ignored"))
+method_col, lag_col = st.columns([3, 2])
 method = method_col.radio(
     tr("corr.method"),
     METHODS,
@@ -90,13 +115,14 @@ method = method_col.radio(
     horizontal=True,
     format_func=lambda v: cf.method_name(v, language),
 )
-lag = lag_col.slider(tr("corr.lag"), 0, 6, 0, key="corr_lag", bind="query-params", help=tr("corr.lag_help"))
+lag_slot = lag_col.empty()  # drawn once the findings are known: its default is the best finding's lag
 subs_col, capita_col = st.columns([3, 2])
 subs = subs_col.multiselect(
     tr("corr.subsidiaries"),
     cf.subsidiaries(registry),
     key="corr_subs",
     bind="query-params",
+    placeholder=tr("ui.choose"),
     format_func=lambda code: registry.by_code(code).name if registry.by_code(code) else code,
 )
 per_capita = capita_col.toggle(
@@ -104,7 +130,12 @@ per_capita = capita_col.toggle(
 )
 wanted = list(subs) or list(current.units)
 units = tuple(registry.expand(wanted)) if wanted else None
-options = cf.Options(per_capita, method, level, lag, current.start, current.end, units)
+options = cf.Options(per_capita, method, level, 0, current.start, current.end, units, scale)
+with st.spinner(tr("corr.computing")):
+    found = scan(current.db, dv, options) if level in FINDING_LEVELS else None
+best_lag = found.findings[0].lag if found and found.findings else 0  # the headline finding's lag by default
+lag = lag_slot.slider(tr("corr.lag"), 0, 6, best_lag, key="corr_lag", bind="query-params", help=tr("corr.lag_help"))
+options = cf.Options(per_capita, method, level, lag, current.start, current.end, units, scale)
 
 with st.spinner(tr("corr.computing")):
     cells = grid(current.db, dv, options)
@@ -112,11 +143,14 @@ if cells.empty:
     st.info(tr("corr.no_metrics"))
     st.stop()
 choices = [f"{x}|{y}" for x, y in zip(cells["x"], cells["y"], strict=True)]
-chosen = st.session_state.get("corr_pair")
-selected = tuple(chosen.split("|")) if chosen in choices else None
+first = cf.default_pair(cells, found.findings if found else ()) or choices[0]
+url_choice("corr_pair", tuple(choices), first)
+if st.session_state["corr_pair"] not in choices:  # e.g. another level greys out the pair
+    st.session_state["corr_pair"] = first
+selected = tuple(st.session_state["corr_pair"].split("|"))
 
 st.caption(tr("corr.intro"))
-st.plotly_chart(
+chart(
     cf.heatmap_figure(cells, names, language, options, selected),
     key="corr_heatmap",
     on_select=pick_cell,
@@ -126,32 +160,39 @@ st.plotly_chart(
 st.caption(tr("corr.legend"))
 
 st.subheader(tr("corr.detail"))
-url_choice("corr_pair", tuple(choices), cf.strongest_pair(cells) or choices[0])
-if st.session_state["corr_pair"] not in choices:  # e.g. another level greys out the pair
-    st.session_state["corr_pair"] = cf.strongest_pair(cells) or choices[0]
 chosen = st.selectbox(
     tr("corr.pair"),
     choices,
     key="corr_pair",
     format_func=lambda code: tr("corr.pair_option", x=names[code.split("|")[0]], y=names[code.split("|")[1]]),
 )
-publish("corr_level", "corr_method", "corr_pair")
+shown = st.radio(
+    tr("corr.points"), POINTS, key="corr_points", horizontal=True, format_func=lambda v: cf.points_name(v, language)
+)
+publish("corr_level", "corr_scale", "corr_method", "corr_points", "corr_pair")
 x, y = chosen.split("|")
-corr, profile, points = pair(current.db, dv, options, x, y)
+raw = shown == "raw"
+corr, profile, points = pair(current.db, dv, options, x, y, raw)
 scatter_col, lag_col = st.columns(2)
-scatter_col.plotly_chart(cf.scatter_figure(points, corr, catalog, cf.unit_groups(registry), language, options))
-scatter_col.caption(tr("corr.scatter.caption"))
-lag_col.plotly_chart(cf.lag_figure(profile, names, language))
+groups = cf.unit_groups(registry)
+with scatter_col:
+    chart(cf.scatter_figure(points, corr, catalog, groups, language, options, raw))
+scatter_col.caption(tr(cf.scatter_caption(options, raw)))
+with lag_col:
+    chart(cf.lag_figure(profile, names, language))
 lag_col.caption(tr("corr.lagprof.caption"))
 lag_col.dataframe(cf.lag_table(profile, language), hide_index=True, width="stretch")
 st.caption(causation_note(language))
 
 st.subheader(tr("corr.findings"))
-with st.spinner(tr("corr.computing")):
-    sentences = cf.finding_sentences(findings(current.db, dv, options), catalog, language)
-if sentences:
-    st.caption(tr("corr.findings_caption", top=cf.TOP_FINDINGS))
-    st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1)))
+if found is None:
+    st.info(tr("corr.findings_not_here", level=cf.level_name(level, language)))
 else:
-    st.info(tr("corr.no_findings"))
+    sentences = cf.finding_sentences(found.findings, catalog, language)
+    choice = cf.choice_text(options, language)
+    if sentences:
+        st.caption(tr("corr.findings_caption", top=cf.TOP_FINDINGS, scanned=found.scanned, choice=choice))
+        st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1)))
+    else:
+        st.info(tr("corr.no_findings", scanned=found.scanned))
 st.warning(causation_note(language))

@@ -4,14 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from analytics import audit
 from analytics.auth import check_scope
 from analytics.db import DatabaseBusy
 from analytics.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
 from analytics.periods import from_index, parse_strict
 from analytics.template import template_bytes
 from ui import data
-from ui.auth import current_session, record_event
+from ui.auth import can, current_session
 from ui.context import lang, tr, view
 from ui.widgets import batch_history, status_label
 
@@ -37,7 +36,8 @@ files = st.file_uploader(
 )
 col_period, col_units = st.columns(2)
 upload_period = col_period.text_input(tr("import.period"), value="", key="upload_period", placeholder="2026-10")
-create_units = col_units.checkbox(tr("import.create_units"), key="create_units")
+# registering units is a units change: admins only (a planner's new units would be outside their scope anyway)
+create_units = can("manage") and col_units.checkbox(tr("import.create_units"), key="create_units")
 
 if st.button(tr("import.validate"), type="primary", disabled=not files):
     try:
@@ -82,8 +82,7 @@ if validation is not None:
             st.success(tr("import.nothing"))
         elif st.button(tr("import.commit"), type="primary"):
             try:
-                batch = commit_validation(current.db, validation, st.session_state.get("user", "app"))
-                record_event(current.db, audit.IMPORT, {"batch": batch, "files": [f.name for f in validation.files]})
+                batch = commit_validation(current.db, validation, st.session_state.get("user", "app"))  # audited
             except DatabaseBusy:
                 st.error(tr("ui.busy"))
                 st.stop()

@@ -1,4 +1,5 @@
-"""Integration index (融合度): U1 × U2 quadrants, D trend and ranking, weights (entropy, AHP, fixed), obstacles."""
+"""Integration index (融合度): the choices behind it (basis, size, weights, missing), U1 × U2 quadrants, D trend and
+ranking of the complete units, the incomplete ones greyed with what they lack, weights, obstacles."""
 
 from dataclasses import replace
 from fractions import Fraction
@@ -8,14 +9,25 @@ import streamlit as st
 
 from analytics import integration_figures as fig
 from analytics.ahp import AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
-from analytics.integration import MODELS, SUBSYSTEMS, IntegrationError, IntegrationSettings, obstacle_degree
+from analytics.integration import (
+    MISSING,
+    MODELS,
+    SIZES,
+    SUBSYSTEMS,
+    IntegrationError,
+    IntegrationSettings,
+    missing_metrics,
+    obstacle_degree,
+)
 from analytics.registry import UnknownUnit
 from analytics.unit_profile import dimensions, ranking, unit_labels, weight_table
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
+from ui.widgets import chart
 
-BASES = ("view", "all", "window")
-WEIGHTINGS = ("entropy", "ahp", "fixed")
+BASES = ("all", "view", "window")
+WEIGHTINGS = ("equal", "entropy", "ahp", "fixed")
+GREY = "#888888"  # incomplete units: not ranked, no level
 TREND_DEFAULT_UNITS = 5
 BLANK = ("", "None", "nan")
 
@@ -50,6 +62,23 @@ def _positive(text: str) -> bool:
         return False
 
 
+def choice(column, key: str, options: tuple[str, ...], label: str, note: str | None = None) -> str:
+    """A radio whose option codes travel in the URL, its labels translated, with a note on what the choice means."""
+    url_choice(key, options, options[0])
+    picked = column.radio(tr(label), options, key=key, format_func=lambda o: tr(f"{label}.{o}"))
+    column.caption(tr(f"{note or label + '_note'}.{picked}"))
+    return picked
+
+
+def incomplete_rows(result, month: str):
+    """The month's incomplete units with their scores and what they lack, in words (greyed on the page)."""
+    missing = missing_metrics(result)
+    missing = missing[missing["period"] == month]
+    table = fig.incomplete_frame(missing, names, metric_names, language)
+    scores = result.rows.loc[result.rows["period"] == month, ["unit", "u_party", "u_business"]]
+    return table.merge(scores, on="unit", how="left")
+
+
 current, language = view(), lang()
 st.title(tr("integ.title"))
 if not data.has_data(current.db):
@@ -65,37 +94,36 @@ except UnknownUnit:
     units = None
 st.caption(tr("integ.intro"))
 
-left, right = st.columns(2)
-for key, options in (("model", MODELS), ("basis", BASES), ("weighting", WEIGHTINGS)):
-    url_choice(key, options, options[0])  # translated labels: these travel in the URL as codes
-model = left.radio(
-    tr("integ.model"), MODELS, key="model", horizontal=True, format_func=lambda m: tr(f"integ.model.{m}")
-)
-basis = right.radio(
-    tr("integ.basis"), BASES, key="basis", horizontal=True, format_func=lambda b: tr(f"integ.basis.{b}")
-)
+st.subheader(tr("integ.choices_title"))
+basis_col, size_col, weights_col, missing_col = st.columns(4)
+basis = choice(basis_col, "basis", BASES, "integ.basis", "integ.basis_note")
 if basis == "window":
-    first, last = right.select_slider(
+    first, last = basis_col.select_slider(
         tr("integ.window"), months, value=(months[0], months[-1]), key="window", bind="query-params"
     )
     basis = f"{first}..{last}"
+size = choice(size_col, "size", SIZES, "integ.size")
+weighting = choice(weights_col, "weighting", WEIGHTINGS, "integ.weights", "integ.weights_note")
+missing = choice(missing_col, "missing", MISSING, "integ.missing")
 with st.expander(tr("integ.about")):
+    url_choice("model", MODELS, MODELS[0])
+    model = st.radio(
+        tr("integ.model"), MODELS, key="model", horizontal=True, format_func=lambda m: tr(f"integ.model.{m}")
+    )
     st.markdown(tr("integ.about_basis"))
     st.markdown(tr("integ.about_saturation"))
-weighting = left.radio(
-    tr("integ.weights_mode"),
-    WEIGHTINGS,
-    key="weighting",
-    horizontal=True,
-    format_func=lambda w: tr(f"integ.weights.{w}"),
-)
-publish("model", "basis", "weighting")
+publish("model", "basis", "size", "weighting", "missing")
 
-base = IntegrationSettings(basis=basis, model=model)
+base = IntegrationSettings(
+    basis=basis, model=model, size=size, missing=missing, weighting="equal" if weighting == "equal" else "entropy"
+)
 try:
     result = data.scored(current.db, dv, current.start, current.end, units, base)
 except IntegrationError as exc:
     st.error(tr("integ.error", error=exc))
+    st.stop()
+if result.insufficient:
+    st.warning(tr("integ.insufficient", n=result.basis_units, k=base.min_units))
     st.stop()
 month_slot = st.container()  # filled once the weights are known, shown above the tabs
 tab_quadrant, tab_trend, tab_weights, tab_obstacle = st.tabs(
@@ -121,7 +149,7 @@ with tab_weights:
             column_config={"weight": st.column_config.NumberColumn(tr("integ.weight"), min_value=0.0, format="%.4f")},
         )  # fmt: skip
         settings = replace(base, weights=dict(zip(edited["metric"], edited["weight"].fillna(0.0), strict=True)))
-    else:
+    elif weighting == "entropy":
         st.caption(tr("integ.entropy_help"))
     if settings is not base:
         try:
@@ -151,24 +179,29 @@ if not scored_months:
 month = month_slot.selectbox(
     tr("integ.month"), scored_months, index=len(scored_months) - 1, key="integ_month", bind="query-params"
 )
+ranks, incomplete = ranking(result.rows, month), incomplete_rows(result, month)
+month_slot.markdown(f"**{fig.choices_text(result.settings, language)}**")
 month_slot.caption(
     tr("integ.basis_rows", rows=result.basis_rows, scored=len(result.rows)) + " " + tr("integ.causation")
 )
-ranks = ranking(result.rows, month)
+month_slot.caption(tr("integ.ranked_note", ranked=len(ranks), incomplete=len(incomplete)))
+if ranks.empty:
+    month_slot.info(tr("integ.none_complete", period=month))
 
 with tab_quadrant:
-    st.plotly_chart(fig.quadrant_figure(ranks, names, month, language), width="stretch")
+    chart(fig.quadrant_figure(ranks, names, month, language, incomplete), width="stretch")
     x_split, y_split = fig.quadrant_split(ranks)
     st.caption(tr("integ.quadrant_note", x=x_split, y=y_split))
-    st.plotly_chart(fig.level_legend_figure(language), width="stretch")
+    chart(fig.level_legend_figure(language), width="stretch")
 
 with tab_trend:
     trend_units = st.multiselect(
         tr("integ.trend_units"), list(ranks["unit"]), default=list(ranks["unit"][:TREND_DEFAULT_UNITS]),
-        key="integ_units", bind="query-params", format_func=lambda u: names.get(u, u),
+        key="integ_units", bind="query-params", format_func=lambda u: names.get(u, u), placeholder=tr("ui.choose"),
     )  # fmt: skip
-    st.plotly_chart(fig.d_trend_figure(result.rows, trend_units, names, language), width="stretch")
-    st.plotly_chart(fig.ranking_figure(ranks, names, month, language), width="stretch")
+    complete_rows = result.rows[result.rows["complete"]]
+    chart(fig.d_trend_figure(complete_rows, trend_units, names, language), width="stretch")
+    chart(fig.ranking_figure(ranks, names, month, language), width="stretch")
     level_column = "level_en" if language == "en" else "level"
     st.dataframe(
         ranks.assign(name=ranks["unit"].map(names), lagging=ranks["lagging"].map(lambda s: tr(f"integ.lagging.{s}"))),
@@ -187,17 +220,30 @@ with tab_trend:
             "complete": tr("integ.complete"),
         },
     )
+    if len(incomplete):
+        st.markdown(f"**{tr('integ.incomplete_title')}**")
+        st.dataframe(
+            incomplete[["unit", "name", "status", "missing"]].style.set_properties(color=GREY),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "unit": tr("col.unit"),
+                "name": tr("col.name"),
+                "status": tr("integ.complete"),
+                "missing": tr("integ.missing_what"),
+            },
+        )
 
 with tab_obstacle:
     unit = st.selectbox(
-        tr("integ.obstacle_unit"), list(ranks["unit"]), index=len(ranks) - 1, key="unit", bind="query-params",
-        format_func=coded.get,
+        tr("integ.obstacle_unit"), [*ranks["unit"], *incomplete["unit"]], index=max(len(ranks) - 1, 0), key="unit",
+        bind="query-params", format_func=coded.get,
     )  # fmt: skip
     tidy = obstacle_degree(result, units=[unit], periods=[month])
     if tidy["obstacle"].notna().any():
         n = min(fig.TOP_OBSTACLES, int(tidy["obstacle"].notna().sum()))
         title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=month, n=n)
-        st.plotly_chart(fig.obstacle_figure(tidy, metric_names, title, language), width="stretch")
+        chart(fig.obstacle_figure(tidy, metric_names, title, language), width="stretch")
     else:
         st.info(tr("integ.no_obstacle"))
     st.caption(tr("integ.obstacle_help"))

@@ -3,32 +3,58 @@ black lists, reporting completeness, and the month's alerts (data-quality flags 
 
 import streamlit as st
 
+from analytics.integration import MISSING, SIZES, WEIGHTINGS, IntegrationSettings
+from analytics.integration_figures import choices_text, incomplete_frame
 from analytics.overview import DEFAULT_LIST_SIZE, YEAR, Overview, build_overview, red_black, shift_month
 from analytics.overview_figures import (
     alert_counts,
     alert_table,
+    coverage_notice,
     d_trend_figure,
     kpi_display,
     list_table,
     ranking_figure,
+    ranking_withheld_text,
 )
 from analytics.registry import UnknownUnit
 from ui import data
 from ui.context import lang, tr, view
+from ui.widgets import chart
 
 CARDS_PER_ROW = 4
 LIST_SIZES = (3, 5, 10, 20)
 PLOT_CONFIG = {"displaylogo": False}
+GREY = "#888888"  # incomplete units: not ranked, no level
+
+
+def chosen(key: str, options: tuple[str, ...]) -> str:
+    """An integration choice as the Integration page left it (session, else URL), else SPEC's default."""
+    value = st.session_state.get(key) or st.query_params.get(key)
+    return value if value in options else options[0]
+
+
+def integration_settings() -> IntegrationSettings:
+    """The Integration page's basis, size, weighting and missing choices (AHP and fixed weights stay there:
+    the overview then uses entropy)."""
+    basis = chosen("basis", ("all", "view", "window"))
+    window = st.session_state.get("window")
+    basis = f"{window[0]}..{window[1]}" if basis == "window" and window else "all" if basis == "window" else basis
+    weighting = "entropy" if chosen("weighting", (*WEIGHTINGS, "ahp", "fixed")) != "equal" else "equal"
+    return IntegrationSettings(
+        basis=basis, size=chosen("size", SIZES), weighting=weighting, missing=chosen("missing", MISSING)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def overview(db: str, version: int, start: str | None, end: str | None, units: tuple[str, ...]) -> Overview:
+def overview(
+    db: str, version: int, start: str | None, end: str | None, units: tuple[str, ...], settings: IntegrationSettings
+) -> Overview:
     """The overview of one view; recomputed only when the data version or the view changes."""
     registry = data.registry(db, version)
     try:
-        chosen = registry.expand(list(units)) if units else None
+        picked = registry.expand(list(units)) if units else None
     except UnknownUnit:
-        chosen = None
+        picked = None
     # the view plus the year before it: the comparisons and the quality flags' history reach back that far
     return build_overview(
         data.window_obs(db, version, shift_month(start, -YEAR) if start else None, end),
@@ -37,8 +63,10 @@ def overview(db: str, version: int, start: str | None, end: str | None, units: t
         data.completeness_grid(db, version),
         start=start,
         end=end,
-        units=chosen,
+        units=picked,
         panel=data.panel(db, version),
+        settings=settings,
+        basis_obs=data.analysis_obs(db, version),
     )
 
 
@@ -47,11 +75,15 @@ st.title(tr("overview.title"))
 if not data.has_data(current.db):
     st.info(tr("empty.no_data"))
     st.stop()
-result = overview(current.db, data.version(current.db), current.start, current.end, current.units)
+settings = integration_settings()
+result = overview(current.db, data.version(current.db), current.start, current.end, current.units, settings)
 if result.period is None:
     st.info(tr("overview.no_view_data"))
     st.stop()
 st.caption(tr("overview.asof", period=result.period, start=result.start))
+notice = coverage_notice(result.coverage, language)
+if notice:  # a month only some units have reported in: say what is in, and that thin figures are withheld
+    st.warning(notice, icon=":material/hourglass_top:")
 
 st.subheader(tr("overview.kpis"))
 for first in range(0, len(result.kpis), CARDS_PER_ROW):
@@ -73,18 +105,24 @@ for first in range(0, len(result.kpis), CARDS_PER_ROW):
             st.caption(card.caption)
 
 st.subheader(tr("overview.trend_title"))
-st.plotly_chart(d_trend_figure(result.trend, language), width="stretch", config=PLOT_CONFIG)
-st.caption(tr("overview.trend_caption"))
+if result.insufficient:  # too few units for min–max scores: no trend, no ranking (SPEC §5)
+    st.warning(tr("integ.insufficient", n=result.basis_units, k=result.settings.min_units))
+else:
+    chart(d_trend_figure(result.trend, language), width="stretch", config=PLOT_CONFIG)
+    st.caption(tr("overview.trend_caption"))
 
 st.subheader(tr("overview.ranking_title", period=result.period))
 size = st.select_slider(
     tr("overview.list_size"), LIST_SIZES, value=DEFAULT_LIST_SIZE, key="overview_top", bind="query-params"
 )
 if result.ranking.empty:
-    st.info(tr("overview.no_ranking", period=result.period))
+    if result.coverage is not None and result.coverage.ranking_withheld:
+        st.info(ranking_withheld_text(result.coverage, language))
+    elif not result.insufficient:  # otherwise the warning above says why
+        st.info(tr("overview.no_ranking", period=result.period))
 else:
     figure = ranking_figure(result.ranking, result.period, size, language)
-    st.plotly_chart(figure, width="stretch", config=PLOT_CONFIG)
+    chart(figure, width="stretch", config=PLOT_CONFIG)
     red, black = red_black(result.ranking, size)
     left, right = st.columns(2)
     left.markdown(f"**{tr('overview.red_list')}**")
@@ -92,6 +130,21 @@ else:
     right.markdown(f"**{tr('overview.black_list')}**")
     right.dataframe(list_table(black, language), hide_index=True, width="stretch")
     st.caption(tr("overview.ranking_caption", n=len(result.ranking)))
+st.markdown(f"**{choices_text(result.settings, language)}**")
+st.caption(tr("integ.ranked_note", ranked=len(result.ranking), incomplete=len(result.incomplete)))
+st.page_link("views/integration.py", label=tr("integ.change_choices"), icon=":material/tune:")
+if len(result.incomplete):
+    names = dict(zip(result.incomplete["unit"], result.incomplete["name"], strict=True))
+    metric_names = {m.code: m.name(language) for m in data.catalog(current.db, data.version(current.db)).metrics}
+    table = incomplete_frame(result.incomplete, names, metric_names, language)
+    with st.expander(tr("integ.incomplete_title")):
+        st.dataframe(
+            table[["unit", "name", "status", "missing"]].style.set_properties(color=GREY),
+            hide_index=True,
+            width="stretch",
+            column_config={"unit": tr("col.unit"), "name": tr("col.name"), "status": tr("integ.complete"),
+                           "missing": tr("integ.missing_what")},
+        )  # fmt: skip
 
 st.subheader(tr("overview.reporting_title"))
 reporting = result.reporting

@@ -1,7 +1,8 @@
 """Presentation mode (演示模式): one slide at a time, full width and large type, for 党委会 and 经营分析会.
 
 The deck and the slide number live in the URL (``deck``, ``slide``) so a copied link reopens the same slide; the link
-also pins the data version (``v``). The sidebar is hidden; the filters chosen before entering still apply. A
+also pins the data version (``v``) and the correlation level and scaling (``corr_level``, ``corr_scale``, shared with
+the correlation page). The sidebar is hidden; the filters chosen before entering still apply. A
 presenter's clicker (PageUp / PageDown) steps through the slides.
 """
 
@@ -11,6 +12,9 @@ import html
 
 import streamlit as st
 
+from analytics.audit import record_export
+from analytics.correlation_figures import level_name, scale_name
+from analytics.correlations import SCALES
 from analytics.deck import (
     LAGS,
     PAIR_KINDS,
@@ -32,7 +36,8 @@ from analytics.deck import (
 from analytics.report_html import PLOT_CONFIG, kpi_cards, slide_figure
 from analytics.reports import MIME, file_name, mark_now, pdf_available, render
 from ui import data, share
-from ui.context import lang, tr, view
+from ui.context import lang, publish, tr, url_choice, view
+from ui.widgets import chart
 
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarCollapseButton"],
@@ -44,23 +49,25 @@ h1 { font-size: 2.6rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem !important; color: #444; }
 </style>"""
 CONTROL_KEYS = ("present_kinds", "present_x", "present_y", "present_lag", "present_unit")
+LEVELS = ("twoway", "within", "pooled", "between")  # as on the correlation page
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _analysis(db: str, dv: int, start: str | None, end: str | None, units: tuple[str, ...] | None) -> DeckAnalysis:
+def _analysis(db: str, dv: int, view: Scope) -> DeckAnalysis:
     source = Source(
         data.catalog(db, dv),
         data.registry(db, dv),
         data.analysis_obs(db, dv),
         data.panel(db, dv),
         share.current_stamp(db),
+        data.snapshot(db, dv),
     )
-    return DeckAnalysis(source, Scope(start, end, units))
+    return DeckAnalysis(source, view)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _slide(db: str, dv: int, start, end, units, spec: str, language: str) -> Slide:
-    return _analysis(db, dv, start, end, units).slide(parse_slide(spec), language)
+def _slide(db: str, dv: int, view: Scope, spec: str, language: str) -> Slide:
+    return _analysis(db, dv, view).slide(parse_slide(spec), language)
 
 
 def _url_deck(analysis: DeckAnalysis) -> list[SlideSpec]:
@@ -115,12 +122,18 @@ def _controls(analysis: DeckAnalysis, specs: list[SlideSpec]) -> None:
                          format_func=names.get, on_change=_apply)  # fmt: skip
         st.selectbox(tr("present.pick_lag"), list(LAGS), index=scatter.lag if scatter else 0, key="present_lag",
                      on_change=_apply)  # fmt: skip
+        level_col, scale_col = st.columns(2)
+        level_col.radio(tr("present.pick_level"), LEVELS, key="corr_level", horizontal=True,
+                        format_func=lambda v: level_name(v, lang()))  # fmt: skip
+        scale_col.radio(tr("present.pick_scale"), SCALES, key="corr_scale", horizontal=True,
+                        format_func=lambda v: scale_name(v, lang()))  # fmt: skip
         chosen = st.selectbox(tr("present.pick_unit"), units, index=_at(units, unit), key="present_unit",
                               format_func=unit_names.get, on_change=_apply)  # fmt: skip
         pair_text = f"{names.get(x, x)} × {names.get(y, y)}"
         labels = {k: tr(f"present.kind.{k}", pair=pair_text, unit=unit_names.get(chosen, "")) for k in SLIDE_KINDS}
         st.multiselect(tr("present.items"), SLIDE_KINDS, default=list(dict.fromkeys(s.kind for s in specs)),
-                       key="present_kinds", format_func=labels.get, on_change=_apply)  # fmt: skip
+                       key="present_kinds", format_func=labels.get, on_change=_apply,
+                       placeholder=tr("ui.choose"))  # fmt: skip
 
 
 def _default(analysis: DeckAnalysis, kind: str) -> SlideSpec:
@@ -156,12 +169,15 @@ def _body(slide: Slide) -> None:
             column.metric(card["label"], card["value"], f"{tr('present.mom')} {card['mom']}", delta_color="off")
             column.caption(f"{tr('present.yoy')} {card['yoy']} · {card['n']}")
     if slide.kind == "findings":
-        sentences = slide.payload.sentences or [tr("present.findings_none")]  # type: ignore[attr-defined]
-        st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1)))
+        sentences = slide.payload.sentences  # type: ignore[attr-defined]
+        if sentences:
+            st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1)))
+        else:
+            st.info(slide.payload.empty)  # type: ignore[attr-defined]
         st.markdown(f"*{slide.payload.note}*")  # type: ignore[attr-defined]
     figure = slide_figure(slide, lang())
     if figure is not None:
-        st.plotly_chart(figure, config=PLOT_CONFIG, width="stretch", key=f"slide_{slide.spec}")
+        chart(figure, config=PLOT_CONFIG, width="stretch", key=f"slide_{slide.spec}")
     if slide.kind == "unit" and len(slide.payload.peers):  # type: ignore[attr-defined]
         peers = slide.payload.peers.rename(columns=lambda c: tr(f"present.col.{c}"))  # type: ignore[attr-defined]
         st.dataframe(peers, hide_index=True)
@@ -169,11 +185,14 @@ def _body(slide: Slide) -> None:
 
 def _exports(analysis: DeckAnalysis, current, specs: list[SlideSpec], dv: int) -> None:
     def make(fmt: str):
-        def build() -> bytes:
-            slides = [
-                _slide(current.db, dv, current.start, current.end, _units(current), str(s), lang()) for s in specs
-            ]
-            return render(deck_of(analysis, slides, lang()), fmt, mark_now(st.session_state.get("user") or "app"))
+        def build() -> bytes:  # runs when the browser asks for the file: that is the export, so it is logged here
+            user = st.session_state.get("user") or "app"
+            slides = [_slide(current.db, dv, analysis.scope, str(s), lang()) for s in specs]
+            content = render(deck_of(analysis, slides, lang()), fmt, mark_now(user))
+            s = analysis.scope
+            context = {"page": "present", "from": s.start, "to": s.end, "units": list(s.units or ()), "level": s.level}
+            record_export(current.db, user, file_name(fmt, stamp.batch_id), context)
+            return content
 
         return build
 
@@ -189,8 +208,13 @@ def _exports(analysis: DeckAnalysis, current, specs: list[SlideSpec], dv: int) -
                                    MIME[fmt], key=f"present_download_{fmt}", on_click="ignore")  # fmt: skip
 
 
-def _units(current) -> tuple[str, ...] | None:
-    return tuple(current.units) or None
+def _scope(current) -> Scope:
+    """The view's months and units with the correlation level and scale chosen (URL, else twoway / unit)."""
+    url_choice("corr_level", LEVELS, LEVELS[0])
+    url_choice("corr_scale", SCALES, SCALES[0])
+    publish("corr_level", "corr_scale")
+    state = st.session_state
+    return Scope(current.start, current.end, tuple(current.units) or None, state["corr_level"], state["corr_scale"])
 
 
 def _slide_number(total: int) -> int:
@@ -204,7 +228,7 @@ if not data.has_data(current.db):
     st.info(tr("empty.no_data"))
     st.stop()
 dv = data.version(current.db)
-analysis = _analysis(current.db, dv, current.start, current.end, _units(current))
+analysis = _analysis(current.db, dv, _scope(current))
 specs = _url_deck(analysis)
 share.stale_notice(analysis.source.stamp)
 _controls(analysis, specs)
@@ -214,7 +238,7 @@ if not specs:
 index = _slide_number(len(specs))
 _navigation(index, len(specs))
 try:
-    slide = _slide(current.db, dv, current.start, current.end, _units(current), str(specs[index - 1]), lang())
+    slide = _slide(current.db, dv, analysis.scope, str(specs[index - 1]), lang())
 except DeckError as exc:
     st.warning(tr("present.slide_error", error=exc))
 else:
@@ -226,5 +250,8 @@ else:
     with st.expander(tr("present.notes_label"), icon=":material/record_voice_over:"):
         st.text(slide.notes)
 st.caption(f"{scope_text(analysis.scope, analysis, lang())} · {stamp_text(analysis.source.stamp, lang())}")
-share.copy_link(analysis.source.stamp, {**share.view_params(current), "deck": deck_text(specs), "slide": str(index)})
+choices = {"corr_level": analysis.scope.level, "corr_scale": analysis.scope.scale}
+share.copy_link(
+    analysis.source.stamp, {**share.view_params(current), **choices, "deck": deck_text(specs), "slide": str(index)}
+)
 _exports(analysis, current, specs, dv)

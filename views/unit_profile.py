@@ -18,6 +18,7 @@ from analytics.unit_profile import (
 )
 from ui import data
 from ui.context import lang, publish, tr, url_choice, url_choices, view
+from ui.widgets import chart
 
 current, language = view(), lang()
 st.title(tr("profile.title"))
@@ -46,7 +47,9 @@ st.caption(" · ".join(facts))
 # ---- integration index and rank
 result = data.scored(current.db, dv, current.start, current.end, units, IntegrationSettings())
 history = integration_history(result.rows, unit)
-if history.empty:
+if result.insufficient:  # too few units in the basis: nothing is scored, so nothing to rank against
+    st.warning(tr("integ.insufficient", n=result.basis_units, k=result.settings.min_units))
+elif history.empty:
     st.info(tr("profile.no_score"))
 else:
     latest = history.iloc[-1]
@@ -58,26 +61,30 @@ else:
     kpi[1].metric(tr("profile.kpi_rank"), tr("profile.kpi_rank_value", rank=latest["rank"], n=latest["n_ranked"]))
     kpi[2].metric(tr("profile.kpi_level"), level_name(int(latest["level_index"]), language))
     kpi[3].metric(tr("profile.kpi_lagging"), tr(f"integ.lagging.{latest['lagging']}"))
-    st.plotly_chart(fig.rank_history_figure(history, tr("profile.history_title"), language), width="stretch")
+    chart(fig.rank_history_figure(history, tr("profile.history_title"), language), width="stretch")
     st.caption(tr("profile.defaults_note"))
     with st.expander(tr("profile.obstacle")):
         tidy = obstacle_degree(result, units=[unit], periods=[latest["period"]])
         title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=latest["period"], n=fig.TOP_OBSTACLES)
-        st.plotly_chart(fig.obstacle_figure(tidy, metric_names, title, language), width="stretch")
+        chart(fig.obstacle_figure(tidy, metric_names, title, language), width="stretch")
         st.caption(tr("integ.obstacle_help"))
 
 # ---- metrics against the subsidiary and the group
 st.subheader(tr("profile.metrics"))
 url_choices("profile_metrics", tuple(catalog.codes()), default_metrics(catalog, obs, unit))  # the URL carries codes
 chosen = st.multiselect(
-    tr("profile.metric_pick"), catalog.codes(), key="profile_metrics", format_func=lambda m: metric_names.get(m, m)
+    tr("profile.metric_pick"),
+    catalog.codes(),
+    key="profile_metrics",
+    format_func=lambda m: metric_names.get(m, m),
+    placeholder=tr("ui.choose"),
 )
 publish("profile_metrics")
 if chosen:
     peers = metric_history(obs, registry.parents(), unit, chosen)
     labels = {m.code: (m.name(language), m.unit) for m in catalog.metrics}
     title = tr("profile.metrics_title", name=names.get(unit, unit))
-    st.plotly_chart(fig.metric_history_figure(peers, labels, title, language), width="stretch")
+    chart(fig.metric_history_figure(peers, labels, title, language), width="stretch")
     st.caption(tr("profile.metrics_note"))
 
 # ---- data-quality flags (box-ticking: copied values, uniform 100 %, implausible jumps)
@@ -104,18 +111,22 @@ for key, options in (("profile_x", reported["party"]), ("profile_y", reported["b
 x = left.selectbox(tr("profile.x"), reported["party"], key="profile_x", format_func=metric_names.get)
 y = right.selectbox(tr("profile.y"), reported["business"], key="profile_y", format_func=metric_names.get)
 publish("profile_x", "profile_y")
-st.warning(tr("profile.lag_caution"))
+st.warning(tr("profile.exploratory_note"))
 profile = own_lag_profile(data.panel(current.db, dv), unit, x, y, start=current.start, end=current.end)
 title = tr("profile.lag_chart_title", x=metric_names[x], y=metric_names[y])
-st.plotly_chart(fig.lag_profile_figure(profile, title, language), width="stretch")
+chart(fig.lag_profile_figure(profile, title, language), width="stretch")
 st.dataframe(
-    profile.drop(columns="insufficient"),
+    profile.drop(columns=["insufficient", "exploratory"]),
     hide_index=True,
     width="stretch",
     column_config={
         "lag": tr("profile.lag"),
+        "n": tr("profile.n"),
+        "n_eff": st.column_config.NumberColumn(tr("profile.n_eff"), format="%.2f"),
         "r": st.column_config.NumberColumn("r", format="%.3f"),
+        **{c: st.column_config.NumberColumn(tr(f"profile.{c}"), format="%.2f") for c in ("a_x", "a_y")},
         **{c: st.column_config.NumberColumn(tr(f"profile.{c}"), format="%.3f") for c in ("ci_low", "ci_high")},
-        **{c: st.column_config.NumberColumn(c, format="%.2g") for c in ("p", "q")},
+        "p": st.column_config.NumberColumn(tr("profile.p"), format="%.2g"),
     },
 )
+st.caption(tr("profile.lag_caution"))

@@ -8,6 +8,7 @@ from analytics.demo import create_demo
 from analytics.periods import to_index
 from analytics.template import template_bytes
 from ui import data
+from ui.auth import can
 from ui.context import db_for, demo_available, tr, view
 
 st.title(tr("app.title"))
@@ -19,14 +20,20 @@ with col_template:
     month = date.today()
     period = to_index(month.year, month.month)
     version = data.version(current.db)
-    st.download_button(
-        tr("import.template"),
-        template_bytes(period, data.catalog(current.db, version), data.registry(current.db, version)),
-        file_name=f"template_{month:%Y-%m}.xlsx",
-    )
+    if can("import"):  # the template lists every unit: a download, only for those who collect the returns
+        st.download_button(
+            tr("import.template"),
+            template_bytes(period, data.catalog(current.db, version), data.registry(current.db, version)),
+            file_name=f"template_{month:%Y-%m}.xlsx",
+        )
+    else:
+        st.caption(tr("welcome.template_importers"))
 with col_import:
     st.subheader(tr("welcome.step_import"))
-    st.page_link("views/import_data.py", label=tr("welcome.go_import"), icon="📥")
+    if can("import"):  # the Import page is in the navigation only for those who may import
+        st.page_link("views/import_data.py", label=tr("welcome.go_import"), icon="📥")
+    else:
+        st.caption(tr("welcome.import_importers"))
 
 st.divider()
 st.subheader(tr("welcome.step_demo"))

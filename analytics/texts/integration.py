@@ -14,15 +14,100 @@ TEXT: dict[str, tuple[str, str]] = {
     "integ.model.corrected": ("修正模型（王淑佳等，2021）", "Corrected (Wang Shujia et al., 2021)"),
     "integ.basis": ("归一化与赋权的基准", "Basis for normalisation and weights"),
     "integ.basis.view": ("当前视图", "This view"),
-    "integ.basis.all": ("全部数据", "All data"),
+    "integ.basis.all": ("全部数据（默认）", "All data (default)"),
     "integ.basis.window": ("固定窗口", "Frozen window"),
     "integ.window": ("基准窗口（起止月份）", "Basis window (first and last month)"),
+    "integ.choices_title": ("计算口径", "How the index is computed"),
+    "integ.choices": (
+        "口径：基准 {basis} · 规模 {size} · 权重 {weights} · 缺报 {missing}",
+        "Choices: basis {basis} · size {size} · weights {weights} · missing {missing}",
+    ),
+    "integ.basis_note.all": (
+        "最小值、最大值和权重取自库中全部单位月：新增月份不改变口径，各月可比。",
+        "Minimum, maximum and weights come from every unit-month in the database: months stay comparable.",
+    ),
+    "integ.basis_note.view": (
+        "最小值、最大值和权重只取自当前视图：换一个视图，同一单位的得分和等级都会变。",
+        "Minimum, maximum and weights come from this view only: another view changes the same unit's score and level.",
+    ),
+    "integ.basis_note.window": (
+        "最小值、最大值和权重冻结在所选窗口，窗口外的数值截断到边界。",
+        "Minimum, maximum and weights are frozen to the chosen window; values outside are clipped to its bounds.",
+    ),
+    "integ.size": ("规模类指标（金额、次数）", "Amounts and counts"),
+    "integ.size.adjusted": ("与同等规模单位相比（默认）", "Compared with units of its size (default)"),
+    "integ.size.per100": ("每百名职工", "Per 100 staff"),
+    "integ.size.raw": ("按报送原值", "As reported"),
+    "integ.size_note.adjusted": (
+        "与同等规模单位相比：每个金额、次数类指标按职工人数拟合“该规模应有的水平”，看单位高于还是低于它。"
+        "没有职工人数的单位不参与这些指标。",
+        "Compared with units of its size: for each amount or count, a fit on headcount gives what a unit of that "
+        "size reports; a unit scores by how far above or below it lies. Units without a headcount are not scored "
+        "on these metrics.",
+    ),
+    "integ.size_note.per100": (
+        "每百名职工：金额、次数除以职工人数。活动次数并不随人数等比增长，小单位因此往往排在前面。",
+        "Per 100 staff: amounts and counts divided by headcount. Activity counts do not grow in proportion to "
+        "staff, so small units tend to rank first.",
+    ),
+    "integ.size_note.raw": (
+        "按报送原值：金额、次数不作调整，规模大的单位往往排在前面——排的是规模，而不是融合程度。",
+        "As reported: amounts and counts unadjusted, so big units tend to rank first: the ranking then measures "
+        "size rather than integration.",
+    ),
+    "integ.missing": ("缺报指标", "A missing metric"),
+    "integ.weights": ("指标权重", "Metric weights"),
+    "integ.missing.worst": ("按最低分计（默认）", "Scores the floor (default)"),
+    "integ.missing.rescale": ("按已报指标重新赋权", "Weights rescaled over reported metrics"),
+    "integ.missing_note.worst": (
+        "缺报的指标按最低分 0.0001 计：不报送不会因此得分更高。",
+        "A missing metric scores the floor 0.0001: not reporting never helps.",
+    ),
+    "integ.missing_note.rescale": (
+        "只用单位报送的指标，权重按比例放大到合计 1：缺报一项较差的指标会抬高得分，请谨慎比较。",
+        "Only the metrics a unit reports, weights rescaled to sum to 1: leaving out a weak metric raises the "
+        "score, so compare with care.",
+    ),
+    "integ.weights_note.equal": (
+        "等权：每个子系统内各指标权重相同（1/k）。",
+        "Equal: every metric of a subsystem weighs the same (1/k).",
+    ),
+    "integ.weights_note.entropy": (
+        "熵权法：各单位之间差异越大的指标权重越高。",
+        "Entropy: the more a metric varies across units, the more it weighs.",
+    ),
+    "integ.weights_note.ahp": (
+        "层次分析法给各维度定权，维度内按熵权分配。",
+        "AHP weighs the dimensions; entropy shares each dimension's weight among its metrics.",
+    ),
+    "integ.weights_note.fixed": (
+        "自定权重：按“指标权重”页中填写的数值。",
+        "Fixed: the weights entered on the Weights tab.",
+    ),
+    "integ.insufficient": (
+        "基准中只有 {n} 个单位，少于 {k} 个：单位太少，最小–最大归一化没有意义，不计算融合度。",
+        "The basis holds {n} units, fewer than {k}: too few for min–max scores to mean anything; no index computed.",
+    ),
+    "integ.ranked_note": (
+        "排名和协调等级只取指标齐全的单位（本月 {ranked} 个）；{incomplete} 个单位数据不全，另列于下，不参与排名。",
+        "Ranks and levels use units with every metric ({ranked} this month); {incomplete} units with incomplete "
+        "data are listed below and not ranked.",
+    ),
+    "integ.incomplete_title": ("数据不全（不参与排名与等级）", "Incomplete data (not ranked, no level)"),
+    "integ.change_choices": ("在“融合度”页查看或更改口径", "See or change these choices on the Integration page"),
+    "integ.incomplete": ("数据不全", "incomplete data"),
+    "integ.missing_what": ("缺少", "Missing"),
+    "integ.no_headcount": ("职工人数", "headcount"),
+    "integ.none_complete": (
+        "{period} 没有指标齐全的单位，无法排名；数据不全的单位见下表。",
+        "No unit has every metric in {period}: nothing to rank; the incomplete units are listed below.",
+    ),
     "integ.about": ("基准与模型说明", "About the basis and the model"),
     "integ.about_basis": (
-        "每个指标的最小值、最大值和熵权都取自“基准”中的单位月。以当前视图为基准时，新月份的数据一到，"
+        "每个指标的最小值、最大值和权重都取自“基准”中的单位月。以当前视图为基准时，新月份的数据一到，"
         "最小/最大值和权重就会变化，已经算过的月份的得分也跟着变，前后不可比。固定一个基准窗口后，边界和权重被冻结，"
         "窗口外的数值截断到边界：新数据到来时，各月得分保持不变、可以相互比较。",
-        "Each metric's minimum, maximum and entropy weight come from the unit-months of the basis. With the view as "
+        "Each metric's minimum, maximum and weight come from the unit-months of the basis. With the view as "
         "basis, a new month of data moves the minimum, the maximum and the weights, so months already scored change "
         "and are no longer comparable. A frozen window fixes the bounds and weights (values outside are clipped): "
         "when new data arrives, every month keeps its score and months stay comparable.",
@@ -86,7 +171,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "integ.legend_title": ("协调等级（D 每 0.1 为一级）", "Coordination levels (one per 0.1 of D)"),
     # weights
     "integ.weights_mode": ("赋权方法", "Weighting"),
-    "integ.weights.entropy": ("熵权法（默认）", "Entropy (default)"),
+    "integ.weights.equal": ("等权（默认）", "Equal (default)"),
+    "integ.weights.entropy": ("熵权法", "Entropy"),
     "integ.weights.ahp": ("层次分析法 × 熵权", "AHP × entropy"),
     "integ.weights.fixed": ("自定权重", "Fixed weights"),
     "integ.entropy_help": (
@@ -160,13 +246,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "profile.kpi_level": ("协调等级", "Level"),
     "profile.kpi_lagging": ("滞后子系统", "Lagging"),
     "profile.defaults_note": (
-        "融合度按默认设置计算：熵权法、标准耦合模型、以当前视图为基准（在“融合度”页可更改）。",
-        "The index uses the defaults: entropy weights, the standard model, this view as basis (the integration "
-        "page changes them).",
+        "融合度按默认设置计算：以全部数据为基准，金额、次数类指标与同等规模单位相比，等权，缺报指标按最低分计，"
+        "标准耦合模型；排名只取指标齐全的单位（在“融合度”页可更改）。",
+        "The index uses the defaults: all data as basis, amounts and counts compared with units of the same size, "
+        "equal weights, a missing metric scores the floor, the standard model; ranks use units with every metric "
+        "(the integration page changes them).",
     ),
     "profile.no_score": (
-        "该单位在当前视图中没有融合度得分（缺少党建或经营指标，或由下属单位报送）。",
-        "This unit has no integration score in this view (a subsystem is missing, or its branches report).",
+        "该单位在当前视图中没有可排名的融合度得分（缺少党建或经营指标、数据不全，或由下属单位报送）。",
+        "This unit has no ranked integration score in this view (a subsystem is missing, its data are incomplete, "
+        "or its branches report).",
     ),
     "profile.history_title": ("融合度 D 与排名的变化", "Integration D and rank over time"),
     "profile.axis_rank": ("排名（1 = 最高）", "Rank (1 = highest)"),
@@ -183,30 +272,38 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "profile.metrics_title": ("{name}：指标走势", "{name}: metrics over time"),
     "profile.median_n": ("{n} 个单位的中位数", "median of {n} units"),
-    "profile.lag_title": ("本单位党建与经营指标的滞后相关", "This unit's lagged correlations"),
+    "profile.lag_title": ("本单位党建与经营指标的滞后相关（探索性）", "This unit's lagged correlations (exploratory)"),
     "profile.x": ("党建指标（先行）", "Party-building metric (leads)"),
     "profile.y": ("经营指标（k 个月后）", "Business metric (k months later)"),
+    "profile.exploratory_note": (
+        "探索性：相邻月份彼此相似，本单位自己的月份作为独立观测实际比看上去少，因此按有效样本量 n_eff 检验，仅供描述。",
+        "Exploratory: neighbouring months are alike, so a unit's own months are fewer independent observations "
+        "than they look; p uses the effective sample size n_eff and describes, it does not prove.",
+    ),
     "profile.lag_caution": (
-        "注意：这里只用本单位自己的月度序列（n 为成对的月份数），序列短且相邻月份彼此相关（自相关），"
-        "p 值偏乐观，只能作为描述，不能当作效应的证据；相关不等于因果。"
-        "q 为对 0–6 期滞后做 Benjamini–Hochberg 校正后的值；"
-        "少于 10 个月时不计算（可在侧栏放宽起止月份）。跨单位的分析请用“相关性分析”页。",
-        "Caution: this uses only this unit's own monthly series (n = months paired). The series is short and "
-        "neighbouring months are alike (autocorrelation), so p is optimistic: read it as a description, not as "
-        "evidence of an effect. Correlation is not causation. q adjusts p over the lags 0–6 scanned "
-        "(Benjamini–Hochberg); fewer than 10 months give no r (widen the months in the sidebar). For analyses "
-        "across units use the Correlation page.",
+        "只用本单位自己的月度序列：n 为成对的月份数，a_x、a_y 为两条序列相邻月份的自相关（负值按 0 计），"
+        "n_eff = n·(1 − a_x·a_y)/(1 + a_x·a_y)；p 为按 n_eff − 2 自由度的 t 检验，置信区间按 n_eff 计算。"
+        "n_eff 不足 10 时不计算 r（可在侧栏放宽起止月份）。相关不等于因果；跨单位的分析请用“相关性分析”页。",
+        "Only this unit's own monthly series: n = months paired, a_x and a_y = the two series' month-to-month "
+        "autocorrelations (negative taken as 0), n_eff = n·(1 − a_x·a_y)/(1 + a_x·a_y); p is the t test on "
+        "n_eff − 2 degrees of freedom and the CI uses n_eff. Below an n_eff of 10 there is no r (widen the months "
+        "in the sidebar). Correlation is not causation; for analyses across units use the Correlation page.",
     ),
     "profile.lag_chart_title": (
-        "{x} → {y}：r 随滞后期变化（95% 置信区间）",
-        "{x} → {y}: r by lag (95% confidence interval)",
+        "{x} → {y}：r 随滞后期变化（探索性，95% 置信区间按 n_eff）",
+        "{x} → {y}: r by lag (exploratory; 95% confidence interval from n_eff)",
     ),
+    "profile.n": ("n（成对月数）", "n (months paired)"),
+    "profile.n_eff": ("有效 n_eff", "Effective n_eff"),
+    "profile.a_x": ("自相关 a_x", "Autocorr. a_x"),
+    "profile.a_y": ("自相关 a_y", "Autocorr. a_y"),
+    "profile.p": ("p（按 n_eff）", "p (from n_eff)"),
     "profile.axis_lag": ("滞后期 k（月）", "Lag k (months)"),
     "profile.axis_r": ("Pearson r", "Pearson r"),
     "profile.lag": ("滞后期", "Lag"),
     "profile.ci_low": ("95% 置信区间下限", "95% CI low"),
     "profile.ci_high": ("95% 置信区间上限", "95% CI high"),
-    "profile.insufficient": ("数据不足", "too few months"),
+    "profile.insufficient": ("n_eff < 10", "n_eff < 10"),
     "profile.no_pair": (
         "该单位在当前视图中没有同时报送党建和经营指标，无法计算滞后相关。",
         "This unit does not report both party-building and business metrics in this view: no lagged correlation.",

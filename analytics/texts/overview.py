@@ -13,13 +13,49 @@ TEXT: dict[str, tuple[str, str]] = {
         "YoY = vs the same month a year earlier.",
     ),
     "overview.kpis": ("关键指标", "Key figures"),
+    # a month only some units have reported in (analytics.coverage)
+    "overview.partial_month": (
+        "{period}：仅 {units} 个单位报送了 {metrics}",
+        "{period}: only {units} units have reported, {metrics}",
+    ),
+    "overview.partial_month_one": (
+        "{period}：仅 {units} 个单位报送了 {metrics}",
+        "{period}: only {units} unit has reported, {metrics}",
+    ),
+    "overview.n_metrics": ("{n} 项指标", "{n} metrics"),
+    "overview.n_metrics_one": ("{n} 项指标", "{n} metric"),
+    "overview.partial_usual": (
+        "（此前月份最多 {units} 个单位、{metrics} 项指标）。本月尚未报齐：报送单位不足常规一半的数字不作为集团数，"
+        "也不排名。",
+        " (up to {units} units and {metrics} metrics in earlier months). The month is not complete: a figure that "
+        "fewer than half the usual units are behind is not shown as a group figure, and units are not ranked.",
+    ),
+    "overview.partial_last_full": (
+        "最近一个报齐的月份是 {period}，可在侧栏把截止月份设为 {period} 查看。",
+        " The latest complete month is {period}: set the end month to {period} in the sidebar to see it.",
+    ),
+    "overview.ranking_withheld": (
+        "{period} 仅 {n} 个单位指标齐全（此前月份最多 {usual} 个），不足以排名。",
+        "{period}: only {n} units have every metric (up to {usual} in earlier months), too few to rank.",
+    ),
+    "overview.card_thin": (
+        "{period} 仅 {n} 个单位报送（此前最多 {usual} 个），不计集团数",
+        "{period}: only {n} of up to {usual} units reported, no group figure",
+    ),
+    "overview.card_none": ("{period} 尚无单位报送", "{period}: no unit has reported yet"),
+    "overview.card_thin_d": (
+        "{period} 仅 {n} 个单位指标齐全（此前最多 {usual} 个），不计平均",
+        "{period}: only {n} of up to {usual} units have every metric, no mean",
+    ),
+    "overview.card_none_d": ("{period} 尚无指标齐全的单位", "{period}: no unit has every metric yet"),
     "overview.trend_title": ("融合度走势", "Integration index over time"),
     "overview.trend_caption": (
-        "融合度 D（耦合协调度，0–1）为各单位 D 的简单平均；色带为十级协调等级。D 的归一化与权重以所选月份范围为基准，"
-        "调整范围会改变数值。D 描述两类指标的协调程度，不说明因果关系。",
-        "D (coupling coordination, 0–1) is the plain mean of the units' D; the bands are the ten coordination "
-        "levels. Normalisation and weights use the chosen months as basis, so changing the range changes D. "
-        "D describes how well the two sets of figures move together; it says nothing about cause and effect.",
+        "融合度 D（耦合协调度，0–1）为指标齐全单位 D 的简单平均；色带为十级协调等级。归一化与权重的基准见下方口径"
+        "（默认全部数据：调整月份范围不改变各单位得分）。D 描述两类指标的协调程度，不说明因果关系。",
+        "D (coupling coordination, 0–1) is the plain mean of the D of units with every metric; the bands are the "
+        "ten coordination levels. The basis of normalisation and weights is stated below (by default all data, so "
+        "changing the months does not change a unit's score). D describes how well the two sets of figures move "
+        "together; it says nothing about cause and effect.",
     ),
     "overview.ranking_title": ("融合度排名（{period}）", "Ranking by integration index ({period})"),
     "overview.no_ranking": (

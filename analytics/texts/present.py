@@ -5,7 +5,10 @@ Merged into analytics.i18n.TEXT.
 
 TEXT: dict[str, tuple[str, str]] = {
     # filters, data version, marks (every slide and every export)
-    "present.scope": ("范围：{start} 至 {end} · 单位：{units}", "Scope: {start} to {end} · Units: {units}"),
+    "present.scope": (
+        "范围：{start} 至 {end} · 单位：{units} · 相关分析：{choice}",
+        "Scope: {start} to {end} · Units: {units} · Correlations: {choice}",
+    ),
     "present.units_all": ("全部", "all"),
     "present.units_more": (" 等 {n} 个", " and {n} more"),
     "present.stamp": ("数据截至 {when} · 数据版本 v{version}", "Data as of {when} · data version v{version}"),
@@ -35,24 +38,44 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "present.slide.heatmap": ("党建与生产经营指标相关矩阵", "Party × operations correlation matrix"),
     "present.sub.heatmap": (
-        "单位内相关（控制单位规模差异）· Pearson · 同月 · ★ q<0.05 ★★ q<0.01 ★★★ q<0.001",
-        "Within units (size differences removed) · Pearson · same month · ★ q<0.05 ★★ q<0.01 ★★★ q<0.001",
+        "{choice} · Pearson · 同月 · p 值按单位聚类 · ★ q<0.05 ★★ q<0.01 ★★★ q<0.001",
+        "{choice} · Pearson · same month · p clustered by unit · ★ q<0.05 ★★ q<0.01 ★★★ q<0.001",
     ),
     "present.slide.findings": ("主要发现", "Main findings"),
     "present.sub.findings": (
-        "共 {n} 项显著相关（q<0.05，已对全部指标对与 0–{lags} 个月滞后做多重比较校正），列出最强的 {shown} 项",
-        "{n} significant correlations (q<0.05, adjusted over every pair and lags 0–{lags}); the {shown} strongest",
+        "{choice} · 检验 {scanned} 个（指标对 × 0–{lags} 个月，BH 校正）· {n} 项通过 q<0.05 且 |r|≥0.1 · "
+        "列出 {shown} 项",
+        "{choice} · {scanned} tests (pairs × lags 0–{lags}, BH adjusted); {n} pass (q<0.05 and |r|≥0.1); {shown} shown",
+    ),
+    "present.sub.findings_level": (
+        "{choice}：该口径只作描述，不产生发现",
+        "{choice}: descriptive only, no findings at this level",
     ),
     "present.findings_none": (
-        "在当前范围内没有达到显著水平（q<0.05）的相关。",
-        "No correlation reaches significance (q<0.05) in this view.",
+        "没有指标对通过检验：{scanned} 个检验中没有一个同时满足 q<0.05 且 |r|≥0.1。"
+        "相关矩阵中较深的颜色可能只是随机波动，不应作为结论汇报。",
+        "No pair passes: none of the {scanned} tests has both q<0.05 and |r|≥0.1. Darker cells in the "
+        "correlation matrix may be chance and should not be reported as results.",
     ),
+    "present.findings_level": (
+        "“{choice}”口径混杂了单位规模和时间因素，只作描述，不产生“发现”。需要发现时请改用“扣除单位与月份效应”口径。",
+        "The “{choice}” level mixes unit size and timing: it is descriptive and gives no findings. Use "
+        "“Unit and month effects removed” for findings.",
+    ),
+    "present.direction.leads": ("党建在前（已做反向检验）", "party first (reverse checked)"),
+    "present.direction.unclear": ("方向不明", "direction unclear"),
+    "present.direction.same_month": ("同月", "same month"),
+    "present.pair_not_finding": (
+        "该指标对未通过发现检验（q<0.05 且 |r|≥0.1），仅供查看，不作为结论",
+        "this pair did not pass the findings gate (q<0.05 and |r|≥0.1): for inspection, not a result",
+    ),
+    "present.pair_descriptive": ("描述性口径，不作为结论", "descriptive level, not a result"),
     "present.slide.scatter": ("{x} 与 {y}", "{x} vs {y}"),
     "present.sub.later": ("（{k} 个月后）", " ({k} months later)"),
-    "present.slide.lag": ("滞后相关：{x} → {y}", "Lag profile: {x} → {y}"),
+    "present.slide.lag": ("滞后相关：{x} 与 {y}", "Lag profile: {x} and {y}"),
     "present.sub.lag": (
-        "党建指标领先 0–{lags} 个月时的相关系数 r 与 95% 置信区间（单位内）",
-        "r with 95% CI when the party metric leads by 0–{lags} months (within units)",
+        "r 与按单位聚类的 95% 置信区间，k 从 −{lags}（经营指标在前）到 +{lags}（党建指标在前）个月 · {choice}",
+        "r with cluster-robust 95% CI, k from −{lags} (operations first) to +{lags} (party first) months · {choice}",
     ),
     "present.slide.unit": ("单位画像：{name}", "Unit profile: {name}"),
     "present.sub.unit": (
@@ -65,10 +88,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.axis.month": ("月份", "Month"),
     "present.axis.u_party": ("党建得分 U1", "Party score U1"),
     "present.axis.u_business": ("经营得分 U2", "Business score U2"),
-    "present.axis.lag": ("党建指标领先月数", "Months the party metric leads"),
+    "present.axis.lag": (
+        "滞后月数 k（负数：经营指标在前；正数：党建指标在前）",
+        "Lag k in months (negative: operations first; positive: party first)",
+    ),
     "present.axis.r": ("相关系数 r", "Correlation r"),
     "present.series.d_mean": ("各单位平均融合度 D", "Mean integration index D of units"),
-    "present.series.fit": ("拟合线（全部数据点）", "Fit line (all points)"),
+    "present.series.fit": ("最小二乘直线（全部数据点）", "Least-squares line (all points)"),
     "present.series.equal": ("U1 = U2", "U1 = U2"),
     "present.series.r": ("r", "r"),
     "present.mom": ("环比", "MoM"),
@@ -77,6 +103,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.pct": ("{v:+.1f}%", "{v:+.1f}%"),
     "present.na": ("—", "—"),
     "present.kpi_units": ("{n} 个单位", "{n} units"),
+    "present.kpi_units_thin": ("仅 {n} 个单位（此前最多 {usual} 个），不计集团数", "only {n} of up to {usual} units"),
+    "present.not_ranked": ("{period} 尚未报齐，未排名", "{period} is not complete: not ranked"),
+    "present.slide.unit_none": ("单位画像", "Unit profile"),
+    "present.notes.unit_default_none": (
+        "当前范围内没有可排名的单位，无法选出默认单位；可在幻灯片设置中指定单位。",
+        "No unit can be ranked in this view, so there is no default unit; choose one in the slide settings.",
+    ),
     # speaker notes
     "present.notes.kpis": (
         "{period} 的核心指标：流量和存量指标为各单位合计，比率指标为各单位平均；环比、同比只比较两个月都填报的单位，"
@@ -112,31 +145,36 @@ TEXT: dict[str, tuple[str, str]] = {
         "negative.",
     ),
     "present.notes.heatmap_best": (
-        "最强的是 {x} 与 {y}：r = {r}，q{q}，n = {n}。",
-        "The strongest: {x} with {y}: r = {r}, q{q}, n = {n}.",
+        "q 最小的是 {x} 与 {y}：r = {r}，q {q}，n = {n} 组（{g} 个单位）。是否算作发现见“主要发现”。",
+        "The smallest q: {x} with {y}: r = {r}, q {q}, n = {n} pairs ({g} units). Whether it is a finding: see "
+        "Main findings.",
     ),
     "present.notes.findings": (
-        "共发现 {n} 项显著相关。每项均给出相关系数、校正后的 q 值和样本量 n。",
-        "{n} significant correlations found; each gives r, the adjusted q and the sample size n.",
+        "共 {n} 项通过检验。每项给出 r 及其 95% 置信区间、q、数据组数 n 与单位数，并说明方向检验的结果。",
+        "{n} findings pass the gate; each gives r with its 95% CI, q, n pairs and the number of units, and what the "
+        "direction check found.",
     ),
     "present.notes.scatter": (
-        "每个点是一个单位的一个月（单位内去均值后的数值），直线为最小二乘拟合及 95% 置信带。{stat}。",
-        "Each point is one unit-month (demeaned within unit); the line is the least-squares fit with its 95% band. "
-        "{stat}.",
+        "每个点是一个单位的一个月，表示该单位当月偏离自身常态的程度（各单位按自身标准差标准化；{choice}），"
+        "这些点的相关系数就是 r。直线为最小二乘拟合，不画置信带（同一单位的各月不独立）。{stat}。",
+        "Each point is one unit-month: how far the unit was from its usual level (each unit scaled by its own "
+        "spread; {choice}); the correlation of these points is r. The line is the least-squares fit, with no band "
+        "(a unit's months are not independent). {stat}.",
+    ),
+    "present.notes.scatter_plain": (
+        "每个点是 r 所依据的一个数值对（{choice}）。直线为最小二乘拟合，不画置信带。{stat}。",
+        "Each point is one pair r is computed on ({choice}). The line is the least-squares fit, with no band. {stat}.",
     ),
     "present.notes.thinned": (
         "图中随机抽取 {shown} 个点显示（共 {total} 个），拟合线与统计量使用全部数据。",
         "{shown} of {total} points are drawn (random sample); the fit and statistics use every point.",
     ),
     "present.notes.lag": (
-        "横轴为党建指标领先的月数：第 k 个月的党建指标与 k 个月后的经营指标配对。误差线为 95% 置信区间，"
-        "逐个滞后未做多重比较校正。",
-        "Across: months the party metric leads — party metric of month t paired with the business metric of month "
-        "t + k. Error bars are 95% CIs, not adjusted across lags.",
-    ),
-    "present.notes.lag_best": (
-        "相关最强在滞后 {k} 个月：r = {r}（n = {n}）。",
-        "The strongest correlation is at lag {k}: r = {r} (n = {n}).",
+        "横轴 k：正数为党建指标在前（第 t 月的{x}与 t+k 月的{y}配对），负数为{y}在前。误差线为按单位聚类的 95% "
+        "置信区间，逐个滞后未做多重比较校正。只有正侧显著而对应的负侧不显著，才能说{x}的变化在前。",
+        "Across, k: positive means the party metric comes first ({x} of month t with {y} of month t + k), "
+        "negative that {y} does. Error bars are cluster-robust 95% CIs, not adjusted across lags. Only when the "
+        "positive side is significant and the matching negative side is not can {x} be said to move first.",
     ),
     "present.notes.unit": (
         "{name} {period}：第 {rank} / {of} 名，融合度 D = {d}，{lagging}。折线为各月的 D、U1、U2；"
@@ -154,8 +192,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.table.ranking": ("融合度排名", "Integration ranking"),
     "present.table.quadrant": ("党建与经营得分", "Party and business scores"),
     "present.table.matrix": ("相关矩阵（r、p、q、n）", "Correlation matrix (r, p, q, n)"),
-    "present.table.findings": ("显著相关", "Significant correlations"),
-    "present.table.points": ("散点数据（单位内去均值）", "Scatter points (demeaned within unit)"),
+    "present.table.findings": ("通过检验的发现", "Findings that pass the gate"),
+    "present.table.points": ("散点数据（r 所依据的数值）", "Scatter points (the values r is computed on)"),
     "present.table.lag": ("滞后相关", "Lag profile"),
     "present.table.unit_history": ("各月融合度", "Integration index by month"),
     "present.table.unit_peers": ("与同级对比（最新月份）", "Against peers (latest month)"),
@@ -166,6 +204,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.col.period": ("月份", "Month"),
     "present.col.value": ("数值", "Value"),
     "present.col.n": ("n", "n"),
+    "present.col.usual_n": ("此前最多单位数", "Most units before"),
+    "present.col.reported": ("报送单位", "Units reported"),
     "present.col.mom": ("环比", "MoM"),
     "present.col.yoy": ("同比", "YoY"),
     "present.col.change": (
@@ -189,6 +229,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.col.p": ("p", "p"),
     "present.col.q": ("q（BH 校正）", "q (BH)"),
     "present.col.n_units": ("单位数", "Units"),
+    "present.col.df": ("自由度", "df"),
+    "present.col.direction": ("方向", "Direction"),
     "present.col.insufficient": ("样本不足", "Too few pairs"),
     "present.col.lag": ("滞后月数", "Lag (months)"),
     "present.col.ci_low": ("95% 置信下限", "95% CI low"),
@@ -223,6 +265,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.pick_x": ("散点图/滞后相关：党建指标", "Scatter/lag: party metric"),
     "present.pick_y": ("散点图/滞后相关：经营指标", "Scatter/lag: business metric"),
     "present.pick_lag": ("散点图滞后月数", "Scatter lag (months)"),
+    "present.pick_level": ("相关分析口径", "Correlation level"),
+    "present.pick_scale": ("各单位的权重", "Weight of each unit"),
     "present.pick_unit": ("单位画像：单位", "Unit profile: unit"),
     "present.prev": ("上一页", "Previous"),
     "present.next": ("下一页", "Next"),

@@ -10,7 +10,7 @@ from tests.test_correlation_page import fill
 
 SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
 TALL = {"width": 1400, "height": 3400}  # the page scrolls inside Streamlit's container: shoot it all at once
-CLICKED = ("volunteer_hours", "revenue")  # not the pair shown by default (the strongest)
+CLICKED = ("volunteer_hours", "revenue")  # not the pair shown by default (the best finding)
 
 
 @pytest.fixture
@@ -60,21 +60,21 @@ def test_heatmap_renders_a_click_opens_the_pair_and_english_works(server, page):
     open_through_the_entry_point(page, server.url)
     heatmap = page.locator(".js-plotly-plot").first
     heatmap.wait_for(state="visible")
-    page.get_by_text("党建指标 × 生产经营指标相关系数（单位内（推荐）").first.wait_for()
+    page.get_by_text("党建指标 × 生产经营指标相关系数（扣除单位与月份效应，各单位同等权重").first.wait_for()
     page.get_by_text("主要发现").first.wait_for()
-    page.get_by_text("谈心谈话次数与两个月后的利润总额显著正相关").first.wait_for()
+    page.get_by_text("谈心谈话次数与两个月后的利润总额同向变化（正相关）").first.wait_for()
     assert page.locator(".js-plotly-plot").count() == 3  # heatmap, scatter, lag profile
     shoot(page, "zh")
 
     click_cell(page, *CLICKED)
     page.get_by_text("志愿服务时长 与 营业收入").first.wait_for()
-    page.get_by_text("滞后相关：志愿服务时长 领先 营业收入").first.wait_for()
+    page.get_by_text("滞后相关：志愿服务时长 与 营业收入").first.wait_for()
     assert "corr_pair=" in page.url  # the chosen pair is in the link
     shoot(page, "pair_zh")
 
     page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
     page.get_by_role("option", name="English").click()
-    page.get_by_text("Party-building × operations correlations (Within units (recommended)").first.wait_for()
+    page.get_by_text("Party-building × operations correlations (Unit and month effects removed").first.wait_for()
     page.get_by_text("Key findings").first.wait_for()
     page.get_by_text("Production and efficiency metrics").first.wait_for()
     shoot(page, "en")

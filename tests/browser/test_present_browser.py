@@ -66,3 +66,37 @@ def test_present_page_findings_and_kpis_read_large(filled, server, page):  # noq
     page.get_by_role("heading", name="主要发现").wait_for()
     page.get_by_text("相关不等于因果").first.wait_for()
     page.screenshot(path=str(SHOTS / "present_findings.png"), full_page=True)
+
+
+def test_a_download_from_the_presentation_page_is_in_the_audit_log(filled, server, page):  # noqa: F811
+    """Issue 12 #5: an export made in the app is logged (who, which file, which view), once per download."""
+    from analytics.audit import EXPORT
+    from analytics.db import connect
+
+    page.goto(f"{server.url}/present?deck=kpis,findings&slide=1")
+    page.get_by_role("heading", name="核心指标").wait_for()
+    page.get_by_text("导出（离线可用）").first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="HTML").first.click()
+    assert download.value.suggested_filename.endswith(".html")
+    page.wait_for_timeout(500)
+    with connect(filled, read_only=True) as con:
+        rows = con.execute("SELECT details FROM audit_log WHERE action = ?", [EXPORT]).fetchall()
+    assert len(rows) == 1
+    details = rows[0][0]
+    assert '"via": "app"' in details and '"page": "present"' in details and download.value.suggested_filename in details
+
+
+def test_a_catalog_download_on_the_data_page_is_in_the_audit_log(filled, server, page):  # noqa: F811
+    from analytics.audit import EXPORT
+    from analytics.db import connect
+
+    page.goto(f"{server.url}/data")
+    page.get_by_role("tab", name="指标目录").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 CSV").first.click()
+    assert download.value.suggested_filename == "metrics.csv"
+    page.wait_for_timeout(500)
+    with connect(filled, read_only=True) as con:
+        rows = con.execute("SELECT details FROM audit_log WHERE action = ?", [EXPORT]).fetchall()
+    assert [('"file": "metrics.csv"' in d and '"page": "data"' in d) for (d,) in rows] == [True]
