@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from analytics.i18n import DEFAULT_LANG, LANGS
 from ui import data
-from ui.auth import account_box, can, require_login, return_after_login
-from ui.context import SOURCES, default_source, demo_available, publish, tr, url_choice, view
+from ui.auth import account_box, can, require_login, require_permission, return_after_login
+from ui.context import SOURCES, default_source, demo_available, demo_mark, month_selects, publish, tr, url_choice, view
+from ui.share import current_stamp, remember_page
 
 st.set_page_config(page_title="党建与生产经营融合分析", page_icon=":material/flag:", layout="wide")
 
@@ -22,29 +25,14 @@ with st.sidebar:
         st.radio(tr("ui.source"), SOURCES, key="data", format_func=lambda s: tr(f"ui.source.{s}"), horizontal=True)
     publish("lang", "data")
     current = view()
-    months = data.months(current.db) if data.has_data(current.db) else []
-    if months:
-        st.selectbox(tr("ui.from"), months, key="from", bind="query-params", index=max(0, len(months) - 12))
-        st.selectbox(tr("ui.to"), months, key="to", bind="query-params", index=len(months) - 1)
-    if current.is_demo:
-        st.info(tr("ui.demo_banner"))
+    has_data = data.has_data(current.db)
+    month_selects(data.months(current.db) if has_data else [])
+if current.is_demo or (has_data and current_stamp(current.db).demo):  # the demo source, or a demo file as the data
+    demo_mark()  # on every page, above it: the sidebar is hidden in presentation mode
 
-has_data = data.has_data(view().db)
 PAGES = [
-    st.Page(
-        "views/welcome.py",
-        title=tr("page.welcome"),
-        icon=":material/waving_hand:",
-        default=not has_data,
-        url_path="welcome",
-    ),
-    st.Page(
-        "views/overview.py",
-        title=tr("page.overview"),
-        icon=":material/dashboard:",
-        default=has_data,
-        url_path="overview",
-    ),
+    st.Page("views/welcome.py", title=tr("page.welcome"), icon=":material/waving_hand:", url_path="welcome"),
+    st.Page("views/overview.py", title=tr("page.overview"), icon=":material/dashboard:", url_path="overview"),
     st.Page(
         "views/correlation.py", title=tr("page.correlation"), icon=":material/scatter_plot:", url_path="correlation"
     ),
@@ -59,12 +47,37 @@ PAGES = [
         url_path="completeness",
     ),
     st.Page("views/audit.py", title=tr("page.audit"), icon=":material/history:", url_path="data"),
+    st.Page("views/admin.py", title=tr("page.admin"), icon=":material/admin_panel_settings:", url_path="admin"),
 ]
 NEEDS = {"import": "import", "data": "import", "present": "export", "admin": "manage"}
-PAGES.append(
-    st.Page("views/admin.py", title=tr("page.admin"), icon=":material/admin_panel_settings:", url_path="admin")
-)
-PAGES = [p for p in PAGES if can(NEEDS.get(p.url_path, "view"))]
-page = st.navigation(PAGES)
-return_after_login(page, PAGES)  # a deep link opened before logging in: go there now
+START = "overview" if has_data else "welcome"  # where the app's root address leads
+
+
+def _home() -> None:
+    """The root address: the overview once there is data, else the welcome page. Every page keeps its own address
+    (a page marked ``default`` would be served at the root only, so a bookmark of /overview would not be found)."""
+    target = next(p for p in PAGES if p.url_path == START)
+    st.switch_page(target, query_params={key: st.query_params.get_all(key) for key in st.query_params})
+
+
+def _closed(permission: str) -> Callable[[], None]:
+    """A page the role may not open, still known by its address: it says so instead of "Page not found"."""
+
+    def closed() -> None:
+        require_permission(permission)
+
+    return closed
+
+
+allowed = [p for p in PAGES if can(NEEDS.get(p.url_path, "view"))]
+closed = [
+    st.Page(_closed(NEEDS[p.url_path]), title=p.title, url_path=p.url_path, visibility="hidden")
+    for p in PAGES
+    if p not in allowed
+]
+home = st.Page(_home, title=tr(f"page.{START}"), url_path="home", default=True, visibility="hidden")
+page = st.navigation([home, *allowed, *closed])
+return_after_login(page, allowed)  # a deep link opened before logging in: go there now
+if page in allowed and page.url_path != "present":
+    remember_page(page)  # presentation mode's exit leads back here
 page.run()

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import i18n, number_format
 from analytics.catalog import Catalog, Metric
 from analytics.correlation_points import Options, fit_line
 from analytics.correlations import CLUSTERED_LEVELS, Correlation
 from analytics.findings import Finding, describe_finding
-from analytics.i18n import TEXT, t
+from analytics.i18n import t
 from analytics.panel import Panel, per_capita
 from analytics.registry import Registry
 
@@ -168,8 +169,7 @@ def method_name(method: str, lang: str) -> str:
 
 def unit_of_measure(metric: Metric, lang: str) -> str:
     """The metric's unit of measure in ``lang`` (the catalog writes units in Chinese; unknown ones stay as written)."""
-    key = f"corr.uom.{metric.unit}"
-    return t(key, lang) if key in TEXT else metric.unit
+    return i18n.unit_of_measure(metric.unit, lang)
 
 
 def wrap_title(text: str, columns: int = TITLE_COLUMNS) -> str:
@@ -241,8 +241,8 @@ def _cell_hover(row: pd.Series, names: Mapping[str, str], lang: str) -> str:
 def _cell_text(row: pd.Series, lang: str) -> str:
     if row["insufficient"]:
         return t("corr.insufficient_cell", lang)
-    mark = significance_mark(row["q"])
-    return f"{row['r']:.2f}<br>{mark}" if mark else f"{row['r']:.2f}"
+    mark, r = significance_mark(row["q"]), number_format.r_value(row["r"])  # never "-0.00"
+    return f"{r}<br>{mark}" if mark else r
 
 
 def heatmap_figure(

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics import correlations, overview
+from analytics import correlations, number_format, overview
 from analytics.catalog import Catalog
 from analytics.correlation_figures import PROFILE_LAGS, choice_text, grid_metrics, metric_names, unit_groups
 from analytics.correlation_points import Options, analysis_points, fit_line
@@ -35,14 +35,22 @@ from analytics.db import connect, first_row, get_meta
 from analytics.deck_options import DEFAULT_DECK, SLIDE_KINDS
 from analytics.finding_cache import findings_of
 from analytics.findings import FINDING_LEVELS, Finding, FindingScan, causation_note, describe_finding, format_q
-from analytics.i18n import t
+from analytics.i18n import t, unit_of_measure
 from analytics.integration import IntegrationSettings
 from analytics.integration_figures import choices_text
 from analytics.overview_figures import coverage_notice
 from analytics.panel import Panel
 from analytics.registry import Registry, load_catalog, load_registry
 from analytics.snapshot import Snapshot, load_snapshot
-from analytics.unit_profile import default_metrics, in_view, integration_history, metric_history, ranking, score_view
+from analytics.unit_profile import (
+    default_metrics,
+    in_view,
+    integration_history,
+    metric_history,
+    ranking,
+    score_view,
+    unit_labels,
+)
 
 PAIR_KINDS = ("scatter", "lag")
 ITEM_SEP, ARG_SEP, PAIR_SEP, LAG_SEP = ",", ":", "~", "@"
@@ -291,10 +299,15 @@ class DeckAnalysis:
         if self.latest is None:
             return pd.DataFrame(columns=list(RANKING_COLUMNS))
         frame = ranking(self.integration, self.latest)
-        groups = unit_groups(self.source.registry)
-        frame["name"] = frame["unit"].map(lambda u: groups.get(u, (u, u))[0])
+        groups, names = unit_groups(self.source.registry), self.unit_names
+        frame["name"] = frame["unit"].map(lambda u: names.get(u, u))
         frame["subsidiary"] = frame["unit"].map(lambda u: groups.get(u, (u, u))[1])
         return frame[list(RANKING_COLUMNS)]
+
+    @cached_property
+    def unit_names(self) -> dict[str, str]:
+        """Unit code → the name slides show (analytics.unit_profile.unit_labels: the code where names repeat)."""
+        return unit_labels(self.source.registry.units)
 
     @cached_property
     def grid(self) -> tuple[list[str], list[str]]:
@@ -432,7 +445,7 @@ def stamp_text(stamp: DataStamp, lang: str) -> str:
 def metric_label(catalog: Catalog, code: str, lang: str) -> str:
     """'营业收入（万元）'."""
     m = catalog.get(code)
-    return t("present.metric_unit", lang, name=m.name(lang), unit=m.unit)
+    return t("present.metric_unit", lang, name=m.name(lang), unit=unit_of_measure(m.unit, lang))
 
 
 def names_of(catalog: Catalog, lang: str) -> dict[str, str]:
@@ -443,17 +456,25 @@ def names_of(catalog: Catalog, lang: str) -> dict[str, str]:
 
 
 def _change(card: overview.Kpi, which: str) -> float:
-    """The card's change against the month before (``mom``) or a year before (``yoy``): percentage points or the
-    index difference, else the relative change in %; NaN when there is none."""
+    """The card's change against the month before (``mom``) or a year before (``yoy``), as :func:`change_kind`
+    says: percentage points, the index difference or a count's difference, else the relative change in %; NaN
+    when there is none."""
     comparison = getattr(card, which)
-    value = comparison.pct if card.change == overview.RELATIVE else comparison.diff
+    value = comparison.pct if change_kind(card) == overview.RELATIVE else comparison.diff
     return float("nan") if value is None else float(value)
 
 
+def change_kind(card: overview.Kpi) -> str:
+    """How the card's changes are written (analytics.number_format.change_kind): a count's change is a difference
+    (``+5 起``), not a percentage."""
+    return number_format.change_kind(card.change, card.unit)
+
+
 def kpi_frame(cards: Sequence[overview.Kpi], lang: str) -> pd.DataFrame:
-    """The KPI cards as a table: metric, name, unit, period, value, n, mom, yoy, change (points|relative|index),
-    usual_n (the most units behind the figure in the twelve months before). A thin figure (too few units against
-    usual_n) has NaN value and changes, as a month nobody reported."""
+    """The KPI cards as a table: metric, name, unit, period, value, n, mom, yoy, change (points|relative|index|
+    difference), usual_n (the most units behind the figure in the twelve months before), better (+1 higher is
+    better, −1 lower is better). A thin figure (too few units against usual_n) has NaN value and changes, as a
+    month nobody reported."""
     rows = [
         {
             "metric": c.key,
@@ -464,15 +485,16 @@ def kpi_frame(cards: Sequence[overview.Kpi], lang: str) -> pd.DataFrame:
             "n": c.n_units,
             "mom": _change(c, "mom"),
             "yoy": _change(c, "yoy"),
-            "change": c.change,
+            "change": change_kind(c),
             "usual_n": c.usual_n_units,
+            "better": c.direction,
         }
         for c in cards
     ]
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
 
 
-KPI_COLUMNS = ("metric", "name", "unit", "period", "value", "n", "mom", "yoy", "change", "usual_n")
+KPI_COLUMNS = ("metric", "name", "unit", "period", "value", "n", "mom", "yoy", "change", "usual_n", "better")
 
 
 def kpi_cards(analysis: DeckAnalysis) -> tuple[overview.Kpi, ...]:
@@ -660,7 +682,7 @@ def _scatter(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     points = analysis_points(source.panel, x.code, y.code, options)
     groups = unit_groups(source.registry)
     points = points.assign(
-        name=points["unit"].map(lambda u: groups.get(u, (u, u))[0]),
+        name=points["unit"].map(lambda u: analysis.unit_names.get(u, u)),
         group=points["unit"].map(lambda u: groups.get(u, (u, u))[1]),
     )
     fit = None if corr.insufficient else fit_line(points["x"], points["y"])
@@ -720,9 +742,8 @@ def _no_unit(spec: SlideSpec, lang: str) -> Slide:
 def _unit(analysis: DeckAnalysis, spec: SlideSpec, lang: str) -> Slide:
     if spec.unit is None:
         return _no_unit(spec, lang)
-    source, code = analysis.source, str(spec.unit)
-    unit = source.registry.by_code(code)
-    name = unit.name if unit else code
+    code = str(spec.unit)
+    name = analysis.unit_names.get(code, code)
     history = integration_history(analysis.integration, code)
     steady = overview.steady_trend(analysis.trend)["period"]
     history = history[history["period"].isin(steady)].reset_index(drop=True)  # no "1st of 1" in a partial month
@@ -756,7 +777,8 @@ def _peer_table(analysis: DeckAnalysis, code: str, lang: str) -> pd.DataFrame:
     for m in metrics:
         metric = source.catalog.get(m)
         got = wide.loc[m] if m in wide.index else pd.Series(dtype=float)
-        rows.append([m, metric.name(lang), metric.unit, *(got.get(s, np.nan) for s in ("unit", "subsidiary", "group"))])
+        values = (got.get(s, np.nan) for s in ("unit", "subsidiary", "group"))
+        rows.append([m, metric.name(lang), unit_of_measure(metric.unit, lang), *values])
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -26,6 +26,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "ui.choose": ("请选择", "Choose"),
     "ui.source.real": ("正式数据", "Real data"),
     "ui.source.demo": ("演示数据", "Demo data"),
+    "ui.upload_help": (
+        "上传框中的英文是组件自带的：“Browse files”＝选择文件，“Drag and drop files here”＝把文件拖到这里，"
+        "“Limit {mb}MB per file”＝每个文件不超过 {mb} MB。其他格式的文件会被拒绝，并说明原因。",
+        "Files of any other format are refused with the reason; each file may be at most {mb} MB.",
+    ),
     "ui.from": ("起始月份", "From month"),
     "ui.to": ("截止月份", "To month"),
     "ui.demo_banner": (
@@ -68,8 +73,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.template_period": ("模板月份", "Template month"),
     "import.template_button": ("下载 {period} 模板（.xlsx）", "Download the {period} template (.xlsx)"),
     "import.upload": (
-        "上传月报（可多选：.xlsx / .xlsm / .xls / .ods / .csv）",
-        "Upload monthly reports (several at once: .xlsx / .xlsm / .xls / .ods / .csv)",
+        "上传月报（可多选：.xlsx / .xlsm / .xls / .ods / .csv，每个文件不超过 {mb} MB）",
+        "Upload monthly reports (several at once: .xlsx / .xlsm / .xls / .ods / .csv, at most {mb} MB each)",
     ),
     "import.period": (
         "所属月份（表中未写明时使用，格式 2026-10）",
@@ -263,13 +268,73 @@ TEXT: dict[str, tuple[str, str]] = {
         "将登记新单位“{unit}”。",
         "New unit “{unit}” will be registered.",
     ),
+    # what each issue code is, in words (the issue table's 类型 column; the code stays in a trailing column)
+    "issue_kind.unknown_unit": ("未登记的单位", "Unknown unit"),
+    "issue_kind.ambiguous_unit": ("单位名称有歧义", "Ambiguous unit name"),
+    "issue_kind.bad_unit_code": ("单位编码无效", "Invalid unit code"),
+    "issue_kind.bad_value": ("不是数值", "Not a number"),
+    "issue_kind.out_of_range": ("超出有效范围", "Out of range"),
+    "issue_kind.formula_no_value": ("公式没有结果", "Formula without a value"),
+    "issue_kind.unit_mismatch": ("计量单位不符", "Unit of measure differs"),
+    "issue_kind.duplicate_key": ("重复数据", "Duplicate"),
+    "issue_kind.no_period": ("缺少月份", "No month"),
+    "issue_kind.period_conflict": ("月份不一致", "Months disagree"),
+    "issue_kind.bad_period": ("月份无效", "Invalid month"),
+    "issue_kind.unknown_metric": ("未知指标", "Unknown metric"),
+    "issue_kind.ambiguous_metric": ("指标名称有歧义", "Ambiguous metric name"),
+    "issue_kind.missing_unit": ("缺少单位", "No unit"),
+    "issue_kind.no_data_table": ("没有数据表", "No data table"),
+    "issue_kind.no_unit_for_sheet": ("填报单位不明", "Reporting unit unknown"),
+    "issue_kind.empty_upload": ("没有文件", "No file"),
+    "issue_kind.missing_file": ("找不到文件", "File not found"),
+    "issue_kind.unit_out_of_scope": ("超出负责范围", "Outside your units"),
+    "issue_kind.import_not_allowed": ("无导入权限", "Import not allowed"),
+    "issue_kind.unknown_column": ("未识别的列", "Unknown column"),
+    "issue_kind.far_from_history": ("与历史相差过大", "Far from history"),
+    "issue_kind.totals_row_skipped": ("跳过合计行", "Totals row skipped"),
+    "issue_kind.sheet_skipped": ("跳过工作表", "Sheet skipped"),
+    "issue_kind.hidden_sheet": ("隐藏的工作表", "Hidden sheet"),
+    "issue_kind.hidden_rows": ("隐藏的行", "Hidden rows"),
+    "issue_kind.ignored_column": ("不导入的列", "Column not imported"),
+    "issue_kind.macros_ignored": ("含有宏", "Macros ignored"),
+    "issue_kind.new_unit": ("新单位", "New unit"),
+    "issue_kind.file_too_large": ("文件过大", "File too large"),
+    "issue_kind.empty_file": ("空文件", "Empty file"),
+    "issue_kind.not_a_spreadsheet": ("不是电子表格", "Not a spreadsheet"),
+    "issue_kind.unsupported_type": ("不支持的文件类型", "Unsupported file type"),
+    "issue_kind.corrupt_file": ("文件损坏", "Damaged file"),
+    "issue_kind.encrypted": ("文件有密码", "Password-protected"),
+    "issue_kind.zip_bomb": ("疑似恶意文件", "Possible zip bomb"),
+    "issue_kind.too_many_sheets": ("工作表过多", "Too many sheets"),
+    "issue_kind.too_many_rows": ("行数过多", "Too many rows"),
+    "issue_kind.too_many_cols": ("列数过多", "Too many columns"),
+    "issue_kind.too_many_cells": ("单元格过多", "Too many cells"),
+    "issue_kind.csv_encoding": ("文字编码无法识别", "Unreadable text encoding"),
+    "col.kind": ("类型", "Kind"),
+    # units of measure as the catalog writes them (in Chinese), for axes and labels: see unit_of_measure()
+    "uom.万元": ("万元", "10k yuan"),
+    "uom.元": ("元", "yuan"),
+    "uom.万元/人": ("万元/人", "10k yuan per person"),
+    "uom.吨标准煤/万元": ("吨标准煤/万元", "tce per 10k yuan"),
+    "uom.个": ("个", "count"),
+    "uom.次": ("次", "times"),
+    "uom.项": ("项", "items"),
+    "uom.条": ("条", "items"),
+    "uom.场": ("场", "sessions"),
+    "uom.件": ("件", "cases"),
+    "uom.起": ("起", "cases"),
+    "uom.篇": ("篇", "articles"),
+    "uom.人": ("人", "people"),
+    "uom.家": ("家", "companies"),
+    "uom.小时": ("小时", "hours"),
+    "uom.分": ("分", "points"),
 }
 
 
 def _merge_parts() -> None:
-    from analytics.texts import correlation, integration, master_data, overview, present
+    from analytics.texts import correlation, integration, master_data, overview, present, records
 
-    for part in (correlation, integration, master_data, overview, present):
+    for part in (correlation, integration, master_data, overview, present, records):
         clashes = TEXT.keys() & part.TEXT.keys()
         if clashes:
             raise RuntimeError(f"translation keys defined twice: {sorted(clashes)}")
@@ -277,6 +342,13 @@ def _merge_parts() -> None:
 
 
 _merge_parts()
+
+
+def unit_of_measure(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A catalog unit of measure (written in Chinese: 万元, 个, 吨标准煤/万元) in ``lang``, for axis titles and
+    labels: 万元 → "10k yuan", 个 → "count". Units not in the table (%, ‰, one a user added) are shown as written."""
+    key = f"uom.{unit}"
+    return t(key, lang) if key in TEXT else unit
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:

@@ -21,7 +21,7 @@ from analytics.batches import Diff, FileRecord, commit_with_diff, diff_against_c
 from analytics.catalog import Catalog
 from analytics.db import DatabaseBusy, connect, get_meta, new_token
 from analytics.history import History, carry_over, discard, history_dir, keep_only, load_history
-from analytics.issues import ERROR, WARNING, Issue, make_issue
+from analytics.issues import ERROR, WARNING, Issue, issue_kind, make_issue
 from analytics.layouts import Context, read_sheet, sheet_label
 from analytics.master_data import code_problem, code_reason
 from analytics.periods import from_index
@@ -625,13 +625,15 @@ def _counts(diff: Diff | None) -> tuple[int, int, int]:
 
 
 def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:
-    """Issues as a table for the page: where (``党建!E12``), file, code, message in the chosen language."""
+    """Issues as a table for the page: where (``党建!E12``), file, kind (what the code means, in words), message in
+    the chosen language, and last the stable code itself (for experts and support)."""
     return pd.DataFrame(
         {
             "location": [i.location for i in issues],
             "file": [i.file for i in issues],
-            "code": [i.code for i in issues],
+            "kind": [issue_kind(i.code, lang) for i in issues],
             "message": [i.message_en if lang == "en" else i.message for i in issues],
+            "code": [i.code for i in issues],
         }
     )
 

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics.coupling import LAGGING_THRESHOLD, LEVELS_EN, LEVELS_ZH
-from analytics.i18n import t
+from analytics.i18n import t, unit_of_measure
 from analytics.integration import IntegrationSettings, parse_basis
 
 #: One colour per coordination level, red (extreme imbalance) to green (high-quality coordination): ColorBrewer
@@ -38,6 +38,8 @@ MULTIPLE_COLUMNS = 3  # small multiples per row
 TITLE_WIDTH = 34  # characters per line of a small multiple's title
 LABEL_ALL_UP_TO = 12  # quadrant points: name every unit up to this many, else only the highest and lowest D …
 LABEL_EXTREMES = 3  # … this many of each
+TITLE_BAND = 0.09  # share of the quadrant's span added above and below the points for the quadrant titles
+QUADRANT_PX = 620
 AXIS_PAD = 0.05  # quadrant axes span the scores ± this (both axes alike, so the band stays at 45°)
 MULTIPLE_ROW_PX, BAR_ROW_PX, MIN_HEIGHT_PX = 260, 26, 320
 TOP_OBSTACLES = 10
@@ -100,14 +102,30 @@ def _axis_range(scored: pd.DataFrame) -> list[float]:
     return [max(0.0, float(values.min()) - AXIS_PAD), min(1.0, float(values.max()) + AXIS_PAD)]
 
 
-def _point_labels(scored: pd.DataFrame, names: Mapping[str, str]) -> list[str]:
-    """Every unit's name when few; else only the LABEL_EXTREMES highest and lowest D (the rest on hover)."""
-    labels = _names(scored["unit"], names)
-    if len(scored) <= LABEL_ALL_UP_TO:
-        return labels
-    order = scored["D"].rank(method="first").to_numpy()
-    keep = (order <= LABEL_EXTREMES) | (order > len(scored) - LABEL_EXTREMES)
-    return [label if k else "" for label, k in zip(labels, keep, strict=True)]
+def labelled(d: pd.Series, selected: Sequence[bool] | None = None) -> np.ndarray:
+    """Which points of a quadrant chart carry their name (the rest on hover): every one up to LABEL_ALL_UP_TO
+    points, else the LABEL_EXTREMES highest and lowest D and the ``selected`` ones (a mask like ``d``)."""
+    if len(d) <= LABEL_ALL_UP_TO:
+        return np.ones(len(d), dtype=bool)
+    order = d.rank(method="first").to_numpy()
+    keep = (order <= LABEL_EXTREMES) | (order > len(d) - LABEL_EXTREMES)
+    return keep | np.asarray(selected if selected is not None else np.zeros(len(d), dtype=bool), dtype=bool)
+
+
+def point_labels(d: pd.Series, labels: Sequence[str], selected: Sequence[bool] | None = None) -> list[str]:
+    """``labels`` where :func:`labelled`, else empty."""
+    return [label if keep else "" for label, keep in zip(labels, labelled(d, selected), strict=True)]
+
+
+def _titled(span: list[float]) -> list[float]:
+    """The y range with a band for the quadrant titles above and below the points (no name runs into a title)."""
+    band = (span[1] - span[0]) * TITLE_BAND
+    return [span[0] - band, span[1] + band]
+
+
+def _point_labels(scored: pd.DataFrame, names: Mapping[str, str], selected: Sequence[str] = ()) -> list[str]:
+    """Every unit's name when few; else only the extremes of D and the ``selected`` units (the rest on hover)."""
+    return point_labels(scored["D"], _names(scored["unit"], names), scored["unit"].isin(list(selected)).to_numpy())
 
 
 def choices_text(settings: IntegrationSettings, lang: str = "zh") -> str:
@@ -174,11 +192,13 @@ def quadrant_figure(
     period: str,
     lang: str = "zh",
     incomplete: pd.DataFrame | None = None,
+    selected: Sequence[str] = (),
 ) -> go.Figure:
     """U1 (x) × U2 (y) of one month's rows, split at the medians, the in-step band shaded, points by level.
 
     ``rows``: integration rows (unit, u_party, u_business, D, level_index, lagging) of one month; rows without a
-    D are left out. ``names``: unit code → label. With many units only the highest and lowest D are named.
+    D are left out. ``names``: unit code → label. With many units only the highest and lowest D and the
+    ``selected`` units are named (:func:`labelled`); the quadrant titles sit in bands above and below the points.
     ``incomplete``: rows with unit, u_party, u_business and ``missing`` (in words) drawn as grey open circles
     (rows without both scores are left out); they do not move the medians.
     """
@@ -208,7 +228,7 @@ def quadrant_figure(
             x=scored["u_party"],
             y=scored["u_business"],
             mode="markers+text",
-            text=_point_labels(scored, names),
+            text=_point_labels(scored, names, selected),
             textposition="top center",
             textfont={"size": 10},
             marker={
@@ -232,12 +252,13 @@ def quadrant_figure(
         figure.add_annotation(
             x=x, y=y, xref="x domain", yref="y domain", text=f"<b>{t(f'integ.quadrant.{key}', lang)}</b>",
             showarrow=False, xanchor=xanchor, yanchor=yanchor, font={"size": 12, "color": "#444"},
+            bgcolor="rgba(255, 255, 255, 0.85)",
         )  # fmt: skip
     figure.update_layout(
         title=t("integ.quadrant_title", lang, period=period),
         xaxis={"title": t("integ.axis_u1", lang), "range": span, "constrain": "domain"},
-        yaxis={"title": t("integ.axis_u2", lang), "range": span, "scaleanchor": "x"},
-        height=560,
+        yaxis={"title": t("integ.axis_u2", lang), "range": _titled(span), "scaleanchor": "x"},
+        height=QUADRANT_PX,
         margin=MARGIN,
         legend={"orientation": "h", "y": -0.12},
     )
@@ -279,24 +300,30 @@ def _level_bands(figure: go.Figure, row: int | None = None, col: int | None = No
 
 
 def ranking_figure(ranking: pd.DataFrame, names: Mapping[str, str], period: str, lang: str = "zh") -> go.Figure:
-    """Horizontal bars of D, best at the top, coloured by level; ``ranking`` as analytics.unit_profile.ranking."""
+    """Horizontal bars of D, best at the top, coloured by level with a legend of the levels shown;
+    ``ranking`` as analytics.unit_profile.ranking, ``names`` code → display name."""
     level_names = _level_names(lang)
     labels = [f"{r}. {n}" for r, n in zip(ranking["rank"], _names(ranking["unit"], names), strict=True)]
-    figure = go.Figure(
-        go.Bar(
-            x=ranking["D"],
-            y=labels,
+    frame = ranking.assign(label=labels)
+    figure = go.Figure()
+    for k in sorted(frame["level_index"].dropna().astype(int).unique(), reverse=True):
+        part = frame[frame["level_index"] == k]
+        figure.add_bar(
+            x=part["D"],
+            y=part["label"],
             orientation="h",
-            marker={"color": [level_colour(k) for k in ranking["level_index"]]},
-            text=[f"{d:.3f} {level_names[int(k)]}" for d, k in zip(ranking["D"], ranking["level_index"], strict=True)],
+            name=level_names[k],
+            marker={"color": level_colour(k)},
+            text=[f"{d:.3f} {level_names[k]}" for d in part["D"]],
             textposition="outside",
             hovertemplate="%{y}: D %{x:.3f}<extra></extra>",
         )
-    )
     figure.update_layout(
         title=t("integ.ranking_title", lang, period=period),
         xaxis={"title": t("integ.axis_d", lang), "range": [0, 1.15]},
-        yaxis={"autorange": "reversed", "type": "category"},
+        yaxis={"autorange": "reversed", "type": "category", "categoryorder": "array", "categoryarray": labels},
+        legend={"title": {"text": t("integ.level", lang)}},
+        barmode="overlay",
         height=max(MIN_HEIGHT_PX, BAR_ROW_PX * len(ranking) + 100),
         margin=MARGIN,
     )
@@ -446,7 +473,7 @@ def metric_history_figure(
                 row=row,
                 col=col,
             )
-        figure.update_yaxes(title_text=labels.get(metric, (metric, ""))[1], row=row, col=col)
+        figure.update_yaxes(title_text=unit_of_measure(labels.get(metric, (metric, ""))[1], lang), row=row, col=col)
         figure.update_xaxes(**MONTH_AXIS, nticks=6, row=row, col=col)
     figure.update_layout(
         title=title,

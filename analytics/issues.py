@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analytics.i18n import t
+from analytics.i18n import TEXT, t
 
 ERROR, WARNING = "error", "warning"
 
@@ -30,6 +30,12 @@ class Issue:
         """The SPEC §4 record: file, sheet, cell, code, message, message_en."""
         fields = ("file", "sheet", "cell", "code", "message", "message_en")
         return {name: getattr(self, name) for name in fields}  # not asdict: it deep-copies, slow for 10,000s
+
+
+def issue_kind(code: str, lang: str) -> str:
+    """What an issue code means, in a few words in ``lang`` (``bad_value`` → 不是数值); an unknown code as itself."""
+    key = f"issue_kind.{code}"
+    return t(key, lang) if key in TEXT else code
 
 
 def make_issue(

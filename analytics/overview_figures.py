@@ -12,28 +12,27 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import number_format
 from analytics.coverage import MonthCoverage
-from analytics.i18n import TEXT, t
+from analytics.i18n import t, unit_of_measure
 from analytics.integration import LEVELS_EN, LEVELS_ZH
 from analytics.overview import (
     ALERT_ORDER,
     D_KEY,
     INDEX,
     LEVEL_COLOURS,
-    POINTS,
     RELATIVE,
     Comparison,
     Kpi,
     red_black,
     unit_rollup,
 )
-from analytics.quality import format_number
+from analytics.unit_profile import display_names
 
 BAR_HEIGHT_PX, CHART_PADDING_PX, MIN_CHART_PX = 26, 170, 420  # 420 px holds the ten-level legend
 SPARK_HEIGHT_PX = 140
 BAND_OPACITY = 0.14
 BAND_STEP = 0.1  # one coordination level per 0.1 of D
-THOUSAND, HUNDRED = 1000, 100  # values this large get 0 / 1 decimal on a card
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 
 
@@ -42,51 +41,42 @@ MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 
 def unit_label(unit: str, lang: str) -> str:
     """A unit of measure in the UI language (万元 → 10k yuan); units not in the table are shown as they are."""
-    key = f"overview.uom.{unit}"
-    return t(key, lang) if key in TEXT else unit
+    return unit_of_measure(unit, lang)
 
 
 def format_value(value: float | None, unit: str, change: str = RELATIVE) -> str:
-    """A KPI value: ``98.2%`` for rates, ``0.612`` for D, otherwise thousands separated with decimals that
-    matter at its size (``178,212``, ``615.3``, ``12.45``); ``—`` when missing."""
-    if value is None:
-        return "—"
-    if unit == "%":
-        return f"{value:.1f}%"
+    """A KPI value (analytics.number_format): ``98.2%`` for rates, ``0.612`` for D, otherwise thousands separated
+    with decimals that matter at its size (``178,212``, ``615.3``, ``12.45``); ``—`` when missing."""
     if change == INDEX:
-        return f"{value:.3f}"
-    size = abs(value)
-    return format_number(value, 0 if size >= THOUSAND else 1 if size >= HUNDRED else 2)
-
-
-def _signed(value: float, decimals: int) -> str:
-    """``+1.5`` / ``-1.5``, and an unsigned ``0.0`` when the value rounds to zero (no arrow for no change)."""
-    text = f"{value:+.{decimals}f}"
-    return text[1:] if float(text) == 0 else text
+        return number_format.index(value)
+    return number_format.amount(value, "%" if unit == "%" else "")
 
 
 def format_change(kpi: Kpi, which: str, lang: str) -> str | None:
     """The like-for-like change of ``which`` (``mom`` or ``yoy``) as signed text; None when no unit reported
     in both months.
 
-    % metrics: ``+1.5 百分点`` / ``+1.5 pp``; other metrics: ``+12.3%``, or the signed difference with its unit
-    when the base is 0 (``+2 起``); D: ``+0.012``. A change that rounds to zero has no sign (``0.0%``).
+    % metrics: ``+1.5 百分点`` / ``+1.5 pp``; counts: the difference with its unit (``+5 起``: 1 → 6 accidents is
+    not ``+500%``); other metrics: ``+12.3%``, or the difference with its unit when the base is 0 (``+2 万元``);
+    D: ``+0.012``. A change that rounds to zero has no sign (``0.0%``).
     """
     compared = kpi.mom if which == "mom" else kpi.yoy
     diff, pct = compared.diff, compared.pct
     if diff is None:
         return None
-    if kpi.change == POINTS:
-        return f"{_signed(diff, 1)} {t('overview.pp', lang)}"
-    if kpi.change == INDEX:
-        return _signed(diff, 3)
-    if pct is not None:
-        return f"{_signed(pct, 1)}%"
-    return f"{'+' if diff > 0 else ''}{format_number(diff)} {unit_label(kpi.unit, lang)}".rstrip()
+    kind = number_format.change_kind(kpi.change, kpi.unit)
+    if kind == RELATIVE and pct is None:
+        kind = number_format.DIFFERENCE
+    return number_format.change(kind, pct if kind == RELATIVE else diff, kpi.unit, lang)
 
 
-def _no_change(text: str | None) -> bool:
-    return text is not None and not text.startswith(("+", "-"))
+def delta_style(change: str | None, direction: int) -> tuple[str, str]:
+    """st.metric's ``delta_color`` and ``delta_arrow`` for a change text: no arrow and grey for no change; else
+    the arrow follows the sign and the colour the metric's direction (a fall of a lower-is-better metric is
+    green: ``inverse``)."""
+    if not change or number_format.direction_of(change) == 0:
+        return "off", "off"
+    return ("inverse" if direction < 0 else "normal"), "auto"
 
 
 def _against(kpi: Kpi, compared: Comparison, lang: str) -> str:
@@ -140,6 +130,15 @@ def _caption(kpi: Kpi, mom: str | None, yoy: str | None, lang: str) -> str:
     return " · ".join([*lines, made])
 
 
+def kpi_label(name: str, unit: str, lang: str) -> str:
+    """A card's label: the metric's name with its unit of measure (``营业收入（万元）``, ``Revenue (10k yuan)``),
+    none for rates and D."""
+    if unit in ("", "%"):
+        return name
+    shown = unit_label(unit, lang)
+    return f"{name}（{shown}）" if lang == "zh" else f"{name} ({shown})"
+
+
 @dataclass(frozen=True)
 class KpiDisplay:
     """What one KPI card shows in one language: st.metric's arguments and the caption under it."""
@@ -158,18 +157,17 @@ class KpiDisplay:
 def kpi_display(kpi: Kpi, lang: str) -> KpiDisplay:
     """The texts of a KPI card: label with unit, value, month-on-month delta, and a caption with the year-on-year
     change, how the figure is made and from how many units (and that a comparison month is missing, if so)."""
-    unit = unit_label(kpi.unit, lang)
-    suffix = "" if kpi.unit in ("", "%") else (f"（{unit}）" if lang == "zh" else f" ({unit})")
+    label = kpi_label(kpi.name(lang), kpi.unit, lang)
     mom, yoy = format_change(kpi, "mom", lang), format_change(kpi, "yoy", lang)
     return KpiDisplay(
-        label=kpi.name(lang) + suffix,
+        label=label,
         value=format_value(kpi.value, kpi.unit, kpi.change),
         delta=mom,
-        delta_color="off" if _no_change(mom) else ("inverse" if kpi.direction < 0 else "normal"),
-        delta_arrow="off" if _no_change(mom) else "auto",
+        delta_color=delta_style(mom, kpi.direction)[0],
+        delta_arrow=delta_style(mom, kpi.direction)[1],
         delta_description=t("overview.mom", lang) if mom else None,
         caption=_caption(kpi, mom, yoy, lang),
-        help=f"**{kpi.name(lang) + suffix}** — {t(f'overview.change_{kpi.change}', lang)}",
+        help=f"**{label}** — {t(f'overview.change_{number_format.change_kind(kpi.change, kpi.unit)}', lang)}",
         spark=tuple(np.nan if v is None else v for v in kpi.spark),
     )
 
@@ -188,7 +186,7 @@ def list_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("overview.col_rank", lang): frame["rank"],
             t("col.unit", lang): frame["unit"],
             t("col.name", lang): frame["name"],
-            t("overview.col_d", lang): frame["D"].round(3),
+            t("overview.col_d", lang): frame["D"].map(number_format.index),
             t("overview.col_level", lang): frame["level_en" if lang == "en" else "level"],
             t("overview.col_lagging", lang): frame["lagging"].map(lambda s: t(f"overview.lagging_{s}", lang)),
         }
@@ -196,13 +194,15 @@ def list_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def alert_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The month's alerts for display: kind, unit, name, detail — headers and texts in ``lang``."""
+    """The month's alerts for display: kind, unit, name, detail — headers and texts in ``lang`` — and the stored
+    kind code last (for experts)."""
     return pd.DataFrame(
         {
             t("overview.col_kind", lang): frame["kind"].map(lambda k: t(f"overview.kind_{k}", lang)),
             t("col.unit", lang): frame["unit"],
             t("col.name", lang): frame["name"] if "name" in frame else frame["unit"],
             t("overview.col_detail", lang): frame["detail_en" if lang == "en" else "detail_zh"],
+            t("col.code", lang): frame["kind"],
         }
     )
 
@@ -286,8 +286,10 @@ def d_trend_figure(trend: pd.DataFrame, lang: str = "zh") -> go.Figure:
 
 
 def _bar_label(frame: pd.DataFrame, lang: str) -> pd.Series:
-    """``name（code）``: names repeat across subsidiaries (two 检修分公司), codes do not."""
-    return frame["name"] + (" (" + frame["unit"] + ")" if lang == "en" else "（" + frame["unit"] + "）")
+    """``name（code）`` (analytics.unit_profile.display_names): names repeat across subsidiaries (two 检修分公司),
+    codes do not."""
+    labels = display_names(list(frame["unit"]), list(frame["name"]), with_code=True, lang=lang)
+    return frame["unit"].map(labels)
 
 
 def ranking_figure(ranked: pd.DataFrame, period: str, n: int, lang: str = "zh") -> go.Figure:

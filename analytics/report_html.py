@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
+from analytics import number_format
 from analytics.correlation_figures import LEGEND_FOOT_PX, PALETTE, heatmap_figure, lag_figure, two_lines
 from analytics.coverage import is_thin
 from analytics.deck import (
@@ -31,7 +32,8 @@ from analytics.deck import (
 )
 from analytics.i18n import t
 from analytics.integration import LAGGING_THRESHOLD
-from analytics.overview import INDEX, POINTS
+from analytics.integration_figures import point_labels
+from analytics.overview_figures import format_value, kpi_label
 
 FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", '
@@ -40,7 +42,6 @@ FONT_STACK = (
 PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud", "select2d"]}
 LAGGING_COLOURS = {"party": "#c0392b", "business": "#2471a3", "balanced": "#7f8c8d"}
 ACCENT = "#B22222"
-LABEL_POINTS_UP_TO = 40  # the quadrant names its units when there are at most this many
 FIGURE_HEIGHT = 520
 QUADRANT_HEIGHT = 680  # square axes: the height sets the size
 HEATMAP_SIDE_PX, HEATMAP_BOTTOM_PX = 300, 260  # row names + colour bar; column names + axis title
@@ -89,33 +90,41 @@ def kpi_figure(payload: KpiPayload, lang: str) -> go.Figure:
 
 
 def ranking_figure(payload: RankingPayload, lang: str) -> go.Figure:
-    """Horizontal bars of D, rank 1 on top, coloured by which side lags."""
+    """Horizontal bars of D, rank 1 on top, coloured by which side lags, with a legend of the colours."""
     frame = shown_ranking(payload.frame)
     labels = [f"{int(r)}. {_safe(n)}" for r, n in zip(frame["rank"], frame["name"], strict=True)]
-    figure = go.Figure(
-        go.Bar(
-            x=frame["D"],
-            y=labels,
+    frame = frame.assign(label=labels)
+    figure = go.Figure()
+    for kind, colour in LAGGING_COLOURS.items():
+        part = frame[frame["lagging"] == kind]
+        if part.empty:
+            continue
+        figure.add_bar(
+            x=part["D"],
+            y=part["label"],
             orientation="h",
-            marker={"color": [LAGGING_COLOURS.get(v, "#7f8c8d") for v in frame["lagging"]]},
-            text=[f"{d:.3f}" for d in frame["D"]],
+            name=t(f"present.lagging.{kind}", lang),
+            marker={"color": colour},
+            text=[number_format.index(d) for d in part["D"]],
             textposition="outside",
-            customdata=[t(f"present.lagging.{v}", lang) for v in frame["lagging"]],
-            hovertemplate="%{y}: D = %{x:.3f} · %{customdata}<extra></extra>",
+            hovertemplate="%{y}: D = %{x:.3f} · %{fullData.name}<extra></extra>",
         )
-    )
     figure.update_layout(
         xaxis={"title": {"text": t("present.axis.d", lang)}, "range": [0, 1.05]},
-        yaxis={"autorange": "reversed", "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True, "categoryorder": "array", "categoryarray": labels},
+        legend={"orientation": "h", "yref": "container", "y": 1.0, "yanchor": "top", "x": 0.0},
+        barmode="overlay",
         bargap=0.25,
     )
-    return _layout(figure, max(FIGURE_HEIGHT, 22 * len(frame) + 80))
+    figure = _layout(figure, max(FIGURE_HEIGHT, 22 * len(frame) + 80))
+    return figure.update_layout(margin={"t": 40})
 
 
 def quadrant_figure(payload: RankingPayload, lang: str) -> go.Figure:
     """U1 (party) across, U2 (business) up, one point per unit coloured by which side lags; diagonal and the
-    ±0.1 band of 'in step'."""
+    ±0.1 band of 'in step'. Only the extremes of D are named when there are many (the rest on hover)."""
     frame = payload.frame
+    frame = frame.assign(label=point_labels(frame["D"], [_safe(n) for n in frame["name"]]))
     figure = go.Figure()
     for kind, colour in LAGGING_COLOURS.items():
         part = frame[frame["lagging"] == kind]
@@ -123,13 +132,14 @@ def quadrant_figure(payload: RankingPayload, lang: str) -> go.Figure:
             go.Scatter(
                 x=part["u_party"],
                 y=part["u_business"],
-                mode="markers+text" if len(frame) <= LABEL_POINTS_UP_TO else "markers",
-                text=[_safe(n) for n in part["name"]],
+                mode="markers+text",
+                text=part["label"],
                 textposition="top center",
-                textfont={"size": 11},
+                textfont={"size": 12},
+                hovertext=[_safe(n) for n in part["name"]],
                 marker={"size": 11, "color": colour},
                 name=t(f"present.lagging.{kind}", lang),
-                hovertemplate="%{text}: U1 = %{x:.3f}, U2 = %{y:.3f}<extra></extra>",
+                hovertemplate="%{hovertext}: U1 = %{x:.3f}, U2 = %{y:.3f}<extra></extra>",
             )
         )
     lo, hi = quadrant_range(frame)
@@ -270,22 +280,19 @@ def slide_figure(slide: Slide, lang: str) -> go.Figure | None:
 
 
 def number_text(value: float, unit: str = "", digits: int | None = None) -> str:
-    """A value for a card: thousands separators, at most two decimals (or ``digits``); '—' when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if digits is None:
-        digits = 0 if abs(value) >= 1000 or float(value).is_integer() else 2
-    return f"{value:,.{digits}f}{(' ' + unit) if unit else ''}"
+    """A value for a card or a table (analytics.number_format.amount): thousands separators, the decimals that
+    matter at its size (``digits`` fixed when given), the unit after it; '—' when missing."""
+    if number_format.is_missing(value):
+        return number_format.MISSING
+    if digits is not None:
+        return f"{value:,.{digits}f}{(' ' + unit) if unit else ''}"
+    return number_format.amount(value, unit)
 
 
-def change_text(value: float, kind: str, lang: str) -> str:
-    """'+1.2 个百分点' (points), '+3.4%' (relative), '+0.012' (index); '—' when missing."""
-    if value is None or math.isnan(value):
-        return t("present.na", lang)
-    if kind == INDEX:
-        return f"{value:+.3f}"
-    value = 0.0 if round(value, 1) == 0 else value  # never "-0.0"
-    return t("present.pp" if kind == POINTS else "present.pct", lang, v=value)
+def change_text(value: float, kind: str, lang: str, unit: str = "") -> str:
+    """'+1.2 百分点' (points), '+3.4%' (relative), '+5 起' (a count's difference), '+0.012' (index); '—' when
+    missing (analytics.number_format.change)."""
+    return number_format.change(kind, value, unit, lang)
 
 
 def _units_text(n: int, usual: int, lang: str) -> str:
@@ -296,17 +303,52 @@ def _units_text(n: int, usual: int, lang: str) -> str:
 
 
 def kpi_cards(payload: KpiPayload, lang: str) -> list[dict[str, str]]:
-    """One card per headline metric: label, value, mom, yoy (texts) and n."""
-    return [
+    """One card per headline metric, written as the overview writes its cards: label (name and unit of measure),
+    value, mom, yoy (signed texts), n, and ``mom_tone`` / ``yoy_tone`` (``good``, ``bad`` or ``flat``: the sign
+    of the change against the metric's direction)."""
+    cards = []
+    for _, row in payload.kpis.iterrows():
+        direction = -1 if row.get("better") == -1 else 1
+        mom = change_text(row["mom"], row["change"], lang, row["unit"])
+        yoy = change_text(row["yoy"], row["change"], lang, row["unit"])
+        value = None if number_format.is_missing(row["value"]) else float(row["value"])
+        cards.append(
+            {
+                "label": kpi_label(str(row["name"]), str(row["unit"]), lang),
+                "value": format_value(value, row["unit"], row["change"]),
+                "mom": mom,
+                "yoy": yoy,
+                "n": _units_text(int(row["n"]), int(row["usual_n"]), lang),
+                "mom_tone": _tone(mom, direction),
+                "yoy_tone": _tone(yoy, direction),
+                "direction": str(direction),
+            }
+        )
+    return cards
+
+
+def _tone(change: str, direction: int) -> str:
+    """``good`` when the change goes the metric's way, ``bad`` when against it, ``flat`` for none."""
+    sign = number_format.direction_of(change)
+    return "flat" if sign == 0 else "good" if sign * direction > 0 else "bad"
+
+
+ARROWS = {1: "▲", -1: "▼", 0: ""}
+
+
+def peer_rows(payload: UnitPayload, lang: str) -> pd.DataFrame:
+    """The unit slide's peer table for people: metric name with its unit of measure, then the unit's value and the
+    subsidiary's and group's medians written as amounts (no metric codes)."""
+    peers = payload.peers
+    values = ("unit_value", "sub_median", "group_median")
+    rows = [
         {
-            "label": f"{row['name']}",
-            "value": number_text(row["value"], row["unit"], 3 if row["change"] == INDEX else None),
-            "mom": change_text(row["mom"], row["change"], lang),
-            "yoy": change_text(row["yoy"], row["change"], lang),
-            "n": _units_text(int(row["n"]), int(row["usual_n"]), lang),
+            "name": kpi_label(str(p["name"]), str(p["unit_of_measure"]), lang),
+            **{k: number_format.amount(p[k], "%" if p["unit_of_measure"] == "%" else "") for k in values},
         }
-        for _, row in payload.kpis.iterrows()
+        for _, p in peers.iterrows()
     ]
+    return pd.DataFrame(rows, columns=["name", *values])
 
 
 # ---------------------------------------------------------------- the HTML document
@@ -328,6 +370,7 @@ h1 { font-size: 28px; margin: 16px 0 4px; }
 .card .label { color: #555; font-size: 14px; }
 .card .value { font-size: 24px; font-weight: 600; margin: 4px 0; }
 .card .chg { font-size: 13px; color: #444; }
+.card .good { color: #1a7f37; } .card .bad { color: #c0392b; }
 ol.findings li { font-size: 17px; margin: 8px 0; line-height: 1.5; }
 .note { font-style: italic; color: #7a1f1f; margin-top: 10px; }
 table.data { border-collapse: collapse; font-size: 14px; margin: 8px 0; }
@@ -374,12 +417,20 @@ def _figure_html(figure: go.Figure, for_print: bool, kind: str = "") -> str:
     return figure.to_html(full_html=False, include_plotlyjs=False, config=config, default_height=figure.layout.height)
 
 
+def _change_html(name: str, change: str, tone: str) -> str:
+    """'环比 ▲ +4.6%' with the arrow following the sign and the colour the metric's direction."""
+    arrow = ARROWS[number_format.direction_of(change)]
+    shown = f"{arrow} {change}" if arrow else change
+    return f'{html.escape(name)} <span class="{tone}">{html.escape(shown)}</span>'
+
+
 def _cards_html(payload: KpiPayload, lang: str) -> str:
     mom, yoy = t("present.mom", lang), t("present.yoy", lang)
     cards = [
         f'<div class="card"><div class="label">{html.escape(c["label"])}</div>'
         f'<div class="value">{html.escape(c["value"])}</div>'
-        f'<div class="chg">{mom} {html.escape(c["mom"])} · {yoy} {html.escape(c["yoy"])} · {html.escape(c["n"])}</div>'
+        f'<div class="chg">{_change_html(mom, c["mom"], c["mom_tone"])} · '
+        f"{_change_html(yoy, c['yoy'], c['yoy_tone'])} · {html.escape(c['n'])}</div>"
         "</div>"
         for c in kpi_cards(payload, lang)
     ]
@@ -414,8 +465,8 @@ def slide_html(slide: Slide, index: int, total: int, deck: Deck, mark: str, for_
     if figure is not None:
         parts.append(_figure_html(figure, for_print, slide.kind))
     if isinstance(slide.payload, UnitPayload) and len(slide.payload.peers):
-        columns = ["name", "unit_of_measure", "unit_value", "sub_median", "group_median"]
-        parts.append(_table_html(slide.payload.peers, columns, lang))
+        peers = peer_rows(slide.payload, lang)
+        parts.append(_table_html(peers, list(peers.columns), lang))
     counter = t("present.counter", lang, i=index, n=total)
     return (
         f'<section class="slide" data-kind="{slide.kind}">'

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
+    XL_AXIS_CROSSES,
     XL_CHART_TYPE,
     XL_LABEL_POSITION,
     XL_LEGEND_POSITION,
@@ -27,6 +29,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from analytics import number_format
 from analytics.correlation_figures import PALETTE, significance_mark
 from analytics.deck import (
     Deck,
@@ -41,7 +44,7 @@ from analytics.deck import (
 )
 from analytics.i18n import t
 from analytics.pptx_chart_data import CategoryChartData, XyChartData  # names in the chart workbooks stay text
-from analytics.report_html import LABEL_POINTS_UP_TO, LAGGING_COLOURS, kpi_cards, number_text, quadrant_range
+from analytics.report_html import LAGGING_COLOURS, kpi_cards, number_text, quadrant_range
 from analytics.reports import ExportMark
 
 FONT = "Microsoft YaHei"  # 微软雅黑: on the presenters' Windows machines; LibreOffice substitutes a CJK font
@@ -50,7 +53,15 @@ MARGIN = Inches(0.4)
 BODY_TOP, BODY_BOTTOM = Inches(1.35), Inches(6.85)
 ACCENT = RGBColor(0xB2, 0x22, 0x22)
 GREY = RGBColor(0x66, 0x66, 0x66)
-HEATMAP_MAX_ROWS, HEATMAP_MAX_COLS = 20, 16  # more metrics than this: those with the most significant cells
+FOOTER_PT = 10
+TITLE_PT = (28, 24, 20, 18)  # a long title steps down rather than run into the subtitle
+LATIN_EM = 0.6  # bold Latin letters, spaces included, on average
+CHART_PT = 12  # axis ticks, legends and labels: the smallest text that reads on a projector
+HEATMAP_MAX_ROWS, HEATMAP_MAX_COLS = 8, 8  # more metrics than this: those with q < 0.05 first, then the largest |r|
+HEATMAP_NAME_PT, HEATMAP_VALUE_PT = 12, 14
+SIGNIFICANT_Q = 0.05
+PEER_ROW_H, PEER_NAME_W = Inches(0.6), Inches(2.3)  # the unit slide's table of metrics beside its chart
+QUADRANT_EXTREMES, QUADRANT_GAPS = 2, 2  # units named: this many highest and lowest D, and widest |U1 − U2|
 DARK_TEXT_ABOVE = 0.55  # |r| above which a heatmap cell's text is white
 RDBU_LOW, RDBU_MID, RDBU_HIGH = (0x21, 0x66, 0xAC), (0xF7, 0xF7, 0xF7), (0xB2, 0x18, 0x2B)
 INSUFFICIENT = RGBColor(0xD9, 0xD9, 0xD9)
@@ -92,19 +103,28 @@ def _text(slide, x, y, w, h, lines: Sequence[str], size: float, **style) -> None
             run.font.italic = True
 
 
+def title_size(title: str) -> float:
+    """The largest of TITLE_PT that fits ``title`` on one line above the subtitle (a CJK character is one em wide,
+    any other about LATIN_EM)."""
+    ems = sum(1.0 if ord(ch) > 0x2E7F else LATIN_EM for ch in title)
+    width_pt = (WIDTH - 2 * MARGIN - Inches(1.2)) / Pt(1)
+    return next((size for size in TITLE_PT if ems * size <= width_pt), TITLE_PT[-1])
+
+
 def _frame(pslide, slide: Slide, index: int, total: int, deck: Deck, mark: str) -> None:
     """Title, subtitle, counter and the footer (internal mark, filters, data version) of one slide."""
-    _text(pslide, MARGIN, Inches(0.25), WIDTH - 2 * MARGIN - Inches(1.2), Inches(0.6), [slide.title], 28, bold=True)
+    size = title_size(slide.title)
+    _text(pslide, MARGIN, Inches(0.25), WIDTH - 2 * MARGIN - Inches(1.2), Inches(0.6), [slide.title], size, bold=True)
     _text(pslide, MARGIN, Inches(0.85), WIDTH - 2 * MARGIN, Inches(0.45), [slide.subtitle], 14, colour=GREY)
     counter = t("present.counter", deck.lang, i=index, n=total)
     _text(pslide, WIDTH - MARGIN - Inches(1.2), Inches(0.3), Inches(1.2), Inches(0.4), [counter], 14,
           colour=GREY, align=PP_ALIGN.RIGHT)  # fmt: skip
     footer = [mark, f"{deck.scope_text} · {deck.stamp_text}"]
-    _text(pslide, MARGIN, Inches(6.9), WIDTH - 2 * MARGIN, Inches(0.5), footer, 9, colour=GREY)
+    _text(pslide, MARGIN, Inches(6.9), WIDTH - 2 * MARGIN, Inches(0.5), footer, FOOTER_PT, colour=GREY)
     pslide.notes_slide.notes_text_frame.text = slide.notes
 
 
-def _chart_fonts(chart, size: float = 12) -> None:
+def _chart_fonts(chart, size: float = CHART_PT) -> None:
     """The chart's text in FONT; no automatic title (the slide has one)."""
     chart.font.name, chart.font.size = FONT, Pt(size)
     _east_asian(chart.font._element)
@@ -125,23 +145,38 @@ def _none_if_nan(values: Sequence[float]) -> list[float | None]:
 # ---------------------------------------------------------------- charts
 
 
+def distinct_names(frame: pd.DataFrame, lang: str) -> list[str]:
+    """Unit names in ``frame``'s order, each with its code when another unit in ``frame`` has the same name."""
+    counts = frame["name"].value_counts()
+    return [
+        t("present.metric_unit", lang, name=name, unit=code) if counts[name] > 1 else str(name)
+        for name, code in zip(frame["name"], frame["unit"], strict=True)
+    ]
+
+
+def _legend(pslide, x, y, w, entries: Sequence[tuple[str, str]]) -> None:
+    """One line of coloured squares and their labels, for colours a chart's own legend cannot show."""
+    paragraph = pslide.shapes.add_textbox(x, y, w, Inches(0.4)).text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.CENTER
+    for colour, label in entries:
+        for text, fill in (("■ ", _rgb(colour)), (label + "　　", RGBColor(0x22, 0x22, 0x22))):
+            run = paragraph.add_run()
+            run.text = text
+            _style(run.font, CHART_PT, colour=fill)
+
+
 def _ranking(pslide, payload: RankingPayload, lang: str) -> None:
     frame = shown_ranking(payload.frame)
     data = CategoryChartData()
-    data.categories = [f"{int(r)}. {n}" for r, n in zip(frame["rank"], frame["name"], strict=True)]
+    data.categories = [f"{int(r)}. {n}" for r, n in zip(frame["rank"], distinct_names(frame, lang), strict=True)]
     data.add_series(t("present.axis.d", lang), _none_if_nan(frame["D"].tolist()), number_format="0.000")
-    box = (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
+    legend_h = Inches(0.4)
+    box = (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP - legend_h)
     chart = pslide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data).chart
-    _chart_fonts(chart, 9 if len(frame) > 20 else 11)
+    _chart_fonts(chart, 9 if len(frame) > 20 else CHART_PT)
     chart.has_legend = False
     chart.category_axis.reverse_order = True  # rank 1 on top
-    skip = (
-        chart.category_axis._element.get_or_add_tickLblSkip()
-        if hasattr(chart.category_axis._element, "get_or_add_tickLblSkip")
-        else None
-    )
-    if skip is None:
-        etree.SubElement(chart.category_axis._element, qn("c:tickLblSkip")).set("val", "1")
+    _label_every_category(chart.category_axis)
     chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0.0, 1.0
     _axis_title(chart.value_axis, t("present.axis.d", lang))
     plot = chart.plots[0]
@@ -152,6 +187,9 @@ def _ranking(pslide, payload: RankingPayload, lang: str) -> None:
     for point, lagging in zip(plot.series[0].points, frame["lagging"], strict=True):
         point.format.fill.solid()
         point.format.fill.fore_color.rgb = _rgb(LAGGING_COLOURS.get(lagging, "#7f8c8d"))
+    kinds = [k for k in LAGGING_COLOURS if (frame["lagging"] == k).any()]
+    entries = [(LAGGING_COLOURS[k], t(f"present.lagging.{k}", lang)) for k in kinds]
+    _legend(pslide, MARGIN, BODY_BOTTOM - legend_h, WIDTH - 2 * MARGIN, entries)
 
 
 def _label_every_category(axis) -> None:
@@ -166,6 +204,61 @@ def _label_every_category(axis) -> None:
         anchor.addprevious(skip)
 
 
+@dataclass(frozen=True)
+class XySeries:
+    """One series of an XY chart: markers in ``colour`` (or a line without markers), optional text by each point."""
+
+    name: str
+    points: tuple[tuple[float, float], ...]
+    colour: str
+    is_line: bool = False
+    labels: tuple[str, ...] = ()  # one per point, "" for none
+
+
+def xy_series(name: str, xs: Sequence[float], ys: Sequence[float], colour: str, **options) -> XySeries:
+    """An XySeries of the points where both x and y are finite (a NaN point is not drawn, nor kept)."""
+    labels = options.pop("labels", ("",) * len(xs))
+    kept = [
+        ((float(x), float(y)), label)
+        for x, y, label in zip(xs, ys, labels, strict=True)
+        if x is not None and y is not None and math.isfinite(float(x)) and math.isfinite(float(y))
+    ]
+    points = tuple(point for point, _ in kept)
+    return XySeries(name, points, colour, labels=tuple(label for _, label in kept), **options)
+
+
+def xy_order(series: Sequence[XySeries]) -> list[XySeries]:
+    """The series to draw, longest first (ties in the given order), empty ones left out.
+
+    LibreOffice (7.x) drops every series of an imported XY chart that a later series outnumbers in points
+    (a 6-point series followed by an 11-point one is not drawn); longest first, every series is drawn."""
+    return sorted((s for s in series if s.points), key=lambda s: -len(s.points))
+
+
+def _xy_chart(pslide, box, series: Sequence[XySeries], number_format: str):
+    """An XY scatter of ``series`` whose axes cross at their minimum, so tick labels sit at the edges."""
+    drawn = xy_order(series)
+    data = XyChartData()
+    for item in drawn:
+        plotted = data.add_series(item.name, number_format=number_format)
+        for x, y in item.points:
+            plotted.add_data_point(x, y)
+    chart = pslide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, *box, data).chart
+    _chart_fonts(chart)
+    _scatter_series(chart, [(item.colour, item.is_line) for item in drawn])
+    for axis in (chart.category_axis, chart.value_axis):
+        axis.crosses = XL_AXIS_CROSSES.MINIMUM  # not at 0, which runs the labels through the points
+        axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    for plotted, item in zip(chart.plots[0].series, drawn, strict=True):
+        for point, label in zip(plotted.points, item.labels, strict=False):
+            if label:
+                point.data_label.text_frame.text = label
+                point.data_label.position = XL_LABEL_POSITION.ABOVE
+                _style(point.data_label.text_frame.paragraphs[0].runs[0].font, CHART_PT, colour=GREY)
+    chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
+    return chart
+
+
 def _scatter_series(chart, styles: Sequence[tuple[str, bool]]) -> None:
     """Style XY series in order: (colour, is_line) — markers only, or a line without markers."""
     for series, (colour, is_line) in zip(chart.plots[0].series, styles, strict=True):
@@ -174,66 +267,60 @@ def _scatter_series(chart, styles: Sequence[tuple[str, bool]]) -> None:
             series.format.line.color.rgb = _rgb(colour)
             series.format.line.width = Pt(1.5)
         else:
-            series.marker.style, series.marker.size = XL_MARKER_STYLE.CIRCLE, 6
+            series.marker.style, series.marker.size = XL_MARKER_STYLE.CIRCLE, 7
             series.marker.format.fill.solid()
             series.marker.format.fill.fore_color.rgb = _rgb(colour)
             series.marker.format.line.fill.background()
 
 
+def quadrant_named(frame: pd.DataFrame) -> set:
+    """Index labels of the units named on the quadrant: the QUADRANT_EXTREMES highest and lowest D and the
+    QUADRANT_GAPS widest gaps |U1 − U2| among the rest (units without both scores are not drawn, so not named)."""
+    scored = frame.dropna(subset=["u_party", "u_business"])
+    by_d = scored["D"].dropna().sort_values()
+    named = set(by_d.index[-QUADRANT_EXTREMES:]) | set(by_d.index[:QUADRANT_EXTREMES])
+    gaps = (scored["u_party"] - scored["u_business"]).abs().drop(list(named))
+    return named | set(gaps.nlargest(QUADRANT_GAPS).index)
+
+
 def _quadrant(pslide, payload: RankingPayload, lang: str) -> None:
-    frame, data, styles = payload.frame, XyChartData(), []
+    frame = payload.frame
     lo, hi = quadrant_range(frame)
-    kinds = [k for k in LAGGING_COLOURS if (frame["lagging"] == k).any()]
-    for kind in kinds:
+    names = pd.Series(distinct_names(frame, lang), index=frame.index)
+    named = quadrant_named(frame)
+    series = []
+    for kind, colour in LAGGING_COLOURS.items():
         part = frame[frame["lagging"] == kind]
-        series = data.add_series(t(f"present.lagging.{kind}", lang), number_format="0.000")
-        for x, y in zip(part["u_party"], part["u_business"], strict=True):
-            series.add_data_point(float(x), float(y))
-        styles.append((LAGGING_COLOURS[kind], False))
-    diagonal = data.add_series(t("present.series.equal", lang))
-    diagonal.add_data_point(lo, lo)
-    diagonal.add_data_point(hi, hi)
-    styles.append(("#999999", True))
-    box = (MARGIN + Inches(2.2), BODY_TOP, Inches(8.0), BODY_BOTTOM - BODY_TOP)
-    chart = pslide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, *box, data).chart
-    _chart_fonts(chart, 11)
-    _scatter_series(chart, styles)
+        labels = [names[i] if i in named else "" for i in part.index]
+        name = t(f"present.lagging.{kind}", lang)
+        series.append(xy_series(name, part["u_party"].tolist(), part["u_business"].tolist(), colour, labels=labels))
+    series.append(XySeries(t("present.series.equal", lang), ((lo, lo), (hi, hi)), "#999999", is_line=True))
+    note_h = Inches(0.4)
+    box = (MARGIN + Inches(2.2), BODY_TOP, Inches(8.0), BODY_BOTTOM - BODY_TOP - note_h)
+    chart = _xy_chart(pslide, box, series, "0.000")
     for axis, key in ((chart.category_axis, "present.axis.u_party"), (chart.value_axis, "present.axis.u_business")):
         axis.minimum_scale, axis.maximum_scale, axis.major_unit = lo, hi, 0.1
         axis.has_major_gridlines = True
         _axis_title(axis, t(key, lang))
-    chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
-    if len(frame) <= LABEL_POINTS_UP_TO:
-        for series, kind in zip(chart.plots[0].series, kinds, strict=False):
-            names = frame.loc[frame["lagging"] == kind, "name"].tolist()
-            for point, name in zip(series.points, names, strict=True):
-                point.data_label.text_frame.text = name
-                point.data_label.position = XL_LABEL_POSITION.ABOVE
-                _style(point.data_label.text_frame.paragraphs[0].runs[0].font, 8, colour=GREY)
+    if len(named) < len(frame):
+        note = [t("present.pptx.quadrant_labels", lang)]
+        _text(pslide, MARGIN, BODY_BOTTOM - note_h, WIDTH - 2 * MARGIN, note_h, note, CHART_PT, colour=GREY,
+              align=PP_ALIGN.CENTER)  # fmt: skip
 
 
 def _pair_scatter(pslide, payload: ScatterPayload, lang: str) -> None:
-    data, styles = XyChartData(), []
-    for i, (group, part) in enumerate(payload.points.groupby("group", sort=True)):
-        series = data.add_series(str(group), number_format="0.00")
-        for x, y in zip(part["x"], part["y"], strict=True):
-            series.add_data_point(float(x), float(y))
-        styles.append((PALETTE[i % len(PALETTE)], False))
+    series = [
+        xy_series(str(group), part["x"].tolist(), part["y"].tolist(), PALETTE[i % len(PALETTE)])
+        for i, (group, part) in enumerate(payload.points.groupby("group", sort=True))
+    ]
     if payload.fit is not None:
         fit = payload.fit
-        line = data.add_series(t("present.series.fit", lang))
-        for x, y in zip(fit["x"], fit["fit"], strict=True):
-            line.add_data_point(float(x), float(y))
-        styles.append(("#222222", True))
+        name = t("present.series.fit", lang)
+        series.append(xy_series(name, fit["x"].tolist(), fit["fit"].tolist(), "#222222", is_line=True))
     box = (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
-    chart = pslide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, *box, data).chart
-    _chart_fonts(chart, 11)
-    _scatter_series(chart, styles)
+    chart = _xy_chart(pslide, box, series, "0.00")
     _axis_title(chart.category_axis, payload.x_label)
     _axis_title(chart.value_axis, payload.y_label)
-    for axis in (chart.category_axis, chart.value_axis):  # deviations centre on 0: labels at the edges, not inside
-        axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-    chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
 
 
 def _error_bars(series, plus: Sequence[float | None], minus: Sequence[float | None], colour: str) -> None:
@@ -264,7 +351,7 @@ def _lag(pslide, payload: LagPayload, lang: str) -> None:
     data.add_series(t("present.series.r", lang), [c.r for c in profile], number_format="0.00")
     box = (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
     chart = pslide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
-    _chart_fonts(chart, 12)
+    _chart_fonts(chart)
     chart.has_legend = False
     chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = -1.0, 1.0
     chart.value_axis.major_unit = 0.5
@@ -287,7 +374,7 @@ def _line_chart(pslide, box, periods: Sequence[str], series: Sequence[tuple[str,
     for name, values, _ in series:
         data.add_series(name, _none_if_nan(list(values)), number_format="0.000")
     chart = pslide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
-    _chart_fonts(chart, 11)
+    _chart_fonts(chart)
     for plotted, (_, _, colour) in zip(chart.plots[0].series, series, strict=True):
         plotted.format.line.color.rgb = _rgb(colour)
         plotted.smooth = False
@@ -301,7 +388,7 @@ def _line_chart(pslide, box, periods: Sequence[str], series: Sequence[tuple[str,
     return chart
 
 
-def _table(pslide, box, header: Sequence[str], rows: Sequence[Sequence[str]], size: float = 11):
+def _table(pslide, box, header: Sequence[str], rows: Sequence[Sequence[str]], size: float = CHART_PT):
     shape = pslide.shapes.add_table(len(rows) + 1, len(header), *box)
     table = shape.table
     for r, values in enumerate([header, *rows]):
@@ -338,7 +425,7 @@ def _unit(pslide, payload: UnitPayload, lang: str) -> None:
     history = payload.history
     if len(history):
         series = [
-            (t("present.axis.d", lang), history["D"].tolist(), "#B22222"),
+            (t("present.axis.d", lang), history["D"].tolist(), "#222222"),  # not a third red beside U1
             (t("present.axis.u_party", lang), history["u_party"].tolist(), "#c0392b"),
             (t("present.axis.u_business", lang), history["u_business"].tolist(), "#2471a3"),
         ]
@@ -353,8 +440,11 @@ def _unit(pslide, payload: UnitPayload, lang: str) -> None:
             [f"{p['name']}（{p['unit_of_measure']}）", *(number_text(p[k]) for k in keys[1:])]
             for _, p in peers.iterrows()
         ]
-        table_box = (Inches(8.0), BODY_TOP, WIDTH - Inches(8.0) - MARGIN, Inches(0.4) * (len(rows) + 1))
-        _table(pslide, table_box, header, rows, 10)
+        width = WIDTH - Inches(8.0) - MARGIN
+        table = _table(pslide, (Inches(8.0), BODY_TOP, width, PEER_ROW_H * (len(rows) + 1)), header, rows)
+        table.columns[0].width = PEER_NAME_W  # metric names wrap over two lines, never three
+        for column in list(table.columns)[1:]:
+            column.width = int((width - PEER_NAME_W) / (len(header) - 1))
 
 
 def _findings(pslide, payload: FindingsPayload, lang: str) -> None:
@@ -377,30 +467,33 @@ def rdbu(r: float) -> RGBColor:
 
 
 def heatmap_subset(cells: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS, max_cols: int = HEATMAP_MAX_COLS):
-    """(rows, cols) metric codes to draw: all, or those with the smallest q (most significant) kept in order."""
+    """(rows, cols): the metric codes to draw, in the matrix's order. All of them when they fit; otherwise first the
+    metrics with a cell at q < SIGNIFICANT_Q, then those with the largest |r| (cells with too little data count
+    for neither)."""
     rows, cols = list(dict.fromkeys(cells["x"])), list(dict.fromkeys(cells["y"]))
-    best = cells.assign(q=cells["q"].fillna(2.0))
+    valid = cells[~cells["insufficient"].astype(bool) & cells["r"].notna()]
+    scored = valid.assign(significant=valid["q"] < SIGNIFICANT_Q, size=valid["r"].abs())
 
     def keep(codes: list[str], column: str, limit: int) -> list[str]:
         if len(codes) <= limit:
             return codes
-        strongest = set(best.groupby(column)["q"].min().nsmallest(limit).index)
-        return [c for c in codes if c in strongest]
+        best = scored.groupby(column)[["significant", "size"]].max()
+        ranked = best.sort_values(["significant", "size"], ascending=False, kind="stable").index.tolist()
+        chosen = set((ranked + [c for c in codes if c not in ranked])[:limit])
+        return [c for c in codes if c in chosen]
 
     return keep(rows, "x", max_rows), keep(cols, "y", max_cols)
-
-
-def _vertical(cell) -> None:
-    cell._tc.get_or_add_tcPr().set("vert", "eaVert")  # Chinese characters upright, stacked top to bottom
 
 
 def _heatmap(pslide, slide: Slide, lang: str) -> None:
     cells, names = slide.payload.cells, slide.payload.names  # type: ignore[attr-defined]
     rows, cols = heatmap_subset(cells)
+    all_rows, all_cols = cells["x"].nunique(), cells["y"].nunique()
     lookup = cells.set_index(["x", "y"])
-    header_h, first_w = Inches(1.45), Inches(2.3)
-    row_h = min(Inches(0.26), int((BODY_BOTTOM - BODY_TOP - header_h) / max(len(rows), 1)))
-    col_w = int((WIDTH - 2 * MARGIN - first_w) / max(len(cols), 1))
+    note_h = Inches(0.55) if (len(rows), len(cols)) != (all_rows, all_cols) else 0
+    header_h, first_w = Inches(0.95), Inches(3.0)
+    row_h = min(Inches(0.5), int((BODY_BOTTOM - BODY_TOP - header_h - note_h) / max(len(rows), 1)))
+    col_w = min(Inches(1.6), int((WIDTH - 2 * MARGIN - first_w) / max(len(cols), 1)))
     shape = pslide.shapes.add_table(len(rows) + 1, len(cols) + 1, MARGIN, BODY_TOP, first_w + col_w * len(cols),
                                     header_h + row_h * len(rows))  # fmt: skip
     table = shape.table
@@ -411,33 +504,40 @@ def _heatmap(pslide, slide: Slide, lang: str) -> None:
     table.rows[0].height = header_h
     for i in range(len(rows)):
         table.rows[i + 1].height = row_h
-    _cell(table.cell(0, 0), t("corr.axis.party", lang) + " \\ " + t("corr.axis.business", lang), 7, None, True)
+    corner = t("corr.axis.party", lang) + " \\ " + t("corr.axis.business", lang)
+    _cell(table.cell(0, 0), corner, HEATMAP_NAME_PT, None, True)
     for j, code in enumerate(cols):
-        _cell(table.cell(0, j + 1), names.get(code, code), 7, None, True)
-        _vertical(table.cell(0, j + 1))
+        _cell(table.cell(0, j + 1), names.get(code, code), HEATMAP_NAME_PT, None, True, align=PP_ALIGN.CENTER)
     for i, x in enumerate(rows):
-        _cell(table.cell(i + 1, 0), names.get(x, x), 7, None, True)
+        _cell(table.cell(i + 1, 0), names.get(x, x), HEATMAP_NAME_PT, None, True)
         for j, y in enumerate(cols):
             row = lookup.loc[(x, y)]
+            target = table.cell(i + 1, j + 1)
             if row["insufficient"] or row["r"] is None or np.isnan(row["r"]):
-                _cell(table.cell(i + 1, j + 1), t("corr.insufficient", lang), 6, INSUFFICIENT, False)
+                _cell(target, t("corr.insufficient", lang), HEATMAP_NAME_PT, INSUFFICIENT, False, align=PP_ALIGN.CENTER)
                 continue
-            text = f"{row['r']:.2f}{significance_mark(row['q'])}"
+            text = number_format.r_value(row["r"]) + significance_mark(row["q"])
             white = abs(row["r"]) > DARK_TEXT_ABOVE
-            _cell(table.cell(i + 1, j + 1), text, 7, rdbu(row["r"]), False, white)
+            _cell(target, text, HEATMAP_VALUE_PT, rdbu(row["r"]), False, white, align=PP_ALIGN.CENTER)
+    if note_h:
+        note = [t("present.pptx.heatmap_subset", lang, rows=len(rows), cols=len(cols), all_rows=all_rows,
+                  all_cols=all_cols)]  # fmt: skip
+        _text(pslide, MARGIN, BODY_BOTTOM - note_h, WIDTH - 2 * MARGIN, note_h, note, CHART_PT, colour=GREY)
 
 
-def _cell(cell, text: str, size: float, fill: RGBColor | None, bold: bool, white: bool = False) -> None:
+def _cell(cell, text: str, size: float, fill: RGBColor | None, bold: bool, white: bool = False, **style) -> None:
     cell.text = text
-    cell.margin_left = cell.margin_right = Emu(18000)
-    cell.margin_top = cell.margin_bottom = Emu(9000)
+    cell.margin_left = cell.margin_right = Emu(36000)
+    cell.margin_top = cell.margin_bottom = Emu(18000)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     if fill is None:
         cell.fill.background()
     else:
         cell.fill.solid()
         cell.fill.fore_color.rgb = fill
-    for run in cell.text_frame.paragraphs[0].runs:
+    paragraph = cell.text_frame.paragraphs[0]
+    paragraph.alignment = style.get("align", PP_ALIGN.LEFT)
+    for run in paragraph.runs:
         _style(run.font, size, bold, RGBColor(0xFF, 0xFF, 0xFF) if white else RGBColor(0x22, 0x22, 0x22))
 
 

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analytics.deck import Deck, Scope, SlideSpec, Source, build_deck
@@ -42,10 +42,12 @@ class ExportMark:
 
     user: str
     when: dt.datetime
+    demo: bool = False  # the deck shows the demo group: the mark says so first (render sets it from the deck)
 
     def text(self, lang: str) -> str:
-        """'内部资料 · 由 张三 于 2026-11-28 10:15 导出 · 注意保密，请勿外传'."""
-        return t("present.mark", lang, user=self.user or "—", when=self.when.strftime("%Y-%m-%d %H:%M"))
+        """'内部资料 · 由 张三 于 2026-11-28 10:15 导出 · 注意保密，请勿外传', after '演示数据（…） · ' for the demo."""
+        text = t("present.mark", lang, user=self.user or "—", when=self.when.strftime("%Y-%m-%d %H:%M"))
+        return t("present.demo_export_mark", lang) + text if self.demo else text
 
 
 def mark_now(user: str) -> ExportMark:
@@ -54,7 +56,8 @@ def mark_now(user: str) -> ExportMark:
 
 def render(deck: Deck, fmt: str, mark: ExportMark) -> bytes:
     """The deck as the bytes of an ``fmt`` file (html, pptx, xlsx or pdf). Raises ValueError for another format and
-    PdfUnavailable for a PDF without Chromium."""
+    PdfUnavailable for a PDF without Chromium. A deck of the demo group carries the demo mark in ``mark``."""
+    mark = replace(mark, demo=mark.demo or deck.stamp.demo)
     if fmt == "html":
         from analytics.report_html import report_html
 

@@ -142,10 +142,20 @@ def integration_history(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 def unit_labels(units: Iterable[Unit], with_code: bool = False) -> dict[str, str]:
     """Unit code → the name to show: the code is added (``检修分公司（BF05）``) where several units share the name,
-    or always with ``with_code``."""
+    or always with ``with_code``. The one rule for unit names on pages, slides and exports."""
     units = list(units)
-    shared = Counter(u.name for u in units)
-    return {u.code: f"{u.name}（{u.code}）" if with_code or shared[u.name] > 1 else u.name for u in units}
+    return display_names([u.code for u in units], [u.name for u in units], with_code)
+
+
+def display_names(
+    codes: Sequence[str], names: Sequence[str], with_code: bool = False, lang: str = "zh"
+) -> dict[str, str]:
+    """Code → name as :func:`unit_labels` shows it (``检修分公司（BF05）``; ``检修分公司 (BF05)`` in English), from
+    parallel lists of codes and names (a missing name: the code)."""
+    named = [(str(c), str(n) if isinstance(n, str) and n else str(c)) for c, n in zip(codes, names, strict=True)]
+    shared = Counter(n for _, n in named)
+    coded = "{n} ({c})" if lang == "en" else "{n}（{c}）"
+    return {c: coded.format(n=n, c=c) if (with_code or shared[n] > 1) and n != c else n for c, n in named}
 
 
 def ancestors(parents: Parents, unit: str) -> list[str]:

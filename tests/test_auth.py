@@ -405,7 +405,7 @@ def test_the_admin_page_is_for_admins_only(accounts, monkeypatch, role, allowed)
         assert at.warning[0].value == "您没有访问此页面的权限。" and not at.dataframe
         return
     log, users = at.dataframe[0].value, at.dataframe[1].value
-    assert log["action"].tolist()[-1] == "user_add" and users["name"].tolist() == ["lead", "p1", "root", "show"]
+    assert log["代码"].tolist()[-1] == "user_add" and users["用户名"].tolist() == ["lead", "p1", "root", "show"]
     at.selectbox(key="change_who").set_value("show")
     at.radio(key="change_what").set_value("disable")
     next(b for b in at.button if b.label == "保存" and "change_user" in b.form_id).click().run()

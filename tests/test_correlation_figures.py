@@ -100,6 +100,12 @@ def test_heatmap_marker_colours_and_text_follow_r_and_the_clustered_q():
     )
 
 
+def test_a_heatmap_cell_that_rounds_to_zero_reads_0_00_not_minus_0_00():
+    cells = CELLS.assign(r=[-0.004, 0.0049, np.nan, -0.0001], q=[0.9, 0.9, np.nan, 0.9])
+    figure = cf.heatmap_figure(cells, cf.metric_names(CATALOG, "zh"), "zh")
+    assert list(figure.data[0].text) == ["0.00", "0.00", "0.00"]
+
+
 def test_heatmap_speaks_english_and_names_the_level_without_scaling_where_it_does_not_apply():
     figure = cf.heatmap_figure(CELLS, cf.metric_names(CATALOG, "en"), "en", cf.Options(level="pooled", lag=3))
     assert figure.layout.title.text == (

@@ -19,10 +19,11 @@ from analytics.integration_figures import (
     level_legend_figure,
     metric_history_figure,
     quadrant_figure,
+    ranking_figure,
 )
 from analytics.observations import analysis_frame
-from analytics.registry import load_catalog, load_registry
-from analytics.unit_profile import ranking, score_view
+from analytics.registry import Unit, load_catalog, load_registry
+from analytics.unit_profile import ranking, score_view, unit_labels
 from tests.test_unit_profile import fill
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,6 +205,30 @@ def test_quadrants_split_at_the_medians_with_the_band_and_extremes_named():
     ]  # fmt: skip
 
 
+def test_quadrant_names_selected_units_and_keeps_titles_clear_of_the_points():
+    rows = month_rows(15)
+    figure = quadrant_figure(rows, {"U07": "丙"}, LAST, selected=("U07",))
+    named = [label for label in figure.data[1].text if label]
+    assert named == ["U00", "U01", "U02", "丙", "U12", "U13", "U14"]  # the extremes and the unit chosen
+    # U2 spans 0.1–0.9 (± 0.05): a band of 9 % of that span above and below holds the quadrant titles
+    assert list(figure.layout.yaxis.range) == pytest.approx([0.05 - 0.081, 0.95 + 0.081])
+    assert {a.bgcolor for a in figure.layout.annotations} == {"rgba(255, 255, 255, 0.85)"}
+
+
+def test_ranking_bars_have_a_level_legend_and_repeated_names_carry_their_codes():
+    rows = month_rows(4).assign(rank=[4, 3, 2, 1])
+    units = [Unit(i, f"U{i:02d}", "检修分公司" if i < 2 else f"厂{i}", None, None) for i in range(4)]
+    figure = ranking_figure(rows.sort_values("rank"), unit_labels(units), LAST, "zh")
+    assert [t.name for t in figure.data] == ["优质协调", "初级协调", "轻度失调", "极度失调"]
+    assert figure.layout.legend.title.text == "协调等级"
+    assert list(figure.layout.yaxis.categoryarray) == [
+        "1. 厂3",
+        "2. 厂2",
+        "3. 检修分公司（U01）",
+        "4. 检修分公司（U00）",
+    ]
+
+
 def test_level_legend_shows_the_ten_spec_levels_in_order():
     bar = level_legend_figure("en").data[0]
     assert list(bar.base) == pytest.approx([k / 10 for k in range(10)])
@@ -217,7 +242,7 @@ def test_metric_multiples_title_axes_with_units_of_measure_and_order_months():
         columns=["metric", "period", "series", "value", "n"],
     )
     figure = metric_history_figure(history, {"rev": ("Operating revenue", "万元")}, "t", "en")
-    assert figure.layout.yaxis.title.text == "万元"
+    assert figure.layout.yaxis.title.text == "10k yuan"  # the unit of measure in English
     assert figure.layout.xaxis.categoryorder == "category ascending"  # 2025-01 before 2025-02 whatever comes first
     assert [trace.name for trace in figure.data] == ["This unit", "Subsidiary median", "Group median"]
 

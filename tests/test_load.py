@@ -30,6 +30,7 @@ SESSIONS, RUNS_PER_SESSION, GETS_PER_SESSION = 20, 3, 2
 MAX_REQUESTS, DEADLINE_SECONDS = 400, 60.0
 PAGES = ("", "overview", "correlation", "integration", "import", "completeness", "data")
 SCRIPT_OK = (0, 3)  # ScriptFinishedStatus: FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+RERUN = 2  # FINISHED_EARLY_FOR_RERUN: a switch_page or rerun; the next script_finished ends the run
 
 IMPORTER = """
 import json, sys, time
@@ -197,6 +198,8 @@ def run_script(ws, page: str, timeout: float = 60) -> str | None:
             problem = f"{page}: {reply.delta.new_element.exception.message}"
         if kind == "script_finished":
             status = int(reply.script_finished)
+            if status == RERUN:  # e.g. the root address redirects to a page: the rerun that follows is the run
+                continue
             return problem or (None if status in SCRIPT_OK else f"{page}: script status {status}")
 
 

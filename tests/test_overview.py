@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.catalog import Catalog, Metric
+from analytics.i18n import unit_of_measure
 from analytics.integration import LEVELS_EN, LEVELS_ZH, IntegrationSettings, coordination_level
 from analytics.overview import (
     DEFAULT_KPIS,
@@ -37,6 +38,7 @@ from analytics.overview_figures import (
     format_change,
     format_value,
     kpi_display,
+    list_table,
     ranking_figure,
     sparkline_figure,
 )
@@ -197,7 +199,7 @@ def test_changes_of_a_rate_are_in_percentage_points():
 def test_a_zero_base_shows_the_difference_and_a_negative_base_changes_against_its_size():
     assert cards()["safety_accidents"].mom.pct is None
     assert format_change(cards()["safety_accidents"], "mom", "zh") == "+3 起"
-    assert format_change(cards()["safety_accidents"], "mom", "en") == "+3 cases"
+    assert format_change(cards()["safety_accidents"], "mom", "en") == "+3 " + unit_of_measure("起", "en")
     profit = cards()["total_profit"]
     assert profit.mom.pct == pytest.approx(50.0)  # −50 → −25 is a 50% improvement
     assert profit.yoy.pct == pytest.approx(37.5)  # −40 → −25
@@ -213,9 +215,9 @@ def test_a_missing_month_gives_no_change_and_a_gap_in_the_sparkline():
 
 def test_no_change_has_no_sign_and_no_arrow():
     flat = cards(pd.concat([kpi_obs(), frame([("B11", "2025-12", "vanguard_posts", 7.0)])]))["vanguard_posts"]
-    assert format_change(flat, "mom", "zh") == "0.0%"
+    assert format_change(flat, "mom", "zh") == "0 个"  # a count's change is its difference, unsigned at zero
     shown = kpi_display(flat, "zh")
-    assert (shown.delta, shown.delta_arrow, shown.delta_color) == ("0.0%", "off", "off")
+    assert (shown.delta, shown.delta_arrow, shown.delta_color) == ("0 个", "off", "off")
     assert kpi_display(cards()["revenue"], "zh").delta_arrow == "auto"
 
 
@@ -340,6 +342,14 @@ def test_ranking_orders_by_d_with_shared_ranks_levels_and_colours():
 def test_values_are_printed_for_their_kind(value, unit, change, text):
     assert format_value(value, unit, change) == text
     assert format_value(None, unit, change) == "—"
+
+
+def test_list_tables_write_d_with_three_decimals():
+    frame = pd.DataFrame(
+        {"rank": [1, 2], "unit": ["A", "B"], "name": ["甲", "乙"], "D": [0.73, 0.6512],
+         "level": ["良好协调", "初级协调"], "level_en": ["good", "primary"], "lagging": ["balanced", "party"]}
+    )  # fmt: skip
+    assert list_table(frame, "zh")["融合度 D"].tolist() == ["0.730", "0.651"]  # not 0.73 beside 0.651
 
 
 @pytest.mark.parametrize(

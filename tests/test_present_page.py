@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
+from analytics import number_format as nf
+from analytics.deck import build_deck, load_source, parse_deck
 from tests.test_pages import APP, TIMEOUT
 from tests.test_reports import FULL_DECK, filled  # noqa: F401 (fixture)
 
@@ -97,3 +100,31 @@ def test_the_correlation_level_comes_from_the_url_and_the_findings_slide_follows
     assert any("只作描述，不产生“发现”" in i.value for i in pooled.info)
     assert "corr_level=pooled" in pooled.code[0].value
     assert "相关分析：全部单位月度合并（描述性）" in " ".join(c.value for c in pooled.caption)
+
+
+def test_kpi_cards_arrow_follows_the_sign_and_nothing_is_cut(app_env):
+    at = open_present(deck="kpis", slide="1")
+    cards = {m.label: m for m in at.metric}
+    assert list(cards) == ["融合度 D（单位平均）", "营业收入（万元）", "利润总额（万元）", "三会一课完成率",
+                           "党员先锋岗数（个）", "产品质量合格率"]  # fmt: skip
+    for card in cards.values():  # the delta is the signed change itself ("环比" is its description): no "↑ -0.001"
+        sign = card.delta[:1]
+        expected = {"+": "up", "-": "down"}.get(sign, "none")
+        assert Metric.MetricDirection.Name(card.proto.direction).lower() == expected, card.delta
+        assert card.proto.delta_description == "环比"
+    rate = cards["三会一课完成率"]
+    assert rate.value.endswith("%") and len(rate.value.split(".")[1]) == 2  # "97.7%": one decimal
+    assert cards["党员先锋岗数（个）"].delta.endswith(" 个")  # a count changes by its difference, not in %
+
+
+def test_unit_slide_table_shows_names_and_readable_values(app_env):
+    at = open_present(deck="unit:B12", slide="1")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["名称", "本单位", "二级单位中位数", "集团中位数"]  # no metric codes
+    peers = build_deck(load_source(app_env), parse_deck("unit:B12")).slides[0].payload.peers
+    revenue = peers.set_index("metric").loc["revenue"]
+    assert table[table["名称"] == "营业收入（万元）"].iloc[0].tolist() == [
+        "营业收入（万元）",
+        *(nf.amount(revenue[k]) for k in ("unit_value", "sub_median", "group_median")),
+    ]  # "1,438", never "1438.16" beside the code "revenue"
+    assert not table.isin(["None", "nan"]).any().any()

@@ -146,6 +146,20 @@ def test_kpis_are_the_overviews_cards_with_changes_in_points(deck):
     assert np.isnan(kpis.loc["revenue", "yoy"])  # twelve months of data: no year-earlier month
 
 
+def test_units_of_the_same_name_carry_their_code_on_every_slide(deck):
+    ranking, quadrant = deck.slides[1].payload.frame, deck.slides[2].payload.frame
+    for frame in (ranking, quadrant):
+        named = dict(zip(frame["unit"], frame["name"], strict=True))
+        assert (named["B11"], named["B21"]) == ("检修分公司（B11）", "检修分公司（B21）")  # two 检修分公司
+        assert named["B12"] == "一电厂"  # a unique name stays as it is
+
+
+def test_a_count_kpi_changes_by_its_difference(deck):
+    kpis = deck.slides[0].payload.kpis.set_index("metric")
+    assert kpis.loc["vanguard_posts", "change"] == "difference"
+    assert kpis.loc["vanguard_posts", "better"] == 1
+
+
 # ---------------------------------------------------------------- PowerPoint
 
 

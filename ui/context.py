@@ -15,6 +15,10 @@ from analytics.i18n import DEFAULT_LANG, t
 from analytics.settings import default_db_path, setting
 
 SOURCES = ("real", "demo")
+MONTH_KEYS = ("from", "to")  # the sidebar's month range, bound to the URL under these names
+RANGE_MONTHS = 12  # the default range: the last twelve months with data
+PINNED_KEY = "months_pinned"  # the month keys a link set (they stay put when the data changes)
+SEEN_KEY = "months_seen"  # the months the selects were last drawn with
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,45 @@ def view() -> View:
         state.get("to") or None,
         tuple(state.get("units") or ()),
     )
+
+
+def default_range(months: list[str]) -> tuple[str, str]:
+    """The range a view without chosen months shows: the last RANGE_MONTHS months with data (oldest first)."""
+    return months[max(0, len(months) - RANGE_MONTHS)], months[-1]
+
+
+def follow_data(months: list[str]) -> None:
+    """Before the month selects: when the months with data changed since the last run (an import, a revert, another
+    data source), a month still at the old default moves to the new one, so "data up to" follows the data. A month
+    the session's first link set stays pinned until the user picks another."""
+    state = st.session_state
+    if PINNED_KEY not in state:
+        state[PINNED_KEY] = {key for key in MONTH_KEYS if key in st.query_params}
+    seen = state.get(SEEN_KEY)
+    if seen and months and seen != months:
+        for key, old, new in zip(MONTH_KEYS, default_range(seen), default_range(months), strict=True):
+            if key not in state[PINNED_KEY] and state.get(key, old) == old:
+                state[key] = new
+    state[SEEN_KEY] = months
+
+
+def _unpin(key: str) -> None:
+    st.session_state[PINNED_KEY].discard(key)
+
+
+def month_selects(months: list[str]) -> None:
+    """The sidebar's 起始月份 / 截止月份, bound to the URL (``?from=&to=``); nothing when there is no data."""
+    follow_data(months)
+    if not months:
+        return
+    for key, default in zip(MONTH_KEYS, default_range(months), strict=True):
+        st.selectbox(tr(f"ui.{key}"), months, index=months.index(default), key=key, bind="query-params",
+                     on_change=_unpin, args=(key,))  # fmt: skip
+
+
+def demo_mark() -> None:
+    """The demo data's mark at the top of every page (app.py), also where the sidebar is hidden."""
+    st.badge(tr("ui.demo_banner"), icon=":material/science:", color="orange")
 
 
 def default_source() -> str:

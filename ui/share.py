@@ -11,13 +11,15 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from analytics.db import DatabaseBusy, connect
 from analytics.deck import DataStamp, data_stamp
 from ui import data
-from ui.context import View, tr
+from ui.context import MONTH_KEYS, View, tr
 
 VERSION_PARAM = "v"
+CAME_FROM_KEY = "present_came_from"  # the page (and its query) the presenter was on before presentation mode
 LINK_SAFE = ",:~@"  # left readable in a link (deck strings use them)
 
 
@@ -90,3 +92,17 @@ def copy_link(stamp: DataStamp, extra: Mapping[str, str] | None = None) -> str:
     st.code(url, language=None, wrap_lines=True)
     st.caption(tr("share.help", version=stamp.batch_id))
     return url
+
+
+def remember_page(page: StreamlitPage) -> None:
+    """app.py, before a page other than the presentation runs: that page and its query, to return to from it."""
+    st.session_state[CAME_FROM_KEY] = (page, {key: st.query_params.get_all(key) for key in st.query_params})
+
+
+def way_back(view: View) -> tuple[StreamlitPage | str, dict[str, list[str]]]:
+    """Where presentation mode's exit leads: the page the presenter came from with its query (else the overview).
+    The months are left out: the sidebar's selects, bound to the URL, put the view's months back themselves (in the
+    link too they would appear twice)."""
+    page, params = st.session_state.get(CAME_FROM_KEY, ("views/overview.py", {}))
+    chosen = {key: [value] for key, value in view_params(view).items() if key not in MONTH_KEYS}
+    return page, {key: value for key, value in {**params, **chosen}.items() if key not in MONTH_KEYS}

@@ -10,14 +10,19 @@ from analytics.auth import batch_in_scope
 from analytics.batches import BatchError, revert
 from analytics.db import DatabaseBusy, connect
 from analytics.i18n import t
+from analytics.record_tables import action_name
 from ui import data
 from ui.auth import can, current_session
 from ui.context import tr, view
+
+REVERTED_KEY = "batch_reverted"  # the revert's message, shown after the rerun that redraws the history
 
 
 def batch_history(allow_revert: bool = True) -> None:
     """The batches table (newest first) and a guarded revert control."""
     current = view()
+    if REVERTED_KEY in st.session_state:  # the revert reran the page, so the table above shows it
+        st.success(st.session_state.pop(REVERTED_KEY))
     frame = data.batches(current.db, data.version(current.db))
     if frame.empty:
         st.caption(tr("batch.none"))
@@ -27,7 +32,7 @@ def batch_history(allow_revert: bool = True) -> None:
             tr("batch.id"): frame["id"],
             tr("batch.when"): frame["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
             tr("batch.who"): frame["user_name"],
-            tr("batch.kind"): frame["kind"],
+            tr("batch.kind"): frame["kind"].map(lambda k: action_name(k, current.lang)),  # import → 导入
             tr("batch.files"): frame["files"].map(lambda files: "、".join(f["name"] for f in files)),
             tr("batch.values"): frame["observations"],
             tr("status.new"): frame["n_new"],
@@ -58,7 +63,8 @@ def _revert(db: str, batch: int) -> None:
         st.error(str(exc))
         return
     data.after_write(db)
-    st.success(tr("batch.reverted", batch=batch, keys=keys))
+    st.session_state[REVERTED_KEY] = tr("batch.reverted", batch=batch, keys=keys)
+    st.rerun()  # the table, the sidebar's months and every count were drawn before the revert
 
 
 def status_label(status: str) -> str:

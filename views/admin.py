@@ -6,9 +6,10 @@ import streamlit as st
 
 from analytics import audit, auth
 from analytics.db import DatabaseBusy, connect
+from analytics.record_tables import accounts_table, action_name, audit_table
 from ui import data
 from ui.auth import auth_db, require_permission, role_label, ui_text
-from ui.context import lang
+from ui.context import lang, tr
 
 ADMIN_TEXT: dict[str, tuple[str, str]] = {
     "title": ("系统管理", "Administration"),
@@ -75,13 +76,16 @@ with tab_log:
         actors = audit.actors(con)
     col_actor, col_action, col_since, col_until = st.columns(4)
     actor = col_actor.selectbox(tx("actor"), [None, *actors], format_func=lambda a: tx("all") if a is None else a)
-    actions = col_action.multiselect(tx("action"), audit.ACTIONS)
+    actions = col_action.multiselect(
+        tx("action"), audit.ACTIONS, format_func=lambda a: action_name(a, lang()), placeholder=tx("all")
+    )
     since = col_since.date_input(tx("since"), value=today - dt.timedelta(days=30))
     until = col_until.date_input(tx("until"), value=today)
     with connect(db, read_only=True) as con:
         log = audit.query(con, actor, actions or None, since, until, limit=MAX_ROWS)
         broken = audit.verify(con)
-    st.dataframe(log, hide_index=True, width="stretch")  # text cells: names are shown verbatim, never as markup
+    # text cells: names are shown verbatim, never as markup
+    st.dataframe(audit_table(log, lang()), hide_index=True, width="stretch", placeholder="—")
     st.caption(tx("shown", n=len(log)))
     if broken is None:
         st.caption(tx("intact"))
@@ -92,13 +96,13 @@ with tab_users:
     registry = data.registry(db, data.version(db))
     with connect(db, read_only=True) as con:
         users = auth.list_users(con)
-    st.dataframe(users.assign(role=users["role"].map(role_label)), hide_index=True, width="stretch")
+    st.dataframe(accounts_table(users, lang()), hide_index=True, width="stretch", placeholder="—")
     codes = [u.code for u in registry.units]
     with st.form("add_user", clear_on_submit=True):
         st.subheader(tx("add"))
         name = st.text_input(tx("name"))
         role = st.selectbox(tx("role"), auth.ROLES, format_func=role_label)
-        units = st.multiselect(tx("units"), codes)
+        units = st.multiselect(tx("units"), codes, placeholder=tr("ui.choose"))
         email = st.text_input(tx("email"))
         password = st.text_input(tx("password"), type="password")
         repeat = st.text_input(tx("repeat"), type="password")
@@ -113,7 +117,7 @@ with tab_users:
         changes = ("role", "disable", "enable", "unlock", "password")
         what = st.radio(tx("what"), changes, horizontal=True, format_func=lambda w: tx(f"do.{w}"), key="change_what")
         new_role = st.selectbox(tx("role"), auth.ROLES, format_func=role_label, key="new_role")
-        new_units = st.multiselect(tx("units"), codes, key="new_units")
+        new_units = st.multiselect(tx("units"), codes, key="new_units", placeholder=tr("ui.choose"))
         new_password = st.text_input(tx("new_password"), type="password")
         if st.form_submit_button(tx("save")) and who:
             apply(

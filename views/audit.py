@@ -14,7 +14,9 @@ from analytics.audit import record_export
 from analytics.catalog import read_catalog_csv, write_catalog_csv
 from analytics.db import DatabaseBusy, connect
 from analytics.master_data import MasterDataError
+from analytics.record_tables import catalog_table, units_table
 from analytics.registry import read_units_csv, save_metrics, save_units, units_csv
+from analytics.settings import setting
 from ui import data
 from ui.auth import can, record_event, require_permission
 from ui.context import lang, tr, view
@@ -23,7 +25,12 @@ from ui.widgets import batch_history
 
 def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., object], **options: object) -> None:
     """Upload a catalog or units CSV, parse it, save it in one transaction; errors are shown, nothing half-saved."""
-    upload = st.file_uploader(tr(f"audit.{kind}_upload"), type=["csv"], key=f"{kind}_csv")
+    # no ``type=``: the widget would refuse other files in English; the check below says it in the UI language
+    mb = setting("max_file_mb")
+    upload = st.file_uploader(tr(f"audit.{kind}_upload"), key=f"{kind}_csv", help=tr("ui.upload_help", mb=mb))
+    if upload is not None and not upload.name.lower().endswith(".csv"):
+        st.error(tr("audit.not_csv", name=upload.name))
+        return
     if upload is None or not st.button(tr(f"audit.{kind}_upload"), key=f"save_{kind}"):
         return
     try:
@@ -61,7 +68,7 @@ with tab_batches:
 
 with tab_catalog:
     catalog = data.catalog(current.db, version)
-    st.dataframe([m.__dict__ for m in catalog.metrics], hide_index=True, width="stretch")
+    st.dataframe(catalog_table(catalog.metrics, lang()), hide_index=True, width="stretch", placeholder="—")
     if may_export:
         text = write_catalog_csv(list(catalog.metrics))
         logged = (current.db, actor, "metrics.csv", {"page": "data"})
@@ -75,14 +82,7 @@ with tab_catalog:
 
 with tab_units:
     registry = data.registry(current.db, version)
-    st.dataframe(
-        [
-            {"code": u.code, "name": u.name, "parent_code": u.parent_code, "headcount": u.headcount}
-            for u in registry.units
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(units_table(registry.units, lang()), hide_index=True, width="stretch", placeholder="—")
     if may_export:
         with connect(current.db, read_only=True) as con:
             units_text = units_csv(con)

@@ -8,6 +8,7 @@ from analytics.auth import check_scope
 from analytics.db import DatabaseBusy
 from analytics.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
 from analytics.periods import from_index, parse_strict
+from analytics.settings import setting
 from analytics.template import template_bytes
 from ui import data
 from ui.auth import can, current_session
@@ -31,8 +32,11 @@ with st.expander(tr("import.template"), expanded=False):
     except ValueError:
         st.error(tr("import.period_bad"))
 
+# no ``type=``: the widget would refuse other files in English ("application/pdf files are not allowed."); the
+# import refuses them itself, in the UI language and naming the accepted formats
+mb = setting("max_file_mb")
 files = st.file_uploader(
-    tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"], accept_multiple_files=True, key="uploads"
+    tr("import.upload", mb=mb), accept_multiple_files=True, key="uploads", help=tr("ui.upload_help", mb=mb)
 )
 col_period, col_units = st.columns(2)
 upload_period = col_period.text_input(tr("import.period"), value="", key="upload_period", placeholder="2026-10")

@@ -189,7 +189,8 @@ if ranks.empty:
     month_slot.info(tr("integ.none_complete", period=month))
 
 with tab_quadrant:
-    chart(fig.quadrant_figure(ranks, names, month, language, incomplete), width="stretch")
+    picked = tuple(current.units)  # the units chosen in the sidebar are named, besides the extremes
+    chart(fig.quadrant_figure(ranks, names, month, language, incomplete, picked), width="stretch")
     x_split, y_split = fig.quadrant_split(ranks)
     st.caption(tr("integ.quadrant_note", x=x_split, y=y_split))
     chart(fig.level_legend_figure(language), width="stretch")

@@ -33,7 +33,8 @@ from analytics.deck import (
     scope_text,
     stamp_text,
 )
-from analytics.report_html import PLOT_CONFIG, kpi_cards, slide_figure
+from analytics.overview_figures import delta_style
+from analytics.report_html import PLOT_CONFIG, kpi_cards, peer_rows, slide_figure
 from analytics.reports import MIME, file_name, mark_now, pdf_available, render
 from ui import data, share
 from ui.context import lang, publish, tr, url_choice, view
@@ -47,7 +48,10 @@ h1 { font-size: 2.6rem !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.3rem; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.4rem !important; font-weight: 600; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem !important; color: #444; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
 </style>"""
+CARDS_PER_ROW = 4
 CONTROL_KEYS = ("present_kinds", "present_x", "present_y", "present_lag", "present_unit")
 LEVELS = ("twoway", "within", "pooled", "between")  # as on the correlation page
 
@@ -165,9 +169,12 @@ def _navigation(index: int, total: int) -> None:
 def _body(slide: Slide) -> None:
     if slide.kind == "kpis":
         cards = kpi_cards(slide.payload, lang())  # type: ignore[arg-type]
-        for column, card in zip(st.columns(max(len(cards), 1)), cards, strict=False):
-            column.metric(card["label"], card["value"], f"{tr('present.mom')} {card['mom']}", delta_color="off")
-            column.caption(f"{tr('present.yoy')} {card['yoy']} · {card['n']}")
+        for first in range(0, len(cards), CARDS_PER_ROW):  # rows of four, as on the overview: nothing is cut
+            for column, card in zip(st.columns(CARDS_PER_ROW), cards[first : first + CARDS_PER_ROW], strict=False):
+                colour, arrow = delta_style(card["mom"], int(card["direction"]))
+                column.metric(card["label"], card["value"], card["mom"], delta_color=colour, delta_arrow=arrow,
+                              delta_description=tr("present.mom"), border=True)  # fmt: skip
+                column.caption(f"{tr('present.yoy')} {card['yoy']} · {card['n']}")
     if slide.kind == "findings":
         sentences = slide.payload.sentences  # type: ignore[attr-defined]
         if sentences:
@@ -179,7 +186,7 @@ def _body(slide: Slide) -> None:
     if figure is not None:
         chart(figure, config=PLOT_CONFIG, width="stretch", key=f"slide_{slide.spec}")
     if slide.kind == "unit" and len(slide.payload.peers):  # type: ignore[attr-defined]
-        peers = slide.payload.peers.rename(columns=lambda c: tr(f"present.col.{c}"))  # type: ignore[attr-defined]
+        peers = peer_rows(slide.payload, lang()).rename(columns=lambda c: tr(f"present.col.{c}"))  # type: ignore[arg-type]
         st.dataframe(peers, hide_index=True)
 
 
@@ -217,6 +224,13 @@ def _scope(current) -> Scope:
     return Scope(current.start, current.end, tuple(current.units) or None, state["corr_level"], state["corr_scale"])
 
 
+def _exit(current) -> None:
+    """退出演示 / Exit: back to the page the presenter came from (else the overview), the filters kept in the URL."""
+    page, params = share.way_back(current)
+    _, right = st.columns([5, 1])
+    right.page_link(page, label=tr("present.exit"), icon=":material/close:", query_params=params)
+
+
 def _slide_number(total: int) -> int:
     raw = str(st.query_params.get("slide", "1"))
     return min(max(int(raw) if raw.isdigit() else 1, 1), total)
@@ -224,6 +238,7 @@ def _slide_number(total: int) -> int:
 
 current = view()
 st.html(STYLE)
+_exit(current)
 if not data.has_data(current.db):
     st.info(tr("empty.no_data"))
     st.stop()

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from analytics import integration_figures as fig
+from analytics import number_format as nf
 from analytics.coupling import level_name
 from analytics.integration import IntegrationSettings, obstacle_degree
+from analytics.record_tables import quality_table
 from analytics.registry import UnknownUnit
 from analytics.unit_profile import (
     default_metrics,
@@ -93,9 +95,7 @@ flags = data.unit_quality_flags(current.db, dv, unit)
 if flags.empty:
     st.caption(tr("profile.quality_none"))
 else:
-    st.dataframe(
-        flags[["period", "kind", "detail_en" if language == "en" else "detail_zh"]], hide_index=True, width="stretch"
-    )
+    st.dataframe(quality_table(flags, language), hide_index=True, width="stretch")
 
 # ---- the unit's own lagged correlations
 st.subheader(tr("profile.lag_title"))
@@ -115,18 +115,12 @@ st.warning(tr("profile.exploratory_note"))
 profile = own_lag_profile(data.panel(current.db, dv), unit, x, y, start=current.start, end=current.end)
 title = tr("profile.lag_chart_title", x=metric_names[x], y=metric_names[y])
 chart(fig.lag_profile_figure(profile, title, language), width="stretch")
+kinds = {"n": nf.COUNT, "n_eff": nf.AMOUNT, "a_x": nf.R, "a_y": nf.R, "r": nf.R, "ci_low": nf.R, "ci_high": nf.R}
 st.dataframe(
-    profile.drop(columns=["insufficient", "exploratory"]),
+    nf.text_table(profile.drop(columns=["insufficient", "exploratory"]), {**kinds, "p": nf.P}),  # "—", never None
     hide_index=True,
     width="stretch",
-    column_config={
-        "lag": tr("profile.lag"),
-        "n": tr("profile.n"),
-        "n_eff": st.column_config.NumberColumn(tr("profile.n_eff"), format="%.2f"),
-        "r": st.column_config.NumberColumn("r", format="%.3f"),
-        **{c: st.column_config.NumberColumn(tr(f"profile.{c}"), format="%.2f") for c in ("a_x", "a_y")},
-        **{c: st.column_config.NumberColumn(tr(f"profile.{c}"), format="%.3f") for c in ("ci_low", "ci_high")},
-        "p": st.column_config.NumberColumn(tr("profile.p"), format="%.2g"),
-    },
+    column_config={"lag": tr("profile.lag"), "r": "r"}
+    | {c: tr(f"profile.{c}") for c in ("n", "n_eff", "a_x", "a_y", "ci_low", "ci_high", "p")},
 )
 st.caption(tr("profile.lag_caution"))

@@ -11,6 +11,14 @@ from ui import data
 from ui.auth import can
 from ui.context import db_for, demo_available, tr, view
 
+OPENING_DEMO = "welcome_opening_demo"
+
+
+def _open_demo() -> None:
+    st.session_state["data"] = "demo"
+    st.session_state[OPENING_DEMO] = True
+
+
 st.title(tr("app.title"))
 st.write(tr("welcome.intro"))
 current = view()
@@ -37,13 +45,13 @@ with col_import:
 
 st.divider()
 st.subheader(tr("welcome.step_demo"))
+if st.session_state.pop(OPENING_DEMO, False) and data.has_data(current.db):
+    st.switch_page("views/overview.py")  # this page keeps its own address: the demo opens on the overview
 if demo_available():
-    if st.button(tr("welcome.open_demo"), type="primary"):
-        st.session_state["data"] = "demo"
-        st.rerun()
+    st.button(tr("welcome.open_demo"), type="primary", on_click=_open_demo)  # before the sidebar's source radio
 elif st.button(tr("welcome.make_demo"), type="primary"):
     with st.spinner("…"):
         create_demo(db_for("demo"))
     data.after_write(db_for("demo"))
     st.session_state["data"] = "demo"
-    st.rerun()
+    st.switch_page("views/overview.py")

@@ -117,6 +117,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Changes are relative (this month ÷ comparison month − 1), the difference when the base is 0. "
         "Month-on-month and year-on-year compare like for like: only the units that reported in both months.",
     ),
+    "overview.change_difference": (
+        "计数指标的变化为两期之差（如 1 起变为 6 起记为 +5 起）。环比、同比按两期都报送的单位同口径计算。",
+        "Changes of a count are the difference of the two months (1 to 6 incidents is +5 incidents). "
+        "Month-on-month and year-on-year compare like for like: only the units that reported in both months.",
+    ),
     "overview.change_index": (
         "融合度变化为两期 D 之差，按两期都有 D 的单位同口径计算。",
         "Changes of D are the difference of the two months' mean D over the units scored in both.",
@@ -168,20 +173,6 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "overview.fig_gap": ("⋯ 中间 {n} 个单位略 ⋯", "⋯ {n} units in between not shown ⋯"),
     "overview.fig_level_legend": ("协调等级", "Coordination level"),
-    # units of measure in English
-    "overview.uom.万元": ("万元", "10k yuan"),
-    "overview.uom.次": ("次", "times"),
-    "overview.uom.个": ("个", "count"),
-    "overview.uom.起": ("起", "cases"),
-    "overview.uom.件": ("件", "count"),
-    "overview.uom.人": ("人", "people"),
-    "overview.uom.篇": ("篇", "articles"),
-    "overview.uom.项": ("项", "count"),
-    "overview.uom.条": ("条", "count"),
-    "overview.uom.场": ("场", "sessions"),
-    "overview.uom.小时": ("小时", "hours"),
-    "overview.uom.万元/人": ("万元/人", "10k yuan per person"),
-    "overview.uom.吨标准煤/万元": ("吨标准煤/万元", "tce per 10k yuan"),
     # data-quality flags (analytics.quality)
     "quality.copied": (
         "{n} 项可比指标中 {same} 项（{share}）与上月完全相同，请核实是否照抄上月数据。",

@@ -13,6 +13,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.units_more": (" 等 {n} 个", " and {n} more"),
     "present.stamp": ("数据截至 {when} · 数据版本 v{version}", "Data as of {when} · data version v{version}"),
     "present.demo_mark": (" · 演示数据", " · DEMO data"),
+    "present.demo_export_mark": (
+        "演示数据（合成数据，不代表任何真实单位） · ",
+        "DEMO data (synthetic, describes no real unit) · ",
+    ),
     "present.metric_unit": ("{name}（{unit}）", "{name} ({unit})"),
     "present.internal": ("内部资料", "Internal"),
     "present.mark": (
@@ -209,8 +213,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.col.mom": ("环比", "MoM"),
     "present.col.yoy": ("同比", "YoY"),
     "present.col.change": (
-        "变化口径（points=百分点，relative=%，index=差值）",
-        "Change in (points = percentage points, relative = %, index = difference)",
+        "变化口径（points=百分点，relative=%，index=差值，difference=计数之差）",
+        "Change in (points = percentage points, relative = %, index = difference, difference = count difference)",
     ),
     "present.col.D": ("融合度 D", "D"),
     "present.col.rank": ("名次", "Rank"),
@@ -231,6 +235,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.col.n_units": ("单位数", "Units"),
     "present.col.df": ("自由度", "df"),
     "present.col.direction": ("方向", "Direction"),
+    "present.col.better": ("好的方向（1=越高越好，-1=越低越好）", "Better (1 = higher is better, -1 = lower)"),
     "present.col.insufficient": ("样本不足", "Too few pairs"),
     "present.col.lag": ("滞后月数", "Lag (months)"),
     "present.col.ci_low": ("95% 置信下限", "95% CI low"),
@@ -269,6 +274,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "present.pick_scale": ("各单位的权重", "Weight of each unit"),
     "present.pick_unit": ("单位画像：单位", "Unit profile: unit"),
     "present.prev": ("上一页", "Previous"),
+    "present.exit": ("退出演示", "Exit presentation"),
     "present.next": ("下一页", "Next"),
     "present.counter": ("{i} / {n}", "{i} / {n}"),
     "present.empty_deck": ("请至少选择一张幻灯片。", "Choose at least one slide."),
@@ -299,5 +305,17 @@ TEXT: dict[str, tuple[str, str]] = {
         "此链接生成于数据版本 v{old}，之后已有新数据（当前为 v{new}），显示的是最新数据。",
         "This link was made at data version v{old}; newer data has arrived since (now v{new}). Showing the latest "
         "data.",
+    ),
+    # PowerPoint: what a slide leaves out so that it can be read when projected
+    "present.pptx.heatmap_subset": (
+        "只列出 {rows} × {cols} 个指标（共 {all_rows} × {all_cols}）：先列有 q<0.05 的指标，再按 |r| 从大到小；"
+        "完整矩阵见 Excel 导出和“相关性分析”页。",
+        "Showing {rows} × {cols} of {all_rows} × {all_cols} metrics: those with a cell at q<0.05 first, then the "
+        "largest |r|; the full matrix is in the Excel export and on the Correlation page.",
+    ),
+    "present.pptx.quadrant_labels": (
+        "图中只标注融合度最高、最低和两项得分差距最大的单位；每个单位的得分见 Excel 导出和“融合度”页。",
+        "Named: the units with the highest and lowest D and the widest gap between U1 and U2; every unit's scores "
+        "are in the Excel export and on the Integration page.",
     ),
 }
