@@ -21,7 +21,7 @@ from analytics import i18n, number_format
 from analytics.catalog import Catalog, Metric
 from analytics.correlation_points import Options, fit_line
 from analytics.correlations import CLUSTERED_LEVELS, Correlation
-from analytics.findings import Finding, describe_finding
+from analytics.findings import Finding, describe_finding, scanned_metrics
 from analytics.i18n import t
 from analytics.panel import Panel, per_capita
 from analytics.registry import Registry
@@ -62,10 +62,7 @@ def per_capita_panel(panel: Panel, catalog: Catalog, registry: Registry) -> Pane
 
 def grid_metrics(panel: Panel, catalog: Catalog) -> tuple[list[str], list[str]]:
     """(party metrics, production + efficiency metrics) in catalog order, keeping those with any value in the panel."""
-    present = set(panel.metrics[~np.isnan(panel.cube).all(axis=(0, 1))]) if panel.cube.size else set()
-    party = [m.code for m in catalog.metrics if m.category == "party" and m.code in present]
-    business = [m.code for m in catalog.metrics if m.is_business and m.code in present]
-    return party, business
+    return scanned_metrics(panel, catalog)
 
 
 def metric_names(catalog: Catalog, lang: str) -> dict[str, str]:

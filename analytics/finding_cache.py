@@ -18,8 +18,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from analytics.findings import DEFAULT_LAGS, Finding, FindingScan, scan
-from analytics.snapshot import Snapshot
+import numpy as np
+
+from analytics.db import connect
+from analytics.findings import DEFAULT_LAGS, Finding, FindingScan, scan, scanned_metrics
+from analytics.panel import Panel
+from analytics.periods import DEFAULT_RANGE_MONTHS
+from analytics.registry import load_catalog
+from analytics.snapshot import Snapshot, load_snapshot
 
 FORMAT = 1  # bump when the saved layout or the scan's definition changes
 
@@ -95,3 +101,26 @@ def _write(path: Path, result: FindingScan, token: str) -> None:
         if not old.name.startswith(f"findings-{token}-"):
             with contextlib.suppress(OSError):
                 old.unlink()
+
+
+def warm_findings(db: str | Path | None) -> None:
+    """A writer's step after a data change (the app runs it in the background): compute and save the scans the
+    correlation page, the presentation and the exports ask for first — the default options over the default range
+    (the last twelve months with data) and over all months — so the first view after an import does not wait for
+    them (about 25 s at 2,000 units). A warm-up only: any failure is left for the next reader to meet."""
+    try:
+        with connect(db, read_only=True) as con:
+            snapshot, catalog = load_snapshot(con, db), load_catalog(con)
+        rows, cols = scanned_metrics(snapshot.panel, catalog)
+        for start, end in default_windows(snapshot.panel):
+            findings_of(snapshot, rows, cols, from_=start, to=end)
+    except Exception:
+        return
+
+
+def default_windows(panel: Panel) -> list[tuple[str | None, str | None]]:
+    """The month bounds a view starts with (the last DEFAULT_RANGE_MONTHS months with data), and all months."""
+    present = [str(m) for m, seen in zip(panel.months, ~np.isnan(panel.cube).all(axis=(0, 2)), strict=True) if seen]
+    if not present:
+        return []
+    return [(present[max(0, len(present) - DEFAULT_RANGE_MONTHS)], present[-1]), (None, None)]

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.catalog import Catalog
 from analytics.correlations import (
     ALPHA,
     DEFAULT_LEVEL,
@@ -76,6 +77,15 @@ class FindingScan:
     def to_dict(self, names_zh: Mapping[str, str], names_en: Mapping[str, str]) -> dict[str, object]:
         """The SPEC §4 ``findings`` JSON document."""
         return {"scanned": self.scanned, "findings": [f.to_dict(names_zh, names_en) for f in self.findings]}
+
+
+def scanned_metrics(panel: Panel, catalog: Catalog) -> tuple[list[str], list[str]]:
+    """(party metrics, production + efficiency metrics) in catalog order, keeping those with any value in the panel:
+    the rows and columns of the party × business grid every page, deck and command scans."""
+    present = set(panel.metrics[~np.isnan(panel.cube).all(axis=(0, 1))]) if panel.cube.size else set()
+    party = [m.code for m in catalog.metrics if m.category == "party" and m.code in present]
+    business = [m.code for m in catalog.metrics if m.is_business and m.code in present]
+    return party, business
 
 
 def scan(

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
+DEFAULT_RANGE_MONTHS = 12  # a view without chosen months shows the last twelve months with data
 
 _PATTERNS = (
     re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})(?![\d\-/.])"),  # 2026-10, 2026/10, 2026.10

@@ -254,3 +254,15 @@ def test_within_spearman_raw_scale_per_capita_and_lag_reach_every_chart(filled):
     assert scatter["yaxis"]["title"]["text"] == "利润总额（万元，2 个月后，秩，偏离本单位均值）"
     assert scatter["title"]["text"].split("<br>")[1].startswith('<span style="font-size:14px">ρ = 0.')
     assert (at.query_params["corr_level"], at.query_params["corr_scale"]) == ("within", "none")
+
+
+def test_the_page_reads_the_scans_warmed_after_a_write(filled):
+    """ui.data.after_write warms the default scans in the background: the page's first view finds them saved."""
+    from analytics.finding_cache import warm_findings
+    from analytics.snapshot import snapshot_dir
+
+    warm_findings(filled)
+    saved = {p: p.stat().st_mtime_ns for p in snapshot_dir(filled).glob("findings-*.json")}
+    assert len(saved) == 2  # the default window and all months
+    open_page()
+    assert {p: p.stat().st_mtime_ns for p in snapshot_dir(filled).glob("findings-*.json")} == saved

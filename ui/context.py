@@ -12,11 +12,12 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.i18n import DEFAULT_LANG, t
+from analytics.periods import DEFAULT_RANGE_MONTHS
 from analytics.settings import default_db_path, setting
 
 SOURCES = ("real", "demo")
 MONTH_KEYS = ("from", "to")  # the sidebar's month range, bound to the URL under these names
-RANGE_MONTHS = 12  # the default range: the last twelve months with data
+RANGE_MONTHS = DEFAULT_RANGE_MONTHS  # the default range: the last twelve months with data
 PINNED_KEY = "months_pinned"  # the month keys a link set (they stay put when the data changes)
 SEEN_KEY = "months_seen"  # the months the selects were last drawn with
 

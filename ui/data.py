@@ -16,6 +16,7 @@ import streamlit as st
 from analytics.batches import list_batches
 from analytics.catalog import Catalog
 from analytics.db import DatabaseBusy, connect, data_version, first_row
+from analytics.finding_cache import warm_findings
 from analytics.integration import IntegrationSettings
 from analytics.panel import Panel
 from analytics.periods import from_index, parse_strict
@@ -31,7 +32,14 @@ def after_write(db: str) -> None:
     """Call after the app changed the data: cached reads are dropped, and the panel snapshot of the new data is
     built in the background, so the next analysis page (in any session) does not wait for it."""
     st.cache_data.clear()
-    threading.Thread(target=warm_snapshot, args=(db, True), name="snapshot", daemon=True).start()  # overview: long
+    threading.Thread(target=_warm, args=(db,), name="snapshot", daemon=True).start()
+
+
+def _warm(db: str) -> None:
+    """The snapshot with its long form (the overview reads it), then the default findings scans (the correlation
+    page and the presentation read them)."""
+    warm_snapshot(db, True)
+    warm_findings(db)
 
 
 def version(db: str) -> int:
