@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,9 +24,6 @@ import pandas as pd
 from analytics import clustered
 from analytics.clustered import Inference, ScoreSums
 from analytics.panel import Pairs, Panel, dense_codes, pair_up, twoway_residuals
-
-if TYPE_CHECKING:
-    from analytics.findings import FindingScan
 
 METHODS = ("pearson", "spearman")
 LEVELS = ("twoway", "within", "pooled", "between", "period")
@@ -353,22 +350,13 @@ def matrix(
     return frame
 
 
-def findings(
-    panel: Panel,
-    rows: Sequence[str],
-    cols: Sequence[str],
-    lags: Iterable[int] = range(7),
-    level: str = DEFAULT_LEVEL,
-    scale: str = DEFAULT_SCALE,
-    method: str = "pearson",
-    from_: str | None = None,
-    to: str | None = None,
-    units: Iterable[str] | None = None,
-) -> FindingScan:
-    """The findings scan (analytics.findings.scan): party rows × business cols at lags 0..6, gated and checked."""
-    from analytics.findings import scan
+def __getattr__(name: str) -> Any:
+    """``findings`` is analytics.findings.scan (imported lazily: that module builds on this one)."""
+    if name == "findings":
+        from analytics.findings import scan
 
-    return scan(panel, rows, cols, lags, level, scale, method, from_, to, units)
+        return scan
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def matrix_to_dict(frame: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
