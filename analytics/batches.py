@@ -21,6 +21,7 @@ from analytics import audit
 from analytics.db import bump_data_version, first_row
 
 KEY = ("uid", "period", "mid")
+CONFIRMED_FAR = "confirmed_far_from_history"  # the key, in a batch's note and its audit entry, of that count
 
 
 class BatchError(ValueError):
@@ -130,6 +131,7 @@ def commit_with_diff(
     begun: bool = False,
     token: str | None = None,
     actor: str | None = None,
+    confirmed_far_from_history: int = 0,
 ) -> tuple[int | None, Diff]:
     """Write a staged upload as one batch: (its id or None when it changes nothing, the diff it committed).
 
@@ -137,12 +139,15 @@ def commit_with_diff(
     ``begun``: the caller already began the transaction (e.g. to register new units in it), holding
     :func:`analytics.audit.turn`; it ends here. ``token``: the data token the commit writes (chosen beforehand),
     else a new one. The ``import`` audit entry names ``actor`` (default ``user``) and commits with the batch.
+    ``confirmed_far_from_history``: how many values far from their unit's history the planner confirmed; when
+    any, recorded in the batch's note and in the audit entry's details.
     """
     with audit.turn():
-        return _commit_with_diff(con, staged, files, user, kind, begun, token, actor or user)
+        confirmed = confirmed_far_from_history
+        return _commit_with_diff(con, staged, files, user, kind, begun, token, actor or user, confirmed)
 
 
-def _commit_with_diff(con, staged, files, user, kind, begun, token, actor) -> tuple[int | None, Diff]:
+def _commit_with_diff(con, staged, files, user, kind, begun, token, actor, confirmed) -> tuple[int | None, Diff]:
     if not begun:
         con.execute("BEGIN TRANSACTION")
     try:
@@ -150,7 +155,8 @@ def _commit_with_diff(con, staged, files, user, kind, begun, token, actor) -> tu
         if not diff.changes_anything:
             con.execute("ROLLBACK")
             return None, diff
-        batch_id = _insert_batch(con, staged, files, user, kind, diff)
+        noted = {CONFIRMED_FAR: confirmed} if confirmed else {}
+        batch_id = _insert_batch(con, staged, files, user, kind, diff, noted)
         rows = diff.rows  # the staged keys and values, in their order, with their status
         con.register("staged_commit", rows)
         con.execute("INSERT INTO observations SELECT ?, uid, period, mid, value FROM staged_commit", [batch_id])
@@ -171,7 +177,8 @@ def _commit_with_diff(con, staged, files, user, kind, begun, token, actor) -> tu
         )
         con.unregister("changes")
         details = {"batch": batch_id, "kind": kind, "files": [f.name for f in files]}
-        audit.record(con, actor, audit.IMPORT, details | {"new": diff.count("new"), "changed": _changed(diff)})
+        details |= {"new": diff.count("new"), "changed": _changed(diff)} | noted
+        audit.record(con, actor, audit.IMPORT, details)
         bump_data_version(con, token)
         con.execute("COMMIT")
     except BaseException:
@@ -185,11 +192,11 @@ def _changed(diff: Diff) -> int:
     return diff.count("changed") + diff.count("deleted")
 
 
-def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
+def _insert_batch(con, staged, files, user, kind, diff: Diff, noted: dict[str, int]) -> int:
     (batch_id,) = first_row(con, "SELECT coalesce(max(id), 0) + 1 FROM batches")  # type: ignore[misc]
     files_json = json.dumps([{"name": f.name, "sha256": f.sha256} for f in files], ensure_ascii=False)
     con.execute(
-        "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', NULL, NULL, NULL)",
+        "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', NULL, NULL, ?)",
         [
             batch_id,
             dt.datetime.now(),
@@ -200,9 +207,18 @@ def _insert_batch(con, staged, files, user, kind, diff: Diff) -> int:
             diff.count("new"),
             _changed(diff),
             diff.count("unchanged"),
+            json.dumps(noted) if noted else None,
         ],
     )
     return int(batch_id)
+
+
+def confirmed_far_from_history(con: duckdb.DuckDBPyConnection, batch_id: int) -> int:
+    """How many values far from their unit's history the planner confirmed for batch ``batch_id`` (0: none, or
+    an unknown batch); kept in the batch's note, a JSON object."""
+    row = first_row(con, "SELECT note FROM batches WHERE id = ?", [batch_id])
+    note = json.loads(row[0]) if row and row[0] else {}
+    return int(note.get(CONFIRMED_FAR, 0))
 
 
 def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str, actor: str | None = None) -> int:

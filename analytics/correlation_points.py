@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.correlations import DEFAULT_LEVEL, DEFAULT_SCALE, scaled_pairs, unit_means
+from analytics.clustered import MIN_CLUSTERS, MIN_INDEPENDENT, MIN_RESIDUAL_DF
+from analytics.correlations import DEFAULT_LEVEL, DEFAULT_SCALE, MIN_SCALED_PAIRS, scaled_pairs, unit_means
 from analytics.panel import Panel, pair_up, twoway_residuals
 
 SCALED_LEVELS = ("twoway", "within")  # the levels that scale and centre each unit's values
@@ -49,6 +50,50 @@ class Options:
     def scaled(self) -> bool:
         """Each unit's values are standardised (within/twoway with scale 'unit')."""
         return self.level in SCALED_LEVELS and self.scale == "unit"
+
+
+@dataclass(frozen=True)
+class DataNeed:
+    """How many months and units a view has (with any value) and how many its correlations need at the least."""
+
+    months: int
+    units: int
+    need_months: int
+    need_units: int
+
+    @property
+    def enough(self) -> bool:
+        """False when no cell of the grid can have a number: too few months or too few units."""
+        return self.months >= self.need_months and self.units >= self.need_units
+
+
+ABSORBED = {"within": 1, "pooled": 2}  # K of SPEC §5 beyond the unit effects; twoway absorbs one per month
+
+
+def pairs_needed(level: str, scale: str, units: int) -> int:
+    """The fewest months of pairs per unit for which a correlation at ``level`` can have a number, with every unit
+    complete (the best case): 1 for ``between``; for the clustered levels N − G − K ≥ 8 with N = G·T, and under
+    ``scale='unit'`` at least ``MIN_SCALED_PAIRS`` (a unit with fewer has no sd and is dropped)."""
+    if level == "between":
+        return 1
+    g = max(units, MIN_CLUSTERS)
+    months = MIN_SCALED_PAIRS if level in SCALED_LEVELS and scale == "unit" else 2
+    while g * months - g - ABSORBED.get(level, months) < MIN_RESIDUAL_DF:
+        months += 1
+    return months
+
+
+def data_need(panel: Panel, options: Options) -> DataNeed:
+    """The months (within ``from_..to``) and units (of ``units``) of the view that hold any value, against what the
+    options' level, scale and lag need: ``pairs_needed`` months plus the lag, and 10 units (SPEC §5)."""
+    rows = panel.unit_positions(options.units)
+    lo = 0 if options.from_ is None else max(0, panel.month_position(options.from_))
+    hi = len(panel.months) if options.to is None else min(len(panel.months), panel.month_position(options.to) + 1)
+    seen = ~np.isnan(panel.cube[rows, lo:hi, :]) if len(rows) and hi > lo else np.zeros((0, 0, 0), dtype=bool)
+    months, units = int(seen.any(axis=(0, 2)).sum()), int(seen.any(axis=(1, 2)).sum())
+    need_units = MIN_INDEPENDENT if options.level == "between" else MIN_CLUSTERS
+    need_months = pairs_needed(options.level, options.scale, units) + abs(options.lag)
+    return DataNeed(months, units, need_months, need_units)
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

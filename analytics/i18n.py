@@ -48,8 +48,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "whether and where the two move together. To begin:",
     ),
     "welcome.step_template": (
-        "① 下载月报模板，发给各单位填报",
-        "① Download the monthly template and send it to the units",
+        "② 下载月报模板，发给各单位填报",
+        "② Download the monthly template and send it to the units",
     ),
     "welcome.template_importers": (
         "月报模板由有导入权限的人员下载并发给各单位。",
@@ -59,7 +59,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "收回的表格由有导入权限的人员上传。",
         "The returned workbooks are uploaded by those who may import data.",
     ),
-    "welcome.step_import": ("② 在“数据导入”页上传收回的表格", "② Upload the returned workbooks on the Import page"),
+    "welcome.step_import": ("③ 在“数据导入”页上传收回的表格", "③ Upload the returned workbooks on the Import page"),
     "welcome.step_demo": (
         "或者：先用演示数据体验全部功能（演示数据保存在单独的数据库文件中，不会与正式数据混合）",
         "Or: explore every feature on the demo group first (kept in its own database file, never mixed with real data)",
@@ -95,6 +95,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "import.nothing": ("与已有数据完全相同，无需提交。", "Identical to the data already stored; nothing to commit."),
     "import.commit": ("确认提交", "Commit"),
+    "import.confirm_far": (
+        "我已核对上表中 {n} 个与本单位历史相差过大的数值（并非元/万元等单位错误），确认提交。",
+        "I have checked the {n} values far from their unit's history listed above (no 元/万元 slip): commit them.",
+    ),
+    "import.confirm_far_needed": (
+        "提交前请勾选上方的确认框：有 {n} 个数值与本单位历史相差过大。",
+        "Tick the confirmation above before committing: {n} values are far from their unit's history.",
+    ),
     "import.committed": ("已提交为批次 {batch}。", "Committed as batch {batch}."),
     "import.preview": ("变更预览", "Preview of changes"),
     "import.history": ("导入历史", "Import history"),
@@ -332,9 +340,9 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def _merge_parts() -> None:
-    from analytics.texts import correlation, integration, master_data, overview, present, records
+    from analytics.texts import correlation, first_run, integration, master_data, overview, present, records
 
-    for part in (correlation, integration, master_data, overview, present, records):
+    for part in (correlation, first_run, integration, master_data, overview, present, records):
         clashes = TEXT.keys() & part.TEXT.keys()
         if clashes:
             raise RuntimeError(f"translation keys defined twice: {sorted(clashes)}")

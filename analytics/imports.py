@@ -21,7 +21,7 @@ from analytics.batches import Diff, FileRecord, commit_with_diff, diff_against_c
 from analytics.catalog import Catalog
 from analytics.db import DatabaseBusy, connect, get_meta, new_token
 from analytics.history import History, carry_over, discard, history_dir, keep_only, load_history
-from analytics.issues import ERROR, WARNING, Issue, issue_kind, make_issue
+from analytics.issues import ERROR, WARNING, Issue, issue_kind, make_issue, message_number
 from analytics.layouts import Context, read_sheet, sheet_label
 from analytics.master_data import code_problem, code_reason
 from analytics.periods import from_index
@@ -47,6 +47,13 @@ class Upload:
         return cls(p.name, p.read_bytes())
 
 
+FAR_FROM_HISTORY = "far_from_history"  # the warning code whose values a planner confirms before a commit
+
+
+class UnconfirmedValues(ValueError):
+    """A commit of values far from their unit's history that the planner has not confirmed."""
+
+
 @dataclass
 class Validation:
     """Everything learnt from an upload before anything is written."""
@@ -66,6 +73,11 @@ class Validation:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def far_from_history(self) -> int:
+        """How many values are far from their unit's history (the warnings a commit needs confirmed)."""
+        return sum(1 for i in self.issues if i.code == FAR_FROM_HISTORY)
 
 
 @dataclass(frozen=True)
@@ -324,7 +336,8 @@ def _unique_keys(staged: pd.DataFrame) -> bool:
 def check_history(validation: Validation, catalog: Catalog, history: History) -> None:
     """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips).
 
-    ``history``: the summary, read while calamine reads the workbook (``_read_uploads``).
+    Runs on every value that parsed, whatever errors other cells have, so one upload shows all its errors and
+    warnings together. ``history``: the summary, read while calamine reads the workbook (:func:`_gather`).
     """
     staged = validation.staged
     if staged.empty:
@@ -352,15 +365,15 @@ def check_history(validation: Validation, catalog: Catalog, history: History) ->
     ):
         validation.issues.append(
             make_issue(
-                "far_from_history",
+                FAR_FROM_HISTORY,
                 file,
                 sheet,
                 a1(row0, col0),
                 WARNING,
                 metric=names[code],
-                value=f"{value:g}",
-                median=f"{median:g}",
-                ratio=f"{times if times >= 1 else 1 / times:.0f}",
+                value=message_number(value),
+                median=message_number(median),
+                ratio=f"{times if times >= 1 else 1 / times:,.0f}",
             )
         )
 
@@ -380,11 +393,12 @@ def validate(
     limits: Limits | None = None,
     preview: bool = True,
 ) -> Validation:
-    """Read and check an upload, then compare it with the database (history warnings; the diff if ``preview``)."""
-    validation, catalog = _read_uploads(db, uploads, period, create_units, limits)
-    if not validation.errors:
+    """Read and check an upload in one pass (every error, and the history warnings of every value that parsed),
+    then, if ``preview`` and there is no error, compare it with the database (the diff)."""
+    validation = _read_uploads(db, uploads, period, create_units, limits)
+    if preview and not validation.errors:
         with connect(db, read_only=True) as con:
-            _compare(con, validation, catalog, preview)
+            validation.diff = diff_against_current(con, validation.staged)
     return validation
 
 
@@ -418,16 +432,16 @@ def _parse(
     validation = read_files(uploads, inputs.catalog, inputs.registry, period, create_units, limits, inputs.books)
     validation.staged = _staged_keys(inputs.ids, validation.staged)
     validation.history = inputs.history
+    check_history(validation, inputs.catalog, inputs.history)  # in the same pass as the errors
     return validation
 
 
 def _read_uploads(
     db: str | Path | None, uploads: list[Upload], period: int | None, create_units: bool, limits: Limits | None
-) -> tuple[Validation, Catalog]:
+) -> Validation:
     """Read and parse the uploads (see :func:`_gather`)."""
     limits = limits or default_limits()
-    inputs = _gather(db, uploads, limits)
-    return _parse(uploads, inputs, period, create_units, limits), inputs.catalog
+    return _parse(uploads, _gather(db, uploads, limits), period, create_units, limits)
 
 
 def _opened_early(
@@ -455,13 +469,6 @@ def _opened(
     return stack, con
 
 
-def _compare(con: duckdb.DuckDBPyConnection, validation: Validation, catalog: Catalog, preview: bool) -> None:
-    if validation.history is not None:
-        check_history(validation, catalog, validation.history)
-    if preview:
-        validation.diff = diff_against_current(con, validation.staged)
-
-
 def default_limits() -> Limits:
     return Limits(
         max_file_bytes=int(setting("max_file_mb")) * 2**20,  # type: ignore[call-overload]
@@ -469,11 +476,18 @@ def default_limits() -> Limits:
     )  # type: ignore[call-overload]
 
 
-def commit_validation(db: str | Path | None, validation: Validation, user: str, actor: str | None = None) -> int | None:
+def commit_validation(
+    db: str | Path | None, validation: Validation, user: str, actor: str | None = None, confirmed: bool = False
+) -> int | None:
     """Write a validated upload (no errors) as one batch in one transaction, with its ``import`` audit entry (naming
-    ``actor``, default ``user``); None when nothing changes (and nothing is logged)."""
+    ``actor``, default ``user``); None when nothing changes (and nothing is logged).
+
+    Values far from their unit's history are written only when the planner ``confirmed`` them
+    (:class:`UnconfirmedValues` otherwise); their count is recorded with the batch and in its audit entry."""
     if validation.errors:
         raise ValueError("an upload with errors is never written")
+    if validation.far_from_history and not confirmed:
+        raise UnconfirmedValues(f"{validation.far_from_history} values far from history need confirming")
     with ThreadPoolExecutor(1) as pool, connect(db) as con:
         return _commit(con, validation, user, history_dir(db), pool, actor=actor)
 
@@ -534,7 +548,14 @@ def _commit(
                 raise
             token = carry.token if carry is not None and matches else None
             batch_id, validation.diff = commit_with_diff(
-                con, staged, validation.files, user, begun=True, token=token, actor=actor
+                con,
+                staged,
+                validation.files,
+                user,
+                begun=True,
+                token=token,
+                actor=actor,
+                confirmed_far_from_history=validation.far_from_history,
             )
         if batch_id is not None:
             written = get_meta(con, "data_token")
@@ -581,9 +602,11 @@ def run_import(
 ) -> ImportResult:
     """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``.
 
-    A commit writes its ``import`` audit entry in its transaction, naming ``actor`` (default ``user``).
+    A commit writes its ``import`` audit entry in its transaction, naming ``actor`` (default ``user``). Warnings
+    do not block (SPEC §4): values far from their unit's history are committed, their count recorded with the
+    batch and in the audit entry as confirmed by this command.
 
-    The history check and the commit share one connection (the file is opened for writing once).
+    The preview of a dry run and the commit use one connection (the file is opened for writing once).
     """
     limits = default_limits()
     inputs = _gather(db, uploads, limits)
@@ -608,7 +631,8 @@ def run_import(
         try:
             stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
             with stack:
-                _compare(con, validation, inputs.catalog, preview=dry_run)
+                if dry_run:
+                    validation.diff = diff_against_current(con, validation.staged)
                 batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry, actor)
         except BaseException:  # no commit happened (e.g. the file stayed busy): nothing is carried over
             if carry is not None:

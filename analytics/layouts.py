@@ -21,7 +21,7 @@ from analytics.catalog import (
     split_header,
     units_agree,
 )
-from analytics.issues import Issue, make_issue
+from analytics.issues import Issue, make_issue, message_number
 from analytics.periods import parse_period
 from analytics.workbooks import Sheet, a1
 
@@ -382,7 +382,7 @@ def parse_column(
                 label,
                 a1(int(row0[i]), c),
                 metric=metric.name_zh,
-                value=f"{values[i]:g}",
+                value=message_number(float(values[i])),
                 min=_bound(metric.min),
                 max=_bound(metric.max),
                 unit=f" {metric.unit}",
@@ -415,7 +415,7 @@ def _parse_cells(
 
 
 def _bound(value: float | None) -> str:
-    return "∞" if value is None else f"{value:g}"
+    return "∞" if value is None else message_number(value)
 
 
 def _parse_records(records: list[tuple], sheet: Sheet, ctx: Context, out: SheetValues) -> pd.DataFrame:

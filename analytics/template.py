@@ -9,13 +9,15 @@ An instructions sheet explains how to fill it in, in both languages. Every text 
 
 from __future__ import annotations
 
+import csv
 import io
+from datetime import date
 
 import xlsxwriter
 
 from analytics.catalog import Catalog, Metric
-from analytics.periods import from_index
-from analytics.registry import Registry
+from analytics.periods import from_index, to_index
+from analytics.registry import UNIT_COLUMNS, Registry, read_units_csv
 
 DATA_SHEET, HELP_SHEET = "数据填报", "填报说明"
 HEADER_ROW = 2  # 0-based: title, category row, header
@@ -40,6 +42,35 @@ INSTRUCTIONS = (
     ("5. 表中“合计”行不会被导入，可保留。", "A 合计 (total) row is skipped on import and may stay."),
     ("6. 上传前请保存文件；含公式的单元格需有计算结果。", "Save before uploading; formula cells need computed values."),
 )
+
+
+UNITS_TEMPLATE_NAME = "单位名录模板.csv"
+UNITS_EXAMPLE = (  # a root and one unit under it: shows how parent_code builds the tree
+    ("G", "示例集团（请替换）", "", "5000"),
+    ("S1", "示例一公司（请替换）", "G", "1200"),
+)
+
+
+def last_month(today: date | None = None) -> int:
+    """The month index of the calendar month before ``today`` (default: the system date): the month whose
+    returns are collected now, so the template's default (2026-11 on 2026-12-05, 2026-12 on 2027-01-10)."""
+    today = today or date.today()
+    return to_index(today.year, today.month) - 1
+
+
+def template_file_name(period: int) -> str:
+    """The template's file name, the same on every page: ``月报模板_2026-11.xlsx``."""
+    return f"月报模板_{from_index(period)}.xlsx"
+
+
+def units_template_csv() -> bytes:
+    """The unit-list template: UTF-8 CSV with a BOM (so Excel shows the Chinese), the columns
+    ``code,name,parent_code,headcount`` that ``analytics.registry.read_units_csv`` reads, and example rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(UNIT_COLUMNS)
+    writer.writerows(UNITS_EXAMPLE)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def header_text(metric: Metric) -> str:
@@ -147,3 +178,14 @@ def _help_sheet(book: xlsxwriter.Workbook, catalog: Catalog) -> None:
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, 6, 16)
+
+
+def units_from_upload(raw: bytes) -> list[dict[str, object]]:
+    """The unit rows of an uploaded unit list (``read_units_csv``), decoded as UTF-8 (with or without a BOM) or,
+    as Excel saves a CSV on a Chinese Windows, GB18030. Raises UnicodeDecodeError when neither reads it and
+    MasterDataError for a wrong column, row or code."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")
+    return read_units_csv(text)

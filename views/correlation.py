@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pandas as pd
 import streamlit as st
 
 from analytics import correlation_figures as cf
-from analytics.correlation_points import analysis_points
+from analytics.correlation_points import analysis_points, data_need
 from analytics.correlations import SCALES, Correlation, correlate, findings, lag_profile, matrix
 from analytics.finding_cache import findings_of
 from analytics.findings import FINDING_LEVELS, FindingScan, causation_note
@@ -136,6 +138,13 @@ with st.spinner(tr("corr.computing")):
 best_lag = found.findings[0].lag if found and found.findings else 0  # the headline finding's lag by default
 lag = lag_slot.slider(tr("corr.lag"), 0, 6, best_lag, key="corr_lag", bind="query-params", help=tr("corr.lag_help"))
 options = cf.Options(per_capita, method, level, lag, current.start, current.end, units, scale)
+need = data_need(analysis_panel(current.db, dv, per_capita), options)
+if not need.enough:  # say what is missing: every cell of the grid would be grey
+    short = need.months < need.need_months
+    advice = tr("corr.too_few_months" if short else "corr.too_few_units")
+    st.info(tr("corr.too_few", level=cf.level_name(level, language), advice=advice, **asdict(need)))
+    if short:  # with too few units the grid still shows each cell's n and the scatter its points
+        st.stop()
 
 with st.spinner(tr("corr.computing")):
     cells = grid(current.db, dv, options)

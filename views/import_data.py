@@ -1,15 +1,15 @@
 """Import (planners): template, multi-file upload, errors by cell, preview, commit, history with revert."""
 
-from datetime import date
-
 import streamlit as st
 
 from analytics.auth import check_scope
 from analytics.db import DatabaseBusy
 from analytics.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
+from analytics.issues import Issue
 from analytics.periods import from_index, parse_strict
 from analytics.settings import setting
-from analytics.template import template_bytes
+from analytics.template import last_month, template_bytes, template_file_name
+from analytics.unknown_units import group_unknown_units, unknown_units_message
 from ui import data
 from ui.auth import can, current_session
 from ui.context import lang, tr, view
@@ -18,16 +18,26 @@ from ui.widgets import batch_history, status_label
 current = view()
 version = data.version(current.db)
 st.title(tr("page.import"))
+CONFIRM_KEY = "confirm_far"  # the tick that confirms values far from their unit's history
+
+
+def issue_table(issues: list[Issue]) -> None:
+    """Errors or warnings, the message column wide enough to read a long message (the rest narrow)."""
+    table = issues_frame(issues, lang())
+    table = table.rename(columns={c: tr(f"col.{c}") for c in table.columns})
+    widths = {tr(f"col.{c}"): "small" for c in ("location", "file", "kind", "code")} | {tr("col.message"): "large"}
+    columns = {name: st.column_config.TextColumn(width=width) for name, width in widths.items()}
+    st.dataframe(table, hide_index=True, width="stretch", column_config=columns)
+
 
 with st.expander(tr("import.template"), expanded=False):
-    today = date.today()
-    period_text = st.text_input(tr("import.template_period"), value=f"{today:%Y-%m}", key="template_period")
+    period_text = st.text_input(tr("import.template_period"), value=from_index(last_month()), key="template_period")
     try:
         period = parse_strict(period_text)
         st.download_button(
             tr("import.template_button", period=from_index(period)),
             template_bytes(period, data.catalog(current.db, version), data.registry(current.db, version)),
-            file_name=f"月报模板_{from_index(period)}.xlsx",
+            file_name=template_file_name(period),
         )
     except ValueError:
         st.error(tr("import.period_bad"))
@@ -55,19 +65,21 @@ if st.button(tr("import.validate"), type="primary", disabled=not files):
     if session is not None:  # a planner may write only the units assigned to them (and their sub-units)
         checked.issues += check_scope(session, checked, data.registry(current.db, version))
     st.session_state["validation"] = checked
+    st.session_state.pop(CONFIRM_KEY, None)  # a new upload is confirmed afresh
 
 validation = st.session_state.get("validation")
 if validation is not None:
+    far = validation.far_from_history  # values far from their unit's history: a commit needs them confirmed
     if validation.errors:
         st.error(tr("import.errors", n=len(validation.errors)))
-        table = issues_frame(validation.errors, lang())
-        st.dataframe(table.rename(columns={c: tr(f"col.{c}") for c in table.columns}), hide_index=True, width="stretch")
+        unknown, others = group_unknown_units(validation.errors)  # 30 unknown units read as one message, not 30
+        if unknown is not None:
+            st.warning(unknown_units_message(unknown, lang(), can("manage")))
+        if others:
+            issue_table(others)
     if validation.warnings:
-        with st.expander(tr("import.warnings", n=len(validation.warnings)), expanded=not validation.errors):
-            table = issues_frame(validation.warnings, lang())
-            st.dataframe(
-                table.rename(columns={c: tr(f"col.{c}") for c in table.columns}), hide_index=True, width="stretch"
-            )
+        with st.expander(tr("import.warnings", n=len(validation.warnings)), expanded=not validation.errors or far > 0):
+            issue_table(validation.warnings)
     if not validation.errors:
         st.info(tr("import.summary", **preview_summary(validation)))
         preview = preview_frame(
@@ -84,15 +96,19 @@ if validation is not None:
         )
         if validation.diff is not None and not validation.diff.changes_anything:
             st.success(tr("import.nothing"))
-        elif st.button(tr("import.commit"), type="primary"):
-            try:
-                batch = commit_validation(current.db, validation, st.session_state.get("user", "app"))  # audited
-            except DatabaseBusy:
-                st.error(tr("ui.busy"))
-                st.stop()
-            st.session_state.pop("validation", None)
-            data.after_write(current.db)
-            st.success(tr("import.committed", batch=batch) if batch else tr("import.nothing"))
+        else:
+            confirmed = not far or st.checkbox(tr("import.confirm_far", n=far), key=CONFIRM_KEY)
+            needed = None if confirmed else tr("import.confirm_far_needed", n=far)
+            if st.button(tr("import.commit"), type="primary", disabled=not confirmed, help=needed):
+                user = st.session_state.get("user", "app")
+                try:  # audited, with the count of confirmed values
+                    batch = commit_validation(current.db, validation, user, confirmed=confirmed)
+                except DatabaseBusy:
+                    st.error(tr("ui.busy"))
+                    st.stop()
+                st.session_state.pop("validation", None)
+                data.after_write(current.db)
+                st.success(tr("import.committed", batch=batch) if batch else tr("import.nothing"))
 
 st.subheader(tr("import.history"))
 batch_history()

@@ -39,6 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.key.file": ("文件", "file"),
     "audit.key.new": ("新增", "new"),
     "audit.key.changed": ("修改", "changed"),
+    "audit.key.confirmed_far_from_history": ("确认的偏离历史数值", "confirmed far-from-history values"),
     "audit.key.keys": ("恢复数值", "values restored"),
     "audit.key.reason": ("原因", "reason"),
     "audit.key.until": ("锁定至", "locked until"),
