@@ -128,3 +128,22 @@ def test_unit_slide_table_shows_names_and_readable_values(app_env):
         *(nf.amount(revenue[k]) for k in ("unit_value", "sub_median", "group_median")),
     ]  # "1,438", never "1438.16" beside the code "revenue"
     assert not table.isin(["None", "nan"]).any().any()
+
+
+def test_the_ranking_slide_follows_the_integration_pages_choices(app_env):
+    """The presentation scores with the Integration page's basis/size/weights/missing (shared in the URL), like the
+    overview: the speaker notes state them and the ranking equals a deck built with those choices."""
+    from analytics.deck import DeckAnalysis, parse_slide
+    from analytics.integration import IntegrationSettings
+    from analytics.integration_figures import choices_text
+
+    at = open_present("zh", deck="ranking", slide="1", size="raw", missing="rescale")
+    chosen = IntegrationSettings(size="raw", missing="rescale")
+    notes = "\n".join(t.value for t in at.text)  # the speaker notes
+    assert choices_text(chosen, "zh") in notes
+    assert choices_text(IntegrationSettings(), "zh") not in notes
+    expected = DeckAnalysis(load_source(app_env), integration_settings=chosen).slide(parse_slide("ranking"), "zh")
+    default = DeckAnalysis(load_source(app_env)).slide(parse_slide("ranking"), "zh")
+    assert expected.payload.frame["D"].tolist() != default.payload.frame["D"].tolist()  # the choice matters here
+    shown = [t.value for t in at.title]
+    assert shown and shown[0] == expected.title

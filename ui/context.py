@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.i18n import DEFAULT_LANG, t
+from analytics.integration import MISSING, SIZES, WEIGHTINGS, IntegrationSettings
 from analytics.periods import DEFAULT_RANGE_MONTHS
 from analytics.settings import default_db_path, setting
 
@@ -143,3 +144,21 @@ def default_source() -> str:
     if has_data(db_for("real")) or not demo_available():
         return "real"
     return "demo"
+
+
+def chosen(key: str, options: tuple[str, ...]) -> str:
+    """An integration choice as the Integration page left it (session, else URL), else SPEC's default."""
+    value = st.session_state.get(key) or st.query_params.get(key)
+    return value if value in options else options[0]
+
+
+def integration_settings() -> IntegrationSettings:
+    """The Integration page's basis, size, weighting and missing choices, for the pages that show the index without
+    its switches (overview, presentation): AHP and fixed weights stay on that page, elsewhere they mean entropy."""
+    basis = chosen("basis", ("all", "view", "window"))
+    window = st.session_state.get("window")
+    basis = f"{window[0]}..{window[1]}" if basis == "window" and window else "all" if basis == "window" else basis
+    weighting = "entropy" if chosen("weighting", (*WEIGHTINGS, "ahp", "fixed")) != "equal" else "equal"
+    return IntegrationSettings(
+        basis=basis, size=chosen("size", SIZES), weighting=weighting, missing=chosen("missing", MISSING)
+    )

@@ -3,7 +3,7 @@ black lists, reporting completeness, and the month's alerts (data-quality flags 
 
 import streamlit as st
 
-from analytics.integration import MISSING, SIZES, WEIGHTINGS, IntegrationSettings
+from analytics.integration import IntegrationSettings
 from analytics.integration_figures import choices_text, incomplete_frame
 from analytics.overview import DEFAULT_LIST_SIZE, YEAR, Overview, build_overview, red_black, shift_month
 from analytics.overview_figures import (
@@ -18,31 +18,13 @@ from analytics.overview_figures import (
 )
 from analytics.registry import UnknownUnit
 from ui import data
-from ui.context import lang, tr, view
+from ui.context import integration_settings, lang, tr, view
 from ui.widgets import chart
 
 CARDS_PER_ROW = 4
 LIST_SIZES = (3, 5, 10, 20)
 PLOT_CONFIG = {"displaylogo": False}
 GREY = "#888888"  # incomplete units: not ranked, no level
-
-
-def chosen(key: str, options: tuple[str, ...]) -> str:
-    """An integration choice as the Integration page left it (session, else URL), else SPEC's default."""
-    value = st.session_state.get(key) or st.query_params.get(key)
-    return value if value in options else options[0]
-
-
-def integration_settings() -> IntegrationSettings:
-    """The Integration page's basis, size, weighting and missing choices (AHP and fixed weights stay there:
-    the overview then uses entropy)."""
-    basis = chosen("basis", ("all", "view", "window"))
-    window = st.session_state.get("window")
-    basis = f"{window[0]}..{window[1]}" if basis == "window" and window else "all" if basis == "window" else basis
-    weighting = "entropy" if chosen("weighting", (*WEIGHTINGS, "ahp", "fixed")) != "equal" else "equal"
-    return IntegrationSettings(
-        basis=basis, size=chosen("size", SIZES), weighting=weighting, missing=chosen("missing", MISSING)
-    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

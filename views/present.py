@@ -33,11 +33,12 @@ from analytics.deck import (
     scope_text,
     stamp_text,
 )
+from analytics.integration import IntegrationSettings
 from analytics.overview_figures import delta_style
 from analytics.report_html import PLOT_CONFIG, kpi_cards, peer_rows, slide_figure
 from analytics.reports import MIME, file_name, mark_now, pdf_available, render
 from ui import data, share
-from ui.context import lang, publish, tr, url_choice, view
+from ui.context import integration_settings, lang, publish, tr, url_choice, view
 from ui.widgets import chart
 
 STYLE = """<style>
@@ -57,7 +58,7 @@ LEVELS = ("twoway", "within", "pooled", "between")  # as on the correlation page
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _analysis(db: str, dv: int, view: Scope) -> DeckAnalysis:
+def _analysis(db: str, dv: int, view: Scope, settings: IntegrationSettings) -> DeckAnalysis:
     source = Source(
         data.catalog(db, dv),
         data.registry(db, dv),
@@ -66,12 +67,12 @@ def _analysis(db: str, dv: int, view: Scope) -> DeckAnalysis:
         share.current_stamp(db),
         data.snapshot(db, dv),
     )
-    return DeckAnalysis(source, view)
+    return DeckAnalysis(source, view, settings)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _slide(db: str, dv: int, view: Scope, spec: str, language: str) -> Slide:
-    return _analysis(db, dv, view).slide(parse_slide(spec), language)
+def _slide(db: str, dv: int, view: Scope, settings: IntegrationSettings, spec: str, language: str) -> Slide:
+    return _analysis(db, dv, view, settings).slide(parse_slide(spec), language)
 
 
 def _url_deck(analysis: DeckAnalysis) -> list[SlideSpec]:
@@ -194,7 +195,7 @@ def _exports(analysis: DeckAnalysis, current, specs: list[SlideSpec], dv: int) -
     def make(fmt: str):
         def build() -> bytes:  # runs when the browser asks for the file: that is the export, so it is logged here
             user = st.session_state.get("user") or "app"
-            slides = [_slide(current.db, dv, analysis.scope, str(s), lang()) for s in specs]
+            slides = [_slide(current.db, dv, analysis.scope, settings, str(s), lang()) for s in specs]
             content = render(deck_of(analysis, slides, lang()), fmt, mark_now(user))
             s = analysis.scope
             context = {"page": "present", "from": s.start, "to": s.end, "units": list(s.units or ()), "level": s.level}
@@ -243,7 +244,8 @@ if not data.has_data(current.db):
     st.info(tr("empty.no_data"))
     st.stop()
 dv = data.version(current.db)
-analysis = _analysis(current.db, dv, _scope(current))
+settings = integration_settings()  # the Integration page's choices, as the overview uses them
+analysis = _analysis(current.db, dv, _scope(current), settings)
 specs = _url_deck(analysis)
 share.stale_notice(analysis.source.stamp)
 _controls(analysis, specs)
@@ -253,7 +255,7 @@ if not specs:
 index = _slide_number(len(specs))
 _navigation(index, len(specs))
 try:
-    slide = _slide(current.db, dv, analysis.scope, str(specs[index - 1]), lang())
+    slide = _slide(current.db, dv, analysis.scope, settings, str(specs[index - 1]), lang())
 except DeckError as exc:
     st.warning(tr("present.slide_error", error=exc))
 else:
