@@ -148,6 +148,8 @@ class Browser:
         result = page.evaluate(QUIET_JS, {"action": action, "quiet": QUIET_MS, "limit": LIMIT_S * 1000})
         if result["ms"] < 0:
             raise RuntimeError(f"nothing to click for {action}")
+        if page.locator('[data-testid="stException"]').count():
+            print(f"  an exception is shown on {page.url} ({action}): the time is not a page's", file=sys.stderr)
         seconds = result["ms"] / 1000
         return float("inf") if result["timedOut"] else seconds
 
