@@ -36,6 +36,8 @@ DARK_TEXT_ABOVE = 0.55  # |r| above which a cell's text is white (dark cell)
 TITLE_COLUMNS = 56  # a half-width chart's title line, in display columns (a CJK character counts two)
 TITLE_LINE_PX = 24
 STAT_LINE = '<span style="font-size:14px">{}</span>'  # the r, p, n line under a chart's title
+MAX_SCATTER_POINTS = 3000  # a scatter is drawn with at most this many points (r and the line use all of them)
+THIN_SEED = 20261128
 LEGEND_FOOT_PX = 150  # bottom margin: a three-line x-axis title (~90 px) and, below it, the legend
 STAT_COLUMNS = 62  # the smaller stat line under a half-width chart's title
 AXIS_COLUMNS = 40  # an axis title's line, in display columns
@@ -330,6 +332,17 @@ def _cell_axis(title: str, labels: list[str], reverse: bool = False, tickangle: 
 # ---------------------------------------------------------------- scatter and lag profile
 
 
+def thin(points: pd.DataFrame, limit: int = MAX_SCATTER_POINTS, seed: int = THIN_SEED) -> pd.DataFrame:
+    """At most ``limit`` rows: a seeded random sample in the original order (all rows when there are fewer).
+
+    A group's scatter of every unit-month (120,000 points at 2,000 units) is megabytes to send and draw and no easier
+    to read than a sample; the statistics are always computed on every point."""
+    if len(points) <= limit:
+        return points
+    keep = np.sort(np.random.default_rng(seed).choice(len(points), size=limit, replace=False))
+    return points.iloc[keep].reset_index(drop=True)
+
+
 def scatter_figure(
     points: pd.DataFrame,
     corr: Correlation,
@@ -348,9 +361,10 @@ def scatter_figure(
     """
     x, y = catalog.get(corr.x), catalog.get(corr.y)
     figure = go.Figure()
-    labelled = points.assign(
-        name=points["unit"].map(lambda u: groups.get(u, (u, u))[0]),
-        group=points["unit"].map(lambda u: groups.get(u, (u, u))[1]),
+    shown = thin(points)
+    labelled = shown.assign(
+        name=shown["unit"].map(lambda u: groups.get(u, (u, u))[0]),
+        group=shown["unit"].map(lambda u: groups.get(u, (u, u))[1]),
     )
     for i, (group, part) in enumerate(labelled.groupby("group", sort=True)):
         figure.add_trace(
@@ -374,6 +388,8 @@ def scatter_figure(
     title = wrap_title(t("corr.scatter.title_raw" if raw else "corr.scatter.title", lang, x=x.name(lang),
                          y=y.name(lang)))  # fmt: skip
     stat = wrap_clauses(stat_text(corr, lang), STAT_COLUMNS)
+    if len(shown) < len(points):
+        stat += "<br>" + t("corr.scatter.thinned", lang, shown=f"{len(shown):,}", total=f"{len(points):,}")
     lines = title.count("<br>") + stat.count("<br>") + 2
     figure.update_layout(
         title={"text": f"{title}<br>{STAT_LINE.format(stat)}"},

@@ -27,7 +27,14 @@ import pandas as pd
 
 from analytics import correlations, number_format, overview
 from analytics.catalog import Catalog
-from analytics.correlation_figures import PROFILE_LAGS, choice_text, grid_metrics, metric_names, unit_groups
+from analytics.correlation_figures import (
+    PROFILE_LAGS,
+    choice_text,
+    grid_metrics,
+    metric_names,
+    thin,
+    unit_groups,
+)
 from analytics.correlation_points import Options, analysis_points, fit_line
 from analytics.correlations import DEFAULT_LEVEL, DEFAULT_SCALE, Correlation
 from analytics.coverage import MonthCoverage, month_coverage
@@ -56,8 +63,6 @@ PAIR_KINDS = ("scatter", "lag")
 ITEM_SEP, ARG_SEP, PAIR_SEP, LAG_SEP = ",", ":", "~", "@"
 LAGS = range(7)  # lags scanned for findings (months the party metric leads)
 TOP_FINDINGS = 10
-MAX_SCATTER_POINTS = 3000  # a scatter drawn in a report is thinned to this many points (the fit uses all)
-THIN_SEED = 20261128
 MONTHS_PER_YEAR = 12
 
 
@@ -238,14 +243,6 @@ class UnitPayload:
     name: str
     history: pd.DataFrame  # period, u_party, u_business, D, level_index, lagging, rank, n_ranked
     peers: pd.DataFrame  # metric, name, unit_value, subsidiary, group (latest month)
-
-
-def thin(points: pd.DataFrame, limit: int = MAX_SCATTER_POINTS, seed: int = THIN_SEED) -> pd.DataFrame:
-    """At most ``limit`` rows: a seeded random sample in the original order (all rows when there are fewer)."""
-    if len(points) <= limit:
-        return points
-    keep = np.sort(np.random.default_rng(seed).choice(len(points), size=limit, replace=False))
-    return points.iloc[keep].reset_index(drop=True)
 
 
 @dataclass(eq=False)

@@ -320,3 +320,20 @@ def test_long_titles_wrap_at_spaces_and_keep_no_break_spaces():
     assert cf.wrap_title("党委理论学习中心组学习次数 与 成本费用占营业收入比重", 30) == (
         "党委理论学习中心组学习次数 与<br>成本费用占营业收入比重"
     )
+
+
+def test_a_large_scatter_draws_a_seeded_sample_but_fits_every_point():
+    panel = small_panel()
+    corr = correlate(panel, "a", "b")
+    points = analysis_points(panel, "a", "b")
+    many = pd.concat([points] * 25, ignore_index=True)  # 3,600 points: over the 3,000 drawn
+    figure = cf.scatter_figure(many, corr, NAMED, GROUPS)
+    drawn = sum(len(trace.x) for trace in figure.data[:2])
+    assert drawn == cf.MAX_SCATTER_POINTS
+    assert "图中随机显示 3,000 / 3,600 个点；r 和直线基于全部点" in figure.layout.title.text
+    line = figure.data[2]
+    slope = np.polyfit(many["x"], many["y"], 1)[0]  # the line is the least-squares line of all 3,600 points
+    assert (line.y[1] - line.y[0]) / (line.x[1] - line.x[0]) == pytest.approx(slope)
+    assert cf.thin(many).equals(cf.thin(many))  # seeded: the same sample on every render
+    small = cf.scatter_figure(points, corr, NAMED, GROUPS)
+    assert "随机显示" not in small.layout.title.text

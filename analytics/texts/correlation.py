@@ -152,6 +152,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{unit}（{group}）<br>{month}<br>x = %{{x:.3g}}<br>y = %{{y:.3g}}",
         "{unit} ({group})<br>{month}<br>x = %{{x:.3g}}<br>y = %{{y:.3g}}",
     ),
+    "corr.scatter.thinned": (
+        "图中随机显示 {shown} / {total} 个点；r 和直线基于全部点",
+        "{shown} of {total} points shown (a random sample); r and the line use every point",
+    ),
     "corr.scatter.caption": (
         "每个点是一个单位的一个月：横纵轴为该单位当月偏离自身常态的程度（各单位先按自身标准差标准化，"
         "扣除单位与月份效应口径下还去除了各月共同波动），这些点的相关系数正是上方的 r。直线为最小二乘拟合；"
