@@ -26,6 +26,9 @@ CONFIDENCE = 0.95
 MIN_CLUSTERS = 10  # clustered levels need at least this many units (SPEC §5 "Insufficient")
 MIN_RESIDUAL_DF = 8  # … and N − G − K at least this
 MIN_INDEPENDENT = 10  # between / period: at least this many units
+MIN_SCALED_PAIRS = 3  # scale='unit' drops units with fewer pairs (no sd to standardise by)
+FLAT_TOL = 1e-12  # residual SS ≤ this share of the SS before the level's effects: the variable does not vary …
+ROUNDING_TOL = 1e-24  # … nor does it when residual SS ≤ this × n × max|value|² (rounding noise)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,15 @@ class ScoreSums:
     n: np.ndarray
     g: np.ndarray
     k: np.ndarray
+
+    @classmethod
+    def of_units(
+        cls, pxx: np.ndarray, pyy: np.ndarray, pxy: np.ndarray, n: ArrayLike, g: ArrayLike, k: ArrayLike
+    ) -> ScoreSums:
+        """From each unit's own Σx̃², Σỹ², Σx̃ỹ (axis 0 runs over units; units left out hold 0)."""
+        sums = (pxx, pyy, pxy, pxy * pxy, pxy * pxx, pxx * pxx)
+        totals = [np.sum(v, axis=0) for v in sums]
+        return cls(*totals, *(np.asarray(v, dtype=np.float64) for v in (n, g, k)))
 
 
 @dataclass(frozen=True)

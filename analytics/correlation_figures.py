@@ -21,7 +21,7 @@ from analytics import i18n, number_format
 from analytics.catalog import Catalog, Metric
 from analytics.correlation_points import Options, fit_line
 from analytics.correlations import CLUSTERED_LEVELS, Correlation
-from analytics.findings import Finding, describe_finding, scanned_metrics
+from analytics.findings import Finding, describe_finding
 from analytics.i18n import t
 from analytics.panel import Panel, per_capita
 from analytics.registry import Registry
@@ -60,11 +60,6 @@ def per_capita_panel(panel: Panel, catalog: Catalog, registry: Registry) -> Pane
     """The panel with count metrics per 100 employees (registry headcounts; no headcount → missing)."""
     heads = {u.code: u.headcount for u in registry.units if u.headcount}
     return per_capita(panel, heads, count_metrics(catalog))
-
-
-def grid_metrics(panel: Panel, catalog: Catalog) -> tuple[list[str], list[str]]:
-    """(party metrics, production + efficiency metrics) in catalog order, keeping those with any value in the panel."""
-    return scanned_metrics(panel, catalog)
 
 
 def metric_names(catalog: Catalog, lang: str) -> dict[str, str]:

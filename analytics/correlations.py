@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import clustered
-from analytics.clustered import Inference, ScoreSums
+from analytics.clustered import FLAT_TOL, MIN_SCALED_PAIRS, ROUNDING_TOL, Inference, ScoreSums
 from analytics.panel import Pairs, Panel, dense_codes, pair_up, twoway_residuals
 
 METHODS = ("pearson", "spearman")
@@ -31,9 +31,6 @@ CLUSTERED_LEVELS = ("twoway", "within", "pooled")
 SCALES = ("unit", "none")
 DEFAULT_LEVEL = "twoway"
 DEFAULT_SCALE = "unit"
-MIN_SCALED_PAIRS = 3  # scale='unit' drops units with fewer pairs (no sd to standardise by)
-FLAT_TOL = 1e-12  # residual SS ≤ this share of the SS before the level's effects: the variable does not vary …
-ROUNDING_TOL = 1e-24  # … nor does it when residual SS ≤ this × n × max|value|² (rounding noise)
 ALPHA = 0.05  # findings: q below this …
 MIN_EFFECT = 0.1  # … and |r| at least this
 P_FLOOR = 0.001  # p or q below this is written "<0.001"
@@ -154,9 +151,8 @@ def _flat(residual_ss: float, before: np.ndarray, raw: np.ndarray) -> bool:
 def score_sums(unit: np.ndarray, xr: np.ndarray, yr: np.ndarray, k: int) -> ScoreSums:
     """ScoreSums of one pair's residuals x̃, ỹ clustered by ``unit``, with ``k`` absorbed parameters."""
     groups, count = dense_codes(unit)
-    pxy, pxx = np.bincount(groups, xr * yr, count), np.bincount(groups, xr * xr, count)
-    values = (xr @ xr, yr @ yr, xr @ yr, pxy @ pxy, pxy @ pxx, pxx @ pxx, len(xr), count, k)
-    return ScoreSums(*(np.asarray(v, dtype=np.float64) for v in values))
+    pxx, pyy, pxy = (np.bincount(groups, a * b, count) for a, b in ((xr, xr), (yr, yr), (xr, yr)))
+    return ScoreSums.of_units(pxx, pyy, pxy, len(xr), count, k)
 
 
 def _clustered(pairs: Pairs, level: str, scale: str, spearman: bool) -> tuple[Pairs, Inference]:

@@ -30,7 +30,6 @@ from analytics.catalog import Catalog
 from analytics.correlation_figures import (
     PROFILE_LAGS,
     choice_text,
-    grid_metrics,
     metric_names,
     thin,
     unit_groups,
@@ -41,7 +40,15 @@ from analytics.coverage import MonthCoverage, month_coverage
 from analytics.db import connect, first_row, get_meta
 from analytics.deck_options import DEFAULT_DECK, SLIDE_KINDS
 from analytics.finding_cache import findings_of
-from analytics.findings import FINDING_LEVELS, Finding, FindingScan, causation_note, describe_finding, format_q
+from analytics.findings import (
+    FINDING_LEVELS,
+    Finding,
+    FindingScan,
+    causation_note,
+    describe_finding,
+    format_q,
+    scanned_metrics,
+)
 from analytics.i18n import t, unit_of_measure
 from analytics.integration import IntegrationSettings
 from analytics.integration_figures import choices_text
@@ -308,7 +315,7 @@ class DeckAnalysis:
 
     @cached_property
     def grid(self) -> tuple[list[str], list[str]]:
-        return grid_metrics(self.source.panel, self.source.catalog)
+        return scanned_metrics(self.source.panel, self.source.catalog)
 
     def scope_options(self) -> dict:
         """Keyword arguments of analytics.correlations for the view: its level and scale, Pearson, months, units."""

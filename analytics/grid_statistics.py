@@ -27,7 +27,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from analytics import clustered
-from analytics.clustered import Inference, ScoreSums
+from analytics.clustered import FLAT_TOL, MIN_SCALED_PAIRS, ROUNDING_TOL, Inference, ScoreSums
 from analytics.panel import Panel, month_window, pair_moments
 from analytics.panel import _block as block_of
 from analytics.panel import _zero_filled as zero_filled
@@ -35,9 +35,6 @@ from analytics.panel import _zero_filled as zero_filled
 if TYPE_CHECKING:
     from analytics.correlations import Scope
 
-MIN_SCALED_PAIRS = 3
-FLAT_TOL = 1e-12
-ROUNDING_TOL = 1e-24
 UNIT_CHUNK = 256  # units per batch of per-unit moments (bounds temporary memory)
 ROW_BLOCK = 16  # row metrics per pass: 16 × 60 columns × 2,000 units of per-unit sums is ~15 MB per array
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # rows of a twoway grid computed at once
@@ -163,12 +160,8 @@ def _within(
     """Within sums; also Σz² of x and y (the SS before the level's effects: the residuals themselves here)."""
     pxx, pyy, pxy = ax * ax * m["cxx"], ay * ay * m["cyy"], ax * ay * m["cxy"]
     pxx, pyy, pxy = (np.where(keep, v, 0.0) for v in (pxx, pyy, pxy))
-    n, g = (np.where(keep, m["n"], 0.0).sum(axis=0), keep.sum(axis=0).astype(np.float64))
-    sums = ScoreSums(
-        xx=pxx.sum(axis=0), yy=pyy.sum(axis=0), xy=pxy.sum(axis=0),
-        pp=(pxy * pxy).sum(axis=0), px=(pxy * pxx).sum(axis=0), xx2=(pxx * pxx).sum(axis=0),
-        n=n, g=g, k=np.ones_like(n),
-    )  # fmt: skip
+    n, g = np.where(keep, m["n"], 0.0).sum(axis=0), keep.sum(axis=0)
+    sums = ScoreSums.of_units(pxx, pyy, pxy, n, g, np.ones_like(n))
     return sums, (sums.xx, sums.yy)
 
 
@@ -188,11 +181,7 @@ def _pooled(xraw: np.ndarray, yraw: np.ndarray) -> tuple[Inference, np.ndarray, 
     pyy = m["cyy"] + n_g * dy * dy
     pxy = m["cxy"] + n_g * dx * dy
     g = (n_g > 0).sum(axis=0).astype(np.float64)
-    sums = ScoreSums(
-        xx=pxx.sum(axis=0), yy=pyy.sum(axis=0), xy=pxy.sum(axis=0),
-        pp=(pxy * pxy).sum(axis=0), px=(pxy * pxx).sum(axis=0), xx2=(pxx * pxx).sum(axis=0),
-        n=n, g=g, k=np.full_like(n, 2.0),
-    )  # fmt: skip
+    sums = ScoreSums.of_units(pxx, pyy, pxy, n, g, np.full_like(n, 2.0))
     flat = (sums.xx <= ROUNDING_TOL * n * peak_x[:, None] ** 2) | (sums.yy <= ROUNDING_TOL * n * peak_y[None, :] ** 2)
     return clustered.clustered(sums, flat), n.astype(np.int64), g.astype(np.int64)
 

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from analytics.coupling import LAGGING_THRESHOLD, LEVELS_EN, LEVELS_ZH
 from analytics.i18n import t, unit_of_measure
-from analytics.integration import IntegrationSettings, parse_basis
+from analytics.integration import IntegrationResult, IntegrationSettings, missing_metrics, parse_basis
 
 #: One colour per coordination level, red (extreme imbalance) to green (high-quality coordination): ColorBrewer
 #: RdYlGn with 10 classes, which stays readable for the common red–green colour-vision deficiencies in print.
@@ -146,6 +146,16 @@ def missing_text(metrics: Sequence[str], no_headcount: bool, metric_names: Mappi
     """'职工人数、营业收入' — what an incomplete row lacks: the headcount first, then metric names."""
     parts = ([t("integ.no_headcount", lang)] if no_headcount else []) + [metric_names.get(m, m) for m in metrics]
     return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def incomplete_table(
+    result: IntegrationResult, month: str, names: Mapping[str, str], metric_names: Mapping[str, str], lang: str = "zh"
+) -> pd.DataFrame:
+    """The month's incomplete units for the page: ``incomplete_frame`` (what each lacks, in words) with their U1, U2."""
+    missing = missing_metrics(result)
+    table = incomplete_frame(missing[missing["period"] == month], names, metric_names, lang)
+    scores = result.rows.loc[result.rows["period"] == month, ["unit", "u_party", "u_business"]]
+    return table.merge(scores, on="unit", how="left")
 
 
 def incomplete_frame(

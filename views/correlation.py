@@ -11,7 +11,7 @@ from analytics import correlation_figures as cf
 from analytics.correlation_points import analysis_points, data_need
 from analytics.correlations import SCALES, Correlation, correlate, findings, lag_profile, matrix
 from analytics.finding_cache import findings_of
-from analytics.findings import FINDING_LEVELS, FindingScan, causation_note
+from analytics.findings import FINDING_LEVELS, FindingScan, causation_note, scanned_metrics
 from analytics.panel import Panel
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
@@ -31,7 +31,7 @@ def analysis_panel(db: str, dv: int, per_capita: bool) -> Panel:
 @st.cache_data(show_spinner=False, max_entries=32)
 def grid(db: str, dv: int, options: cf.Options) -> pd.DataFrame:
     panel = analysis_panel(db, dv, options.per_capita)
-    rows, cols = cf.grid_metrics(panel, data.catalog(db, dv))
+    rows, cols = scanned_metrics(panel, data.catalog(db, dv))
     return matrix(panel, rows, cols, lag=options.lag, **options.scope())
 
 
@@ -39,7 +39,7 @@ def grid(db: str, dv: int, options: cf.Options) -> pd.DataFrame:
 def scan(db: str, dv: int, options: cf.Options) -> FindingScan:
     """The findings scan of the view (every lag 0..6: the lag slider does not change it), kept beside the snapshot."""
     panel = analysis_panel(db, dv, options.per_capita)
-    rows, cols = cf.grid_metrics(panel, data.catalog(db, dv))
+    rows, cols = scanned_metrics(panel, data.catalog(db, dv))
     o = options
     found = (cf.LAGS, o.level, o.scale, o.method, o.from_, o.to, o.units)
     if o.per_capita:

@@ -16,7 +16,6 @@ from analytics.integration import (
     SUBSYSTEMS,
     IntegrationError,
     IntegrationSettings,
-    missing_metrics,
     obstacle_degree,
 )
 from analytics.registry import UnknownUnit
@@ -68,15 +67,6 @@ def choice(column, key: str, options: tuple[str, ...], label: str, note: str | N
     picked = column.radio(tr(label), options, key=key, format_func=lambda o: tr(f"{label}.{o}"))
     column.caption(tr(f"{note or label + '_note'}.{picked}"))
     return picked
-
-
-def incomplete_rows(result, month: str):
-    """The month's incomplete units with their scores and what they lack, in words (greyed on the page)."""
-    missing = missing_metrics(result)
-    missing = missing[missing["period"] == month]
-    table = fig.incomplete_frame(missing, names, metric_names, language)
-    scores = result.rows.loc[result.rows["period"] == month, ["unit", "u_party", "u_business"]]
-    return table.merge(scores, on="unit", how="left")
 
 
 current, language = view(), lang()
@@ -179,7 +169,8 @@ if not scored_months:
 month = month_slot.selectbox(
     tr("integ.month"), scored_months, index=len(scored_months) - 1, key="integ_month", bind="query-params"
 )
-ranks, incomplete = ranking(result.rows, month), incomplete_rows(result, month)
+ranks = ranking(result.rows, month)
+incomplete = fig.incomplete_table(result, month, names, metric_names, language)
 month_slot.markdown(f"**{fig.choices_text(result.settings, language)}**")
 month_slot.caption(
     tr("integ.basis_rows", rows=result.basis_rows, scored=len(result.rows)) + " " + tr("integ.causation")

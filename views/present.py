@@ -37,6 +37,7 @@ from analytics.integration import IntegrationSettings
 from analytics.overview_figures import delta_style
 from analytics.report_html import PLOT_CONFIG, kpi_cards, peer_rows, slide_figure
 from analytics.reports import MIME, file_name, mark_now, pdf_available, render
+from analytics.unit_profile import unit_labels
 from ui import data, share
 from ui.context import integration_settings, lang, publish, tr, url_choice, view
 from ui.widgets import chart
@@ -119,7 +120,7 @@ def _controls(analysis: DeckAnalysis, specs: list[SlideSpec]) -> None:
     scatter = next((s for s in specs if s.kind == "scatter" and s.x), None) or pair
     unit = next((s.unit for s in specs if s.kind == "unit" and s.unit), None) or _default(analysis, "unit").unit
     units = [u.code for u in analysis.source.registry.units]
-    unit_names = {u.code: f"{u.name}（{u.code}）" for u in analysis.source.registry.units}
+    unit_names = unit_labels(analysis.source.registry.units, with_code=True)
     with st.expander(tr("present.controls"), icon=":material/tune:"):
         x = st.selectbox(tr("present.pick_x"), party, index=_at(party, pair and pair.x), key="present_x",
                          format_func=names.get, on_change=_apply)  # fmt: skip
