@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.db import connect, first_row  # noqa: E402
-from analytics.registry import save_units  # noqa: E402
-from tests.conftest import UNITS  # noqa: E402
-from tests.test_durability import WRITER  # noqa: E402
-from tests.test_load import (  # noqa: E402
+from analytics.store.connection import connect, first_row
+from analytics.store.units import save_units
+from tests.fixtures import UNITS
+from tests.store.test_durability import WRITER
+from tests.store.test_load import (
     S1_BRANCHES,
     S2_BRANCHES,
     AppServer,

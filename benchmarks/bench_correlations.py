@@ -32,10 +32,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.correlations import findings, lag_profile, matrix  # noqa: E402
-from analytics.panel import build_panel  # noqa: E402
-from analytics.snapshot import snapshot_dir  # noqa: E402
-from benchmarks.scale import build_scale_db, scale_metrics  # noqa: E402
+from analytics.model.panel import build_panel
+from analytics.stats.correlations import lag_profile
+from analytics.stats.findings import scan as findings
+from analytics.stats.matrix import matrix
+from analytics.store.snapshot import snapshot_dir
+from benchmarks.scale import build_scale_db, scale_metrics
 
 SCALE_DB = ROOT / "benchmarks" / "out" / "scale.duckdb"  # shared with the import and overview benchmarks
 

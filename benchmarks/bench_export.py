@@ -19,9 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.deck import DEFAULT_DECK, build_deck, load_source, parse_deck  # noqa: E402
-from analytics.demo import create_demo  # noqa: E402
-from analytics.reports import FORMATS, PdfUnavailable, export_report, mark_now, render  # noqa: E402
+from analytics.reports.deck import DEFAULT_DECK, build_deck, load_source, parse_deck
+from analytics.reports.export import FORMATS, export_report, render
+from analytics.reports.marking import mark_now
+from analytics.reports.pdf import PdfUnavailable
+from analytics.services.demo import create_demo
 
 TARGET_SECONDS = 3.0
 HTML_LIMIT_MB = 8.0

@@ -19,12 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.db import connect  # noqa: E402
-from analytics.history import load_history  # noqa: E402
-from analytics.imports import Upload, read_files, run_import  # noqa: E402
-from analytics.snapshot import snapshot_dir  # noqa: E402
-from analytics.workbooks import read_workbook  # noqa: E402
-from benchmarks.scale import FIRST_MONTH, MONTHS, build_scale_db, unit_rows, wide_workbook  # noqa: E402
+from analytics.ingest.workbooks import read_workbook
+from analytics.services.imports import Upload, read_files, run_import
+from analytics.store.connection import connect
+from analytics.store.history import load_history
+from analytics.store.snapshot import snapshot_dir
+from benchmarks.scale import FIRST_MONTH, MONTHS, build_scale_db, unit_rows, wide_workbook
 
 OUT = ROOT / "benchmarks" / "out"
 
@@ -66,8 +66,9 @@ def warm_history(db: Path) -> None:
 
 
 def in_process(db: Path) -> list[tuple[str, float, float, str]]:
-    from analytics.registry import load_catalog, load_registry
-    from analytics.workbooks import Limits
+    from analytics.ingest.workbooks import Limits
+    from analytics.store.metrics import load_catalog
+    from analytics.store.units import load_registry
 
     content = wide_workbook(2_000, period=FIRST_MONTH + MONTHS)
     upload = Upload("bench_2000x120.xlsx", content)

@@ -5,7 +5,7 @@ MISSING_SHARE absent), seeded, units under 20 subsidiaries under one group; four
 roll up by ``sum`` (counts and amounts, growing with headcount) and are compared by size, as in
 ``benchmarks/scale.py``. Units carry headcounts (one in NO_HEADCOUNT_EVERY without one) and the
 index gets them as the product does (``Registry.headcounts()``, passed on by
-``analytics.unit_profile.score_view``, which also hands every row over as ``basis_obs``). Times
+``analytics.stats.unit_profile.score_view``, which also hands every row over as ``basis_obs``). Times
 the whole ``compute_integration`` from the long frame for SPEC §5's defaults and each choice, plus
 the JSON document and the obstacle degrees of one month, and prints a table.
 
@@ -30,13 +30,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.ahp import PairwiseJudgement  # noqa: E402
-from analytics.integration import (  # noqa: E402
-    IntegrationSettings,
-    compute_integration,
-    obstacle_degree,
-)
-from analytics.registry import Registry, Unit  # noqa: E402
+from analytics.model.units import Registry, Unit
+from analytics.stats.ahp import PairwiseJudgement
+from analytics.stats.integration import IntegrationSettings, compute_integration, obstacle_degree
 
 SEED = 20261128
 MISSING_SHARE = 0.02
@@ -54,7 +50,7 @@ def sums(metrics: int) -> np.ndarray:
 
 def catalog(metrics: int) -> pd.DataFrame:
     """Half party, half business (production/efficiency alternating); every 7th lower-is-better; the rollup as
-    the product's catalog frame carries it (``analytics.integration.catalog_frame``)."""
+    the product's catalog frame carries it (``analytics.stats.integration.catalog_frame``)."""
     half = metrics // 2
     category = ["party"] * half + ["production" if i % 2 else "efficiency" for i in range(metrics - half)]
     return pd.DataFrame(

@@ -28,9 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.db import connect  # noqa: E402
-from analytics.integration import compute_integration  # noqa: E402
-from analytics.overview import (  # noqa: E402
+from analytics.stats.integration import compute_integration
+from analytics.stats.overview import (
     DEFAULT_KPIS,
     build_overview,
     catalog_frame,
@@ -40,10 +39,12 @@ from analytics.overview import (  # noqa: E402
     shift_month,
     view_frame,
 )
-from analytics.quality import quality_flags  # noqa: E402
-from analytics.registry import load_catalog, load_registry  # noqa: E402
-from analytics.snapshot import load_snapshot, snapshot_dir  # noqa: E402
-from benchmarks.scale import METRICS, MONTHS, UNITS, build_scale_db  # noqa: E402
+from analytics.stats.quality import quality_flags
+from analytics.store.connection import connect
+from analytics.store.metrics import load_catalog
+from analytics.store.snapshot import load_snapshot, snapshot_dir
+from analytics.store.units import load_registry
+from benchmarks.scale import METRICS, MONTHS, UNITS, build_scale_db
 
 SHARED = ROOT / "benchmarks" / "out" / "scale.duckdb"
 PRIVATE = ROOT / "benchmarks" / "out" / "scale_overview.duckdb"
@@ -181,7 +182,7 @@ import os, sys, time
 sys.path.insert(0, {root!r})
 os.environ["ANALYTICS_DB"], os.environ["ANALYTICS_DEMO_DB"] = {db!r}, {demo!r}
 # a running server has imported the modules its pages use
-import analytics.overview, analytics.overview_figures, analytics.snapshot, ui.auth, ui.data  # noqa: F401
+import analytics.stats.overview, analytics.figures.overview, analytics.store.snapshot, ui.auth, ui.data  # noqa: F401
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 components = BidiComponentManager()

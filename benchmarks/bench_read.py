@@ -18,7 +18,7 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics.workbooks import read_workbook
+from analytics.ingest.workbooks import read_workbook
 
 OUT = Path(__file__).resolve().parent / "out"
 PERCENT_COL = 5

@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
-from analytics.catalog import Metric
-from analytics.db import bump_data_version, connect
+from analytics.model.catalog import Metric
 from analytics.periods import to_index
-from analytics.registry import save_metrics, save_units
+from analytics.store.connection import bump_data_version, connect
+from analytics.store.metrics import save_metrics
+from analytics.store.units import save_units
 
 UNITS, METRICS, MONTHS = 2_000, 120, 60
 FIRST_MONTH = to_index(2021, 11)

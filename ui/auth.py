@@ -15,9 +15,10 @@ import datetime as dt
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from analytics import audit, auth
-from analytics.db import DatabaseBusy, connect
 from analytics.settings import default_db_path
+from analytics.store import accounts as auth
+from analytics.store import audit
+from analytics.store.connection import DatabaseBusy, connect
 from ui.context import lang
 
 SESSION_KEY = "auth_session"
@@ -105,7 +106,7 @@ def request_headers() -> dict[str, str]:
 
 def is_local_client() -> bool:
     """Whether this browser is on this machine: a loopback peer (Streamlit reports none for localhost; AppTest has
-    no network peer at all) and no proxy's forwarding header (see analytics.auth.is_local_request)."""
+    no network peer at all) and no proxy's forwarding header (see analytics.store.accounts.is_local_request)."""
     address = st.context.ip_address
     return auth.is_local_request(address if isinstance(address, str) else None, request_headers())
 
@@ -199,7 +200,8 @@ def return_after_login(page: st.Page, pages: list[st.Page]) -> None:
 
 
 def _sso_session(db: str, now: dt.datetime) -> auth.Session:
-    """Map the OIDC identity to an account by email (untested against a real provider; see analytics/auth.py)."""
+    """Map the OIDC identity to an account by email (untested against a real provider; see
+    analytics/store/accounts.py)."""
     email = str(st.user.get("email") or "")
     with connect(db) as con:
         user = auth.user_for_email(con, email) if email else None

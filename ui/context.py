@@ -12,9 +12,9 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.i18n import DEFAULT_LANG, t
-from analytics.integration import MISSING, SIZES, WEIGHTINGS, IntegrationSettings
 from analytics.periods import DEFAULT_RANGE_MONTHS
 from analytics.settings import default_db_path, setting
+from analytics.stats.integration import MISSING, SIZES, WEIGHTINGS, IntegrationSettings
 
 SOURCES = ("real", "demo")
 MONTH_KEYS = ("from", "to")  # the sidebar's month range, bound to the URL under these names

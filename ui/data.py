@@ -13,17 +13,19 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics.batches import list_batches
-from analytics.catalog import Catalog
-from analytics.db import DatabaseBusy, connect, data_version, first_row
-from analytics.finding_cache import warm_findings
-from analytics.integration import IntegrationSettings
-from analytics.panel import Panel
+from analytics.model.catalog import Catalog
+from analytics.model.panel import Panel
+from analytics.model.units import Registry
 from analytics.periods import from_index, parse_strict
-from analytics.quality import quality_flags
-from analytics.registry import Registry, load_catalog, load_registry
-from analytics.snapshot import Snapshot, load_snapshot, warm_snapshot
-from analytics.unit_profile import score_view
+from analytics.services.findings import warm_findings
+from analytics.stats.integration import IntegrationSettings
+from analytics.stats.quality import quality_flags
+from analytics.stats.unit_profile import score_view
+from analytics.store.batches import list_batches
+from analytics.store.connection import DatabaseBusy, connect, data_version, first_row
+from analytics.store.metrics import load_catalog
+from analytics.store.snapshot import Snapshot, load_snapshot, warm_snapshot
+from analytics.store.units import load_registry
 
 VERSION_TTL_SECONDS = 2  # readers re-check the data version at most this often, so writers find the file free
 
@@ -103,7 +105,7 @@ def batches(db: str, dv: int) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def completeness_grid(db: str, dv: int) -> pd.DataFrame:
-    """Who reported what: every reporting unit × month (see analytics.completeness)."""
+    """Who reported what: every reporting unit × month (see analytics.model.completeness)."""
     return snapshot(db, dv).completeness([(u.code, u.name) for u in registry(db, dv).leaves()])
 
 
@@ -138,7 +140,7 @@ def panel(db: str, dv: int) -> Panel:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def unit_quality_flags(db: str, dv: int, unit: str) -> pd.DataFrame:
-    """One unit's data-quality flags over all its months (see analytics.quality)."""
+    """One unit's data-quality flags over all its months (see analytics.stats.quality)."""
     obs = analysis_obs(db, dv)
     mine = obs[obs["unit"] == unit].astype({"unit": str, "period": str, "metric": str})
     return quality_flags(mine, catalog(db, dv))

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from analytics.db import DatabaseBusy, connect
-from analytics.deck import DataStamp, data_stamp
+from analytics.reports.deck import DataStamp, data_stamp
+from analytics.store.connection import DatabaseBusy, connect
 from ui import data
 from ui.context import MONTH_KEYS, View, tr
 

@@ -6,11 +6,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.auth import batch_in_scope
-from analytics.batches import BatchError, revert
-from analytics.db import DatabaseBusy, connect
+from analytics.figures.records import action_name
 from analytics.i18n import t
-from analytics.record_tables import action_name
+from analytics.store.accounts import batch_in_scope
+from analytics.store.batches import BatchError, revert
+from analytics.store.connection import DatabaseBusy, connect
 from ui import data
 from ui.auth import can, current_session
 from ui.context import tr, view

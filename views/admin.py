@@ -4,9 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from analytics import audit, auth
-from analytics.db import DatabaseBusy, connect
-from analytics.record_tables import accounts_table, action_name, audit_table
+from analytics.figures.records import accounts_table, action_name, audit_table
+from analytics.store import accounts as auth
+from analytics.store import audit
+from analytics.store.connection import DatabaseBusy, connect
 from ui import data
 from ui.auth import auth_db, require_permission, role_label, ui_text
 from ui.context import lang, tr

@@ -9,14 +9,16 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from analytics import audit
-from analytics.audit import record_export
-from analytics.catalog import read_catalog_csv, write_catalog_csv
-from analytics.db import DatabaseBusy, connect
-from analytics.master_data import MasterDataError
-from analytics.record_tables import catalog_table, units_table
-from analytics.registry import read_units_csv, save_metrics, save_units, units_csv
+from analytics.figures.records import catalog_table, units_table
+from analytics.model.catalog import read_catalog_csv, write_catalog_csv
+from analytics.model.master_data import MasterDataError
+from analytics.model.units import read_units_csv
 from analytics.settings import setting
+from analytics.store import audit
+from analytics.store.audit import record_export
+from analytics.store.connection import DatabaseBusy, connect
+from analytics.store.metrics import save_metrics
+from analytics.store.units import save_units, units_csv
 from ui import data
 from ui.auth import can, record_event, require_permission
 from ui.context import lang, tr, view

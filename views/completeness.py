@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from analytics.completeness import missing_reports
-from analytics.figures import completeness_figure
+from analytics.figures.completeness import completeness_figure
+from analytics.model.completeness import missing_reports
 from ui import data
 from ui.context import lang, tr, view
 from ui.widgets import chart, status_label

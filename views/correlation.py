@@ -7,12 +7,15 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from analytics import correlation_figures as cf
-from analytics.correlation_points import analysis_points, data_need
-from analytics.correlations import SCALES, Correlation, correlate, findings, lag_profile, matrix
-from analytics.finding_cache import findings_of
-from analytics.findings import FINDING_LEVELS, FindingScan, causation_note, scanned_metrics
-from analytics.panel import Panel
+from analytics.figures import correlation as cf
+from analytics.model.panel import Panel
+from analytics.services.findings import findings_of
+from analytics.stats.correlation_points import analysis_points, data_need
+from analytics.stats.correlations import Correlation, correlate, lag_profile
+from analytics.stats.findings import FINDING_LEVELS, FindingScan, causation_note, scanned_metrics
+from analytics.stats.findings import scan as findings
+from analytics.stats.matrix import matrix
+from analytics.stats.options import SCALES
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
 from ui.widgets import chart

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from analytics.auth import check_scope
-from analytics.db import DatabaseBusy
-from analytics.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
-from analytics.issues import Issue
+from analytics.ingest.template import last_month, template_bytes, template_file_name
+from analytics.model.issues import Issue
+from analytics.model.unknown_units import group_unknown_units, unknown_units_message
 from analytics.periods import from_index, parse_strict
+from analytics.services.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
 from analytics.settings import setting
-from analytics.template import last_month, template_bytes, template_file_name
-from analytics.unknown_units import group_unknown_units, unknown_units_message
+from analytics.store.accounts import check_scope
+from analytics.store.connection import DatabaseBusy
 from ui import data
 from ui.auth import can, current_session
 from ui.context import lang, tr, view

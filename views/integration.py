@@ -7,9 +7,10 @@ from fractions import Fraction
 import pandas as pd
 import streamlit as st
 
-from analytics import integration_figures as fig
-from analytics.ahp import AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
-from analytics.integration import (
+from analytics.figures import integration as fig
+from analytics.model.units import UnknownUnit
+from analytics.stats.ahp import AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
+from analytics.stats.integration import (
     MISSING,
     MODELS,
     SIZES,
@@ -18,8 +19,7 @@ from analytics.integration import (
     IntegrationSettings,
     obstacle_degree,
 )
-from analytics.registry import UnknownUnit
-from analytics.unit_profile import dimensions, ranking, unit_labels, weight_table
+from analytics.stats.unit_profile import dimensions, ranking, unit_labels, weight_table
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
 from ui.widgets import chart

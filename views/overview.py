@@ -3,10 +3,8 @@ black lists, reporting completeness, and the month's alerts (data-quality flags 
 
 import streamlit as st
 
-from analytics.integration import IntegrationSettings
-from analytics.integration_figures import choices_text, incomplete_frame
-from analytics.overview import DEFAULT_LIST_SIZE, YEAR, Overview, build_overview, red_black, shift_month
-from analytics.overview_figures import (
+from analytics.figures.integration import choices_text, incomplete_frame
+from analytics.figures.overview import (
     alert_counts,
     alert_table,
     coverage_notice,
@@ -16,7 +14,9 @@ from analytics.overview_figures import (
     ranking_figure,
     ranking_withheld_text,
 )
-from analytics.registry import UnknownUnit
+from analytics.model.units import UnknownUnit
+from analytics.stats.integration import IntegrationSettings
+from analytics.stats.overview import DEFAULT_LIST_SIZE, YEAR, Overview, build_overview, red_black, shift_month
 from ui import data
 from ui.context import integration_settings, lang, tr, view
 from ui.widgets import chart

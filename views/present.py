@@ -12,10 +12,9 @@ import html
 
 import streamlit as st
 
-from analytics.audit import record_export
-from analytics.correlation_figures import level_name, scale_name
-from analytics.correlations import SCALES
-from analytics.deck import (
+from analytics.figures.correlation import level_name, scale_name
+from analytics.figures.overview import delta_style
+from analytics.reports.deck import (
     LAGS,
     PAIR_KINDS,
     SLIDE_KINDS,
@@ -33,11 +32,14 @@ from analytics.deck import (
     scope_text,
     stamp_text,
 )
-from analytics.integration import IntegrationSettings
-from analytics.overview_figures import delta_style
-from analytics.report_html import PLOT_CONFIG, kpi_cards, peer_rows, slide_figure
-from analytics.reports import MIME, file_name, mark_now, pdf_available, render
-from analytics.unit_profile import unit_labels
+from analytics.reports.export import MIME, file_name, render
+from analytics.reports.html import PLOT_CONFIG, kpi_cards, peer_rows, slide_figure
+from analytics.reports.marking import mark_now
+from analytics.reports.pdf import pdf_available
+from analytics.stats.integration import IntegrationSettings
+from analytics.stats.options import SCALES
+from analytics.stats.unit_profile import unit_labels
+from analytics.store.audit import record_export
 from ui import data, share
 from ui.context import integration_settings, lang, publish, tr, url_choice, view
 from ui.widgets import chart

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from analytics import integration_figures as fig
-from analytics import number_format as nf
-from analytics.coupling import level_name
-from analytics.integration import IntegrationSettings, obstacle_degree
-from analytics.record_tables import quality_table
-from analytics.registry import UnknownUnit
-from analytics.unit_profile import (
+from analytics.figures import integration as fig
+from analytics.figures.records import quality_table
+from analytics.i18n import numbers as nf
+from analytics.model.units import UnknownUnit
+from analytics.stats.coupling import level_name
+from analytics.stats.integration import IntegrationSettings, obstacle_degree
+from analytics.stats.unit_profile import (
     default_metrics,
     in_view,
     integration_history,

@@ -2,14 +2,7 @@
 
 import streamlit as st
 
-from analytics import audit
-from analytics.db import DatabaseBusy, connect
-from analytics.demo import create_demo
-from analytics.master_data import MasterDataError
-from analytics.periods import from_index
-from analytics.registry import save_units
-from analytics.settings import setting
-from analytics.template import (
+from analytics.ingest.template import (
     UNITS_TEMPLATE_NAME,
     last_month,
     template_bytes,
@@ -17,6 +10,13 @@ from analytics.template import (
     units_from_upload,
     units_template_csv,
 )
+from analytics.model.master_data import MasterDataError
+from analytics.periods import from_index
+from analytics.services.demo import create_demo
+from analytics.settings import setting
+from analytics.store import audit
+from analytics.store.connection import DatabaseBusy, connect
+from analytics.store.units import save_units
 from ui import data
 from ui.auth import can, record_event, role_label
 from ui.context import db_for, demo_available, lang, tr, view

@@ -23,8 +23,8 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from analytics.catalog import Catalog, default_metrics
-from analytics.demo import BRANCHES, simulate
+from analytics.model.catalog import Catalog, default_metrics
+from analytics.services.demo import BRANCHES, simulate
 
 HERE = Path(__file__).resolve().parent
 CORRECTIONS = {"revenue": 1.02, "three_meetings_rate": None}  # revenue restated +2 %; the rate stays

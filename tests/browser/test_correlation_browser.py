@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_correlation_page import fill
+from tests.views.test_correlation_page import fill
 
 SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
 TALL = {"width": 1400, "height": 3400}  # the page scrolls inside Streamlit's container: shoot it all at once

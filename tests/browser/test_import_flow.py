@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_imports import WIDE, xlsx
+from tests.fixtures import WIDE, xlsx
 
 SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analytics.deck import build_deck, load_source, parse_deck
-from analytics.reports import render
-from tests.test_reports import FULL_DECK, MARK, filled  # noqa: F401 (fixture)
+from analytics.reports.deck import build_deck, load_source, parse_deck
+from analytics.reports.export import render
+from tests.fixtures import MARK
+from tests.reports.test_reports import FULL_DECK, filled  # noqa: F401 (fixture)
 
 SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
 
@@ -70,8 +71,8 @@ def test_present_page_findings_and_kpis_read_large(filled, server, page):  # noq
 
 def test_a_download_from_the_presentation_page_is_in_the_audit_log(filled, server, page):  # noqa: F811
     """Issue 12 #5: an export made in the app is logged (who, which file, which view), once per download."""
-    from analytics.audit import EXPORT
-    from analytics.db import connect
+    from analytics.store.audit import EXPORT
+    from analytics.store.connection import connect
 
     page.goto(f"{server.url}/present?deck=kpis,findings&slide=1")
     page.get_by_role("heading", name="核心指标").wait_for()
@@ -88,8 +89,8 @@ def test_a_download_from_the_presentation_page_is_in_the_audit_log(filled, serve
 
 
 def test_a_catalog_download_on_the_data_page_is_in_the_audit_log(filled, server, page):  # noqa: F811
-    from analytics.audit import EXPORT
-    from analytics.db import connect
+    from analytics.store.audit import EXPORT
+    from analytics.store.connection import connect
 
     page.goto(f"{server.url}/data")
     page.get_by_role("tab", name="指标目录").click()

@@ -1,4 +1,4 @@
-"""Rebuild the committed test workbooks of ``tests/test_workbooks.py``.
+"""Rebuild the committed test workbooks of ``tests/ingest/test_workbooks.py``.
 
 Run from the repository root: ``.venv/bin/python tests/data/workbooks/make_files.py``.
 

@@ -1,0 +1,702 @@
+"""The planners' monthly import: validate every file of an upload, preview the changes, commit as one batch.
+
+Rules (SPEC §3): all files are validated first; if any error remains nothing is written. A commit is one
+transaction, its audit entry included. An upload that changes nothing creates no batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from analytics.ingest.cells import Context, sheet_label
+from analytics.ingest.layouts import read_sheet
+from analytics.ingest.workbooks import Limits, Workbook, WorkbookError, a1, read_workbook
+from analytics.model.catalog import Catalog
+from analytics.model.issues import ERROR, WARNING, Issue, issue_kind, make_issue, message_number
+from analytics.model.master_data import code_problem, code_reason
+from analytics.model.units import Registry
+from analytics.periods import from_index
+from analytics.settings import default_db_path, setting
+from analytics.store import audit
+from analytics.store.batches import Diff, FileRecord, commit_with_diff, diff_against_current
+from analytics.store.connection import DatabaseBusy, connect, get_meta, new_token
+from analytics.store.history import History, carry_over, discard, history_dir, keep_only, load_history
+from analytics.store.metrics import load_catalog, metric_ids
+from analytics.store.units import load_registry, save_units
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Upload:
+        p = Path(path)
+        return cls(p.name, p.read_bytes())
+
+
+FAR_FROM_HISTORY = "far_from_history"  # the warning code whose values a planner confirms before a commit
+
+
+class UnconfirmedValues(ValueError):
+    """A commit of values far from their unit's history that the planner has not confirmed."""
+
+
+@dataclass
+class Validation:
+    """Everything learnt from an upload before anything is written."""
+
+    staged: pd.DataFrame  # uid, period, mid, metric, value, file, sheet, row0, col0
+    issues: list[Issue]
+    files: list[FileRecord]
+    new_units: list[dict[str, object]] = field(default_factory=list)
+    sheets: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # file, sheet, layout or None
+    diff: Diff | None = None
+    history: History | None = None  # the history summary the warnings came from (advanced after a commit)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def far_from_history(self) -> int:
+        """How many values are far from their unit's history (the warnings a commit needs confirmed)."""
+        return sum(1 for i in self.issues if i.code == FAR_FROM_HISTORY)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    status: str  # committed | unchanged | rejected | dry_run
+    batch_id: int | None
+    observations: int
+    new: int
+    changed: int
+    unchanged: int
+    errors: tuple[Issue, ...]
+    warnings: tuple[Issue, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """SPEC §4's import JSON."""
+        return {
+            "status": self.status,
+            "batch_id": self.batch_id,
+            "observations": self.observations,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "errors": [i.to_json() for i in self.errors],
+            "warnings": [i.to_json() for i in self.warnings],
+        }
+
+
+class UnitResolver:
+    """Resolves a row's unit code/name to a unit id; with ``create`` unknown units get provisional ids."""
+
+    def __init__(self, registry: Registry, create: bool):
+        self.registry, self.create = registry, create
+        self.new: dict[str, dict[str, object]] = {}
+        self.next_uid = max((u.uid for u in registry.units), default=0) + 1
+
+    def __call__(self, code: object, name: object, file: str, sheet: str | None, cell: str | None):
+        from analytics.ingest.cells import cell_text
+
+        code_text, name_text = cell_text(code), cell_text(name)
+        if code_text:
+            unit = self.registry.by_code(code_text)
+            if unit:
+                return unit.uid, None
+        elif name_text:
+            matches = self.registry.by_name(name_text)
+            if len(matches) == 1:
+                return matches[0].uid, None
+            unit = self.registry.by_code(name_text) if not matches else None  # a long table's unit: code or name
+            if unit:
+                return unit.uid, None
+            if len(matches) > 1:
+                return None, make_issue(
+                    "ambiguous_unit",
+                    file,
+                    sheet,
+                    cell,
+                    unit=name_text,
+                    candidates="、".join(f"{u.code} {u.name}" for u in matches),
+                )
+        label = code_text or name_text
+        if not self.create:
+            return None, make_issue("unknown_unit", file, sheet, cell, unit=label)
+        if code_problem(label) is not None:  # a new unit's code is an identifier (see analytics.model.master_data)
+            reasons = {"reason_zh": code_reason(label, "zh"), "reason_en": code_reason(label, "en")}
+            return None, make_issue("bad_unit_code", file, sheet, cell, unit=label, **reasons)
+        if label not in self.new:
+            self.new[label] = {
+                "uid": self.next_uid,
+                "code": label,
+                "name": name_text or label,
+                "parent_code": None,
+                "headcount": None,
+            }
+            self.next_uid += 1
+        return self.new[label]["uid"], None
+
+    def unit_for_sheet(self, text: str) -> int | None:
+        unit = self.registry.by_code(text) if text else None
+        matches = self.registry.by_name(text) if text else []
+        return unit.uid if unit else (matches[0].uid if len(matches) == 1 else None)
+
+
+def read_files(
+    uploads: list[Upload],
+    catalog: Catalog,
+    registry: Registry,
+    period: int | None,
+    create_units: bool,
+    limits: Limits,
+    books: list[Workbook | WorkbookError] | None = None,
+) -> Validation:
+    """Parse and check every file (no database access); values are staged, issues collected.
+
+    ``books``: the uploads already read by :func:`read_books` (read here when None).
+    """
+    resolver = UnitResolver(registry, create_units)
+    frames: list[pd.DataFrame] = []
+    issues: list[Issue] = []
+    files: list[FileRecord] = []
+    sheets: list[tuple[str, str | None, str | None]] = []
+    if not uploads:
+        issues.append(make_issue("empty_upload", "", None, None))
+    for upload, book in zip(uploads, books if books is not None else read_books(uploads, limits), strict=True):
+        if isinstance(book, WorkbookError):
+            files.append(FileRecord(upload.name, hashlib.sha256(upload.content).hexdigest()))
+            issues.append(Issue(upload.name, None, None, book.code, book.message, book.message_en))
+            continue
+        files.append(FileRecord(upload.name, book.sha256))
+        frames += _read_book(book, catalog, resolver, period, issues, sheets)
+    staged = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(
+            columns=[
+                "uid",
+                "period",
+                "metric",
+                "value",
+                "row0",
+                "col0",
+                "file",
+                "sheet",
+            ]
+        )
+    )
+    new_units = list(resolver.new.values())
+    issues += [make_issue("new_unit", "", None, None, WARNING, unit=u["code"]) for u in new_units]
+    validation = Validation(staged, issues, files, new_units, sheets)
+    _check_duplicates(validation, registry)
+    return validation
+
+
+def read_books(uploads: list[Upload], limits: Limits) -> list[Workbook | WorkbookError]:
+    """Each upload read into a workbook, or the error that made it unreadable."""
+    books: list[Workbook | WorkbookError] = []
+    for upload in uploads:
+        try:
+            books.append(read_workbook(upload.name, upload.content, limits))
+        except WorkbookError as exc:
+            books.append(exc)
+    return books
+
+
+def _read_book(
+    book: Workbook,
+    catalog: Catalog,
+    resolver: UnitResolver,
+    period: int | None,
+    issues: list[Issue],
+    sheets: list,
+) -> list[pd.DataFrame]:
+    ctx = Context(catalog, resolver, resolver.unit_for_sheet, period, book.file_name)
+    frames = []
+    if book.has_macros:
+        issues.append(make_issue("macros_ignored", book.file_name, None, None, WARNING))
+    for sheet in book.sheets:
+        result = read_sheet(sheet, ctx)
+        sheets.append((book.file_name, sheet_label(sheet), result.kind))
+        if result.kind is None:
+            if book.kind != "csv":
+                issues.append(
+                    make_issue(
+                        "sheet_skipped",
+                        book.file_name,
+                        sheet.name,
+                        None,
+                        WARNING,
+                        name=sheet.name,
+                    )
+                )
+            continue
+        if sheet.hidden:
+            issues.append(
+                make_issue(
+                    "hidden_sheet",
+                    book.file_name,
+                    sheet.name,
+                    None,
+                    WARNING,
+                    name=sheet.name,
+                )
+            )
+        if sheet.hidden_rows:
+            issues.append(
+                make_issue(
+                    "hidden_rows",
+                    book.file_name,
+                    sheet.name,
+                    None,
+                    WARNING,
+                    count=len(sheet.hidden_rows),
+                )
+            )
+        issues.extend(result.issues)
+        frames.append(_with_place(result.frame, book.file_name, sheet_label(sheet)))
+    if not any(kind for f, _, kind in sheets if f == book.file_name):
+        issues.append(make_issue("no_data_table", book.file_name, None, None))
+    return frames
+
+
+def _with_place(frame: pd.DataFrame, file: str, sheet: str | None) -> pd.DataFrame:
+    """The sheet's values with their file and sheet name, as categoricals (one string each, not one per row)."""
+    codes = np.zeros(len(frame), dtype=np.int8)
+    return frame.assign(
+        file=pd.Categorical.from_codes(codes, categories=[file]),
+        sheet=pd.Categorical.from_codes(codes, categories=[sheet]) if sheet is not None else None,
+    )
+
+
+def _location(file: str, sheet: str | None, row0: int, col0: int) -> str:
+    cell = a1(row0, col0)
+    return f"{sheet}!{cell}" if sheet else f"{file} {cell}"
+
+
+def _check_duplicates(validation: Validation, registry: Registry) -> None:
+    """Two values for one (unit, period, metric) in one upload: an error at the second."""
+    staged = validation.staged
+    if staged.empty or _unique_keys(staged):  # the usual case, checked on one integer key
+        return
+    dup = staged.duplicated(["uid", "period", "metric"], keep=False)
+    codes = {u.uid: u.code for u in registry.units} | {u["uid"]: u["code"] for u in validation.new_units}
+    first: dict[tuple, str] = {}
+    for row in staged[dup].itertuples():
+        key = (row.uid, row.period, row.metric)
+        if key not in first:
+            first[key] = _location(row.file, row.sheet, row.row0, row.col0)
+            continue
+        validation.issues.append(
+            make_issue(
+                "duplicate_key",
+                row.file,
+                row.sheet,
+                a1(row.row0, row.col0),
+                unit=codes.get(row.uid, row.uid),
+                period=from_index(row.period),
+                metric=row.metric,
+                first=first[key],
+            )
+        )
+
+
+def _unique_keys(staged: pd.DataFrame) -> bool:
+    """Whether every (unit, period, metric) of the staged rows is distinct, by one int64 key per row."""
+    metric = staged["metric"]
+    codes = metric.cat.codes.to_numpy() if isinstance(metric.dtype, pd.CategoricalDtype) else pd.factorize(metric)[0]
+    uid, period = staged["uid"].to_numpy(dtype=np.int64), staged["period"].to_numpy(dtype=np.int64)
+    period = period - period.min()
+    key = ((uid - uid.min()) * (int(period.max()) + 1) + period) * (int(codes.max()) + 1) + codes
+    if int(key.max()) < 8 * len(key) + 1_000_000:  # a dense key range: mark keys in place of hashing them
+        seen = np.zeros(int(key.max()) + 1, dtype=np.bool_)
+        seen[key] = True
+        return int(np.count_nonzero(seen)) == len(key)
+    return bool(pd.Index(key).is_unique)
+
+
+def check_history(validation: Validation, catalog: Catalog, history: History) -> None:
+    """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips).
+
+    Runs on every value that parsed, whatever errors other cells have, so one upload shows all its errors and
+    warnings together. ``history``: the summary, read while calamine reads the workbook (:func:`_gather`).
+    """
+    staged = validation.staged
+    if staged.empty:
+        return
+    ratio = float(setting("history_ratio"))  # type: ignore[arg-type]
+    medians = history.grid.of(staged)
+    values = staged["value"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = values / medians
+    far = np.flatnonzero((medians > 0) & (values > 0) & ((factor >= ratio) | (factor <= 1 / ratio)))
+    if not len(far):
+        return
+    rows = staged.iloc[far]  # one take, then plain columns: a whole file in 元 makes a warning per value
+    names = {code: catalog.get(code).name_zh for code in pd.unique(rows["metric"])}
+    for file, sheet, row0, col0, code, value, median, times in zip(
+        rows["file"].tolist(),
+        rows["sheet"].tolist(),
+        rows["row0"].tolist(),
+        rows["col0"].tolist(),
+        rows["metric"].tolist(),
+        values[far].tolist(),
+        medians[far].tolist(),
+        factor[far].tolist(),
+        strict=True,
+    ):
+        validation.issues.append(
+            make_issue(
+                FAR_FROM_HISTORY,
+                file,
+                sheet,
+                a1(row0, col0),
+                WARNING,
+                metric=names[code],
+                value=message_number(value),
+                median=message_number(median),
+                ratio=f"{times if times >= 1 else 1 / times:,.0f}",
+            )
+        )
+
+
+def _staged_keys(ids: dict[str, int], staged: pd.DataFrame) -> pd.DataFrame:
+    """The staged rows with each metric's id (``mid``); ``ids``: code → id (stable: a code keeps its id)."""
+    metric = staged["metric"].astype("category")  # map each distinct code once, not each row
+    mids = metric.cat.categories.map(ids).to_numpy(dtype=np.int64)
+    return staged.assign(mid=mids[metric.cat.codes.to_numpy()])
+
+
+def validate(
+    db: str | Path | None,
+    uploads: list[Upload],
+    period: int | None = None,
+    create_units: bool = False,
+    limits: Limits | None = None,
+    preview: bool = True,
+) -> Validation:
+    """Read and check an upload in one pass (every error, and the history warnings of every value that parsed),
+    then, if ``preview`` and there is no error, compare it with the database (the diff)."""
+    validation = _read_uploads(db, uploads, period, create_units, limits)
+    if preview and not validation.errors:
+        with connect(db, read_only=True) as con:
+            validation.diff = diff_against_current(con, validation.staged)
+    return validation
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What parsing an upload needs: the workbooks, and from the database the catalog, the units, the metric
+    ids and the history summary."""
+
+    books: list[Workbook | WorkbookError]
+    catalog: Catalog
+    registry: Registry
+    ids: dict[str, int]
+    history: History
+
+
+def _gather(db: str | Path | None, uploads: list[Upload], limits: Limits) -> _Inputs:
+    """Read the uploads' workbooks. The reader (calamine, which releases the GIL) runs in a thread while the
+    database gives the catalog, the units, the metric ids and the history summary (which feeds warnings only)."""
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(read_books, uploads, limits)
+        with connect(db, read_only=True) as con:
+            catalog, registry, ids = load_catalog(con), load_registry(con), metric_ids(con)
+            history = load_history(con, db)
+        books = reading.result()
+    return _Inputs(books, catalog, registry, ids, history)
+
+
+def _parse(
+    uploads: list[Upload], inputs: _Inputs, period: int | None, create_units: bool, limits: Limits
+) -> Validation:
+    validation = read_files(uploads, inputs.catalog, inputs.registry, period, create_units, limits, inputs.books)
+    validation.staged = _staged_keys(inputs.ids, validation.staged)
+    validation.history = inputs.history
+    check_history(validation, inputs.catalog, inputs.history)  # in the same pass as the errors
+    return validation
+
+
+def _read_uploads(
+    db: str | Path | None, uploads: list[Upload], period: int | None, create_units: bool, limits: Limits | None
+) -> Validation:
+    """Read and parse the uploads (see :func:`_gather`)."""
+    limits = limits or default_limits()
+    return _parse(uploads, _gather(db, uploads, limits), period, create_units, limits)
+
+
+def _opened_early(
+    db: str | Path | None, read_only: bool
+) -> tuple[contextlib.ExitStack, duckdb.DuckDBPyConnection] | None:
+    """The database opened before the upload is known to be good: without waiting for a busy file, and not
+    when a write-ahead log is pending (opening would replay it into the file: a rejected upload writes nothing)."""
+    path = Path(db) if db else default_db_path()
+    if not path.exists() or Path(f"{path}.wal").exists():
+        return None
+    return _opened(path, read_only, wait=False)
+
+
+def _opened(
+    db: str | Path | None, read_only: bool, wait: bool
+) -> tuple[contextlib.ExitStack, duckdb.DuckDBPyConnection] | None:
+    """The database opened (closed with the stack), or None when it is busy and not ``wait``."""
+    stack = contextlib.ExitStack()
+    try:
+        con = stack.enter_context(connect(db, read_only=read_only, wait=wait))
+    except DatabaseBusy:
+        if wait:
+            raise
+        return None
+    return stack, con
+
+
+def default_limits() -> Limits:
+    return Limits(
+        max_file_bytes=int(setting("max_file_mb")) * 2**20,  # type: ignore[call-overload]
+        max_cells=int(setting("max_cells")),
+    )  # type: ignore[call-overload]
+
+
+def commit_validation(
+    db: str | Path | None, validation: Validation, user: str, actor: str | None = None, confirmed: bool = False
+) -> int | None:
+    """Write a validated upload (no errors) as one batch in one transaction, with its ``import`` audit entry (naming
+    ``actor``, default ``user``); None when nothing changes (and nothing is logged).
+
+    Values far from their unit's history are written only when the planner ``confirmed`` them
+    (:class:`UnconfirmedValues` otherwise); their count is recorded with the batch and in its audit entry."""
+    if validation.errors:
+        raise ValueError("an upload with errors is never written")
+    if validation.far_from_history and not confirmed:
+        raise UnconfirmedValues(f"{validation.far_from_history} values far from history need confirming")
+    with ThreadPoolExecutor(1) as pool, connect(db) as con:
+        return _commit(con, validation, user, history_dir(db), pool, actor=actor)
+
+
+@dataclass(frozen=True)
+class _Carry:
+    """The history summary being carried over to the data a commit writes: saved under ``token`` (the data
+    token the commit will write) by ``done``, running in a thread."""
+
+    token: str
+    done: Future
+
+
+def _carry(pool: ThreadPoolExecutor, folder: Path, validation: Validation) -> _Carry | None:
+    """Start carrying the history summary over (numpy and file writes, while the database works); None when
+    it must wait for the commit (new units get their ids there) or there is no summary to carry."""
+    history = validation.history
+    if history is None or history.token is None or validation.new_units:
+        return None
+    token = new_token()
+    return _Carry(token, pool.submit(carry_over, history, validation.staged, folder, token))
+
+
+def _abandon(carry: _Carry, folder: Path) -> None:
+    """Wait for a carried-over summary and remove it: its commit did not happen."""
+    with contextlib.suppress(Exception):
+        carry.done.result()
+    discard(folder, carry.token)
+
+
+def _commit(
+    con: duckdb.DuckDBPyConnection,
+    validation: Validation,
+    user: str,
+    folder: Path,
+    pool: ThreadPoolExecutor,
+    carry: _Carry | None = None,
+    actor: str | None = None,
+) -> int | None:
+    """Commit in one transaction, audit entry included; the batch id, or None when nothing changes.
+
+    The history summary is carried over when it describes the data this commit starts from (its token):
+    ``carry``, already started, or started here in ``pool``. Without it, the next import reads the summary
+    from the database."""
+    history = validation.history
+    written, matches = None, False
+    try:
+        with audit.turn():  # the audit entry chains to the head this transaction sees: appends wait for its commit
+            con.execute("BEGIN TRANSACTION")
+            try:
+                before = get_meta(con, "data_token")  # in the transaction: the data it writes over
+                matches = history is not None and history.token is not None and history.token == before
+                if carry is None and matches:
+                    carry = _carry(pool, folder, validation)
+                staged = _register_new_units(con, validation)
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            token = carry.token if carry is not None and matches else None
+            batch_id, validation.diff = commit_with_diff(
+                con,
+                staged,
+                validation.files,
+                user,
+                begun=True,
+                token=token,
+                actor=actor,
+                confirmed_far_from_history=validation.far_from_history,
+            )
+        if batch_id is not None:
+            written = get_meta(con, "data_token")
+            if matches and carry is None:  # new units: carried over now, with the ids the store gave them
+                with contextlib.suppress(Exception):  # derived data: its failure never fails an import
+                    carry_over(history, staged, folder, written)  # type: ignore[arg-type]
+    finally:
+        if written:  # the new data's summary stays (when carried over); every other one is out of date
+            if carry is not None:
+                with contextlib.suppress(Exception):  # derived data: its failure never fails an import
+                    carry.done.result()  # saved (or not) before the commit returns
+            keep_only(folder, written if matches else None)
+        elif carry is not None:  # nothing written: the summary of the data as it is stays
+            _abandon(carry, folder)
+    return batch_id
+
+
+def _register_new_units(con: duckdb.DuckDBPyConnection, validation: Validation) -> pd.DataFrame:
+    """Register the upload's new units (inside the caller's transaction); staged rows get their real ids."""
+    if not validation.new_units:
+        return validation.staged
+    save_units(
+        con,
+        [{k: u[k] for k in ("code", "name", "parent_code", "headcount")} for u in validation.new_units],
+        in_transaction=True,
+    )
+    real = dict(con.execute("SELECT code, uid FROM units").fetchall())
+    staged = validation.staged
+    uid = staged["uid"].to_numpy(dtype=np.int64)
+    provisional = {int(u["uid"]): real[u["code"]] for u in validation.new_units}  # type: ignore[call-overload]
+    lookup = np.arange(max([int(uid.max()) if len(uid) else 0, *provisional]) + 1, dtype=np.int64)
+    lookup[list(provisional)] = list(provisional.values())  # provisional id -> the id the store gave it
+    return staged.assign(uid=lookup[uid])
+
+
+def run_import(
+    db: str | Path | None,
+    uploads: list[Upload],
+    period: int | None = None,
+    dry_run: bool = False,
+    create_units: bool = False,
+    user: str = "cli",
+    actor: str | None = None,
+) -> ImportResult:
+    """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``.
+
+    A commit writes its ``import`` audit entry in its transaction, naming ``actor`` (default ``user``). Warnings
+    do not block (SPEC §4): values far from their unit's history are committed, their count recorded with the
+    batch and in the audit entry as confirmed by this command.
+
+    The preview of a dry run and the commit use one connection (the file is opened for writing once).
+    """
+    limits = default_limits()
+    inputs = _gather(db, uploads, limits)
+    folder = history_dir(db)
+    with ThreadPoolExecutor(1) as pool:
+        opening = pool.submit(_opened_early, db, dry_run)  # the file opens while the uploads are parsed
+        try:
+            validation = _parse(uploads, inputs, period, create_units, limits)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                if (got := opening.result()) is not None:
+                    got[0].close()
+            raise
+        opened = opening.result()  # a busy file is waited for below, once the upload is known to be good
+        observations = len(validation.staged)
+        if validation.errors:
+            if opened is not None:
+                opened[0].close()
+            warnings = tuple(validation.warnings)
+            return ImportResult("rejected", None, observations, 0, 0, 0, tuple(validation.errors), warnings)
+        carry = None if dry_run else _carry(pool, folder, validation)  # while the checks and the commit run
+        try:
+            stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
+            with stack:
+                if dry_run:
+                    validation.diff = diff_against_current(con, validation.staged)
+                batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry, actor)
+        except BaseException:  # no commit happened (e.g. the file stayed busy): nothing is carried over
+            if carry is not None:
+                _abandon(carry, folder)
+            raise
+    status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
+    return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
+
+
+def _counts(diff: Diff | None) -> tuple[int, int, int]:
+    if diff is None:
+        return 0, 0, 0
+    return diff.count("new"), diff.count("changed") + diff.count("deleted"), diff.count("unchanged")
+
+
+def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:
+    """Issues as a table for the page: where (``党建!E12``), file, kind (what the code means, in words), message in
+    the chosen language, and last the stable code itself (for experts and support)."""
+    return pd.DataFrame(
+        {
+            "location": [i.location for i in issues],
+            "file": [i.file for i in issues],
+            "kind": [issue_kind(i.code, lang) for i in issues],
+            "message": [i.message_en if lang == "en" else i.message for i in issues],
+            "code": [i.code for i in issues],
+        }
+    )
+
+
+def preview_frame(validation: Validation, catalog: Catalog, registry: Registry, lang: str = "zh") -> pd.DataFrame:
+    """What the commit would change, one row per value: unit, name, period, metric, old, new, status.
+
+    Rows are ordered changed first, then new, then unchanged, so a planner sees the consequential ones first.
+    """
+    diff = validation.diff
+    if diff is None or diff.rows.empty:
+        return pd.DataFrame(columns=["unit", "name", "period", "metric", "old", "new", "status"])
+    codes: dict[object, tuple[object, object]] = {u.uid: (u.code, u.name) for u in registry.units}
+    codes |= {u["uid"]: (u["code"], u["name"]) for u in validation.new_units}
+    by_mid = {mid: code for code, mid in zip(validation.staged["metric"], validation.staged["mid"], strict=True)}
+    rows = diff.rows
+    order = {"changed": 0, "deleted": 1, "new": 2, "unchanged": 3, "absent": 4}
+    frame = pd.DataFrame(
+        {
+            "unit": [codes.get(u, (str(u), ""))[0] for u in rows["uid"]],
+            "name": [codes.get(u, ("", str(u)))[1] for u in rows["uid"]],
+            "period": rows["period"].map(from_index),
+            "metric": [catalog.get(by_mid[m]).name(lang) for m in rows["mid"]],
+            "old": rows["old"],
+            "new": rows["value"],
+            "status": rows["status"].astype(object),
+        }
+    )
+    return frame.sort_values(
+        by=["status", "unit", "metric"], key=lambda s: s.map(order) if s.name == "status" else s, kind="stable"
+    ).reset_index(drop=True)
+
+
+def preview_summary(validation: Validation) -> dict[str, int]:
+    """Counts for the preview header: values read, new, changed, unchanged, units, months."""
+    diff = validation.diff
+    staged = validation.staged
+    return {
+        "observations": len(staged),
+        "new": diff.count("new") if diff else 0,
+        "changed": (diff.count("changed") + diff.count("deleted")) if diff else 0,
+        "unchanged": diff.count("unchanged") if diff else 0,
+        "units": int(staged["uid"].nunique()) if len(staged) else 0,
+        "months": int(staged["period"].nunique()) if len(staged) else 0,
+    }
