@@ -6,12 +6,14 @@ Settings are read from the environment (``ANALYTICS_<NAME>``) when present, else
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,16 +50,37 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-def setting(name: str) -> Any:
-    """The value of one setting: the environment variable ANALYTICS_<NAME> or the default, typed like it."""
+def _read(name: str, kind: Callable[[str], T]) -> T:
+    """One setting: the environment variable ANALYTICS_<NAME> or the default, converted by ``kind``."""
     spec = next(s for s in SETTINGS if s.name == name)
     raw = os.environ.get(f"ANALYTICS_{name.upper()}")
-    if raw is None:
-        return spec.default
-    convert: Any = type(spec.default)  # int, float or str, like the default
-    return convert(raw)
+    return kind(str(spec.default) if raw is None else raw)
 
 
 def default_db_path() -> Path:
     """SPEC §4: $ANALYTICS_DB, else data/app.duckdb."""
-    return Path(str(setting("db")))
+    return _read("db", Path)
+
+
+def demo_db_path() -> Path:
+    return _read("demo_db", Path)
+
+
+def busy_timeout() -> float:
+    return _read("busy_timeout", float)
+
+
+def max_file_mb() -> int:
+    return _read("max_file_mb", int)
+
+
+def max_cells() -> int:
+    return _read("max_cells", int)
+
+
+def history_ratio() -> float:
+    return _read("history_ratio", float)
+
+
+def history_window() -> int:
+    return _read("history_window", int)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics.i18n import DEFAULT_LANG, t
 from analytics.periods import DEFAULT_RANGE_MONTHS
-from analytics.settings import default_db_path, setting
+from analytics.settings import default_db_path, demo_db_path
 from analytics.stats.integration import MISSING, SIZES, WEIGHTINGS, IntegrationSettings
 
 SOURCES = ("real", "demo")
@@ -78,7 +78,7 @@ def tr(key: str, **fields: object) -> str:
 
 
 def db_for(source: str) -> str:
-    return str(setting("demo_db")) if source == "demo" else str(default_db_path())
+    return str(demo_db_path()) if source == "demo" else str(default_db_path())
 
 
 def demo_available() -> bool:

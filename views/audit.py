@@ -13,7 +13,7 @@ from analytics.figures.records import catalog_table, units_table
 from analytics.model.catalog import read_catalog_csv, write_catalog_csv
 from analytics.model.master_data import MasterDataError
 from analytics.model.units import read_units_csv
-from analytics.settings import setting
+from analytics.settings import max_file_mb
 from analytics.store import audit
 from analytics.store.audit import record_export
 from analytics.store.connection import DatabaseBusy, connect
@@ -28,7 +28,7 @@ from ui.widgets import batch_history
 def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., object], **options: object) -> None:
     """Upload a catalog or units CSV, parse it, save it in one transaction; errors are shown, nothing half-saved."""
     # no ``type=``: the widget would refuse other files in English; the check below says it in the UI language
-    mb = setting("max_file_mb")
+    mb = max_file_mb()
     upload = st.file_uploader(tr(f"audit.{kind}_upload"), key=f"{kind}_csv", help=tr("ui.upload_help", mb=mb))
     if upload is not None and not upload.name.lower().endswith(".csv"):
         st.error(tr("audit.not_csv", name=upload.name))

@@ -15,13 +15,11 @@ from analytics.stats.correlations import Correlation, correlate, lag_profile
 from analytics.stats.findings import FINDING_LEVELS, FindingScan, causation_note, scanned_metrics
 from analytics.stats.findings import scan as findings
 from analytics.stats.matrix import matrix
-from analytics.stats.options import SCALES
+from analytics.stats.options import LAGS, METHODS, PAGE_LEVELS, PROFILE_LAGS, SCALES, TOP_FINDINGS
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
 from ui.widgets import chart
 
-LEVELS = ("twoway", "within", "pooled", "between")
-METHODS = ("pearson", "spearman")
 POINTS = ("analysis", "raw")
 
 
@@ -44,7 +42,7 @@ def scan(db: str, dv: int, options: cf.Options) -> FindingScan:
     panel = analysis_panel(db, dv, options.per_capita)
     rows, cols = scanned_metrics(panel, data.catalog(db, dv))
     o = options
-    found = (cf.LAGS, o.level, o.scale, o.method, o.from_, o.to, o.units)
+    found = (LAGS, o.level, o.scale, o.method, o.from_, o.to, o.units)
     if o.per_capita:
         return findings(panel, rows, cols, *found)
     return findings_of(data.snapshot(db, dv), rows, cols, *found)
@@ -56,7 +54,7 @@ def pair(
 ) -> tuple[Correlation, list[Correlation], pd.DataFrame]:
     panel = analysis_panel(db, dv, options.per_capita)
     corr = correlate(panel, x, y, lag=options.lag, **options.scope())
-    profile = lag_profile(panel, x, y, cf.PROFILE_LAGS, **options.scope())
+    profile = lag_profile(panel, x, y, PROFILE_LAGS, **options.scope())
     return corr, profile, analysis_points(panel, x, y, options, raw)
 
 
@@ -90,13 +88,13 @@ catalog, registry = data.catalog(current.db, dv), data.registry(current.db, dv)
 names = cf.metric_names(catalog, language)
 
 level_col, scale_col = st.columns([3, 2])
-url_choice("corr_level", tuple(LEVELS), LEVELS[0])  # codes in the URL: a link works in either language
+url_choice("corr_level", tuple(PAGE_LEVELS), PAGE_LEVELS[0])  # codes in the URL: a link works in either language
 url_choice("corr_scale", tuple(SCALES), SCALES[0])
 url_choice("corr_method", tuple(METHODS), METHODS[0])
 url_choice("corr_points", POINTS, POINTS[0])
 level = level_col.radio(
     tr("corr.level"),
-    LEVELS,
+    PAGE_LEVELS,
     key="corr_level",
     horizontal=True,
     format_func=lambda v: cf.level_name(v, language),
@@ -203,7 +201,7 @@ else:
     sentences = cf.finding_sentences(found.findings, catalog, language)
     choice = cf.choice_text(options, language)
     if sentences:
-        st.caption(tr("corr.findings_caption", top=cf.TOP_FINDINGS, scanned=found.scanned, choice=choice))
+        st.caption(tr("corr.findings_caption", top=TOP_FINDINGS, scanned=found.scanned, choice=choice))
         st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1)))
     else:
         st.info(tr("corr.no_findings", scanned=found.scanned))

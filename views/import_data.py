@@ -7,7 +7,7 @@ from analytics.model.issues import Issue
 from analytics.model.unknown_units import group_unknown_units, unknown_units_message
 from analytics.periods import from_index, parse_strict
 from analytics.services.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
-from analytics.settings import setting
+from analytics.settings import max_file_mb
 from analytics.store.accounts import check_scope
 from analytics.store.connection import DatabaseBusy
 from ui import data
@@ -44,7 +44,7 @@ with st.expander(tr("import.template"), expanded=False):
 
 # no ``type=``: the widget would refuse other files in English ("application/pdf files are not allowed."); the
 # import refuses them itself, in the UI language and naming the accepted formats
-mb = setting("max_file_mb")
+mb = max_file_mb()
 files = st.file_uploader(
     tr("import.upload", mb=mb), accept_multiple_files=True, key="uploads", help=tr("ui.upload_help", mb=mb)
 )

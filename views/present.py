@@ -15,7 +15,6 @@ import streamlit as st
 from analytics.figures.correlation import level_name, scale_name
 from analytics.figures.overview import delta_style
 from analytics.reports.deck import (
-    LAGS,
     PAIR_KINDS,
     SLIDE_KINDS,
     DeckAnalysis,
@@ -37,7 +36,7 @@ from analytics.reports.html import PLOT_CONFIG, kpi_cards, peer_rows, slide_figu
 from analytics.reports.marking import mark_now
 from analytics.reports.pdf import pdf_available
 from analytics.stats.integration import IntegrationSettings
-from analytics.stats.options import SCALES
+from analytics.stats.options import LAGS, PAGE_LEVELS, SCALES
 from analytics.stats.unit_profile import unit_labels
 from analytics.store.audit import record_export
 from ui import data, share
@@ -57,7 +56,6 @@ h1 { font-size: 2.6rem !important; }
 </style>"""
 CARDS_PER_ROW = 4
 CONTROL_KEYS = ("present_kinds", "present_x", "present_y", "present_lag", "present_unit")
-LEVELS = ("twoway", "within", "pooled", "between")  # as on the correlation page
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -131,7 +129,7 @@ def _controls(analysis: DeckAnalysis, specs: list[SlideSpec]) -> None:
         st.selectbox(tr("present.pick_lag"), list(LAGS), index=scatter.lag if scatter else 0, key="present_lag",
                      on_change=_apply)  # fmt: skip
         level_col, scale_col = st.columns(2)
-        level_col.radio(tr("present.pick_level"), LEVELS, key="corr_level", horizontal=True,
+        level_col.radio(tr("present.pick_level"), PAGE_LEVELS, key="corr_level", horizontal=True,
                         format_func=lambda v: level_name(v, lang()))  # fmt: skip
         scale_col.radio(tr("present.pick_scale"), SCALES, key="corr_scale", horizontal=True,
                         format_func=lambda v: scale_name(v, lang()))  # fmt: skip
@@ -221,7 +219,7 @@ def _exports(analysis: DeckAnalysis, current, specs: list[SlideSpec], dv: int) -
 
 def _scope(current) -> Scope:
     """The view's months and units with the correlation level and scale chosen (URL, else twoway / unit)."""
-    url_choice("corr_level", LEVELS, LEVELS[0])
+    url_choice("corr_level", PAGE_LEVELS, PAGE_LEVELS[0])
     url_choice("corr_scale", SCALES, SCALES[0])
     publish("corr_level", "corr_scale")
     state = st.session_state

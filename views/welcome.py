@@ -13,7 +13,7 @@ from analytics.ingest.template import (
 from analytics.model.master_data import MasterDataError
 from analytics.periods import from_index
 from analytics.services.demo import create_demo
-from analytics.settings import setting
+from analytics.settings import max_file_mb
 from analytics.store import audit
 from analytics.store.connection import DatabaseBusy, connect
 from analytics.store.units import save_units
@@ -32,7 +32,7 @@ def _open_demo() -> None:
 
 def register_units(db: str) -> None:
     """Upload a unit list and register it in one transaction; the refusal is shown, nothing half-saved."""
-    mb = setting("max_file_mb")  # the widget's own words are English: the help says them in the UI language
+    mb = max_file_mb()  # the widget's own words are English: the help says them in the UI language
     upload = st.file_uploader(tr("welcome.units_upload"), key="welcome_units", help=tr("ui.upload_help", mb=mb))
     if upload is not None and not upload.name.lower().endswith(".csv"):
         st.error(tr("welcome.units_not_csv", name=upload.name))

@@ -10,15 +10,12 @@ from analytics.model.catalog import CATEGORIES, Catalog
 from analytics.model.panel import Panel
 from analytics.model.units import UnknownUnit
 from analytics.periods import from_index
+from analytics.stats.findings import FINDING_LEVELS
+from analytics.stats.options import LEVELS, METHODS, SCALES
 from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog
 from analytics.store.snapshot import load_snapshot
 from analytics.store.units import load_registry
-
-METHODS = ("pearson", "spearman")
-LEVELS = ("twoway", "within", "pooled", "between", "period")
-SCALES = ("unit", "none")
-FINDING_LEVELS = ("twoway", "within")
 
 
 def register(add, view: argparse.ArgumentParser) -> None:

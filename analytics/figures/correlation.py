@@ -26,7 +26,7 @@ from analytics.model.units import Registry
 from analytics.stats.correlation_points import Options, fit_line
 from analytics.stats.correlations import Correlation
 from analytics.stats.findings import Finding, describe_finding
-from analytics.stats.options import CLUSTERED_LEVELS
+from analytics.stats.options import CLUSTERED_LEVELS, TOP_FINDINGS
 
 COUNT_UNITS = frozenset("次个项条场件起篇人")  # counts: divided per 100 employees on request
 STARS = ((0.001, "★★★"), (0.01, "★★"), (0.05, "★"))  # BH q thresholds of the significance marks
@@ -43,9 +43,6 @@ THIN_SEED = 20261128
 LEGEND_FOOT_PX = 150  # bottom margin: a three-line x-axis title (~90 px) and, below it, the legend
 STAT_COLUMNS = 62  # the smaller stat line under a half-width chart's title
 AXIS_COLUMNS = 40  # an axis title's line, in display columns
-TOP_FINDINGS = 10
-LAGS = range(7)  # lags of the heatmap slider and the findings scan (x leads)
-PROFILE_LAGS = range(-6, 7)  # the lag profile: y leads by 6 months … x leads by 6
 LAG_COLUMNS = ("corr.col.lag", "corr.col.r", "corr.col.ci", "corr.col.p", "corr.col.n", "corr.col.units", "corr.col.df")
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.figures.correlation import PROFILE_LAGS, choice_text, metric_names, thin, unit_groups
+from analytics.figures.correlation import choice_text, metric_names, thin, unit_groups
 from analytics.figures.integration import choices_text
 from analytics.figures.overview import coverage_notice
 from analytics.i18n import numbers as number_format
@@ -51,7 +51,7 @@ from analytics.stats.findings import (
 )
 from analytics.stats.integration import IntegrationSettings
 from analytics.stats.matrix import matrix
-from analytics.stats.options import ALPHA, DEFAULT_LEVEL, DEFAULT_SCALE
+from analytics.stats.options import ALPHA, DEFAULT_LEVEL, DEFAULT_SCALE, LAGS, PROFILE_LAGS, TOP_FINDINGS
 from analytics.stats.unit_profile import (
     default_metrics,
     in_view,
@@ -68,8 +68,6 @@ from analytics.store.units import load_registry
 
 PAIR_KINDS = ("scatter", "lag")
 ITEM_SEP, ARG_SEP, PAIR_SEP, LAG_SEP = ",", ":", "~", "@"
-LAGS = range(7)  # lags scanned for findings (months the party metric leads)
-TOP_FINDINGS = 10
 MONTHS_PER_YEAR = 12
 
 

@@ -22,7 +22,8 @@ import numpy as np
 
 from analytics.model.panel import Panel
 from analytics.periods import DEFAULT_RANGE_MONTHS
-from analytics.stats.findings import DEFAULT_LAGS, Finding, FindingScan, scan, scanned_metrics
+from analytics.stats.findings import Finding, FindingScan, scan, scanned_metrics
+from analytics.stats.options import LAGS
 from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog
 from analytics.store.snapshot import Snapshot, load_snapshot
@@ -39,7 +40,7 @@ def findings_of(
     snapshot: Snapshot,
     rows: Sequence[str],
     cols: Sequence[str],
-    lags: Iterable[int] = DEFAULT_LAGS,
+    lags: Iterable[int] = LAGS,
     level: str = "twoway",
     scale: str = "unit",
     method: str = "pearson",

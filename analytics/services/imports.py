@@ -24,7 +24,7 @@ from analytics.model.issues import ERROR, WARNING, Issue, issue_kind, make_issue
 from analytics.model.master_data import code_problem, code_reason
 from analytics.model.units import Registry
 from analytics.periods import from_index
-from analytics.settings import default_db_path, setting
+from analytics.settings import default_db_path, history_ratio, max_cells, max_file_mb
 from analytics.store import audit
 from analytics.store.batches import Diff, FileRecord, commit_with_diff, diff_against_current
 from analytics.store.connection import DatabaseBusy, connect, get_meta, new_token
@@ -339,7 +339,7 @@ def check_history(validation: Validation, catalog: Catalog, history: History) ->
     staged = validation.staged
     if staged.empty:
         return
-    ratio = float(setting("history_ratio"))  # type: ignore[arg-type]
+    ratio = history_ratio()
     medians = history.grid.of(staged)
     values = staged["value"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -468,8 +468,8 @@ def _opened(
 
 def default_limits() -> Limits:
     return Limits(
-        max_file_bytes=int(setting("max_file_mb")) * 2**20,  # type: ignore[call-overload]
-        max_cells=int(setting("max_cells")),
+        max_file_bytes=max_file_mb() * 2**20,
+        max_cells=max_cells(),
     )  # type: ignore[call-overload]
 
 

@@ -19,11 +19,10 @@ from analytics.model.catalog import Catalog
 from analytics.model.panel import Panel
 from analytics.stats.correlations import benjamini_hochberg, json_value
 from analytics.stats.matrix import cells
-from analytics.stats.options import ALPHA, DEFAULT_LEVEL, DEFAULT_SCALE, MIN_EFFECT, P_FLOOR, Scope
+from analytics.stats.options import ALPHA, DEFAULT_LEVEL, DEFAULT_SCALE, LAGS, MIN_EFFECT, P_FLOOR, Scope
 
 FINDING_LEVELS = ("twoway", "within")
 DIRECTIONS = ("leads", "unclear", "same_month")
-DEFAULT_LAGS = range(7)
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def scan(
     panel: Panel,
     rows: Sequence[str],
     cols: Sequence[str],
-    lags: Iterable[int] = DEFAULT_LAGS,
+    lags: Iterable[int] = LAGS,
     level: str = DEFAULT_LEVEL,
     scale: str = DEFAULT_SCALE,
     method: str = "pearson",

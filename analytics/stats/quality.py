@@ -36,7 +36,7 @@ import pandas as pd
 from analytics.i18n import t
 from analytics.model.catalog import Catalog, Metric
 from analytics.model.panel import Panel, build_panel, frozen_panel
-from analytics.settings import setting
+from analytics.settings import history_ratio
 
 COPIED, UNIFORM_100, JUMP = "copied", "uniform_100", "jump"
 KINDS = (COPIED, UNIFORM_100, JUMP)
@@ -48,7 +48,7 @@ WHOLE_STEP = 1.0  # the smallest change of a unit's metric that only ever takes 
 
 
 def _history_ratio() -> float:
-    return float(setting("history_ratio"))  # type: ignore[arg-type]
+    return history_ratio()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.settings import default_db_path, setting
+from analytics.settings import busy_timeout, default_db_path
 
 BUSY_POLL_SECONDS = 0.1
 # another process holds the file; or this process has it open in the other mode (a reader in one session of the
@@ -109,7 +109,7 @@ def connect(
     process keeps it locked for longer than the ``busy_timeout`` setting (at once if not ``wait``).
     """
     db_path = Path(path) if path else default_db_path()
-    timeout = float(setting("busy_timeout")) if wait else 0.0  # type: ignore[arg-type]
+    timeout = busy_timeout() if wait else 0.0
     if not db_path.exists():
         db_path.parent.mkdir(parents=True, exist_ok=True)
         _migrate_file(db_path, timeout)

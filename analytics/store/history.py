@@ -31,7 +31,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.settings import default_db_path, setting
+from analytics.settings import default_db_path, history_window
 from analytics.store.connection import first_row, get_meta
 from analytics.store.snapshot import save_arrays, snapshot_dir
 
@@ -94,7 +94,7 @@ def window_medians(values: np.ndarray) -> np.ndarray:
 
 def read_history(con: duckdb.DuckDBPyConnection, window: int | None = None) -> History:
     """The summary read from ``current`` (the latest ``window`` months only)."""
-    window = window or int(setting("history_window"))  # type: ignore[arg-type]
+    window = window or history_window()
     (last, units, metrics) = first_row(  # type: ignore[misc]
         con,
         "SELECT (SELECT max(period) FROM current), (SELECT coalesce(max(uid), 0) FROM units), "
@@ -169,7 +169,7 @@ def load_history(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> Histo
     matches, else read from the database and saved for the next import."""
     token = get_meta(con, "data_token")
     folder = history_dir(db)
-    window = int(setting("history_window"))  # type: ignore[arg-type]
+    window = history_window()
     found = _read(folder, token, window) if token else None
     if found is None:
         found = read_history(con, window)

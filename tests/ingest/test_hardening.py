@@ -23,7 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.services.imports import Upload, run_import, validate
-from analytics.settings import setting
+from analytics.settings import max_file_mb
 from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog, save_metrics
 from analytics.store.units import save_units
@@ -174,7 +174,7 @@ def test_the_data_page_shows_hostile_names_as_table_text(hostile, tmp_path, monk
 
 def test_upload_limits_come_from_settings(db, monkeypatch):
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
-    assert re.search(r"^maxUploadSize\s*=\s*(\d+)", config, re.M).group(1) == str(setting("max_file_mb"))
+    assert re.search(r"^maxUploadSize\s*=\s*(\d+)", config, re.M).group(1) == str(max_file_mb())
     book = xlsx(WIDE)
     monkeypatch.setenv("ANALYTICS_MAX_FILE_MB", "0")
     (issue,) = validate(db, [Upload("月报.xlsx", book)]).errors
