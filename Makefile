@@ -17,6 +17,7 @@ lint:
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) -m mypy analytics
+	.venv/bin/lint-imports
 
 test:
 	$(PY) -m pytest -q

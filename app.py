@@ -10,7 +10,7 @@ from analytics.i18n import DEFAULT_LANG, LANGS
 from ui import data
 from ui.auth import account_box, can, require_login, require_permission, return_after_login
 from ui.context import SOURCES, default_source, demo_available, demo_mark, month_selects, publish, tr, url_choice, view
-from ui.share import current_stamp, remember_page
+from ui.share import current_stamp, pin_banner, remember_page
 
 st.set_page_config(page_title="党建与生产经营融合分析", page_icon=":material/flag:", layout="wide")
 
@@ -24,11 +24,7 @@ with st.sidebar:
         url_choice("data", SOURCES, default_source())
         st.radio(tr("ui.source"), SOURCES, key="data", format_func=lambda s: tr(f"ui.source.{s}"), horizontal=True)
     publish("lang", "data")
-    current = view()
-    has_data = data.has_data(current.db)
-    month_selects(data.months(current.db) if has_data else [])
-if current.is_demo or (has_data and current_stamp(current.db).demo):  # the demo source, or a demo file as the data
-    demo_mark()  # on every page, above it: the sidebar is hidden in presentation mode
+has_data = data.has_data(view(live=True).db)
 
 PAGES = [
     st.Page("views/welcome.py", title=tr("page.welcome"), icon=":material/waving_hand:", url_path="welcome"),
@@ -50,6 +46,7 @@ PAGES = [
     st.Page("views/admin.py", title=tr("page.admin"), icon=":material/admin_panel_settings:", url_path="admin"),
 ]
 NEEDS = {"import": "import", "data": "import", "present": "export", "admin": "manage"}
+CHANGES_DATA = {"welcome", "import", "data", "admin"}  # pages that write: always the live data, never a pinned version
 START = "overview" if has_data else "welcome"  # where the app's root address leads
 
 
@@ -77,6 +74,12 @@ closed = [
 ]
 home = st.Page(_home, title=tr(f"page.{START}"), url_path="home", default=True, visibility="hidden")
 page = st.navigation([home, *allowed, *closed])
+current = view(live=page.url_path in CHANGES_DATA)  # a link's pinned version shows on the reading pages only
+with st.sidebar:
+    month_selects(data.months(current.db) if has_data else [])
+if current.is_demo or (has_data and current_stamp(current.db).demo):  # the demo source, or a demo file as the data
+    demo_mark()  # on every page, above it: the sidebar is hidden in presentation mode
+pin_banner(current)  # a link of an older data version shows that version's data, and says so
 return_after_login(page, allowed)  # a deep link opened before logging in: go there now
 if page in allowed and page.url_path != "present":
     remember_page(page)  # presentation mode's exit leads back here

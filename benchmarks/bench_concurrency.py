@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 from analytics.store.connection import connect, first_row
 from analytics.store.units import save_units
 from tests.fixtures import UNITS
-from tests.store.test_durability import WRITER
-from tests.store.test_load import (
+from tests.fixtures_load import (
     S1_BRANCHES,
     S2_BRANCHES,
+    WRITER,
     AppServer,
     database_state,
     outcomes,

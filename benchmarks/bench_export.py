@@ -19,11 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.reports.deck import DEFAULT_DECK, build_deck, load_source, parse_deck
+from analytics.reports.deck import DEFAULT_DECK, build_deck, parse_deck
 from analytics.reports.export import FORMATS, export_report, render
 from analytics.reports.marking import mark_now
 from analytics.reports.pdf import PdfUnavailable
 from analytics.services.demo import create_demo
+from analytics.services.exports import load_source
 
 TARGET_SECONDS = 3.0
 HTML_LIMIT_MB = 8.0

@@ -10,7 +10,7 @@ median of 3.
 
 Also: switching pages in a session (click the sidebar link from the overview), stepping a slide (下一页 on
 /present), the server's script run per page with one websocket client (where the time goes), and with
-``--viewers N`` N concurrent websocket sessions (tests/store/test_load.py's protocol) running each page at once.
+``--viewers N`` N concurrent websocket sessions (tests/fixtures_load.py's protocol) running each page at once.
 
     python benchmarks/bench_pages.py [--scale] [--viewers 30] [--repeats 3]
 """
@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import free_port
-from tests.store.test_load import run_script
+from tests.fixtures import free_port
+from tests.fixtures_load import run_script
 
 OUT = ROOT / "benchmarks" / "out"
 DEMO_DB = OUT / "bench_demo.duckdb"
@@ -93,7 +93,7 @@ async (arg) => {
 
 
 class Streamlit:
-    """``streamlit run <script>`` on a loopback port (as tests/store/test_load.py's AppServer: no file watcher)."""
+    """``streamlit run <script>`` on a loopback port (as tests/fixtures_load.py's AppServer: no file watcher)."""
 
     def __init__(self, script: Path, env: dict[str, str], log: Path):
         self.port = free_port()

@@ -5,7 +5,7 @@ before building the navigation (it renders the form and stops the script until s
 in the sidebar, and :func:`return_after_login` once the navigation is built (a deep link opened before logging in
 leads there after it). Pages call :func:`require_permission`. With no account configured the app runs as a
 bannered local demo, open only to browsers on this machine (loopback peer, no proxy's forwarding headers).
-The texts live in ``UI_TEXT`` (zh, en) until the lead moves them into analytics/i18n.py.
+The texts are ``auth.*`` in the translation table (analytics/i18n/accounts.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import datetime as dt
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from analytics.i18n import TEXT, t
 from analytics.settings import default_db_path
 from analytics.store import accounts as auth
 from analytics.store import audit
@@ -25,46 +26,14 @@ SESSION_KEY = "auth_session"
 CONFIGURED_KEY = "auth_configured"  # once accounts exist they stay (disabled ones count), so ask the database once
 RETURN_KEY = "auth_return_to"  # the page and query a browser asked for before the login form took over
 
-UI_TEXT: dict[str, tuple[str, str]] = {
-    "login.title": ("登录", "Log in"),
-    "login.name": ("用户名", "User name"),
-    "login.password": ("密码", "Password"),
-    "login.submit": ("登录", "Log in"),
-    "login.sso": ("使用单位统一身份认证登录", "Log in with single sign-on"),
-    "login.expired": ("会话已过期，请重新登录。", "Your session has expired; please log in again."),
-    "login.sso_unknown": (
-        "统一身份 {email} 未对应任何启用的账户，请联系管理员。",
-        "The identity {email} maps to no enabled account; ask an administrator.",
-    ),
-    "login.busy": ("数据库正忙，请稍后重试。", "The database is busy; try again."),
-    "logout": ("退出登录", "Log out"),
-    "signed_in": ("当前用户：{name}（{role}）", "Signed in: {name} ({role})"),
-    "demo.banner": (
-        "本地演示模式：尚未配置任何账户，本机用户拥有全部权限。创建管理员账户后即需登录："
-        "python -m analytics users add 名称 --role admin",
-        "Local demo mode: no account is configured, so everyone on this machine may do everything. Create an "
-        "administrator to require logins: python -m analytics users add NAME --role admin",
-    ),
-    "demo.remote": (
-        "尚未配置账户，本系统只对本机开放。请管理员先创建账户。",
-        "No account is configured, so the app is open to this machine only. Ask an administrator to create accounts.",
-    ),
-    "no_permission": ("您没有访问此页面的权限。", "You have no permission to open this page."),
-    "role.admin": ("管理员", "administrator"),
-    "role.planner": ("计划人员", "planner"),
-    "role.leader": ("领导", "leader"),
-    "role.presenter": ("汇报人", "presenter"),
-}
-
 
 def ui_text(key: str, **fields: object) -> str:
-    """The text of ``key`` in the session's language."""
-    zh, en = UI_TEXT[key]
-    return (en if lang() == "en" else zh).format(**fields)
+    """The text of ``auth.<key>`` (analytics/i18n/accounts.py) in the session's language."""
+    return t(f"auth.{key}", lang(), **fields)
 
 
 def role_label(role: str) -> str:
-    return ui_text(f"role.{role}") if f"role.{role}" in UI_TEXT else role
+    return ui_text(f"role.{role}") if f"auth.role.{role}" in TEXT else role
 
 
 def auth_db() -> str:

@@ -15,6 +15,7 @@ from analytics.i18n import DEFAULT_LANG, t
 from analytics.periods import DEFAULT_RANGE_MONTHS
 from analytics.settings import default_db_path, demo_db_path
 from analytics.stats.integration import MISSING, SIZES, WEIGHTINGS, IntegrationSettings
+from ui.pin import Pin, pin_of
 
 SOURCES = ("real", "demo")
 MONTH_KEYS = ("from", "to")  # the sidebar's month range, bound to the URL under these names
@@ -25,12 +26,18 @@ SEEN_KEY = "months_seen"  # the months the selects were last drawn with
 
 @dataclass(frozen=True)
 class View:
+    """What the page shows. ``db`` is the file to read: the live database, or, when the link pins an older data
+    version (``?v=``), the file holding that version's data (``pin``); ``live_db`` is always the live file, the one
+    pages that change data write to."""
+
     lang: str
     source: str
     db: str
     start: str | None
     end: str | None
     units: tuple[str, ...]
+    live_db: str = ""
+    pin: Pin | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -85,17 +92,22 @@ def demo_available() -> bool:
     return Path(db_for("demo")).exists()
 
 
-def view() -> View:
-    """The current view, as the sidebar widgets set it."""
+def view(live: bool = False) -> View:
+    """The current view, as the sidebar widgets set it; a link's pinned version applies unless ``live`` (the pages
+    that change data ask for the live file)."""
     state = st.session_state
     source = state.get("data") or default_source()
+    live_db = db_for(source)
+    pin = None if live else pin_of(live_db)
     return View(
         lang(),
         source,
-        db_for(source),
+        pin.db if pin else live_db,
         state.get("from") or None,
         state.get("to") or None,
         tuple(state.get("units") or ()),
+        live_db,
+        pin,
     )
 
 

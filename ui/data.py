@@ -16,14 +16,15 @@ import streamlit as st
 from analytics.model.catalog import Catalog
 from analytics.model.panel import Panel
 from analytics.model.units import Registry
-from analytics.periods import from_index, parse_strict
+from analytics.periods import parse_strict
 from analytics.services.findings import warm_findings
 from analytics.stats.integration import IntegrationSettings
 from analytics.stats.quality import quality_flags
 from analytics.stats.unit_profile import score_view
 from analytics.store.batches import list_batches
-from analytics.store.connection import DatabaseBusy, connect, data_version, first_row
+from analytics.store.connection import DatabaseBusy, connect, data_version
 from analytics.store.metrics import load_catalog
+from analytics.store.observations import current_count, current_months
 from analytics.store.snapshot import Snapshot, load_snapshot, warm_snapshot
 from analytics.store.units import load_registry
 
@@ -84,9 +85,8 @@ class _Basics:
 def _basics(db: str, dv: int) -> _Basics:
     """What nearly every page reads, in one open of the file (shared read-only objects, not copied)."""
     with connect(db, read_only=True) as con:
-        (count,) = first_row(con, "SELECT count(*) FROM current")  # type: ignore[misc]
-        present = con.execute("SELECT DISTINCT period FROM current ORDER BY period").fetchall() if count else []
-        return _Basics(load_catalog(con), load_registry(con), int(count), tuple(from_index(p) for (p,) in present))
+        count = current_count(con)
+        return _Basics(load_catalog(con), load_registry(con), count, current_months(con) if count else ())
 
 
 def catalog(db: str, dv: int) -> Catalog:

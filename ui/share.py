@@ -1,8 +1,9 @@
 """Links that reopen a view: the copy-link control and the data version pinned in it.
 
 Every page's state lives in the URL (sidebar filters bound with ``bind="query-params"``, page state in
-``st.query_params``). A copied link adds ``v=<latest batch id>``; a page opened from a link whose ``v`` is older than
-the current latest batch says so (:func:`stale_notice`). Pages call :func:`copy_link` where the link should be offered.
+``st.query_params``). A copied link adds the data version ``v=<batch>.<reverts>`` of what the page shows; a page
+opened from a link of an older version shows the data as it stood then (ui.pin), marked by :func:`pin_banner` with a
+switch to the current data. Pages call :func:`copy_link` where the link should be offered.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from analytics.reports.deck import DataStamp, data_stamp
+from analytics.reports.deck import DataStamp
+from analytics.services.exports import data_stamp
 from analytics.store.connection import DatabaseBusy, connect
 from ui import data
 from ui.context import MONTH_KEYS, View, tr
+from ui.pin import VERSION_PARAM, latest_version, unpin
 
-VERSION_PARAM = "v"
 CAME_FROM_KEY = "present_came_from"  # the page (and its query) the presenter was on before presentation mode
 LINK_SAFE = ",:~@"  # left readable in a link (deck strings use them)
 
@@ -37,22 +39,29 @@ def current_stamp(db: str) -> DataStamp:
         return DataStamp(0, None)
 
 
-def pinned_version() -> int | None:
-    """The data version the page's link was made at (query parameter ``v``), if any."""
-    raw = st.query_params.get(VERSION_PARAM)
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
-        return None
+def pin_banner(current: View) -> None:
+    """On every page whose link pins an older version: "as of v…, newer data exists", and the switch to current.
+    A link naming a version the data never had says so once (the page shows the current data)."""
+    refused = st.session_state.pop("pin_refused", None)
+    if refused:
+        st.warning(tr("share.unknown_version", version=refused), icon=":material/history_toggle_off:")
+    if current.pin is None:
+        return
+    as_of = current_stamp(current.db).as_of
+    when = as_of.strftime("%Y-%m-%d %H:%M") if as_of is not None else "—"
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.info(
+        tr("share.as_of", version=current.pin.version.text, when=when, latest=current.pin.latest.text),
+        icon=":material/history:",
+    )
+    if right.button(tr("share.to_current"), icon=":material/update:", key="pin_to_current"):
+        unpin()
+        st.rerun()
 
 
-def stale_notice(stamp: DataStamp) -> bool:
-    """Show '此链接生成于数据版本 v…，之后已有新数据' when the link's ``v`` is older than the data; True if shown."""
-    pinned = pinned_version()
-    if pinned is None or pinned >= stamp.batch_id:
-        return False
-    st.info(tr("share.stale", old=pinned, new=stamp.batch_id), icon=":material/update:")
-    return True
+def version_text(db: str) -> str:
+    """The version a link to what ``db`` shows should pin (a pinned file knows its own)."""
+    return latest_version(db).text
 
 
 def current_params(extra: Mapping[str, str] | None = None) -> dict[str, list[str]]:
@@ -75,22 +84,24 @@ def view_params(view: View) -> dict[str, str]:
     return params
 
 
-def share_url(params: Mapping[str, list[str]], version: int) -> str:
+def share_url(params: Mapping[str, list[str]], version: str) -> str:
     """The page's address with ``params`` and ``v=version``: absolute when the browser told us where we are."""
     base = (st.context.url or "").split("?", 1)[0].split("#", 1)[0]
-    query = urlencode({**params, VERSION_PARAM: [str(version)]}, doseq=True, safe=LINK_SAFE)
+    query = urlencode({**params, VERSION_PARAM: [version]}, doseq=True, safe=LINK_SAFE)
     return f"{base}?{query}"
 
 
-def copy_link(stamp: DataStamp, extra: Mapping[str, str] | None = None) -> str:
+def copy_link(db: str, extra: Mapping[str, str] | None = None) -> str:
     """Render the 复制链接 / Copy link control (the full link in a code box with its copy button); returns the link.
 
-    ``extra``: page state to pin that is not (yet) in the URL. The link pins the data version ``v``.
+    ``db``: the file the page shows (a pinned view's file keeps its version). ``extra``: page state to pin that is
+    not (yet) in the URL. The link pins the data version ``v``: opened later, it shows the data as it stood then.
     """
-    url = share_url(current_params(extra), stamp.batch_id)
+    version = version_text(db)
+    url = share_url(current_params(extra), version)
     st.markdown(f"**{tr('share.copy')}**")
     st.code(url, language=None, wrap_lines=True)
-    st.caption(tr("share.help", version=stamp.batch_id))
+    st.caption(tr("share.help", version=version))
     return url
 
 

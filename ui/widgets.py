@@ -13,14 +13,14 @@ from analytics.store.batches import BatchError, revert
 from analytics.store.connection import DatabaseBusy, connect
 from ui import data
 from ui.auth import can, current_session
-from ui.context import tr, view
+from ui.context import lang, tr, view
 
 REVERTED_KEY = "batch_reverted"  # the revert's message, shown after the rerun that redraws the history
 
 
 def batch_history(allow_revert: bool = True) -> None:
     """The batches table (newest first) and a guarded revert control."""
-    current = view()
+    current = view(live=True)
     if REVERTED_KEY in st.session_state:  # the revert reran the page, so the table above shows it
         st.success(st.session_state.pop(REVERTED_KEY))
     frame = data.batches(current.db, data.version(current.db))
@@ -60,7 +60,7 @@ def _revert(db: str, batch: int) -> None:
                 return
             keys = revert(con, batch, user=st.session_state.get("user", "app"))  # audited in its transaction
     except (BatchError, DatabaseBusy) as exc:
-        st.error(str(exc))
+        st.error(exc.message(lang()))
         return
     data.after_write(db)
     st.session_state[REVERTED_KEY] = tr("batch.reverted", batch=batch, keys=keys)

@@ -12,44 +12,12 @@ from ui import data
 from ui.auth import auth_db, require_permission, role_label, ui_text
 from ui.context import lang, tr
 
-ADMIN_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("系统管理", "Administration"),
-    "log": ("审计日志", "Audit log"),
-    "users": ("账户", "Accounts"),
-    "actor": ("操作人", "Actor"),
-    "all": ("全部", "All"),
-    "action": ("操作类型", "Action"),
-    "since": ("起始日期", "From date"),
-    "until": ("截止日期", "To date"),
-    "intact": ("审计日志完整（哈希链校验通过）。", "The audit log is intact (hash chain verified)."),
-    "broken": ("审计日志自第 {id} 条起被改动过！", "The audit log was altered from entry {id} on!"),
-    "shown": ("显示最近 {n} 条。", "Showing the latest {n} entries."),
-    "add": ("新增账户", "Add an account"),
-    "name": ("用户名", "User name"),
-    "role": ("角色", "Role"),
-    "units": ("负责单位（计划人员）", "Assigned units (planners)"),
-    "email": ("统一身份邮箱（可选）", "SSO email (optional)"),
-    "password": ("初始密码", "Initial password"),
-    "repeat": ("再次输入密码", "Repeat the password"),
-    "mismatch": ("两次输入的密码不一致。", "The passwords differ."),
-    "change": ("修改账户", "Change an account"),
-    "user": ("账户", "Account"),
-    "what": ("操作", "Change"),
-    "do.role": ("改角色", "Set role"),
-    "do.disable": ("停用", "Disable"),
-    "do.enable": ("启用", "Enable"),
-    "do.unlock": ("解除锁定", "Unlock"),
-    "do.password": ("重置密码", "Reset password"),
-    "new_password": ("新密码", "New password"),
-    "save": ("保存", "Save"),
-    "done": ("已保存。", "Saved."),
-}
 MAX_ROWS = 1000
 
 
 def tx(key: str, **fields: object) -> str:
-    zh, en = ADMIN_TEXT[key]
-    return (en if lang() == "en" else zh).format(**fields)
+    """The text of ``admin.<key>`` (analytics/i18n/accounts.py) in the session's language."""
+    return tr(f"admin.{key}", **fields)
 
 
 def apply(change) -> None:

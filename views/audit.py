@@ -58,7 +58,7 @@ def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., obje
 
 
 require_permission("import")
-current = view()
+current = view(live=True)
 version = data.version(current.db)
 may_manage, may_export = can("manage"), can("export")
 actor = st.session_state.get("user") or "app"

@@ -6,16 +6,15 @@ from analytics.ingest.template import last_month, template_bytes, template_file_
 from analytics.model.issues import Issue
 from analytics.model.unknown_units import group_unknown_units, unknown_units_message
 from analytics.periods import from_index, parse_strict
-from analytics.services.imports import Upload, commit_validation, issues_frame, preview_frame, preview_summary, validate
+from analytics.services.imports import Upload, commit, issues_frame, preview_frame, preview_summary, validate
 from analytics.settings import max_file_mb
-from analytics.store.accounts import check_scope
 from analytics.store.connection import DatabaseBusy
 from ui import data
 from ui.auth import can, current_session
 from ui.context import lang, tr, view
 from ui.widgets import batch_history, status_label
 
-current = view()
+current = view(live=True)
 version = data.version(current.db)
 st.title(tr("page.import"))
 CONFIRM_KEY = "confirm_far"  # the tick that confirms values far from their unit's history
@@ -59,12 +58,9 @@ if st.button(tr("import.validate"), type="primary", disabled=not files):
     except ValueError:
         st.error(tr("import.period_bad"))
         st.stop()
-    uploads = [Upload(f.name, f.getvalue()) for f in files or []]
-    checked = validate(current.db, uploads, given, create_units)
-    session = current_session()
-    if session is not None:  # a planner may write only the units assigned to them (and their sub-units)
-        checked.issues += check_scope(session, checked, data.registry(current.db, version))
-    st.session_state["validation"] = checked
+    uploads = [Upload(f.name, f.getvalue()) for f in files or []]  # each file read once
+    # checked, the units out of the user's scope included, and previewed; the commit below writes this same record
+    st.session_state["validation"] = validate(current.db, uploads, given, create_units, scope=current_session())
     st.session_state.pop(CONFIRM_KEY, None)  # a new upload is confirmed afresh
 
 validation = st.session_state.get("validation")
@@ -102,7 +98,7 @@ if validation is not None:
             if st.button(tr("import.commit"), type="primary", disabled=not confirmed, help=needed):
                 user = st.session_state.get("user", "app")
                 try:  # audited, with the count of confirmed values
-                    batch = commit_validation(current.db, validation, user, confirmed=confirmed)
+                    batch = commit(current.db, validation, user, confirmed=confirmed)
                 except DatabaseBusy:
                     st.error(tr("ui.busy"))
                     st.stop()

@@ -110,7 +110,7 @@ base = IntegrationSettings(
 try:
     result = data.scored(current.db, dv, current.start, current.end, units, base)
 except IntegrationError as exc:
-    st.error(tr("integ.error", error=exc))
+    st.error(tr("integ.error", error=exc.message(lang())))
     st.stop()
 if result.insufficient:
     st.warning(tr("integ.insufficient", n=result.basis_units, k=base.min_units))
@@ -145,7 +145,7 @@ with tab_weights:
         try:
             result = data.scored(current.db, dv, current.start, current.end, units, settings)
         except (IntegrationError, AhpError) as exc:
-            st.error(tr("integ.weights_error", error=exc))
+            st.error(tr("integ.weights_error", error=exc.message(lang())))
     shown = weight_table(result.weights, catalog)
     st.dataframe(
         shown.assign(

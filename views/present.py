@@ -22,7 +22,6 @@ from analytics.reports.deck import (
     Scope,
     Slide,
     SlideSpec,
-    Source,
     deck_of,
     deck_text,
     names_of,
@@ -35,6 +34,7 @@ from analytics.reports.export import MIME, file_name, render
 from analytics.reports.html import PLOT_CONFIG, kpi_cards, peer_rows, slide_figure
 from analytics.reports.marking import mark_now
 from analytics.reports.pdf import pdf_available
+from analytics.services.exports import source_of
 from analytics.stats.integration import IntegrationSettings
 from analytics.stats.options import LAGS, PAGE_LEVELS, SCALES
 from analytics.stats.unit_profile import unit_labels
@@ -60,7 +60,7 @@ CONTROL_KEYS = ("present_kinds", "present_x", "present_y", "present_lag", "prese
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _analysis(db: str, dv: int, view: Scope, settings: IntegrationSettings) -> DeckAnalysis:
-    source = Source(
+    source = source_of(
         data.catalog(db, dv),
         data.registry(db, dv),
         data.analysis_obs(db, dv),
@@ -81,7 +81,7 @@ def _url_deck(analysis: DeckAnalysis) -> list[SlideSpec]:
     try:
         specs = parse_deck(st.query_params.get("deck"))
     except DeckError as exc:
-        st.warning(tr("present.bad_deck", error=exc))
+        st.warning(tr("present.bad_deck", error=exc.message(lang())))
         specs = parse_deck(None)
     resolved = []
     for spec in specs:
@@ -248,7 +248,6 @@ dv = data.version(current.db)
 settings = integration_settings()  # the Integration page's choices, as the overview uses them
 analysis = _analysis(current.db, dv, _scope(current), settings)
 specs = _url_deck(analysis)
-share.stale_notice(analysis.source.stamp)
 _controls(analysis, specs)
 if not specs:
     st.info(tr("present.empty_deck"))
@@ -258,7 +257,7 @@ _navigation(index, len(specs))
 try:
     slide = _slide(current.db, dv, analysis.scope, settings, str(specs[index - 1]), lang())
 except DeckError as exc:
-    st.warning(tr("present.slide_error", error=exc))
+    st.warning(tr("present.slide_error", error=exc.message(lang())))
 else:
     st.title(slide.title, anchor=False)
     st.markdown(
@@ -269,7 +268,5 @@ else:
         st.text(slide.notes)
 st.caption(f"{scope_text(analysis.scope, analysis, lang())} · {stamp_text(analysis.source.stamp, lang())}")
 choices = {"corr_level": analysis.scope.level, "corr_scale": analysis.scope.scale}
-share.copy_link(
-    analysis.source.stamp, {**share.view_params(current), **choices, "deck": deck_text(specs), "slide": str(index)}
-)
+share.copy_link(current.db, {**share.view_params(current), **choices, "deck": deck_text(specs), "slide": str(index)})
 _exports(analysis, current, specs, dv)

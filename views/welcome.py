@@ -60,7 +60,7 @@ def register_units(db: str) -> None:
 
 st.title(tr("app.title"))
 st.write(tr("welcome.intro"))
-current = view()
+current = view(live=True)
 version = data.version(current.db)
 registry = data.registry(current.db, version)
 

@@ -1,8 +1,9 @@
-"""The command line's shared parts: exit codes, argument types, the refusal, JSON output."""
+"""The command line's shared parts: exit codes, argument types, who acts, JSON output."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import sys
@@ -11,10 +12,6 @@ from pathlib import Path
 from analytics import periods
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-
-
-class Rejected(Exception):
-    """Input the command refuses (exit 1); the message is shown on stderr."""
 
 
 def period_arg(text: str) -> int:
@@ -26,6 +23,51 @@ def period_arg(text: str) -> int:
 
 def list_arg(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def lag_arg(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("lag must be ≥ 0")
+    return value
+
+
+def lags_arg(text: str) -> range:
+    """``A..B`` (0 ≤ A ≤ B) or a single ``K`` → the lags A..B inclusive."""
+    first, _, last = text.partition("..")
+    try:
+        lo, hi = int(first), int(last or first)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("lags look like 0..6") from exc
+    if lo < 0 or hi < lo:
+        raise argparse.ArgumentTypeError("lags look like 0..6 (0 ≤ first ≤ last)")
+    return range(lo, hi + 1)
+
+
+def basis_arg(text: str) -> str:
+    """An integration basis: all, view or YYYY-MM..YYYY-MM."""
+    from analytics.services.analysis import basis_error
+
+    error = basis_error(text)
+    if error is not None:
+        raise argparse.ArgumentTypeError(error)
+    return text
+
+
+def actor() -> str:
+    """Who the command line acts as in the audit log: ``cli:<OS user>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def login_name() -> str:
+    """The OS login name ('' when there is none)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
 
 
 def clean_json(value: object) -> object:

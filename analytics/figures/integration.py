@@ -50,9 +50,9 @@ MONTH_AXIS = {"type": "category", "categoryorder": "category ascending"}
 
 def level_colour(index: object) -> str:
     """The colour of a level index 0–9 (grey when missing)."""
-    if index is None or index is pd.NA or (isinstance(index, float) and math.isnan(index)):
+    if not isinstance(index, (int, float, np.integer, np.floating)) or math.isnan(index):  # None, NA, NaN
         return MISSING_COLOUR
-    return LEVEL_COLOURS[int(index)]  # type: ignore[call-overload]
+    return LEVEL_COLOURS[int(index)]
 
 
 def _level_names(lang: str) -> tuple[str, ...]:
@@ -145,7 +145,7 @@ def choices_text(settings: IntegrationSettings, lang: str = "zh") -> str:
 def missing_text(metrics: Sequence[str], no_headcount: bool, metric_names: Mapping[str, str], lang: str) -> str:
     """'职工人数、营业收入' — what an incomplete row lacks: the headcount first, then metric names."""
     parts = ([t("integ.no_headcount", lang)] if no_headcount else []) + [metric_names.get(m, m) for m in metrics]
-    return ("、" if lang == "zh" else ", ").join(parts)
+    return t("sep.list", lang).join(parts)
 
 
 def incomplete_table(

@@ -136,7 +136,7 @@ def kpi_label(name: str, unit: str, lang: str) -> str:
     if unit in ("", "%"):
         return name
     shown = unit_label(unit, lang)
-    return f"{name}（{shown}）" if lang == "zh" else f"{name} ({shown})"
+    return t("sep.noted", lang, name=name, note=shown)
 
 
 @dataclass(frozen=True)

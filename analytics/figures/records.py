@@ -16,10 +16,7 @@ from analytics.i18n import TEXT, t
 from analytics.model.catalog import Metric
 from analytics.model.units import Unit
 
-LIST_SEPARATOR = {"zh": "、", "en": ", "}
-FIELD_SEPARATOR = {"zh": "；", "en": "; "}
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-KEY_VALUE = {"zh": "{key}：{value}", "en": "{key}: {value}"}
 AUDIT_COLUMNS = ("id", "at", "actor", "action", "details")
 ACCOUNT_COLUMNS = (
     "name",
@@ -49,9 +46,9 @@ def _value_text(value: object, lang: str) -> str:
     if isinstance(value, bool) or value is None:
         return t(f"audit.value.{str(value).lower()}", lang)
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR[lang].join(_value_text(v, lang) for v in value) or t("audit.value.none", lang)
+        return t("sep.list", lang).join(_value_text(v, lang) for v in value) or t("audit.value.none", lang)
     if isinstance(value, dict):
-        return LIST_SEPARATOR[lang].join(f"{k} {_value_text(v, lang)}" for k, v in value.items())
+        return t("sep.list", lang).join(f"{k} {_value_text(v, lang)}" for k, v in value.items())
     return _known(f"audit.value.{value}", lang, str(value))
 
 
@@ -69,11 +66,11 @@ def details_text(details: str | Mapping[str, object], lang: str) -> str:
     if not isinstance(decoded, Mapping):
         return str(details)
     fields = (
-        KEY_VALUE[lang].format(key=_known(f"audit.key.{k}", lang, k), value=_value_text(v, lang))
+        t("sep.key_value", lang, key=_known(f"audit.key.{k}", lang, k), value=_value_text(v, lang))
         for k, v in decoded.items()
         if v not in (None, "", [], {})
     )
-    return FIELD_SEPARATOR[lang].join(fields)
+    return t("sep.field", lang).join(fields)
 
 
 def audit_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -112,7 +109,7 @@ def catalog_table(metrics: Iterable[Metric], lang: str) -> pd.DataFrame:
             "direction": _known(f"catalog.direction.{m.direction}", lang, str(m.direction)),
             "min": m.min,
             "max": m.max,
-            "aliases": LIST_SEPARATOR[lang].join(m.aliases),
+            "aliases": t("sep.list", lang).join(m.aliases),
             "rollup": _known(f"catalog.rollup.{m.rollup}", lang, m.rollup),
         }
         for m in metrics

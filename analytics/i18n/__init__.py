@@ -1,14 +1,25 @@
 """The one translation table: every user-facing string in Chinese (default) and English.
 
-Keys are stable; ``t(key, lang, **fields)`` formats the string. Import issues use keys ``issue.<code>``.
+Keys are stable; ``t(key, lang, **fields)`` formats the string. Import issues use keys ``issue.<code>``, refusals
+(:class:`analytics.errors.AnalyticsError`) ``error.<code>``. The table is split by area: this module holds the
+pages' shared texts, each ``analytics/i18n/<area>.py`` one area's; they are merged below, a key defined twice
+being refused. A field that must itself be translated (a file kind inside a refusal) is passed as a
+:class:`Phrase`, put into the language of the text around it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 TEXT: dict[str, tuple[str, str]] = {
+    # punctuation that differs between the languages: a list, fields, a key with its value, a name with a note
+    "sep.list": ("、", ", "),
+    "sep.field": ("；", "; "),
+    "sep.key_value": ("{key}：{value}", "{key}: {value}"),
+    "sep.noted": ("{name}（{note}）", "{name} ({note})"),
     # pages and navigation
     "page.welcome": ("欢迎", "Welcome"),
     "page.import": ("数据导入", "Import"),
@@ -272,6 +283,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "文件包含宏，宏不会被执行。",
         "The file contains macros; they are never run.",
     ),
+    "issue.unit_out_of_scope": (
+        "单位 {unit} 不在您负责的范围内（可上传：{scope}），本次上传不会写入任何数据。",
+        "Unit {unit} is outside your scope (you may upload for: {scope}); nothing from this upload will be written.",
+    ),
+    "issue.import_not_allowed": (
+        "角色“{role}”不能上传或撤销数据。",
+        "The role '{role}' may not upload or revert data.",
+    ),
     "issue.new_unit": (
         "将登记新单位“{unit}”。",
         "New unit “{unit}” will be registered.",
@@ -340,9 +359,22 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def _merge_parts() -> None:
-    from analytics.i18n import correlation, first_run, integration, master_data, overview, present, records
+    from analytics.i18n import (
+        accounts,
+        correlation,
+        errors,
+        findings,
+        first_run,
+        integration,
+        master_data,
+        overview,
+        present,
+        records,
+        template,
+    )
 
-    for part in (correlation, first_run, integration, master_data, overview, present, records):
+    areas = (correlation, first_run, integration, master_data, overview, present, records)
+    for part in (*areas, accounts, errors, findings, template):
         clashes = TEXT.keys() & part.TEXT.keys()
         if clashes:
             raise RuntimeError(f"translation keys defined twice: {sorted(clashes)}")
@@ -359,10 +391,35 @@ def unit_of_measure(unit: str, lang: str = DEFAULT_LANG) -> str:
     return t(key, lang) if key in TEXT else unit
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **fields: object) -> str:
+def t(key: str, lang: str = DEFAULT_LANG, /, **fields: object) -> str:
     """The text for ``key`` in ``lang`` (zh or en), with ``fields`` filled in; an unknown key returns itself."""
     pair = TEXT.get(key)
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{name: _in(value, lang) for name, value in fields.items()})
+
+
+@dataclass(frozen=True, init=False)
+class Phrase:
+    """A field value that is itself a table entry: ``t("error.not_a_spreadsheet", "en", what=Phrase("file.pdf"))``
+    fills ``what`` with the English of ``file.pdf``, the Chinese text with its Chinese."""
+
+    key: str
+    fields: dict[str, object] = field(default_factory=dict)
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "fields", fields)
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return t(self.key, lang, **self.fields)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _in(value: object, lang: str) -> object:
+    return value.text(lang) if isinstance(value, Phrase) else value

@@ -1,6 +1,17 @@
 """Translation table entries for the integration pages: key → (zh, en). Merged into analytics.i18n.TEXT."""
 
 TEXT: dict[str, tuple[str, str]] = {
+    # the ten coordination levels (analytics.stats.coupling), index = min(floor(10·D), 9)
+    "integ.level.0": ("极度失调", "extreme imbalance"),
+    "integ.level.1": ("严重失调", "severe imbalance"),
+    "integ.level.2": ("中度失调", "moderate imbalance"),
+    "integ.level.3": ("轻度失调", "mild imbalance"),
+    "integ.level.4": ("濒临失调", "verge of imbalance"),
+    "integ.level.5": ("勉强协调", "barely coordinated"),
+    "integ.level.6": ("初级协调", "primary coordination"),
+    "integ.level.7": ("中级协调", "intermediate coordination"),
+    "integ.level.8": ("良好协调", "good coordination"),
+    "integ.level.9": ("优质协调", "high-quality coordination"),
     # integration page: controls
     "integ.title": ("融合度分析（耦合协调度）", "Integration index (coupling coordination)"),
     "integ.intro": (

@@ -46,6 +46,13 @@ def is_missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def _number(value: float | None) -> float | None:
+    """``value`` as a float; None when missing (see :func:`is_missing`)."""
+    if value is None or is_missing(value):
+        return None
+    return float(value)
+
+
 def _fixed(value: float, decimals: int) -> str:
     """``value`` with ``decimals`` decimals and thousands separators; a value that rounds to zero has no sign."""
     text = f"{value:,.{decimals}f}"
@@ -68,41 +75,46 @@ def unit_label(unit: str, lang: str) -> str:
 
 def percent(value: float | None) -> str:
     """``97.7%``; ``—`` when missing."""
-    return MISSING if is_missing(value) else _fixed(float(value), PERCENT_DECIMALS) + "%"  # type: ignore[arg-type]
+    number = _number(value)
+    return MISSING if number is None else _fixed(number, PERCENT_DECIMALS) + "%"
 
 
 def amount(value: float | None, unit: str = "", lang: str = "zh") -> str:
     """``178,212``, ``615.3``, ``12.45`` (decimals by size, no trailing zeros), followed by the unit of measure in
     ``lang`` when given (``2,740 万元``); a ``%`` unit gives :func:`percent`; ``—`` when missing."""
-    if is_missing(value):
+    number = _number(value)
+    if number is None:
         return MISSING
     if unit == "%":
-        return percent(value)
-    number = float(value)  # type: ignore[arg-type]
+        return percent(number)
     text = _trimmed(_fixed(number, _decimals(number)))
     return f"{text} {unit_label(unit, lang)}" if unit else text
 
 
 def index(value: float | None) -> str:
     """An index in [0, 1] (D, U1, U2) with three decimals: ``0.730``; ``—`` when missing."""
-    return MISSING if is_missing(value) else _fixed(float(value), INDEX_DECIMALS)  # type: ignore[arg-type]
+    number = _number(value)
+    return MISSING if number is None else _fixed(number, INDEX_DECIMALS)
 
 
 def r_value(value: float | None) -> str:
     """A correlation with two decimals (``0.42``, ``-0.31``; ``0.00``, never ``-0.00``); ``—`` when missing."""
-    return MISSING if is_missing(value) else _fixed(float(value), R_DECIMALS)  # type: ignore[arg-type]
+    number = _number(value)
+    return MISSING if number is None else _fixed(number, R_DECIMALS)
 
 
 def p_value(value: float | None) -> str:
     """p or q: ``0.012``, ``<0.001``; ``—`` when missing."""
-    if is_missing(value) or not math.isfinite(float(value)):  # type: ignore[arg-type]
+    number = _number(value)
+    if number is None or not math.isfinite(number):
         return MISSING
-    return f"<{P_FLOOR:g}" if float(value) < P_FLOOR else f"{float(value):.{P_DECIMALS}f}"  # type: ignore[arg-type]
+    return f"<{P_FLOOR:g}" if number < P_FLOOR else f"{number:.{P_DECIMALS}f}"
 
 
 def count(value: float | None) -> str:
     """A number of things (units, months, observations): ``1,234``; ``—`` when missing."""
-    return MISSING if is_missing(value) else f"{round(float(value)):,}"  # type: ignore[arg-type]
+    number = _number(value)
+    return MISSING if number is None else f"{round(number):,}"
 
 
 def signed(value: float, decimals: int) -> str:
@@ -119,9 +131,9 @@ def change_kind(change: str, unit: str) -> str:
 def change(kind: str, value: float | None, unit: str = "", lang: str = "zh") -> str:
     """A signed change of ``kind`` (POINTS, RELATIVE, DIFFERENCE, INDEX): ``+0.5 百分点`` / ``+0.5 pp``,
     ``+4.6%``, ``+5 起`` / ``+5 cases``, ``+0.012``; ``—`` when missing."""
-    if is_missing(value):
+    number = _number(value)
+    if number is None:
         return MISSING
-    number = float(value)  # type: ignore[arg-type]
     if kind == POINTS:
         return f"{signed(number, PERCENT_DECIMALS)} {t('overview.pp', lang)}"
     if kind == INDEX:

@@ -152,8 +152,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Reported {values} of the {expected} metrics expected this month.",
     ),
     "overview.alert_drop": (
-        "融合度等级：{zh0}（D={d0}）→ {zh1}（D={d1}）",
-        "Coordination level: {en0} (D={d0}) → {en1} (D={d1})",
+        "融合度等级：{level0}（D={d0}）→ {level1}（D={d1}）",
+        "Coordination level: {level0} (D={d0}) → {level1} (D={d1})",
     ),
     # figures
     "overview.fig_trend_title": ("集团融合度 D 走势（各单位平均）", "Group integration index D (mean over units)"),

@@ -301,10 +301,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "此链接会重新打开当前视图（页面、筛选条件与幻灯片），并记录数据版本 v{version}。",
         "This link reopens the current view (page, filters and slides) and records data version v{version}.",
     ),
-    "share.stale": (
-        "此链接生成于数据版本 v{old}，之后已有新数据（当前为 v{new}），显示的是最新数据。",
-        "This link was made at data version v{old}; newer data has arrived since (now v{new}). Showing the latest "
-        "data.",
+    "share.as_of": (
+        "显示的是数据版本 v{version} 时的数据（{when}），之后已有新数据（当前为 v{latest}）。",
+        "Showing the data as of version v{version} ({when}); newer data exists (now v{latest}).",
+    ),
+    "share.to_current": ("切换到最新数据", "Switch to the current data"),
+    "share.unknown_version": (
+        "链接中的数据版本 v{version} 不存在，显示的是最新数据。",
+        "The link's data version v{version} does not exist; showing the current data.",
     ),
     # PowerPoint: what a slide leaves out so that it can be read when projected
     "present.pptx.heatmap_subset": (

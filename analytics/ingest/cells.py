@@ -30,6 +30,10 @@ _REPORTER = re.compile(r"(?:填报|报送)单位\s*[:：]\s*([^\s:：]+)")
 _NUMBER = re.compile(r"^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?(?:e[+-]?\d+)?$", re.IGNORECASE)
 
 
+Grid = list[list[object]]  # a sheet's rows, cell values as read
+Role = tuple[str, Metric | None, str | None]  # a header cell's (role, metric, unit or label)
+
+
 UnitResolver = Callable[[object, object, str, str | None, str | None], tuple[int | None, Issue | None]]
 
 
@@ -155,7 +159,9 @@ def fallback_period(sheet: Sheet, grid: list[list[object]], header_row: int, ctx
     return None
 
 
-def check_header_units(roles, header_row: int, note_unit: str | None, sheet: Sheet, ctx: Context) -> list[Issue]:
+def check_header_units(
+    roles: list[Role], header_row: int, note_unit: str | None, sheet: Sheet, ctx: Context
+) -> list[Issue]:
     issues = []
     for c, (role, metric, unit) in enumerate(roles):
         given = unit or (note_unit if role == "metric" else None)

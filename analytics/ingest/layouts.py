@@ -8,6 +8,7 @@ from __future__ import annotations
 from analytics.ingest.cells import (
     EMPTY_FRAME,
     Context,
+    Role,
     SheetValues,
     ambiguous_metric,
     cell_text,
@@ -76,7 +77,7 @@ def header_grid(sheet: Sheet, rows: int) -> list[list[object]]:
     return grid
 
 
-Roles = list[tuple[str, Metric | None, str | None]]
+Roles = list[Role]
 
 
 AMBIGUOUS = "ambiguous"  # the role of a header that names several metrics (its third field is the label)

@@ -6,6 +6,7 @@ from analytics.ingest.cells import (
     EMPTY_FRAME,
     TOTALS_LABELS,
     Context,
+    Role,
     SheetValues,
     _parse_records,
     cell_metric,
@@ -20,7 +21,7 @@ from analytics.model.issues import WARNING, make_issue
 from analytics.periods import from_index
 
 
-def read_long(sheet: Sheet, header_row: int, roles, ctx: Context) -> SheetValues:
+def read_long(sheet: Sheet, header_row: int, roles: list[Role], ctx: Context) -> SheetValues:
     """Columns unit (code or name), period, metric (code, name or alias), value."""
     out = SheetValues("long", EMPTY_FRAME)
     label, file = sheet_label(sheet), ctx.file_name

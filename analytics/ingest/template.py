@@ -14,33 +14,28 @@ import io
 from datetime import date
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
-from analytics.model.catalog import Catalog, Metric
-from analytics.model.units import UNIT_COLUMNS, Registry, read_units_csv
+from analytics.i18n import t
+from analytics.model.catalog import CATEGORIES, Catalog, Metric
+from analytics.model.units import UNIT_COLUMNS, Registry, Unit, read_units_csv
 from analytics.periods import from_index, to_index
 
 DATA_SHEET, HELP_SHEET = "数据填报", "填报说明"
 HEADER_ROW = 2  # 0-based: title, category row, header
 FIRST_METRIC_COL = 3
-CATEGORY_NAMES = {
-    "party": "党建指标 Party building",
-    "production": "生产经营指标 Production",
-    "efficiency": "效率效益指标 Efficiency",
-}
+
+
+def _both(key: str, sep: str = " ") -> str:
+    """The Chinese and the English of ``key`` side by side, as the bilingual template writes its texts."""
+    return f"{t(key, 'zh')}{sep}{t(key, 'en')}"
+
+
+CATEGORY_NAMES = {category: _both(f"template.category.{category}") for category in CATEGORIES}
+HELP_STEPS = 6  # the numbered lines of the instructions sheet: template.help.1 …
 INSTRUCTIONS = (
-    ("填报说明 / How to fill in", ""),
-    ("1. 每个单位一行，不要修改单位编码和表头。", "One row per unit; do not change unit codes or headers."),
-    (
-        "2. 只填数字；百分比指标填百分数（如 95 表示 95%），也可填 95%。",
-        "Numbers only; percentage metrics take the percentage (95 means 95%); 95% is accepted too.",
-    ),
-    (
-        "3. 未开展或无数据请留空，或填“-”；不要填 0 代替缺报。",
-        "Leave blank or “-” when not reported; do not enter 0 instead.",
-    ),
-    ("4. 金额单位为万元（见表头括号），请勿填元。", "Amounts are in 万元 (10k yuan) as the header says; never in 元."),
-    ("5. 表中“合计”行不会被导入，可保留。", "A 合计 (total) row is skipped on import and may stay."),
-    ("6. 上传前请保存文件；含公式的单元格需有计算结果。", "Save before uploading; formula cells need computed values."),
+    (_both("template.help.title", " / "), ""),
+    *((t(f"template.help.{i}", "zh"), t(f"template.help.{i}", "en")) for i in range(1, HELP_STEPS + 1)),
 )
 
 
@@ -88,7 +83,7 @@ def template_bytes(period: int, catalog: Catalog, registry: Registry) -> bytes:
     return out.getvalue()
 
 
-def _data_sheet(book: xlsxwriter.Workbook, period: int, catalog: Catalog, units: list) -> None:
+def _data_sheet(book: xlsxwriter.Workbook, period: int, catalog: Catalog, units: list[Unit]) -> None:
     sheet = book.add_worksheet(DATA_SHEET)
     bold = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F2DCDB", "border": 1})
@@ -124,7 +119,7 @@ def _data_sheet(book: xlsxwriter.Workbook, period: int, catalog: Catalog, units:
     sheet.freeze_panes(HEADER_ROW + 1, FIRST_METRIC_COL)
 
 
-def _validate(sheet, col: int, n_units: int, metric: Metric) -> None:
+def _validate(sheet: Worksheet, col: int, n_units: int, metric: Metric) -> None:
     if n_units == 0:
         return
     low = -1e15 if metric.min is None else metric.min

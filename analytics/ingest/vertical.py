@@ -5,6 +5,8 @@ from __future__ import annotations
 from analytics.ingest.cells import (
     EMPTY_FRAME,
     Context,
+    Grid,
+    Role,
     SheetValues,
     _parse_records,
     cell_metric,
@@ -19,7 +21,7 @@ from analytics.model.catalog import split_header, units_agree
 from analytics.model.issues import WARNING, make_issue
 
 
-def read_vertical(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> SheetValues:
+def read_vertical(sheet: Sheet, grid: Grid, header_row: int, roles: list[Role], ctx: Context) -> SheetValues:
     """Metrics run down the 指标 column; the unit is named by ``填报单位：…``, a title or the sheet name."""
     out = SheetValues("vertical", EMPTY_FRAME)
     label, file = sheet_label(sheet), ctx.file_name
@@ -89,7 +91,7 @@ def read_vertical(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> S
     return out
 
 
-def _form_unit(sheet: Sheet, grid, header_row: int, ctx: Context, out: SheetValues) -> int | None:
+def _form_unit(sheet: Sheet, grid: Grid, header_row: int, ctx: Context, out: SheetValues) -> int | None:
     named = reporter_unit(grid, header_row)
     if named:
         cell = next(

@@ -10,6 +10,8 @@ from analytics.ingest.cells import (
     MISSING_MARKERS,
     TOTALS_LABELS,
     Context,
+    Grid,
+    Role,
     SheetValues,
     cell_text,
     check_header_units,
@@ -26,7 +28,7 @@ from analytics.model.issues import WARNING, make_issue
 from analytics.periods import from_index
 
 
-def read_wide(sheet: Sheet, grid, header_row: int, roles, ctx: Context) -> SheetValues:
+def read_wide(sheet: Sheet, grid: Grid, header_row: int, roles: list[Role], ctx: Context) -> SheetValues:
     """The template's layout: one row per unit, one column per metric."""
     out = SheetValues("wide", EMPTY_FRAME)
     label, file = sheet_label(sheet), ctx.file_name
@@ -97,7 +99,7 @@ def _wide_rows(
                 )
             )
             continue
-        cell = a1(r, code_c if code_c is not None and not no_code else name_c)  # type: ignore[arg-type]
+        cell = a1(r, _either(code_c if code_c is not None and not no_code else name_c, code_c))
         uid, problem = ctx.resolve_unit(None if no_code else code_text, name_text, file, label, cell)
         if problem:
             out.issues.append(problem)

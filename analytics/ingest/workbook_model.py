@@ -11,6 +11,9 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
+from analytics.errors import AnalyticsError, Message
+from analytics.i18n import TEXT
+
 Cell = str | float | int | bool | datetime.date | datetime.datetime | None
 Position = tuple[int, int]  # (row0, col0)
 MergedRange = tuple[int, int, int, int]  # (first_row0, first_col0, last_row0, last_col0)
@@ -92,78 +95,50 @@ class SheetFacts:
     extent: Position = (0, 0)  # (rows, cols) of the used area, from row 1 / column A
 
 
-# code -> (Chinese, English). Placeholders are filled by WorkbookError.
-MESSAGES: dict[str, tuple[str, str]] = {
-    "file_too_large": (
-        "文件过大（{size}），上限为 {limit}。",
-        "The file is too large ({size}); the limit is {limit}.",
-    ),
-    "empty_file": ("文件是空的（0 字节）。", "The file is empty (0 bytes)."),
-    "not_a_spreadsheet": (
-        "该文件实际上是{what_zh}，不是电子表格。{hint_zh}",
-        "This file is actually {what_en}, not a spreadsheet. {hint_en}",
-    ),
-    "unsupported_type": (
-        "不支持的文件类型：{what_zh}。请另存为 .xlsx 后再上传。",
-        "Unsupported file type: {what_en}. Please save it as .xlsx and upload again.",
-    ),
-    "corrupt_file": (
-        "文件已损坏或不完整，无法读取。请重新导出或另存后再上传。",
-        "The file is damaged or incomplete and cannot be read. Please export or save it again.",
-    ),
-    "encrypted": (
-        "文件设置了打开密码，无法读取。请在 Excel 中取消密码（文件 → 信息 → 保护工作簿 → "
-        "用密码进行加密，清空密码）并保存后再上传。",
-        "The file is password-protected and cannot be read. Remove the password in Excel "
-        "(File → Info → Protect Workbook → Encrypt with Password, clear it), save, and upload again.",
-    ),
-    "zip_bomb": (
-        "文件解压后的大小或压缩比异常（{detail}），疑似恶意文件，已拒绝读取。",
-        "The file's uncompressed size or compression ratio is abnormal ({detail}); "
-        "it was refused as a possible zip bomb.",
-    ),
-    "too_many_sheets": (
-        "工作簿有 {count} 个工作表，超过上限 {limit} 个。",
-        "The workbook has {count} sheets; the limit is {limit}.",
-    ),
-    "too_many_rows": (
-        "工作表“{sheet}”的数据区域达到第 {count} 行，超过上限 {limit} 行。"
-        "请删除多余的行或清除远处单元格的内容后再上传。",
-        'Sheet "{sheet}" uses rows up to {count}; the limit is {limit}. '
-        "Delete extra rows or clear far-away cells and upload again.",
-    ),
-    "too_many_cols": (
-        "工作表“{sheet}”的数据区域达到第 {count} 列，超过上限 {limit} 列。"
-        "请删除多余的列或清除远处单元格的内容后再上传。",
-        'Sheet "{sheet}" uses columns up to {count}; the limit is {limit}. '
-        "Delete extra columns or clear far-away cells and upload again.",
-    ),
-    "too_many_cells": (
-        "工作簿的数据区域共 {count} 个单元格，超过上限 {limit} 个。",
-        "The workbook's used area holds {count} cells; the limit is {limit}.",
-    ),
-    "csv_encoding": (
-        "无法识别 CSV 文件的编码。请以 UTF-8 或 GB18030（GBK）编码保存后再上传。",
-        "The CSV file's encoding is not recognised. Save it as UTF-8 or GB18030 (GBK) and upload again.",
-    ),
-}
+# The codes of a whole-file refusal; their messages are ``error.<code>`` in the translation table.
+CODES = (
+    "file_too_large",
+    "empty_file",
+    "not_a_spreadsheet",
+    "unsupported_type",
+    "corrupt_file",
+    "encrypted",
+    "zip_bomb",
+    "too_many_sheets",
+    "too_many_rows",
+    "too_many_cols",
+    "too_many_cells",
+    "csv_encoding",
+)
+#: code -> (Chinese, English) as the translation table holds them.
+MESSAGES: dict[str, tuple[str, str]] = {code: TEXT[f"error.{code}"] for code in CODES}
 
 
-class WorkbookError(Exception):
+class WorkbookError(AnalyticsError):
     """A whole-file problem: the file cannot be read at all.
 
-    ``code`` is stable and machine-readable (a key of ``MESSAGES``); ``message`` is
-    Chinese, ``message_en`` English; ``sheet`` names the sheet at fault, if one is.
+    ``code`` is stable and machine-readable (one of :data:`CODES`, also the import issue's code); ``message`` is
+    Chinese, ``message_en`` English, as an import issue's are (``message("en")`` works too, as for any
+    refusal); ``sheet`` names the sheet at fault, if one is; ``details`` are the message's other fields.
     """
 
+    code = "unreadable_file"
+
     def __init__(self, code: str, sheet: str | None = None, **details: object) -> None:
-        zh, en = MESSAGES[code]
-        self.code = code
         self.sheet = sheet
         self.details = details
-        self.message = zh.format(sheet=sheet, **details).strip()
-        self.message_en = en.format(sheet=sheet, **details).strip()
-        super().__init__(f"{code}: {self.message_en}")
+        super().__init__(code, sheet=sheet, **details)
+
+    @property
+    def message(self) -> Message:  # read as text, and called like any refusal's
+        return Message(super().message("zh").strip(), self.message_en)
+
+    @property
+    def message_en(self) -> str:
+        return super().message("en").strip()
+
+    def summary(self) -> str:
+        return f"{self.code}: {self.message_en}"
 
 
 def a1(row0: int, col0: int) -> str:

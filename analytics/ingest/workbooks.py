@@ -41,6 +41,7 @@ from typing import Any
 import python_calamine as calamine
 from xlrd.compdoc import CompDoc
 
+from analytics.i18n import Phrase
 from analytics.ingest import ods_inspect, xls_inspect, xlsx_inspect
 from analytics.ingest.workbook_model import (
     MIB,
@@ -78,27 +79,18 @@ MARKUP_START = re.compile(rb"<[a-z?!]")  # a tag, a processing instruction or a 
 ODD_TYPES = frozenset({datetime.time, datetime.timedelta})
 RawRow = list[Any]  # a row as calamine returns it
 
-# Magic bytes of files often uploaded by mistake: (prefix, what in Chinese, what in English).
+# Magic bytes of files often uploaded by mistake: (prefix, what it is: a ``file.*`` key of the translation table).
 OTHER_FILES = (
-    (b"%PDF", "PDF 文档", "a PDF document"),
-    (b"\x89PNG", "PNG 图片", "a PNG image"),
-    (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
-    (b"GIF8", "GIF 图片", "a GIF image"),
-    (b"Rar!", "RAR 压缩包", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包", "a 7z archive"),
-    (b"\x1f\x8b", "gzip 压缩包", "a gzip archive"),
-    (b"{\\rtf", "RTF 文档", "an RTF document"),
+    (b"%PDF", "file.pdf"),
+    (b"\x89PNG", "file.png"),
+    (b"\xff\xd8\xff", "file.jpeg"),
+    (b"GIF8", "file.gif"),
+    (b"Rar!", "file.rar"),
+    (b"7z\xbc\xaf\x27\x1c", "file.7z"),
+    (b"\x1f\x8b", "file.gzip"),
+    (b"{\\rtf", "file.rtf"),
 )
-HINT = ("请上传 .xlsx、.xlsm、.xls、.ods 或 .csv 文件。", "Please upload an .xlsx, .xlsm, .xls, .ods or .csv file.")
-HTML_HINT = (
-    "这类文件常由业务系统导出并命名为 .xls。请用 Excel 打开后“另存为”Excel 工作簿（.xlsx）再上传。",
-    "Business systems often export such files named .xls. Open it in Excel, "
-    "save it as an Excel Workbook (.xlsx) and upload that.",
-)
-TEXT_HINT = (
-    "如果它是 CSV 表格，请把扩展名改为 .csv 后再上传。",
-    "If it is a CSV table, rename it to .csv and upload again.",
-)
+HINT, HTML_HINT, TEXT_HINT = "file.hint.upload", "file.hint.html", "file.hint.text"  # what to do instead
 
 
 def read_workbook(file_name: str, content: bytes, limits: Limits = Limits()) -> Workbook:
@@ -131,11 +123,11 @@ def _read_zip(content: bytes, limits: Limits) -> tuple[str, tuple[Sheet, ...], b
     if mimetype is not None or archive.find("content.xml") is not None:
         mime = archive.read(mimetype).strip() if mimetype else ODS_MIME
         if not mime.startswith(ODS_MIME):
-            raise _not_a_spreadsheet("OpenDocument 文本或演示文档", "an OpenDocument text or presentation")
+            raise _not_a_spreadsheet("file.opendocument")
         return "ods", _read_ods(archive, content, limits), _has_ods_macros(archive)
     content_types = archive.find("[Content_Types].xml")
     if content_types is None:
-        raise _not_a_spreadsheet("ZIP 压缩包", "a ZIP archive")
+        raise _not_a_spreadsheet("file.zip")
     main = xlsx_inspect.main_part(archive.read(content_types))
     kind = _ooxml_kind(main[0] if main else "")
     macros = any(name.lower().endswith("vbaproject.bin") for name in archive.names())
@@ -147,14 +139,12 @@ def _ooxml_kind(content_type: str) -> str:
         if marker in content_type:
             return kind
     if "ms-excel.sheet.binary" in content_type:
-        raise WorkbookError(
-            "unsupported_type", what_zh="Excel 二进制工作簿（.xlsb）", what_en="an Excel Binary Workbook (.xlsb)"
-        )
+        raise WorkbookError("unsupported_type", what=Phrase("file.xlsb"))
     if "wordprocessingml" in content_type:
-        raise _not_a_spreadsheet("Word 文档", "a Word document")
+        raise _not_a_spreadsheet("file.word")
     if "presentationml" in content_type:
-        raise _not_a_spreadsheet("PowerPoint 演示文稿", "a PowerPoint presentation")
-    raise _not_a_spreadsheet("ZIP 压缩包", "a ZIP archive")
+        raise _not_a_spreadsheet("file.powerpoint")
+    raise _not_a_spreadsheet("file.zip")
 
 
 def _read_xlsx(archive: GuardedZip, content: bytes, main_part: str, limits: Limits) -> tuple[Sheet, ...]:
@@ -220,11 +210,11 @@ def _read_cfb(content: bytes, limits: Limits) -> tuple[str, tuple[Sheet, ...], b
     if names & {"EncryptionInfo", "EncryptedPackage"}:
         raise WorkbookError("encrypted")  # an xlsx with a password is an encrypted package in a CFB
     if "WordDocument" in names:
-        raise _not_a_spreadsheet("Word 97-2003 文档", "a Word 97-2003 document")
+        raise _not_a_spreadsheet("file.word97")
     if "PowerPoint Document" in names:
-        raise _not_a_spreadsheet("PowerPoint 97-2003 演示文稿", "a PowerPoint 97-2003 presentation")
+        raise _not_a_spreadsheet("file.powerpoint97")
     if stream is None:
-        raise _not_a_spreadsheet("OLE 复合文档", "an OLE compound document")
+        raise _not_a_spreadsheet("file.ole")
     listing = xls_inspect.inspect_stream(stream, limits)
     by_name = dict(listing)
 
@@ -344,23 +334,23 @@ def _clean_row(row: RawRow) -> list[Cell]:
 def _refuse_non_csv(content: bytes, extension: str) -> None:
     """Raise unless the content is plausibly a CSV text: name what it really is."""
     head = content[:SNIFF_BYTES]
-    for magic, what_zh, what_en in OTHER_FILES:
+    for magic, what in OTHER_FILES:
         if head.startswith(magic):
-            raise _not_a_spreadsheet(what_zh, what_en)
+            raise _not_a_spreadsheet(what)
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     markup = MARKUP_START.match(lowered) is not None  # a CSV cell may mention '<table'; markup starts with one
     if markup and b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
-        raise WorkbookError("unsupported_type", what_zh="Excel 2003 XML 表格", what_en="an Excel 2003 XML spreadsheet")
+        raise WorkbookError("unsupported_type", what=Phrase("file.excel_xml"))
     if lowered.startswith(b"mime-version:") or (markup and HTML_TAG.search(lowered)):
-        raise _not_a_spreadsheet("网页（HTML）文件", "a web page (HTML)", HTML_HINT)
+        raise _not_a_spreadsheet("file.html", HTML_HINT)
     if markup:
-        raise _not_a_spreadsheet("XML 文件", "an XML file")
+        raise _not_a_spreadsheet("file.xml")
     if b"\x00" in head and not head.startswith(UTF16_BOMS):
-        raise _not_a_spreadsheet("无法识别的二进制文件", "an unrecognised binary file")
+        raise _not_a_spreadsheet("file.binary")
     if extension in SPREADSHEET_EXTENSIONS:
-        raise _not_a_spreadsheet("文本文件", "a text file", TEXT_HINT)
+        raise _not_a_spreadsheet("file.text", TEXT_HINT)
     if extension not in TEXT_EXTENSIONS:
-        raise WorkbookError("unsupported_type", what_zh=f"扩展名为 {extension} 的文件", what_en=f"a {extension} file")
+        raise WorkbookError("unsupported_type", what=Phrase("file.extension", extension=extension))
 
 
 def _read_csv(content: bytes, limits: Limits) -> Sheet:
@@ -403,8 +393,9 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
-def _not_a_spreadsheet(what_zh: str, what_en: str, hint: tuple[str, str] = HINT) -> WorkbookError:
-    return WorkbookError("not_a_spreadsheet", what_zh=what_zh, what_en=what_en, hint_zh=hint[0], hint_en=hint[1])
+def _not_a_spreadsheet(what: str, hint: str = HINT) -> WorkbookError:
+    """The refusal of a file that is ``what`` (a ``file.*`` key), with ``hint`` (a ``file.hint.*`` key)."""
+    return WorkbookError("not_a_spreadsheet", what=Phrase(what), hint=Phrase(hint))
 
 
 def _megabytes(size: int) -> str:

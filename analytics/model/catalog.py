@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import math
 import re
@@ -11,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from analytics.errors import AnalyticsError
+from analytics.i18n import LANGS, t
 from analytics.model.master_data import ARROW, MasterDataError, check_codes
 from analytics.settings import DATA_DIR
 
@@ -122,17 +125,38 @@ def label_clashes(metrics: Iterable[Metric]) -> list[str]:
     return [f"“{shown[label]}”{ARROW}{', '.join(codes)}" for label, codes in owners.items() if len(codes) > 1]
 
 
-class AmbiguousMetric(KeyError):
+class UnknownMetric(AnalyticsError, KeyError):
+    """A metric argument that names no metric. A KeyError of the label, as ``str()`` and ``args`` always said."""
+
+    code = "metric.unknown"
+
+    def __init__(self, label: str, /, **fields: object) -> None:
+        self.label = label
+        super().__init__(None, label=label, **fields)
+
+    def bilingual(self) -> str:
+        """The command line's line, an ambiguous label's too: ``未知指标 / unknown metric: 营收``."""
+        return " / ".join(t("error.unknown_metric", lang, label=self.label) for lang in LANGS)
+
+    def summary(self) -> str:
+        return self.label
+
+
+class AmbiguousMetric(UnknownMetric):
     """A label that names several metrics (a catalog stored before labels had to be unique)."""
 
-    def __init__(self, label: str, candidates: tuple[Metric, ...]):
-        super().__init__(label)
-        self.label, self.candidates = label, candidates
+    code = "metric.ambiguous"
+
+    def __init__(self, label: str, candidates: tuple[Metric, ...]) -> None:
+        self.candidates = candidates
+        super().__init__(label, candidates=", ".join(m.code for m in candidates))
 
 
 @dataclass(frozen=True)
 class Catalog:
     metrics: tuple[Metric, ...]
+    _lookup: dict[str, tuple[Metric, ...]] = dataclasses.field(init=False, repr=False, compare=False)
+    _by_code: dict[str, Metric] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lookup: dict[str, tuple[Metric, ...]] = {}
@@ -146,7 +170,7 @@ class Catalog:
         return len(self.metrics)
 
     def get(self, code: str) -> Metric:
-        return self._by_code[code]  # type: ignore[attr-defined]
+        return self._by_code[code]
 
     def codes(self, category: str | None = None) -> list[str]:
         return [m.code for m in self.metrics if category is None or m.category == category]
@@ -156,7 +180,7 @@ class Catalog:
         in a consistent catalog, none when unknown, several only in a catalog stored with a clash."""
         if label is None:
             return ()
-        return self._lookup.get(normalise_label(label), ())  # type: ignore[attr-defined]
+        return self._lookup.get(normalise_label(label), ())
 
     def match(self, label: object) -> Metric | None:
         """The one metric a header or argument names; None when it names none — or several (never a silent pick:
@@ -165,13 +189,13 @@ class Catalog:
         return found[0] if len(found) == 1 else None
 
     def resolve(self, label: str) -> Metric:
-        """Like match, but raises KeyError naming the label (AmbiguousMetric with the candidates when it names
-        several), for command-line arguments."""
+        """Like match, but raises UnknownMetric, a KeyError naming the label (AmbiguousMetric with the candidates
+        when it names several), for command-line arguments."""
         found = self.candidates(label) or self.candidates(split_header(label)[0])
         if len(found) > 1:
             raise AmbiguousMetric(label, found)
         if not found:
-            raise KeyError(label)
+            raise UnknownMetric(label)
         return found[0]
 
     def clashes(self) -> list[str]:

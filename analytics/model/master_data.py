@@ -11,7 +11,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from analytics.i18n import t
+from analytics.errors import AnalyticsError
+from analytics.i18n import DEFAULT_LANG, Phrase, t
 
 FORMULA_STARTS = frozenset("=+-@")
 #: Unicode categories refused inside a code: controls, invisible format characters, line/paragraph separators.
@@ -19,21 +20,28 @@ CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 ARROW = " → "
 
 
-class MasterDataError(ValueError):
-    """A units or catalog change refused, in zh and en; ``details`` lists the offending items (codes, labels,
-    cycles), the same in both languages. ``str()`` is the command line's ``中文 / English`` form."""
+class MasterDataError(AnalyticsError, ValueError):
+    """A units or catalog change refused (code ``md.*``); ``details`` lists the offending items (codes, labels,
+    cycles), the same in both languages. ``str()`` is the command line's ``中文 / English`` form, one detail a line."""
 
-    def __init__(self, key: str, details: Sequence[str] = (), **fields: object):
-        self.key, self.details, self.fields = key, tuple(details), fields
-        super().__init__(self._text())
+    code = "md"
 
-    def _text(self) -> str:
-        head = f"{t(self.key, 'zh', **self.fields)} / {t(self.key, 'en', **self.fields)}"
+    def __init__(self, code: str, details: Sequence[str] = (), /, **fields: object) -> None:
+        self.details = tuple(details)
+        super().__init__(code, **fields)
+
+    @property
+    def key(self) -> str:
+        """The refusal's translation key without its ``error.`` prefix (the code)."""
+        return self.code
+
+    def bilingual(self) -> str:
+        head = f"{super().message('zh')} / {super().message('en')}"
         return head + "".join(f"\n  {d}" for d in self.details)
 
-    def message(self, lang: str) -> str:
+    def message(self, lang: str = DEFAULT_LANG) -> str:
         """The message in ``lang`` (zh or en) with the details on one line."""
-        text = t(self.key, lang, **self.fields)
+        text = super().message(lang)
         if not self.details:
             return text
         return text + ("：" if lang != "en" else ": ") + ("；" if lang != "en" else "; ").join(self.details)
@@ -58,6 +66,12 @@ def code_reason(code: str, lang: str) -> str:
     """The reason ``code`` is refused, in ``lang``; empty when it is a valid code."""
     problem = code_problem(code)
     return "" if problem is None else t(problem[0], lang, **problem[1])
+
+
+def code_phrase(code: str) -> Phrase | None:
+    """The reason ``code`` is refused, as a field of a bilingual message (an import issue); None when it is valid."""
+    problem = code_problem(code)
+    return None if problem is None else Phrase(problem[0], **problem[1])
 
 
 def check_codes(codes: Iterable[tuple[int | None, str]]) -> None:

@@ -61,57 +61,75 @@ class Panel:
         return np.unique(found[found >= 0])
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes and sorted labels of a key column.
+def key_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (−1 = missing) and the sorted labels (an object array) of a key column.
 
-    Categorical codes are used as they are (small integers, no copy) when the categories are
-    already sorted; other columns are factorised.
+    Categorical codes are used as they are (small integers, no copy) when the categories are already sorted, else
+    renumbered in a small integer type; other columns are factorised. Widen the codes before arithmetic on them.
     """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        codes, labels = column.cat.codes.to_numpy(), column.cat.categories
-    else:
-        codes, labels = pd.factorize(column, use_na_sentinel=True)
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        codes, labels = pd.factorize(column, sort=True)
+        return codes, np.asarray(labels, dtype=object)
+    codes = column.cat.codes.to_numpy()
+    labels = np.asarray(column.cat.categories, dtype=object)
+    order = np.argsort(labels, kind="stable")
+    if np.array_equal(order, np.arange(len(order))):
+        return codes, labels
+    rank = np.full(len(order) + 1, -1, dtype=np.min_scalar_type(-len(order) - 1))  # the last slot keeps −1 at −1
+    rank[order] = np.arange(len(order))
+    return rank[codes], labels[order]
+
+
+def _required_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """:func:`key_codes` of a column that may not have missing keys (ValueError)."""
+    codes, labels = key_codes(column)
     if len(codes) and codes.min() < 0:
         raise ValueError(f"column {column.name!r} has missing keys")
-    labels = np.asarray(labels, dtype=object)
-    order = np.argsort(labels, kind="stable")
-    if (order != np.arange(len(order))).any():
-        codes = _inverse(order)[codes]
-    return codes, pd.Index(labels[order], dtype=object)
+    return codes, pd.Index(labels, dtype=object)
 
 
-def _inverse(order: np.ndarray) -> np.ndarray:
-    """The inverse permutation, in the smallest integer type that holds it."""
-    inverse = np.empty(len(order), dtype=np.min_scalar_type(max(len(order) - 1, 0)))
-    inverse[order] = np.arange(len(order))
-    return inverse
+def _axis_codes(column: pd.Series, axis: pd.Index) -> np.ndarray:
+    """Position of each row's label on ``axis`` (labels as text), −1 when not on it."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = column.cat.codes.to_numpy(), column.cat.categories
+    else:
+        codes, uniques = pd.factorize(column)
+    lookup = np.append(axis.get_indexer(pd.Index(uniques).astype(str)), -1)
+    return lookup[codes]
 
 
 def _month_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Codes of a ``YYYY-MM`` column, each code's calendar-month position, and the month labels."""
-    codes, labels = _codes(column)
+    codes, labels = _required_codes(column)
     index = np.array([periods.parse_strict(str(label)) for label in labels], dtype=np.int64)
     first, last = (int(index.min()), int(index.max())) if len(index) else (0, -1)
     months = pd.Index([periods.from_index(i) for i in range(first, last + 1)], dtype=object)
     return codes, index - first, months
 
 
-def build_panel(obs: pd.DataFrame) -> Panel:
+def build_panel(obs: pd.DataFrame, metrics: pd.Index | None = None) -> Panel:
     """The dense panel of long observations.
 
     ``obs`` has columns ``unit`` (code), ``period`` (``YYYY-MM``), ``metric`` (code) and ``value``
     (float). Absent rows and NaN values are missing. Categorical or pyarrow-string key columns are
-    fastest (no hashing of Python strings). Units and metrics come out sorted by code; months run
-    without gaps from the first to the last period present. Raises ValueError on a malformed
-    period or a key given twice.
+    fastest (no hashing of Python strings). Units come out sorted by code; months run without gaps
+    from the first to the last period present. The metrics are ``metrics`` in their order when given
+    (observations of other metrics are left out), else every metric present, sorted by code. Raises
+    ValueError on a missing key, a malformed period or a key given twice.
     """
     missing = [c for c in OBS_COLUMNS if c not in obs.columns]
     if missing:
         raise ValueError(f"observations lack columns {missing}")
-    u, units = _codes(obs["unit"])
+    u, units = _required_codes(obs["unit"])
     t, month_of_code, months = _month_codes(obs["period"])
-    m, metrics = _codes(obs["metric"])
     values = obs["value"].to_numpy(dtype=np.float64)
+    if metrics is None:
+        m, metrics = _required_codes(obs["metric"])
+    else:
+        m = _axis_codes(obs["metric"], metrics)
+        kept = m >= 0
+        if not kept.all():
+            u, t, m, values = u[kept], t[kept], m[kept], values[kept]
     cube = np.full((len(units), len(months), len(metrics)), np.nan)
     flat_cube = cube.reshape(-1)
     for start in range(0, len(values), FILL_CHUNK):

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from analytics.errors import AnalyticsError
+from analytics.i18n import LANGS, t
 from analytics.model.catalog import normalise_label
 from analytics.model.master_data import ARROW, MasterDataError, check_codes
 
@@ -23,13 +27,25 @@ class Unit:
     headcount: float | None
 
 
-class UnknownUnit(KeyError):
-    """A unit argument that names no unit, or a name shared by several (``candidates`` lists them)."""
+class UnknownUnit(AnalyticsError, KeyError):
+    """A unit argument that names no unit, or a name shared by several (``candidates`` lists their codes).
+    A KeyError of the label, as ``str()`` and ``args`` have always said."""
 
-    def __init__(self, label: str, candidates: tuple[str, ...] = ()):
-        super().__init__(label)
-        self.label = label
-        self.candidates = candidates
+    code = "unit.unknown"
+
+    def __init__(self, label: str, candidates: tuple[str, ...] = ()) -> None:
+        self.label, self.candidates = label, candidates
+        code = "unit.ambiguous" if candidates else "unit.unknown"
+        super().__init__(code, label=label, candidates=", ".join(candidates))
+
+    def bilingual(self) -> str:
+        """The command line's line, one for both cases:
+        ``未知或有歧义的单位 / unknown or ambiguous unit: 检修分公司 (BF05, NF03)``."""
+        hint = f" ({self.fields['candidates']})" if self.candidates else ""
+        return " / ".join(t("error.unknown_unit", lang, label=self.label, hint=hint) for lang in LANGS)
+
+    def summary(self) -> str:
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,9 @@ class Registry:
     """All units with lookups by code and by (trimmed) name; names may repeat across subsidiaries."""
 
     units: tuple[Unit, ...]
+    _by_code: dict[str, Unit] = field(init=False, repr=False, compare=False)
+    _by_code_folded: dict[str, Unit] = field(init=False, repr=False, compare=False)
+    _by_name: dict[str, list[Unit]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_name: dict[str, list[Unit]] = {}
@@ -52,10 +71,10 @@ class Registry:
         text = str(code).strip()
         if text.endswith(".0") and text[:-2].isdigit():  # a numeric code read back as a float
             text = text[:-2]
-        return self._by_code.get(text) or self._by_code_folded.get(normalise_label(text))  # type: ignore[attr-defined]
+        return self._by_code.get(text) or self._by_code_folded.get(normalise_label(text))
 
     def by_name(self, name: object) -> list[Unit]:
-        return list(self._by_name.get(normalise_label(name), ()))  # type: ignore[attr-defined]
+        return list(self._by_name.get(normalise_label(name), ()))
 
     def resolve(self, label: str) -> Unit:
         """A unit by code, else by unique name; raises UnknownUnit (with candidates when ambiguous)."""
@@ -92,9 +111,9 @@ class Registry:
         parents that are not registered units end the chain."""
         chain: list[str] = []
         seen = {code}
-        unit = self._by_code.get(code)  # type: ignore[attr-defined]
+        unit = self._by_code.get(code)
         while unit is not None and unit.parent_code and unit.parent_code not in seen:
-            parent = self._by_code.get(unit.parent_code)  # type: ignore[attr-defined]
+            parent = self._by_code.get(unit.parent_code)
             if parent is None:
                 break
             chain.append(parent.code)
@@ -109,7 +128,7 @@ class Registry:
 
     def subsidiary_of(self, code: str) -> str:
         """The top-most ancestor below the group root (the unit itself when it has no parent)."""
-        chain = [self._by_code[code].code, *self.ancestors(code)]  # type: ignore[attr-defined]
+        chain = [self._by_code[code].code, *self.ancestors(code)]
         return chain[-2] if len(chain) >= 2 else chain[-1]
 
     def parents(self) -> dict[str, str | None]:
@@ -144,6 +163,40 @@ def find_cycles(parents: dict[str, str | None]) -> list[list[str]]:
         for visited in path:
             state[visited] = 2
     return cycles
+
+
+def parent_of(parents: Mapping[str, str | None], unit: str) -> str | None:
+    """The unit's parent code; None for a root (no parent, an empty one, or one that is not text)."""
+    up = parents.get(unit)
+    return up if isinstance(up, str) and up else None
+
+
+def walk_up(parents: Mapping[str, str | None], unit: str) -> tuple[list[str], str | None]:
+    """The unit's ancestors, parent first, each once; and the ancestor the walk met a second time (it ends there:
+    ``parents`` holds a cycle), else None."""
+    chain: list[str] = []
+    seen = {unit}
+    up = parent_of(parents, unit)
+    while up is not None:
+        if up in seen:
+            return chain, up
+        chain.append(up)
+        seen.add(up)
+        up = parent_of(parents, up)
+    return chain, None
+
+
+def ancestor_levels(units: Collection[object], parents: Mapping[str, str | None]) -> list[np.ndarray]:
+    """levels[k][i] = position in ``units`` of unit i's (k+1)-th ancestor, −1 when it has none or it is not one of
+    ``units``. A walk ends where it meets a unit again (:func:`walk_up`), so a cycle cannot loop."""
+    position = {str(u): i for i, u in enumerate(units)}
+    levels: list[np.ndarray] = []
+    for i, unit in enumerate(units):
+        for depth, up in enumerate(walk_up(parents, str(unit))[0]):
+            if depth == len(levels):
+                levels.append(np.full(len(units), -1, dtype=np.int64))
+            levels[depth][i] = position.get(up, -1)
+    return levels
 
 
 def check_tree(parents: dict[str, str | None], key: str = "md.cycle", through: set[str] | None = None) -> None:

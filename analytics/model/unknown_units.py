@@ -50,7 +50,7 @@ def unknown_units_message(group: UnknownUnits, lang: str, may_manage: bool) -> s
     register them (those who may manage units) or ask an administrator (everyone else)."""
     shown = list(group.units[:LISTED_UNITS])
     rest = len(group.units) - len(shown)
-    names = ("、" if lang != "en" else ", ").join(shown)
+    names = t("sep.list", lang).join(shown)
     if rest:
         names += ("" if lang != "en" else ", ") + t("import.unknown_units_more", lang, n=rest)
     said = t("import.unknown_units", lang, n=group.cells, k=len(group.units), units=names)

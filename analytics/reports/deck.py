@@ -17,14 +17,14 @@ like-for-like month-on-month and year-on-year changes, rates in percentage point
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analytics.errors import AnalyticsError
 from analytics.figures.correlation import choice_text, metric_names, thin, unit_groups
 from analytics.figures.integration import choices_text
 from analytics.figures.overview import coverage_notice
@@ -34,7 +34,6 @@ from analytics.model.catalog import Catalog
 from analytics.model.panel import Panel
 from analytics.model.units import Registry
 from analytics.reports.options import DEFAULT_DECK, SLIDE_KINDS
-from analytics.services.findings import findings_of
 from analytics.stats import correlations, overview
 from analytics.stats.correlation_points import Options, analysis_points, fit_line
 from analytics.stats.correlations import Correlation
@@ -61,18 +60,20 @@ from analytics.stats.unit_profile import (
     score_view,
     unit_labels,
 )
-from analytics.store.connection import connect, first_row, get_meta
-from analytics.store.metrics import load_catalog
-from analytics.store.snapshot import Snapshot, load_snapshot
-from analytics.store.units import load_registry
 
 PAIR_KINDS = ("scatter", "lag")
 ITEM_SEP, ARG_SEP, PAIR_SEP, LAG_SEP = ",", ":", "~", "@"
+PAIR_EXAMPLE, UNIT_EXAMPLE = f"scatter{ARG_SEP}x{PAIR_SEP}y{LAG_SEP}2", f"unit{ARG_SEP}CODE"  # in a refusal
 MONTHS_PER_YEAR = 12
 
 
-class DeckError(ValueError):
-    """A deck string that names an unknown slide kind, metric or unit."""
+class DeckError(AnalyticsError, ValueError):
+    """A deck string that names an unknown slide kind, metric or unit; ``str()`` is English."""
+
+    code = "deck"
+
+    def summary(self) -> str:
+        return self.message("en")
 
 
 # ---------------------------------------------------------------- the deck as a URL string
@@ -101,7 +102,7 @@ def parse_slide(text: str) -> SlideSpec:
     """``kind`` or ``kind:arg`` → SlideSpec; raises DeckError for an unknown kind or a malformed argument."""
     kind, _, arg = text.strip().partition(ARG_SEP)
     if kind not in SLIDE_KINDS:
-        raise DeckError(f"unknown slide {kind!r}; one of {', '.join(SLIDE_KINDS)}")
+        raise DeckError("deck.unknown_slide", kind=kind, kinds=", ".join(SLIDE_KINDS))
     if not arg:
         return SlideSpec(kind)
     if kind == "unit":
@@ -109,7 +110,7 @@ def parse_slide(text: str) -> SlideSpec:
     pair, _, lag = arg.partition(LAG_SEP)
     x, _, y = pair.partition(PAIR_SEP)
     if kind not in PAIR_KINDS or not x or not y or (lag and not lag.isdigit()):
-        raise DeckError(f"malformed slide {text!r}; e.g. scatter:x{PAIR_SEP}y{LAG_SEP}2 or unit:CODE")
+        raise DeckError("deck.malformed_slide", text=text, pair_example=PAIR_EXAMPLE, unit_example=UNIT_EXAMPLE)
     return SlideSpec(kind, x, y, int(lag or 0))
 
 
@@ -148,34 +149,22 @@ class DataStamp:
     demo: bool = False
 
 
-def data_stamp(con) -> DataStamp:
-    """The data version of an open database: latest batch id and the time data last changed (commit or revert)."""
-    row = first_row(
-        con,
-        "SELECT coalesce(max(id), 0), max(greatest(created_at, coalesce(reverted_at, created_at))) FROM batches",
-    )
-    batch_id, as_of = row if row else (0, None)
-    return DataStamp(int(batch_id), as_of, get_meta(con, "demo") == "1")
+FindingScanner = Callable[..., FindingScan]
+"""``(rows, cols, lags, level, scale, method, from_, to, units) -> FindingScan`` on the source's panel, as
+:func:`analytics.stats.findings.scan` — e.g. the scan kept per data version (analytics.services.findings)."""
 
 
 @dataclass(frozen=True, eq=False)
 class Source:
-    """Everything a deck reads from the database, read once: catalog, units, observations, panel, stamp."""
+    """Everything a deck reads from the database, read once: catalog, units, observations, panel, stamp (loaded by
+    analytics.services.exports.load_source; this module never reads the database)."""
 
     catalog: Catalog
     registry: Registry
     obs: pd.DataFrame  # long, categorical keys (analytics.store.observations.analysis_frame)
     panel: Panel
     stamp: DataStamp
-    snapshot: Snapshot | None = None  # where the findings scan is kept per data version (None: computed each time)
-
-
-def load_source(db: str | Path | None) -> Source:
-    """Open the database read-only, read what a deck needs, close it."""
-    with connect(db, read_only=True) as con:
-        catalog, registry = load_catalog(con), load_registry(con)
-        snapshot, stamp = load_snapshot(con, db), data_stamp(con)
-    return Source(catalog, registry, snapshot.frame(), snapshot.panel, stamp, snapshot)
+    scanner: FindingScanner | None = None  # where the findings scan is kept per data version (None: computed here)
 
 
 # ---------------------------------------------------------------- slides
@@ -345,8 +334,8 @@ class DeckAnalysis:
         party, business = self.grid
         s = self.scope
         options = (LAGS, s.level, s.scale, "pearson", s.start, s.end, s.units)
-        if self.source.snapshot is not None and self.source.snapshot.panel is self.source.panel:
-            return findings_of(self.source.snapshot, party, business, *options)
+        if self.source.scanner is not None:
+            return self.source.scanner(party, business, *options)
         return scan(self.source.panel, party, business, *options)
 
     @property
@@ -364,7 +353,7 @@ class DeckAnalysis:
             return best.x, best.y, best.lag
         cells = self.cells
         if cells.empty:
-            raise DeckError("no party and business metrics with data: no pair to show")
+            raise DeckError("deck.no_pair")
         usable = cells[cells["r"].notna()]
         first = (usable if len(usable) else cells).iloc[0]
         return str(first["x"]), str(first["y"]), 0
@@ -377,7 +366,7 @@ class DeckAnalysis:
         try:
             return self.source.catalog.resolve(label).code
         except KeyError as exc:
-            raise DeckError(f"unknown metric {label!r}") from exc
+            raise DeckError("deck.unknown_metric", label=label) from exc
 
     def unit(self, spec: SlideSpec) -> str | None:
         """The slide's unit code: as given (code or unique name), else the top of the latest ranking (None when
@@ -386,7 +375,7 @@ class DeckAnalysis:
             try:
                 return self.source.registry.resolve(spec.unit).code
             except KeyError as exc:
-                raise DeckError(f"unknown unit {spec.unit!r}") from exc
+                raise DeckError("deck.unknown_unit", unit=spec.unit) from exc
         return None if self.ranking.empty else str(self.ranking.iloc[0]["unit"])
 
     def resolved(self, spec: SlideSpec) -> SlideSpec:

@@ -24,6 +24,7 @@ from analytics.i18n import t
 from analytics.reports.deck import (
     Deck,
     FindingsPayload,
+    HeatmapPayload,
     KpiPayload,
     LagPayload,
     RankingPayload,
@@ -248,8 +249,10 @@ def unit_figure(payload: UnitPayload, lang: str) -> go.Figure:
 def heatmap_slide_figure(slide: Slide, lang: str) -> go.Figure:
     """The correlation page's heatmap (analytics.figures.correlation.heatmap_figure), in the report's style."""
     payload = slide.payload
-    names = {code: _safe(name) for code, name in payload.names.items()}  # type: ignore[attr-defined]
-    figure = heatmap_figure(payload.cells, names, lang)  # type: ignore[attr-defined]
+    if not isinstance(payload, HeatmapPayload):
+        raise TypeError(f"a {slide.kind} slide without a HeatmapPayload")
+    names = {code: _safe(name) for code, name in payload.names.items()}
+    figure = heatmap_figure(payload.cells, names, lang)
     height = figure.layout.height or FIGURE_HEIGHT
     figure = _layout(figure, int(height))
     figure.update_layout(clickmode="none", margin={"t": 10})

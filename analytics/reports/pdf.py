@@ -8,6 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from analytics.errors import AnalyticsError
+
 PDF_TIMEOUT_SECONDS = 120
 
 
@@ -20,8 +22,17 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 CHROMIUM_INSTALL = "apt-get install chromium fonts-noto-cjk"
 
 
-class PdfUnavailable(RuntimeError):
-    """No headless Chromium on this machine (install it: apt-get install chromium fonts-noto-cjk)."""
+class PdfUnavailable(AnalyticsError, RuntimeError):
+    """No headless Chromium on this machine (install it: apt-get install chromium fonts-noto-cjk); ``str()`` is
+    English."""
+
+    code = "pdf.no_chromium"
+
+    def __init__(self) -> None:
+        super().__init__(None, install=CHROMIUM_INSTALL)
+
+    def summary(self) -> str:
+        return self.message("en")
 
 
 def chromium() -> str | None:
@@ -44,7 +55,7 @@ def html_to_pdf(document: str) -> bytes:
     """
     executable = chromium()
     if executable is None:
-        raise PdfUnavailable(f"Chromium is not installed: {CHROMIUM_INSTALL}")
+        raise PdfUnavailable()
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as folder:
         page, pdf = Path(folder) / "report.html", Path(folder) / "report.pdf"
         page.write_text(document, encoding="utf-8")

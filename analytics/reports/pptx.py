@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
 from lxml import etree
 from pptx import Presentation
+from pptx.chart.axis import _BaseAxis
+from pptx.chart.chart import Chart
+from pptx.chart.data import _BaseChartData
+from pptx.chart.series import _BaseSeries
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_AXIS_CROSSES,
@@ -27,6 +32,11 @@ from pptx.enum.chart import (
 )
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PptxPresentation
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide as PptxSlide
+from pptx.table import Table, _Cell
+from pptx.text.text import Font
 from pptx.util import Emu, Inches, Pt
 
 from analytics.figures.correlation import PALETTE, significance_mark
@@ -35,6 +45,7 @@ from analytics.i18n import t
 from analytics.reports.deck import (
     Deck,
     FindingsPayload,
+    HeatmapPayload,
     KpiPayload,
     LagPayload,
     RankingPayload,
@@ -66,6 +77,8 @@ DARK_TEXT_ABOVE = 0.55  # |r| above which a heatmap cell's text is white
 RDBU_LOW, RDBU_MID, RDBU_HIGH = (0x21, 0x66, 0xAC), (0xF7, 0xF7, 0xF7), (0xB2, 0x18, 0x2B)
 INSUFFICIENT = RGBColor(0xD9, 0xD9, 0xD9)
 
+Box = tuple[int, int, int, int]  # x, y, width, height in EMU
+
 
 def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
@@ -82,24 +95,37 @@ def _east_asian(element: etree._Element) -> None:
     ea.set("typeface", FONT)
 
 
-def _style(font, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:
+def _style(font: Font, size: float, bold: bool = False, colour: RGBColor | None = None) -> None:
     font.name, font.size, font.bold = FONT, Pt(size), bold
     if colour is not None:
         font.color.rgb = colour
     _east_asian(font._rPr if hasattr(font, "_rPr") else font._element)
 
 
-def _text(slide, x, y, w, h, lines: Sequence[str], size: float, **style) -> None:
+def _text(
+    slide: PptxSlide,
+    x: int,
+    y: int,
+    w: int,
+    h: int,
+    lines: Sequence[str],
+    size: float,
+    *,
+    bold: bool = False,
+    colour: RGBColor | None = None,
+    italic: bool = False,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+) -> None:
     """A text box with one paragraph per line."""
-    frame = slide.shapes.add_textbox(x, y, w, h).text_frame
+    frame = slide.shapes.add_textbox(Emu(x), Emu(y), Emu(w), Emu(h)).text_frame
     frame.word_wrap = True
     for i, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.alignment = style.get("align", PP_ALIGN.LEFT)
+        paragraph.alignment = align
         run = paragraph.add_run()
         run.text = line
-        _style(run.font, size, style.get("bold", False), style.get("colour"))
-        if style.get("italic"):
+        _style(run.font, size, bold, colour)
+        if italic:
             run.font.italic = True
 
 
@@ -111,7 +137,7 @@ def title_size(title: str) -> float:
     return next((size for size in TITLE_PT if ems * size <= width_pt), TITLE_PT[-1])
 
 
-def _frame(pslide, slide: Slide, index: int, total: int, deck: Deck, mark: str) -> None:
+def _frame(pslide: PptxSlide, slide: Slide, index: int, total: int, deck: Deck, mark: str) -> None:
     """Title, subtitle, counter and the footer (internal mark, filters, data version) of one slide."""
     size = title_size(slide.title)
     _text(pslide, MARGIN, Inches(0.25), WIDTH - 2 * MARGIN - Inches(1.2), Inches(0.6), [slide.title], size, bold=True)
@@ -121,17 +147,20 @@ def _frame(pslide, slide: Slide, index: int, total: int, deck: Deck, mark: str) 
           colour=GREY, align=PP_ALIGN.RIGHT)  # fmt: skip
     footer = [mark, f"{deck.scope_text} · {deck.stamp_text}"]
     _text(pslide, MARGIN, Inches(6.9), WIDTH - 2 * MARGIN, Inches(0.5), footer, FOOTER_PT, colour=GREY)
-    pslide.notes_slide.notes_text_frame.text = slide.notes
+    notes = pslide.notes_slide.notes_text_frame
+    if notes is None:  # only a template whose notes master lacks a body placeholder (not the default one)
+        raise ValueError("the notes slide has no text frame")
+    notes.text = slide.notes
 
 
-def _chart_fonts(chart, size: float = CHART_PT) -> None:
+def _chart_fonts(chart: Chart, size: float = CHART_PT) -> None:
     """The chart's text in FONT; no automatic title (the slide has one)."""
     chart.font.name, chart.font.size = FONT, Pt(size)
     _east_asian(chart.font._element)
     chart.has_title = False
 
 
-def _axis_title(axis, text: str) -> None:
+def _axis_title(axis: _BaseAxis, text: str) -> None:
     axis.has_title = True
     frame = axis.axis_title.text_frame
     frame.text = text
@@ -154,9 +183,9 @@ def distinct_names(frame: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
-def _legend(pslide, x, y, w, entries: Sequence[tuple[str, str]]) -> None:
+def _legend(pslide: PptxSlide, x: int, y: int, w: int, entries: Sequence[tuple[str, str]]) -> None:
     """One line of coloured squares and their labels, for colours a chart's own legend cannot show."""
-    paragraph = pslide.shapes.add_textbox(x, y, w, Inches(0.4)).text_frame.paragraphs[0]
+    paragraph = pslide.shapes.add_textbox(Emu(x), Emu(y), Emu(w), Inches(0.4)).text_frame.paragraphs[0]
     paragraph.alignment = PP_ALIGN.CENTER
     for colour, label in entries:
         for text, fill in (("■ ", _rgb(colour)), (label + "　　", RGBColor(0x22, 0x22, 0x22))):
@@ -165,14 +194,14 @@ def _legend(pslide, x, y, w, entries: Sequence[tuple[str, str]]) -> None:
             _style(run.font, CHART_PT, colour=fill)
 
 
-def _ranking(pslide, payload: RankingPayload, lang: str) -> None:
+def _ranking(pslide: PptxSlide, payload: RankingPayload, lang: str) -> None:
     frame = shown_ranking(payload.frame)
     data = CategoryChartData()
     data.categories = [f"{int(r)}. {n}" for r, n in zip(frame["rank"], distinct_names(frame, lang), strict=True)]
     data.add_series(t("present.axis.d", lang), _none_if_nan(frame["D"].tolist()), number_format="0.000")
     legend_h = Inches(0.4)
     box = (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP - legend_h)
-    chart = pslide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, *box, data).chart
+    chart = _add_chart(pslide, XL_CHART_TYPE.BAR_CLUSTERED, box, data)
     _chart_fonts(chart, 9 if len(frame) > 20 else CHART_PT)
     chart.has_legend = False
     chart.category_axis.reverse_order = True  # rank 1 on top
@@ -192,7 +221,7 @@ def _ranking(pslide, payload: RankingPayload, lang: str) -> None:
     _legend(pslide, MARGIN, BODY_BOTTOM - legend_h, WIDTH - 2 * MARGIN, entries)
 
 
-def _label_every_category(axis) -> None:
+def _label_every_category(axis: _BaseAxis) -> None:
     """c:tickLblSkip = 1, so that no unit name is left out (placed where the schema wants it)."""
     skip = etree.Element(qn("c:tickLblSkip"))
     skip.set("val", "1")
@@ -215,16 +244,24 @@ class XySeries:
     labels: tuple[str, ...] = ()  # one per point, "" for none
 
 
-def xy_series(name: str, xs: Sequence[float], ys: Sequence[float], colour: str, **options) -> XySeries:
+def xy_series(
+    name: str,
+    xs: Sequence[float],
+    ys: Sequence[float],
+    colour: str,
+    *,
+    is_line: bool = False,
+    labels: Sequence[str] | None = None,
+) -> XySeries:
     """An XySeries of the points where both x and y are finite (a NaN point is not drawn, nor kept)."""
-    labels = options.pop("labels", ("",) * len(xs))
+    labels = ("",) * len(xs) if labels is None else labels
     kept = [
         ((float(x), float(y)), label)
         for x, y, label in zip(xs, ys, labels, strict=True)
         if x is not None and y is not None and math.isfinite(float(x)) and math.isfinite(float(y))
     ]
     points = tuple(point for point, _ in kept)
-    return XySeries(name, points, colour, labels=tuple(label for _, label in kept), **options)
+    return XySeries(name, points, colour, is_line=is_line, labels=tuple(label for _, label in kept))
 
 
 def xy_order(series: Sequence[XySeries]) -> list[XySeries]:
@@ -235,7 +272,17 @@ def xy_order(series: Sequence[XySeries]) -> list[XySeries]:
     return sorted((s for s in series if s.points), key=lambda s: -len(s.points))
 
 
-def _xy_chart(pslide, box, series: Sequence[XySeries], number_format: str):
+def _add_chart(pslide: PptxSlide, kind: XL_CHART_TYPE, box: Box, data: _BaseChartData) -> Chart:
+    """A native chart of ``data`` in ``box``.
+
+    python-pptx 1.0.2 annotates ``add_chart`` too narrowly: it takes any chart data (category or XY), not only
+    ``ChartData``, and returns the GraphicFrame that holds the chart, not the Chart."""
+    x, y, w, h = box
+    frame = pslide.shapes.add_chart(kind, Emu(x), Emu(y), Emu(w), Emu(h), data)  # type: ignore[arg-type]
+    return cast(GraphicFrame, frame).chart
+
+
+def _xy_chart(pslide: PptxSlide, box: Box, series: Sequence[XySeries], number_format: str) -> Chart:
     """An XY scatter of ``series`` whose axes cross at their minimum, so tick labels sit at the edges."""
     drawn = xy_order(series)
     data = XyChartData()
@@ -243,7 +290,7 @@ def _xy_chart(pslide, box, series: Sequence[XySeries], number_format: str):
         plotted = data.add_series(item.name, number_format=number_format)
         for x, y in item.points:
             plotted.add_data_point(x, y)
-    chart = pslide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, *box, data).chart
+    chart = _add_chart(pslide, XL_CHART_TYPE.XY_SCATTER, box, data)
     _chart_fonts(chart)
     _scatter_series(chart, [(item.colour, item.is_line) for item in drawn])
     for axis in (chart.category_axis, chart.value_axis):
@@ -259,7 +306,7 @@ def _xy_chart(pslide, box, series: Sequence[XySeries], number_format: str):
     return chart
 
 
-def _scatter_series(chart, styles: Sequence[tuple[str, bool]]) -> None:
+def _scatter_series(chart: Chart, styles: Sequence[tuple[str, bool]]) -> None:
     """Style XY series in order: (colour, is_line) — markers only, or a line without markers."""
     for series, (colour, is_line) in zip(chart.plots[0].series, styles, strict=True):
         if is_line:
@@ -273,7 +320,7 @@ def _scatter_series(chart, styles: Sequence[tuple[str, bool]]) -> None:
             series.marker.format.line.fill.background()
 
 
-def quadrant_named(frame: pd.DataFrame) -> set:
+def quadrant_named(frame: pd.DataFrame) -> set[Hashable]:
     """Index labels of the units named on the quadrant: the QUADRANT_EXTREMES highest and lowest D and the
     QUADRANT_GAPS widest gaps |U1 − U2| among the rest (units without both scores are not drawn, so not named)."""
     scored = frame.dropna(subset=["u_party", "u_business"])
@@ -283,7 +330,7 @@ def quadrant_named(frame: pd.DataFrame) -> set:
     return named | set(gaps.nlargest(QUADRANT_GAPS).index)
 
 
-def _quadrant(pslide, payload: RankingPayload, lang: str) -> None:
+def _quadrant(pslide: PptxSlide, payload: RankingPayload, lang: str) -> None:
     frame = payload.frame
     lo, hi = quadrant_range(frame)
     names = pd.Series(distinct_names(frame, lang), index=frame.index)
@@ -308,7 +355,7 @@ def _quadrant(pslide, payload: RankingPayload, lang: str) -> None:
               align=PP_ALIGN.CENTER)  # fmt: skip
 
 
-def _pair_scatter(pslide, payload: ScatterPayload, lang: str) -> None:
+def _pair_scatter(pslide: PptxSlide, payload: ScatterPayload, lang: str) -> None:
     series = [
         xy_series(str(group), part["x"].tolist(), part["y"].tolist(), PALETTE[i % len(PALETTE)])
         for i, (group, part) in enumerate(payload.points.groupby("group", sort=True))
@@ -323,7 +370,7 @@ def _pair_scatter(pslide, payload: ScatterPayload, lang: str) -> None:
     _axis_title(chart.value_axis, payload.y_label)
 
 
-def _error_bars(series, plus: Sequence[float | None], minus: Sequence[float | None], colour: str) -> None:
+def _error_bars(series: _BaseSeries, plus: Sequence[float | None], minus: Sequence[float | None], colour: str) -> None:
     """Custom ± error bars on a line series (c:errBars goes before c:cat in the series XML)."""
     bars = etree.SubElement(series._element, qn("c:errBars"))
     etree.SubElement(bars, qn("c:errBarType")).set("val", "both")
@@ -344,13 +391,13 @@ def _error_bars(series, plus: Sequence[float | None], minus: Sequence[float | No
     series._element.find(qn("c:cat")).addprevious(bars)
 
 
-def _lag(pslide, payload: LagPayload, lang: str) -> None:
+def _lag(pslide: PptxSlide, payload: LagPayload, lang: str) -> None:
     profile = payload.profile
     data = CategoryChartData()
     data.categories = [str(c.lag) for c in profile]
     data.add_series(t("present.series.r", lang), [c.r for c in profile], number_format="0.00")
     box = (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
-    chart = pslide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
+    chart = _add_chart(pslide, XL_CHART_TYPE.LINE_MARKERS, box, data)
     _chart_fonts(chart)
     chart.has_legend = False
     chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = -1.0, 1.0
@@ -368,12 +415,14 @@ def _lag(pslide, payload: LagPayload, lang: str) -> None:
     _error_bars(series, plus, minus, "#c0392b")
 
 
-def _line_chart(pslide, box, periods: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], lang: str):
+def _line_chart(
+    pslide: PptxSlide, box: Box, periods: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], lang: str
+) -> Chart:
     data = CategoryChartData()
     data.categories = list(periods)
     for name, values, _ in series:
         data.add_series(name, _none_if_nan(list(values)), number_format="0.000")
-    chart = pslide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, *box, data).chart
+    chart = _add_chart(pslide, XL_CHART_TYPE.LINE_MARKERS, box, data)
     _chart_fonts(chart)
     for plotted, (_, _, colour) in zip(chart.plots[0].series, series, strict=True):
         plotted.format.line.color.rgb = _rgb(colour)
@@ -388,8 +437,11 @@ def _line_chart(pslide, box, periods: Sequence[str], series: Sequence[tuple[str,
     return chart
 
 
-def _table(pslide, box, header: Sequence[str], rows: Sequence[Sequence[str]], size: float = CHART_PT):
-    shape = pslide.shapes.add_table(len(rows) + 1, len(header), *box)
+def _table(
+    pslide: PptxSlide, box: Box, header: Sequence[str], rows: Sequence[Sequence[str]], size: float = CHART_PT
+) -> Table:
+    x, y, w, h = box
+    shape = pslide.shapes.add_table(len(rows) + 1, len(header), Emu(x), Emu(y), Emu(w), Emu(h))
     table = shape.table
     for r, values in enumerate([header, *rows]):
         for c, value in enumerate(values):
@@ -404,7 +456,7 @@ def _table(pslide, box, header: Sequence[str], rows: Sequence[Sequence[str]], si
     return table
 
 
-def _kpis(pslide, payload: KpiPayload, lang: str) -> None:
+def _kpis(pslide: PptxSlide, payload: KpiPayload, lang: str) -> None:
     header = [t("present.col.name", lang), t("present.col.value", lang), t("present.mom", lang), t("present.yoy", lang)]
     header.append(t("present.col.reported", lang))  # a figure withheld for too few units says so here
     rows = [[c["label"], c["value"], c["mom"], c["yoy"], c["n"]] for c in kpi_cards(payload, lang)]
@@ -421,7 +473,7 @@ def _kpis(pslide, payload: KpiPayload, lang: str) -> None:
         _style(chart.chart_title.text_frame.paragraphs[0].runs[0].font, 13, bold=True)
 
 
-def _unit(pslide, payload: UnitPayload, lang: str) -> None:
+def _unit(pslide: PptxSlide, payload: UnitPayload, lang: str) -> None:
     history = payload.history
     if len(history):
         series = [
@@ -443,11 +495,11 @@ def _unit(pslide, payload: UnitPayload, lang: str) -> None:
         width = WIDTH - Inches(8.0) - MARGIN
         table = _table(pslide, (Inches(8.0), BODY_TOP, width, PEER_ROW_H * (len(rows) + 1)), header, rows)
         table.columns[0].width = PEER_NAME_W  # metric names wrap over two lines, never three
-        for column in list(table.columns)[1:]:
-            column.width = int((width - PEER_NAME_W) / (len(header) - 1))
+        for j in range(1, len(table.columns)):
+            table.columns[j].width = Emu(int((width - PEER_NAME_W) / (len(header) - 1)))
 
 
-def _findings(pslide, payload: FindingsPayload, lang: str) -> None:
+def _findings(pslide: PptxSlide, payload: FindingsPayload, lang: str) -> None:
     lines = [f"{i}. {s}" for i, s in enumerate(payload.sentences, start=1)] or [payload.empty]
     size = 15 if len(lines) <= 6 else 13
     top = BODY_TOP + Inches(0.25)  # room for a subtitle of two lines
@@ -466,7 +518,9 @@ def rdbu(r: float) -> RGBColor:
     return RGBColor(*mixed)
 
 
-def heatmap_subset(cells: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS, max_cols: int = HEATMAP_MAX_COLS):
+def heatmap_subset(
+    cells: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS, max_cols: int = HEATMAP_MAX_COLS
+) -> tuple[list[str], list[str]]:
     """(rows, cols): the metric codes to draw, in the matrix's order. All of them when they fit; otherwise first the
     metrics with a cell at q < SIGNIFICANT_Q, then those with the largest |r| (cells with too little data count
     for neither)."""
@@ -485,8 +539,11 @@ def heatmap_subset(cells: pd.DataFrame, max_rows: int = HEATMAP_MAX_ROWS, max_co
     return keep(rows, "x", max_rows), keep(cols, "y", max_cols)
 
 
-def _heatmap(pslide, slide: Slide, lang: str) -> None:
-    cells, names = slide.payload.cells, slide.payload.names  # type: ignore[attr-defined]
+def _heatmap(pslide: PptxSlide, slide: Slide, lang: str) -> None:
+    payload = slide.payload
+    if not isinstance(payload, HeatmapPayload):
+        raise TypeError(f"a {slide.kind} slide without a HeatmapPayload")
+    cells, names = payload.cells, payload.names
     rows, cols = heatmap_subset(cells)
     all_rows, all_cols = cells["x"].nunique(), cells["y"].nunique()
     lookup = cells.set_index(["x", "y"])
@@ -494,8 +551,8 @@ def _heatmap(pslide, slide: Slide, lang: str) -> None:
     header_h, first_w = Inches(0.95), Inches(3.0)
     row_h = min(Inches(0.5), int((BODY_BOTTOM - BODY_TOP - header_h - note_h) / max(len(rows), 1)))
     col_w = min(Inches(1.6), int((WIDTH - 2 * MARGIN - first_w) / max(len(cols), 1)))
-    shape = pslide.shapes.add_table(len(rows) + 1, len(cols) + 1, MARGIN, BODY_TOP, first_w + col_w * len(cols),
-                                    header_h + row_h * len(rows))  # fmt: skip
+    shape = pslide.shapes.add_table(len(rows) + 1, len(cols) + 1, MARGIN, BODY_TOP, Emu(first_w + col_w * len(cols)),
+                                    Emu(header_h + row_h * len(rows)))  # fmt: skip
     table = shape.table
     table.first_row = table.horz_banding = False
     table.columns[0].width = first_w
@@ -525,7 +582,16 @@ def _heatmap(pslide, slide: Slide, lang: str) -> None:
         _text(pslide, MARGIN, BODY_BOTTOM - note_h, WIDTH - 2 * MARGIN, note_h, note, CHART_PT, colour=GREY)
 
 
-def _cell(cell, text: str, size: float, fill: RGBColor | None, bold: bool, white: bool = False, **style) -> None:
+def _cell(
+    cell: _Cell,
+    text: str,
+    size: float,
+    fill: RGBColor | None,
+    bold: bool,
+    white: bool = False,
+    *,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+) -> None:
     cell.text = text
     cell.margin_left = cell.margin_right = Emu(36000)
     cell.margin_top = cell.margin_bottom = Emu(18000)
@@ -536,7 +602,7 @@ def _cell(cell, text: str, size: float, fill: RGBColor | None, bold: bool, white
         cell.fill.solid()
         cell.fill.fore_color.rgb = fill
     paragraph = cell.text_frame.paragraphs[0]
-    paragraph.alignment = style.get("align", PP_ALIGN.LEFT)
+    paragraph.alignment = align
     for run in paragraph.runs:
         _style(run.font, size, bold, RGBColor(0xFF, 0xFF, 0xFF) if white else RGBColor(0x22, 0x22, 0x22))
 
@@ -544,7 +610,7 @@ def _cell(cell, text: str, size: float, fill: RGBColor | None, bold: bool, white
 # ---------------------------------------------------------------- the presentation
 
 
-def _body(pslide, slide: Slide, lang: str) -> None:
+def _body(pslide: PptxSlide, slide: Slide, lang: str) -> None:
     p = slide.payload
     if slide.kind == "heatmap":
         _heatmap(pslide, slide, lang)
@@ -578,7 +644,7 @@ def report_pptx(deck: Deck, mark: ExportMark) -> bytes:
     return out.getvalue()
 
 
-def _properties(presentation, deck: Deck, mark: ExportMark) -> None:
+def _properties(presentation: PptxPresentation, deck: Deck, mark: ExportMark) -> None:
     """Only who exported it and when, the mark, filters and data version: no template author or revision trail."""
     props = presentation.core_properties
     props.author = props.last_modified_by = mark.user

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO
 
 from pptx.chart import data as pptx_data
-from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
+from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter, _BaseWorkbookWriter
 from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 TEXT_ONLY = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
 
 @contextmanager
-def _text_only_worksheet(self: Any, xlsx_file: IO[bytes]) -> Iterator[tuple[Any, Any]]:
+def _text_only_worksheet(self: _BaseWorkbookWriter, xlsx_file: IO[bytes]) -> Iterator[tuple[Workbook, Worksheet]]:
     workbook = Workbook(xlsx_file, TEXT_ONLY)
     worksheet = workbook.add_worksheet()
     yield workbook, worksheet

@@ -15,6 +15,8 @@ import re
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from analytics.i18n import t
 from analytics.reports.deck import Deck, Slide
@@ -46,7 +48,7 @@ class _Writer:
         self.caption = book.add_format({"font_name": "Microsoft YaHei", "bold": True, "font_size": 12})
         self.mark = book.add_format({"font_name": "Microsoft YaHei", "font_color": "#B22222", "font_size": 10})
 
-    def value(self, sheet, row: int, col: int, value: object) -> int:
+    def value(self, sheet: Worksheet, row: int, col: int, value: object) -> int:
         """Write one value; returns its displayed width (for column sizing)."""
         if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
             return 0
@@ -58,7 +60,7 @@ class _Writer:
             return 12
         return self.string(sheet, row, col, str(value))
 
-    def string(self, sheet, row: int, col: int, text: str, fmt=None) -> int:
+    def string(self, sheet: Worksheet, row: int, col: int, text: str, fmt: Format | None = None) -> int:
         guard = is_formula_like(text)
         sheet.write_string(row, col, text, self.guarded if guard else (fmt or self.text))
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
@@ -73,7 +75,9 @@ def sheet_name(index: int, title: str, taken: set[str]) -> str:
     return name
 
 
-def _table(writer: _Writer, sheet, row: int, caption: str, frame: pd.DataFrame, lang: str, widths: dict) -> int:
+def _table(
+    writer: _Writer, sheet: Worksheet, row: int, caption: str, frame: pd.DataFrame, lang: str, widths: dict[int, int]
+) -> int:
     """Write a caption, a header row and the frame's rows from ``row``; returns the next free row."""
     writer.string(sheet, row, 0, caption, writer.caption)
     row += 1
@@ -87,7 +91,9 @@ def _table(writer: _Writer, sheet, row: int, caption: str, frame: pd.DataFrame, 
     return row + 2
 
 
-def _slide_sheet(book, writer: _Writer, slide: Slide, index: int, deck: Deck, mark: str, taken: set[str]) -> None:
+def _slide_sheet(
+    book: xlsxwriter.Workbook, writer: _Writer, slide: Slide, index: int, deck: Deck, mark: str, taken: set[str]
+) -> None:
     sheet = book.add_worksheet(sheet_name(index, t(f"present.sheet.{slide.kind}", deck.lang), taken))
     writer.string(sheet, 0, 0, slide.title, writer.title)
     writer.string(sheet, 1, 0, slide.subtitle)
@@ -100,7 +106,7 @@ def _slide_sheet(book, writer: _Writer, slide: Slide, index: int, deck: Deck, ma
         sheet.set_column(col, col, min(max(width + 2, 8), COLUMN_WIDTH_MAX))
 
 
-def _cover(book, writer: _Writer, deck: Deck, mark: str) -> None:
+def _cover(book: xlsxwriter.Workbook, writer: _Writer, deck: Deck, mark: str) -> None:
     sheet = book.add_worksheet(t("present.internal", deck.lang))
     writer.string(sheet, 0, 0, t("present.report_title", deck.lang), writer.title)
     writer.string(sheet, 1, 0, mark, writer.mark)

@@ -20,13 +20,15 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
+from analytics.errors import AnalyticsError
 from analytics.model.catalog import Catalog, Metric, default_metrics
 from analytics.periods import from_index, to_index
 from analytics.services.imports import Upload, run_import
-from analytics.store.connection import connect, first_row, set_meta
+from analytics.store.batches import batch_count
+from analytics.store.connection import connect, set_meta
 from analytics.store.metrics import load_catalog
-from analytics.store.observations import shortest
-from analytics.store.units import save_units
+from analytics.store.observations import current_count, shortest
+from analytics.store.units import save_units, unit_count
 
 DEFAULT_MONTHS, DEFAULT_SEED = 40, 3  # chosen so the documented non-effects hold (data/DEMO.md)
 END_PERIOD = to_index(2026, 10)  # the demo's last month
@@ -70,8 +72,10 @@ RD_INTENSITY = {"BF": 1.8, "NF": 1.8, "XN": 4.5, "GC": 1.2}  # % of revenue
 ANNUAL_GROWTH = 1.05  # revenue, contracts and labour productivity grow 5 % a year
 
 
-class DemoRefused(Exception):
+class DemoRefused(AnalyticsError):
     """The database already holds units or batches: the demo only goes into a new or empty database."""
+
+    code = "demo.not_empty"
 
 
 def demo_units() -> list[dict[str, object]]:
@@ -344,14 +348,9 @@ def upload_batches(uploads: list[Upload]) -> list[list[Upload]]:
 def _check_empty(db: str | Path | None) -> Catalog:
     """The database's catalog; raises DemoRefused when it holds units or batches."""
     with connect(db) as con:
-        units = first_row(con, "SELECT count(*) FROM units")
-        batches = first_row(con, "SELECT count(*) FROM batches")
-        catalog = load_catalog(con)
-    if (units and units[0]) or (batches and batches[0]):
-        raise DemoRefused(
-            "数据库中已有数据，演示数据只能创建在新的或空的数据库中。"
-            " / The database already holds data; the demo is only created in a new or empty database."
-        )
+        units, batches, catalog = unit_count(con), batch_count(con), load_catalog(con)
+    if units or batches:
+        raise DemoRefused()
     return catalog
 
 
@@ -378,7 +377,7 @@ def create_demo(db: str | Path | None, months: int = DEFAULT_MONTHS, seed: int =
         batches.append(result.batch_id)
     with connect(db) as con:
         set_meta(con, "demo", "1")
-        row = first_row(con, "SELECT count(*) FROM current")
+        observations = current_count(con)
     return {
         "units": len(demo_units()),
         "reporting_units": len(BRANCHES),
@@ -386,7 +385,7 @@ def create_demo(db: str | Path | None, months: int = DEFAULT_MONTHS, seed: int =
         "from": from_index(END_PERIOD - months + 1),
         "to": from_index(END_PERIOD),
         "batches": len(batches),
-        "observations": int(row[0]) if row else 0,
+        "observations": observations,
         "seed": seed,
         "seconds": round(time.perf_counter() - started, 2),
     }

@@ -1,36 +1,41 @@
-"""The planners' monthly import: validate every file of an upload, preview the changes, commit as one batch.
+"""The planners' monthly import, one path for the page and the command line: :func:`validate` an upload into a
+frozen :class:`Validation` (every file read and checked, the uploader's scope included, and the preview), then
+:func:`commit` that same record. The command line's :func:`run_import` is the two in one go.
 
 Rules (SPEC §3): all files are validated first; if any error remains nothing is written. A commit is one
-transaction, its audit entry included. An upload that changes nothing creates no batch.
+transaction, its audit entry included. An upload that changes nothing creates no batch. No SQL here: the database
+is reached through analytics.store.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.ingest.cells import Context, sheet_label
+from analytics.errors import AnalyticsError
+from analytics.ingest.cells import Context, cell_text, sheet_label
 from analytics.ingest.layouts import read_sheet
 from analytics.ingest.workbooks import Limits, Workbook, WorkbookError, a1, read_workbook
 from analytics.model.catalog import Catalog
 from analytics.model.issues import ERROR, WARNING, Issue, issue_kind, make_issue, message_number
-from analytics.model.master_data import code_problem, code_reason
+from analytics.model.master_data import code_phrase
 from analytics.model.units import Registry
 from analytics.periods import from_index
 from analytics.settings import default_db_path, history_ratio, max_cells, max_file_mb
 from analytics.store import audit
-from analytics.store.batches import Diff, FileRecord, commit_with_diff, diff_against_current
-from analytics.store.connection import DatabaseBusy, connect, get_meta, new_token
+from analytics.store.accounts import PERMISSIONS, Session, User, scope_codes
+from analytics.store.batches import Diff, FileRecord, begin, commit_with_diff, diff_against_current
+from analytics.store.connection import Connection, DatabaseBusy, connect, get_meta, new_token
 from analytics.store.history import History, carry_over, discard, history_dir, keep_only, load_history
 from analytics.store.metrics import load_catalog, metric_ids
-from analytics.store.units import load_registry, save_units
+from analytics.store.units import load_registry, save_units, unit_ids
 
 
 @dataclass(frozen=True)
@@ -47,20 +52,38 @@ class Upload:
 FAR_FROM_HISTORY = "far_from_history"  # the warning code whose values a planner confirms before a commit
 
 
-class UnconfirmedValues(ValueError):
-    """A commit of values far from their unit's history that the planner has not confirmed."""
+class UnconfirmedValues(AnalyticsError, ValueError):
+    """A commit of values far from their unit's history that the planner has not confirmed; ``str()`` is English."""
+
+    code = "import.unconfirmed"
+
+    def summary(self) -> str:
+        return self.message("en")
 
 
-@dataclass
+@dataclass(frozen=True)
+class NewUnit:
+    """A unit an upload registers (``create_units``): ``uid`` is provisional until the commit gives it its own."""
+
+    uid: int
+    code: str
+    name: str
+
+
+Place = tuple[str, str | None, str | None]  # file, sheet, cell
+
+
+@dataclass(frozen=True)
 class Validation:
-    """Everything learnt from an upload before anything is written."""
+    """Everything learnt from an upload before anything is written; built once by :func:`validate` (new ones by
+    ``dataclasses.replace``), written as it is by :func:`commit`."""
 
-    staged: pd.DataFrame  # uid, period, mid, metric, value, file, sheet, row0, col0
-    issues: list[Issue]
-    files: list[FileRecord]
-    new_units: list[dict[str, object]] = field(default_factory=list)
-    sheets: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # file, sheet, layout or None
-    diff: Diff | None = None
+    staged: pd.DataFrame  # uid, period, metric, value, row0, col0, file, sheet (and mid, once validated)
+    issues: tuple[Issue, ...]
+    files: tuple[FileRecord, ...]
+    new_units: tuple[NewUnit, ...] = ()
+    sheets: tuple[tuple[str, str | None, str | None], ...] = ()  # file, sheet, layout or None
+    diff: Diff | None = None  # the preview: what a commit would change (None with errors or without a preview)
     history: History | None = None  # the history summary the warnings came from (advanced after a commit)
 
     @property
@@ -107,12 +130,12 @@ class UnitResolver:
 
     def __init__(self, registry: Registry, create: bool):
         self.registry, self.create = registry, create
-        self.new: dict[str, dict[str, object]] = {}
+        self.new: dict[str, NewUnit] = {}
         self.next_uid = max((u.uid for u in registry.units), default=0) + 1
 
-    def __call__(self, code: object, name: object, file: str, sheet: str | None, cell: str | None):
-        from analytics.ingest.cells import cell_text
-
+    def __call__(
+        self, code: object, name: object, file: str, sheet: str | None, cell: str | None
+    ) -> tuple[int | None, Issue | None]:
         code_text, name_text = cell_text(code), cell_text(name)
         if code_text:
             unit = self.registry.by_code(code_text)
@@ -137,24 +160,21 @@ class UnitResolver:
         label = code_text or name_text
         if not self.create:
             return None, make_issue("unknown_unit", file, sheet, cell, unit=label)
-        if code_problem(label) is not None:  # a new unit's code is an identifier (see analytics.model.master_data)
-            reasons = {"reason_zh": code_reason(label, "zh"), "reason_en": code_reason(label, "en")}
-            return None, make_issue("bad_unit_code", file, sheet, cell, unit=label, **reasons)
+        reason = code_phrase(label)
+        if reason is not None:  # a new unit's code is an identifier (see analytics.model.master_data)
+            return None, make_issue("bad_unit_code", file, sheet, cell, unit=label, reason=reason)
         if label not in self.new:
-            self.new[label] = {
-                "uid": self.next_uid,
-                "code": label,
-                "name": name_text or label,
-                "parent_code": None,
-                "headcount": None,
-            }
+            self.new[label] = NewUnit(self.next_uid, label, name_text or label)
             self.next_uid += 1
-        return self.new[label]["uid"], None
+        return self.new[label].uid, None
 
     def unit_for_sheet(self, text: str) -> int | None:
         unit = self.registry.by_code(text) if text else None
         matches = self.registry.by_name(text) if text else []
         return unit.uid if unit else (matches[0].uid if len(matches) == 1 else None)
+
+
+STAGED_COLUMNS = ["uid", "period", "metric", "value", "row0", "col0", "file", "sheet"]
 
 
 def read_files(
@@ -166,7 +186,7 @@ def read_files(
     limits: Limits,
     books: list[Workbook | WorkbookError] | None = None,
 ) -> Validation:
-    """Parse and check every file (no database access); values are staged, issues collected.
+    """Parse and check every file (no database access): values staged, every error by cell, duplicates included.
 
     ``books``: the uploads already read by :func:`read_books` (read here when None).
     """
@@ -183,28 +203,17 @@ def read_files(
             issues.append(Issue(upload.name, None, None, book.code, book.message, book.message_en))
             continue
         files.append(FileRecord(upload.name, book.sha256))
-        frames += _read_book(book, catalog, resolver, period, issues, sheets)
-    staged = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(
-            columns=[
-                "uid",
-                "period",
-                "metric",
-                "value",
-                "row0",
-                "col0",
-                "file",
-                "sheet",
-            ]
-        )
-    )
-    new_units = list(resolver.new.values())
-    issues += [make_issue("new_unit", "", None, None, WARNING, unit=u["code"]) for u in new_units]
-    validation = Validation(staged, issues, files, new_units, sheets)
-    _check_duplicates(validation, registry)
-    return validation
+        read = _read_book(book, catalog, resolver, period)
+        frames += read.frames
+        issues += read.issues
+        sheets += read.sheets
+        if not any(kind for file, _, kind in sheets if file == book.file_name):
+            issues.append(make_issue("no_data_table", book.file_name, None, None))
+    staged = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=STAGED_COLUMNS)
+    new_units = tuple(resolver.new.values())
+    issues += [make_issue("new_unit", "", None, None, WARNING, unit=u.code) for u in new_units]
+    issues += _duplicates(staged, registry, new_units)
+    return Validation(staged, tuple(issues), tuple(files), new_units, tuple(sheets))
 
 
 def read_books(uploads: list[Upload], limits: Limits) -> list[Workbook | WorkbookError]:
@@ -218,61 +227,38 @@ def read_books(uploads: list[Upload], limits: Limits) -> list[Workbook | Workboo
     return books
 
 
-def _read_book(
-    book: Workbook,
-    catalog: Catalog,
-    resolver: UnitResolver,
-    period: int | None,
-    issues: list[Issue],
-    sheets: list,
-) -> list[pd.DataFrame]:
+@dataclass(frozen=True)
+class _Book:
+    """What one workbook gave: its data sheets' values, its issues (but ``no_data_table``, said by the caller),
+    and each sheet with its layout (or None)."""
+
+    frames: list[pd.DataFrame]
+    issues: list[Issue]
+    sheets: list[tuple[str, str | None, str | None]]
+
+
+def _read_book(book: Workbook, catalog: Catalog, resolver: UnitResolver, period: int | None) -> _Book:
     ctx = Context(catalog, resolver, resolver.unit_for_sheet, period, book.file_name)
-    frames = []
+    read = _Book([], [], [])
     if book.has_macros:
-        issues.append(make_issue("macros_ignored", book.file_name, None, None, WARNING))
+        read.issues.append(make_issue("macros_ignored", book.file_name, None, None, WARNING))
     for sheet in book.sheets:
         result = read_sheet(sheet, ctx)
-        sheets.append((book.file_name, sheet_label(sheet), result.kind))
+        read.sheets.append((book.file_name, sheet_label(sheet), result.kind))
         if result.kind is None:
             if book.kind != "csv":
-                issues.append(
-                    make_issue(
-                        "sheet_skipped",
-                        book.file_name,
-                        sheet.name,
-                        None,
-                        WARNING,
-                        name=sheet.name,
-                    )
+                read.issues.append(
+                    make_issue("sheet_skipped", book.file_name, sheet.name, None, WARNING, name=sheet.name)
                 )
             continue
         if sheet.hidden:
-            issues.append(
-                make_issue(
-                    "hidden_sheet",
-                    book.file_name,
-                    sheet.name,
-                    None,
-                    WARNING,
-                    name=sheet.name,
-                )
-            )
+            read.issues.append(make_issue("hidden_sheet", book.file_name, sheet.name, None, WARNING, name=sheet.name))
         if sheet.hidden_rows:
-            issues.append(
-                make_issue(
-                    "hidden_rows",
-                    book.file_name,
-                    sheet.name,
-                    None,
-                    WARNING,
-                    count=len(sheet.hidden_rows),
-                )
-            )
-        issues.extend(result.issues)
-        frames.append(_with_place(result.frame, book.file_name, sheet_label(sheet)))
-    if not any(kind for f, _, kind in sheets if f == book.file_name):
-        issues.append(make_issue("no_data_table", book.file_name, None, None))
-    return frames
+            count = len(sheet.hidden_rows)
+            read.issues.append(make_issue("hidden_rows", book.file_name, sheet.name, None, WARNING, count=count))
+        read.issues.extend(result.issues)
+        read.frames.append(_with_place(result.frame, book.file_name, sheet_label(sheet)))
+    return read
 
 
 def _with_place(frame: pd.DataFrame, file: str, sheet: str | None) -> pd.DataFrame:
@@ -289,20 +275,25 @@ def _location(file: str, sheet: str | None, row0: int, col0: int) -> str:
     return f"{sheet}!{cell}" if sheet else f"{file} {cell}"
 
 
-def _check_duplicates(validation: Validation, registry: Registry) -> None:
+def _unit_codes(registry: Registry, new_units: Iterable[NewUnit]) -> dict[int, str]:
+    """Unit id → code, the upload's new units (provisional ids) included."""
+    return {u.uid: u.code for u in registry.units} | {u.uid: u.code for u in new_units}
+
+
+def _duplicates(staged: pd.DataFrame, registry: Registry, new_units: tuple[NewUnit, ...]) -> list[Issue]:
     """Two values for one (unit, period, metric) in one upload: an error at the second."""
-    staged = validation.staged
     if staged.empty or _unique_keys(staged):  # the usual case, checked on one integer key
-        return
+        return []
     dup = staged.duplicated(["uid", "period", "metric"], keep=False)
-    codes = {u.uid: u.code for u in registry.units} | {u["uid"]: u["code"] for u in validation.new_units}
+    codes = _unit_codes(registry, new_units)
     first: dict[tuple, str] = {}
+    issues: list[Issue] = []
     for row in staged[dup].itertuples():
         key = (row.uid, row.period, row.metric)
         if key not in first:
             first[key] = _location(row.file, row.sheet, row.row0, row.col0)
             continue
-        validation.issues.append(
+        issues.append(
             make_issue(
                 "duplicate_key",
                 row.file,
@@ -314,6 +305,7 @@ def _check_duplicates(validation: Validation, registry: Registry) -> None:
                 first=first[key],
             )
         )
+    return issues
 
 
 def _unique_keys(staged: pd.DataFrame) -> bool:
@@ -330,15 +322,14 @@ def _unique_keys(staged: pd.DataFrame) -> bool:
     return bool(pd.Index(key).is_unique)
 
 
-def check_history(validation: Validation, catalog: Catalog, history: History) -> None:
-    """Warn about values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips).
+def history_warnings(staged: pd.DataFrame, catalog: Catalog, history: History) -> list[Issue]:
+    """Warnings for values ≥ ratio× or ≤ 1/ratio× the unit's own median for that metric (元/万元 slips).
 
-    Runs on every value that parsed, whatever errors other cells have, so one upload shows all its errors and
+    Run on every value that parsed, whatever errors other cells have, so one upload shows all its errors and
     warnings together. ``history``: the summary, read while calamine reads the workbook (:func:`_gather`).
     """
-    staged = validation.staged
     if staged.empty:
-        return
+        return []
     ratio = history_ratio()
     medians = history.grid.of(staged)
     values = staged["value"].to_numpy()
@@ -346,33 +337,72 @@ def check_history(validation: Validation, catalog: Catalog, history: History) ->
         factor = values / medians
     far = np.flatnonzero((medians > 0) & (values > 0) & ((factor >= ratio) | (factor <= 1 / ratio)))
     if not len(far):
-        return
+        return []
     rows = staged.iloc[far]  # one take, then plain columns: a whole file in 元 makes a warning per value
     names = {code: catalog.get(code).name_zh for code in pd.unique(rows["metric"])}
-    for file, sheet, row0, col0, code, value, median, times in zip(
-        rows["file"].tolist(),
-        rows["sheet"].tolist(),
-        rows["row0"].tolist(),
-        rows["col0"].tolist(),
-        rows["metric"].tolist(),
-        values[far].tolist(),
-        medians[far].tolist(),
-        factor[far].tolist(),
-        strict=True,
-    ):
-        validation.issues.append(
-            make_issue(
-                FAR_FROM_HISTORY,
-                file,
-                sheet,
-                a1(row0, col0),
-                WARNING,
-                metric=names[code],
-                value=message_number(value),
-                median=message_number(median),
-                ratio=f"{times if times >= 1 else 1 / times:,.0f}",
-            )
+    return [
+        make_issue(
+            FAR_FROM_HISTORY,
+            file,
+            sheet,
+            a1(row0, col0),
+            WARNING,
+            metric=names[code],
+            value=message_number(value),
+            median=message_number(median),
+            ratio=f"{times if times >= 1 else 1 / times:,.0f}",
         )
+        for file, sheet, row0, col0, code, value, median, times in zip(
+            rows["file"].tolist(),
+            rows["sheet"].tolist(),
+            rows["row0"].tolist(),
+            rows["col0"].tolist(),
+            rows["metric"].tolist(),
+            values[far].tolist(),
+            medians[far].tolist(),
+            factor[far].tolist(),
+            strict=True,
+        )
+    ]
+
+
+# --- a planner's scope ----------------------------------------------------------------------------------------
+
+
+def check_scope(user: User | Session, target: Validation | Iterable[str], registry: Registry) -> list[Issue]:
+    """Errors for an upload (a Validation, or plain unit codes) that the user may not write.
+
+    Admins may write every unit; planners their assigned units and descendants (units an upload would create are
+    outside any scope); other roles none. One error per unit, at the first cell that names it.
+    """
+    role = user.role
+    if role == "admin":
+        return []
+    if "import" not in PERMISSIONS.get(role, frozenset()):
+        return [make_issue("import_not_allowed", "", None, None, role=role)]
+    allowed = scope_codes(user.units, registry)
+    scope = "、".join(user.units) or "—"
+    return [
+        make_issue("unit_out_of_scope", file, sheet, cell, unit=code, scope=scope)
+        for code, (file, sheet, cell) in _unit_places(target, registry).items()
+        if code not in allowed
+    ]
+
+
+def _unit_places(target: Validation | Iterable[str], registry: Registry) -> dict[str, Place]:
+    """Each unit code an upload writes, at the first cell that names it (plain codes: nowhere)."""
+    if not isinstance(target, Validation):
+        return {code: ("", None, None) for code in target}
+    codes = _unit_codes(registry, target.new_units)
+    places: dict[str, Place] = {}
+    for row in target.staged[["uid", "file", "sheet", "row0", "col0"]].itertuples(index=False):
+        code = codes.get(row.uid, str(row.uid))
+        if code not in places:
+            places[code] = (row.file, row.sheet, a1(int(row.row0), int(row.col0)))
+    return places
+
+
+# --- validate: one pass over an upload ------------------------------------------------------------------------
 
 
 def _staged_keys(ids: dict[str, int], staged: pd.DataFrame) -> pd.DataFrame:
@@ -389,14 +419,19 @@ def validate(
     create_units: bool = False,
     limits: Limits | None = None,
     preview: bool = True,
+    scope: User | Session | None = None,
 ) -> Validation:
-    """Read and check an upload in one pass (every error, and the history warnings of every value that parsed),
-    then, if ``preview`` and there is no error, compare it with the database (the diff)."""
-    validation = _read_uploads(db, uploads, period, create_units, limits)
-    if preview and not validation.errors:
-        with connect(db, read_only=True) as con:
-            validation.diff = diff_against_current(con, validation.staged)
-    return validation
+    """Read and check an upload in one pass: every error, the history warnings of every value that parsed, and
+    (``scope``: the uploader's account or session) the units they may not write; then, if ``preview`` and there is
+    no error, what a commit would change (``diff``). Without ``scope`` (the command line) no unit is out of scope.
+    """
+    limits = limits or default_limits()
+    validation = _checked(uploads, _gather(db, uploads, limits), period, create_units, limits, scope)
+    if not preview or validation.errors:
+        return validation
+    with connect(db, read_only=True) as con:
+        diff = diff_against_current(con, validation.staged)
+    return replace(validation, diff=diff)
 
 
 @dataclass(frozen=True)
@@ -423,57 +458,32 @@ def _gather(db: str | Path | None, uploads: list[Upload], limits: Limits) -> _In
     return _Inputs(books, catalog, registry, ids, history)
 
 
-def _parse(
-    uploads: list[Upload], inputs: _Inputs, period: int | None, create_units: bool, limits: Limits
+def _checked(
+    uploads: list[Upload],
+    inputs: _Inputs,
+    period: int | None,
+    create_units: bool,
+    limits: Limits,
+    scope: User | Session | None,
 ) -> Validation:
-    validation = read_files(uploads, inputs.catalog, inputs.registry, period, create_units, limits, inputs.books)
-    validation.staged = _staged_keys(inputs.ids, validation.staged)
-    validation.history = inputs.history
-    check_history(validation, inputs.catalog, inputs.history)  # in the same pass as the errors
-    return validation
-
-
-def _read_uploads(
-    db: str | Path | None, uploads: list[Upload], period: int | None, create_units: bool, limits: Limits | None
-) -> Validation:
-    """Read and parse the uploads (see :func:`_gather`)."""
-    limits = limits or default_limits()
-    return _parse(uploads, _gather(db, uploads, limits), period, create_units, limits)
-
-
-def _opened_early(
-    db: str | Path | None, read_only: bool
-) -> tuple[contextlib.ExitStack, duckdb.DuckDBPyConnection] | None:
-    """The database opened before the upload is known to be good: without waiting for a busy file, and not
-    when a write-ahead log is pending (opening would replay it into the file: a rejected upload writes nothing)."""
-    path = Path(db) if db else default_db_path()
-    if not path.exists() or Path(f"{path}.wal").exists():
-        return None
-    return _opened(path, read_only, wait=False)
-
-
-def _opened(
-    db: str | Path | None, read_only: bool, wait: bool
-) -> tuple[contextlib.ExitStack, duckdb.DuckDBPyConnection] | None:
-    """The database opened (closed with the stack), or None when it is busy and not ``wait``."""
-    stack = contextlib.ExitStack()
-    try:
-        con = stack.enter_context(connect(db, read_only=read_only, wait=wait))
-    except DatabaseBusy:
-        if wait:
-            raise
-        return None
-    return stack, con
+    """The upload's Validation without its preview: the issues of reading it, then its history warnings (in the
+    same pass as the errors), then the units out of ``scope``."""
+    read = read_files(uploads, inputs.catalog, inputs.registry, period, create_units, limits, inputs.books)
+    staged = _staged_keys(inputs.ids, read.staged)
+    issues = [*read.issues, *history_warnings(staged, inputs.catalog, inputs.history)]
+    if scope is not None:  # a planner may write only the units assigned to them (and their sub-units)
+        issues += check_scope(scope, read, inputs.registry)
+    return replace(read, staged=staged, issues=tuple(issues), history=inputs.history)
 
 
 def default_limits() -> Limits:
-    return Limits(
-        max_file_bytes=max_file_mb() * 2**20,
-        max_cells=max_cells(),
-    )  # type: ignore[call-overload]
+    return Limits(max_file_bytes=max_file_mb() * 2**20, max_cells=max_cells())
 
 
-def commit_validation(
+# --- commit: one transaction ----------------------------------------------------------------------------------
+
+
+def commit(
     db: str | Path | None, validation: Validation, user: str, actor: str | None = None, confirmed: bool = False
 ) -> int | None:
     """Write a validated upload (no errors) as one batch in one transaction, with its ``import`` audit entry (naming
@@ -484,9 +494,10 @@ def commit_validation(
     if validation.errors:
         raise ValueError("an upload with errors is never written")
     if validation.far_from_history and not confirmed:
-        raise UnconfirmedValues(f"{validation.far_from_history} values far from history need confirming")
+        raise UnconfirmedValues(None, n=validation.far_from_history)
     with ThreadPoolExecutor(1) as pool, connect(db) as con:
-        return _commit(con, validation, user, history_dir(db), pool, actor=actor)
+        batch_id, _ = _commit(con, validation, user, history_dir(db), pool, actor=actor)
+    return batch_id
 
 
 @dataclass(frozen=True)
@@ -516,15 +527,16 @@ def _abandon(carry: _Carry, folder: Path) -> None:
 
 
 def _commit(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     validation: Validation,
     user: str,
     folder: Path,
     pool: ThreadPoolExecutor,
     carry: _Carry | None = None,
     actor: str | None = None,
-) -> int | None:
-    """Commit in one transaction, audit entry included; the batch id, or None when nothing changes.
+) -> tuple[int | None, Diff]:
+    """Commit in one transaction, audit entry included: the batch id (None when nothing changes) and the diff it
+    committed.
 
     The history summary is carried over when it describes the data this commit starts from (its token):
     ``carry``, already started, or started here in ``pool``. Without it, the next import reads the summary
@@ -533,21 +545,17 @@ def _commit(
     written, matches = None, False
     try:
         with audit.turn():  # the audit entry chains to the head this transaction sees: appends wait for its commit
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with begin(con):
                 before = get_meta(con, "data_token")  # in the transaction: the data it writes over
                 matches = history is not None and history.token is not None and history.token == before
                 if carry is None and matches:
                     carry = _carry(pool, folder, validation)
                 staged = _register_new_units(con, validation)
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
             token = carry.token if carry is not None and matches else None
-            batch_id, validation.diff = commit_with_diff(
+            batch_id, diff = commit_with_diff(
                 con,
                 staged,
-                validation.files,
+                list(validation.files),
                 user,
                 begun=True,
                 token=token,
@@ -567,25 +575,27 @@ def _commit(
             keep_only(folder, written if matches else None)
         elif carry is not None:  # nothing written: the summary of the data as it is stays
             _abandon(carry, folder)
-    return batch_id
+    return batch_id, diff
 
 
-def _register_new_units(con: duckdb.DuckDBPyConnection, validation: Validation) -> pd.DataFrame:
+def _register_new_units(con: Connection, validation: Validation) -> pd.DataFrame:
     """Register the upload's new units (inside the caller's transaction); staged rows get their real ids."""
     if not validation.new_units:
         return validation.staged
-    save_units(
-        con,
-        [{k: u[k] for k in ("code", "name", "parent_code", "headcount")} for u in validation.new_units],
-        in_transaction=True,
-    )
-    real = dict(con.execute("SELECT code, uid FROM units").fetchall())
+    rows: list[dict[str, object]] = [
+        {"code": u.code, "name": u.name, "parent_code": None, "headcount": None} for u in validation.new_units
+    ]
+    save_units(con, rows, in_transaction=True)
+    real = unit_ids(con)
     staged = validation.staged
     uid = staged["uid"].to_numpy(dtype=np.int64)
-    provisional = {int(u["uid"]): real[u["code"]] for u in validation.new_units}  # type: ignore[call-overload]
+    provisional = {u.uid: real[u.code] for u in validation.new_units}
     lookup = np.arange(max([int(uid.max()) if len(uid) else 0, *provisional]) + 1, dtype=np.int64)
     lookup[list(provisional)] = list(provisional.values())  # provisional id -> the id the store gave it
     return staged.assign(uid=lookup[uid])
+
+
+# --- the command line: validate and commit in one go ----------------------------------------------------------
 
 
 def run_import(
@@ -597,13 +607,15 @@ def run_import(
     user: str = "cli",
     actor: str | None = None,
 ) -> ImportResult:
-    """Validate and, unless ``dry_run`` or any error, commit. The JSON of SPEC §4 is ``result.to_json()``.
+    """:func:`validate` and, unless ``dry_run`` or any error, :func:`commit`, with the same checks and the same
+    commit. The JSON of SPEC §4 is ``result.to_json()``.
 
     A commit writes its ``import`` audit entry in its transaction, naming ``actor`` (default ``user``). Warnings
     do not block (SPEC §4): values far from their unit's history are committed, their count recorded with the
     batch and in the audit entry as confirmed by this command.
 
-    The preview of a dry run and the commit use one connection (the file is opened for writing once).
+    Faster than the two calls: the file opens for the commit while the uploads are parsed, and the preview of a
+    dry run and the commit use that one connection (the file is opened for writing once).
     """
     limits = default_limits()
     inputs = _gather(db, uploads, limits)
@@ -611,7 +623,7 @@ def run_import(
     with ThreadPoolExecutor(1) as pool:
         opening = pool.submit(_opened_early, db, dry_run)  # the file opens while the uploads are parsed
         try:
-            validation = _parse(uploads, inputs, period, create_units, limits)
+            validation = _checked(uploads, inputs, period, create_units, limits, None)
         except BaseException:
             with contextlib.suppress(Exception):
                 if (got := opening.result()) is not None:
@@ -629,20 +641,45 @@ def run_import(
             stack, con = opened or _opened(db, dry_run, True)  # type: ignore[misc]
             with stack:
                 if dry_run:
-                    validation.diff = diff_against_current(con, validation.staged)
-                batch_id = None if dry_run else _commit(con, validation, user, folder, pool, carry, actor)
+                    batch_id, diff = None, diff_against_current(con, validation.staged)
+                else:
+                    batch_id, diff = _commit(con, validation, user, folder, pool, carry, actor)
         except BaseException:  # no commit happened (e.g. the file stayed busy): nothing is carried over
             if carry is not None:
                 _abandon(carry, folder)
             raise
     status = "dry_run" if dry_run else ("unchanged" if batch_id is None else "committed")
-    return ImportResult(status, batch_id, observations, *_counts(validation.diff), (), tuple(validation.warnings))
+    return ImportResult(status, batch_id, observations, *_counts(diff), (), tuple(validation.warnings))
+
+
+def _opened_early(db: str | Path | None, read_only: bool) -> tuple[contextlib.ExitStack, Connection] | None:
+    """The database opened before the upload is known to be good: without waiting for a busy file, and not
+    when a write-ahead log is pending (opening would replay it into the file: a rejected upload writes nothing)."""
+    path = Path(db) if db else default_db_path()
+    if not path.exists() or Path(f"{path}.wal").exists():
+        return None
+    return _opened(path, read_only, wait=False)
+
+
+def _opened(db: str | Path | None, read_only: bool, wait: bool) -> tuple[contextlib.ExitStack, Connection] | None:
+    """The database opened (closed with the stack), or None when it is busy and not ``wait``."""
+    stack = contextlib.ExitStack()
+    try:
+        con = stack.enter_context(connect(db, read_only=read_only, wait=wait))
+    except DatabaseBusy:
+        if wait:
+            raise
+        return None
+    return stack, con
 
 
 def _counts(diff: Diff | None) -> tuple[int, int, int]:
     if diff is None:
         return 0, 0, 0
     return diff.count("new"), diff.count("changed") + diff.count("deleted"), diff.count("unchanged")
+
+
+# --- what the page shows --------------------------------------------------------------------------------------
 
 
 def issues_frame(issues: list[Issue], lang: str = "zh") -> pd.DataFrame:
@@ -668,7 +705,7 @@ def preview_frame(validation: Validation, catalog: Catalog, registry: Registry, 
     if diff is None or diff.rows.empty:
         return pd.DataFrame(columns=["unit", "name", "period", "metric", "old", "new", "status"])
     codes: dict[object, tuple[object, object]] = {u.uid: (u.code, u.name) for u in registry.units}
-    codes |= {u["uid"]: (u["code"], u["name"]) for u in validation.new_units}
+    codes |= {u.uid: (u.code, u.name) for u in validation.new_units}
     by_mid = {mid: code for code, mid in zip(validation.staged["metric"], validation.staged["mid"], strict=True)}
     rows = diff.rows
     order = {"changed": 0, "deleted": 1, "new": 2, "unchanged": 3, "absent": 4}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analytics.errors import AnalyticsError
+
 #: Saaty's random consistency index RI for n = 1..11 (index 0 is n = 1).
 RANDOM_INDEX: tuple[float, ...] = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51)
 #: A judgement matrix is accepted when CR <= this.
@@ -19,20 +21,25 @@ MAX_CONSISTENCY_RATIO = 0.1
 RECIPROCAL_TOLERANCE = 1e-6
 
 
-class AhpError(ValueError):
-    """A pairwise comparison matrix that cannot be used (shape, sign, reciprocity, size)."""
+class AhpError(AnalyticsError, ValueError):
+    """A pairwise comparison matrix that cannot be used (shape, sign, reciprocity, size); ``str()`` is English."""
+
+    code = "ahp"
+
+    def summary(self) -> str:
+        return self.message("en")
 
 
 class InconsistentJudgementError(AhpError):
     """The judgements are too inconsistent to use: CR > MAX_CONSISTENCY_RATIO."""
 
+    code = "ahp.inconsistent"
+
     def __init__(self, cr: float, lambda_max: float, labels: Sequence[str] = ()) -> None:
         self.cr = cr
         self.lambda_max = lambda_max
         self.labels = tuple(labels)
-        super().__init__(
-            f"AHP consistency ratio CR = {cr:.4f} exceeds {MAX_CONSISTENCY_RATIO}; revise the pairwise judgements"
-        )
+        super().__init__(None, cr=cr, limit=MAX_CONSISTENCY_RATIO)
 
 
 @dataclass(frozen=True)
@@ -57,9 +64,9 @@ class PairwiseJudgement:
         matrix = np.ones((len(labels), len(labels)))
         for (a, b), value in judgements.items():
             if a not in position or b not in position:
-                raise AhpError(f"unknown item in judgement ({a!r}, {b!r})")
+                raise AhpError("ahp.unknown_item", a=a, b=b)
             if value <= 0:
-                raise AhpError(f"judgement ({a!r}, {b!r}) must be positive, got {value}")
+                raise AhpError("ahp.not_positive", a=a, b=b, value=value)
             matrix[position[a], position[b]] = value
             matrix[position[b], position[a]] = 1.0 / value
         return cls(labels, matrix)
@@ -83,13 +90,13 @@ class AhpResult:
 def _validate(matrix: np.ndarray) -> np.ndarray:
     a = np.asarray(matrix, dtype=float)
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
-        raise AhpError(f"pairwise matrix must be square and non-empty, got shape {a.shape}")
+        raise AhpError("ahp.bad_shape", shape=a.shape)
     if a.shape[0] > len(RANDOM_INDEX):
-        raise AhpError(f"AHP supports at most {len(RANDOM_INDEX)} items, got {a.shape[0]}")
+        raise AhpError("ahp.too_many_items", limit=len(RANDOM_INDEX), n=a.shape[0])
     if not np.all(np.isfinite(a)) or np.any(a <= 0):
-        raise AhpError("pairwise matrix entries must be positive and finite")
+        raise AhpError("ahp.not_finite")
     if not np.allclose(a * a.T, 1.0, atol=RECIPROCAL_TOLERANCE, rtol=0.0):
-        raise AhpError("pairwise matrix must be reciprocal: a[j, i] = 1 / a[i, j]")
+        raise AhpError("ahp.not_reciprocal")
     return a
 
 
@@ -109,7 +116,7 @@ def ahp_weights(judgement: PairwiseJudgement | np.ndarray, *, max_cr: float = MA
     a = _validate(matrix)
     n = a.shape[0]
     if len(labels) != n:
-        raise AhpError(f"{len(labels)} labels for a {n}x{n} matrix")
+        raise AhpError("ahp.label_count", labels=len(labels), n=n)
     eigenvalues, eigenvectors = np.linalg.eig(a)
     principal = int(np.argmax(eigenvalues.real))
     lambda_max = float(eigenvalues[principal].real)

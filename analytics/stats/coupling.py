@@ -13,20 +13,17 @@ import numpy as np
 import pandas as pd
 from scipy.special import xlogy
 
+from analytics.errors import AnalyticsError
+from analytics.i18n import t
+
 #: Normalised values run from the lower to the upper bound: x' = lo + (hi − lo)·(x − min)/(max − min).
 DEFAULT_BOUNDS: tuple[float, float] = (0.0001, 1.0)
 #: |U1 − U2| above this marks the lower subsystem as lagging.
 LAGGING_THRESHOLD = 0.1
-#: Ten coordination levels, index = min(floor(10·D), 9).
-LEVELS_ZH: tuple[str, ...] = (
-    "极度失调", "严重失调", "中度失调", "轻度失调", "濒临失调",
-    "勉强协调", "初级协调", "中级协调", "良好协调", "优质协调",
-)  # fmt: skip
-LEVELS_EN: tuple[str, ...] = (
-    "extreme imbalance", "severe imbalance", "moderate imbalance", "mild imbalance",
-    "verge of imbalance", "barely coordinated", "primary coordination",
-    "intermediate coordination", "good coordination", "high-quality coordination",
-)  # fmt: skip
+#: Ten coordination levels, index = min(floor(10·D), 9); their names are ``integ.level.<index>`` in the table.
+LEVEL_COUNT = 10
+LEVELS_ZH: tuple[str, ...] = tuple(t(f"integ.level.{i}", "zh") for i in range(LEVEL_COUNT))
+LEVELS_EN: tuple[str, ...] = tuple(t(f"integ.level.{i}", "en") for i in range(LEVEL_COUNT))
 #: Absorbs float rounding so that a D computed as 0.29999999999999993 is level 3, not 2.
 LEVEL_EPSILON = 1e-9
 #: 1 − e below this is treated as 0 (a constant metric carries no information).
@@ -39,8 +36,13 @@ SIZES = ("adjusted", "per100", "raw")
 STAFF_PER = 100.0
 
 
-class IntegrationError(ValueError):
-    """Inputs or settings that cannot be scored (bad basis, weights, catalog or unit tree)."""
+class IntegrationError(AnalyticsError, ValueError):
+    """Inputs or settings that cannot be scored (bad basis, weights, catalog or unit tree); ``str()`` is English."""
+
+    code = "integration"
+
+    def summary(self) -> str:
+        return self.message("en")
 
 
 def column_extreme(x: np.ndarray, ufunc: np.ufunc) -> np.ndarray:
@@ -88,11 +90,11 @@ def size_values(
     their sized values (NaN); other columns are returned as given. A new array unless nothing changes.
     """
     if size not in SIZES:
-        raise IntegrationError(f"size must be one of {SIZES}, got {size!r}")
+        raise IntegrationError("integration.bad_choice", name="size", allowed=SIZES, value=size)
     if size == "raw" or not sized.any():
         return values
     if size == "adjusted" and fit is None:
-        raise IntegrationError("the adjusted size comparison needs its fit")
+        raise IntegrationError("integration.no_fit")
     h = np.where(np.asarray(heads, float) > 0, heads, np.nan)[:, None]
     out = np.array(values, dtype=float)
     if size == "per100":
@@ -195,7 +197,7 @@ def coupling_corrected(u: np.ndarray) -> np.ndarray:
     u = _as_matrix(u)
     n = u.shape[1]
     if n < 2:
-        raise IntegrationError("coupling needs at least two subsystems")
+        raise IntegrationError("integration.one_subsystem")
     i, j = np.triu_indices(n, 1)
     spread = np.abs(u[:, i] - u[:, j]).mean(axis=1)
     top = u.max(axis=1, keepdims=True)
@@ -213,7 +215,7 @@ def coupling_coordination(u: np.ndarray, weights: np.ndarray | None = None, mode
     u = _as_matrix(u)
     w = np.full(u.shape[1], 1.0 / u.shape[1]) if weights is None else np.asarray(weights, float)
     if model not in MODELS:
-        raise IntegrationError(f"model must be one of {MODELS}, got {model!r}")
+        raise IntegrationError("integration.bad_choice", name="model", allowed=MODELS, value=model)
     c = coupling_standard(u) if model == "standard" else coupling_corrected(u)
     t = u @ w
     return pd.DataFrame({"C": c, "T": t, "D": np.sqrt(c * t)})

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from analytics.i18n import TEXT, t
 from analytics.model.catalog import Catalog
 from analytics.model.panel import Panel
 from analytics.stats.correlations import benjamini_hochberg, json_value
@@ -165,63 +166,16 @@ def _finite(value: float) -> float | None:
 
 # ---------------------------------------------------------------- plain-language sentences
 
-FINDING_TEXT: dict[str, tuple[str, str]] = {
-    "finding.level.twoway": (
-        "扣除各单位自身水平和全集团各月共同波动（如春节）后",
-        "After removing each unit's own level and the group-wide swings of each month (such as the Spring Festival)",
-    ),
-    "finding.level.within": ("扣除各单位自身水平后", "After removing each unit's own level"),
-    "finding.scale.unit": ("，各单位同等权重", ", each unit weighted equally"),
-    "finding.scale.none": ("，按原始数值", ", on the values as reported"),
-    "finding.sign.1": ("同向变化（正相关）", "moves together with"),
-    "finding.sign.-1": ("反向变化（负相关）", "moves opposite to"),
-    "finding.lag.0": ("同月的{y}", "{y} in the same month"),
-    "finding.lag.1": ("一个月后的{y}", "{y} one month later"),
-    "finding.lag.k": ("{k}个月后的{y}", "{y} {k} months later"),
-    "finding.sentence": (
-        "{lead}{scale}，{x}与{lagged}{sign}：r = {r}（95% 置信区间 {low}～{high}），q {q}，"
-        "基于 {g} 个单位的 {n} 组月度数据。{direction}",
-        "{lead}{scale}, {x} {sign} {lagged}: r = {r} (95% CI {low} to {high}), q {q}, "
-        "from {n} unit-months in {g} units. {direction}",
-    ),
-    "finding.direction.leads": (
-        "反向检验（{y}在前）不显著，{x}的变化在前。",
-        "The reverse check ({y} first) is not significant: {x} moves first.",
-    ),
-    "finding.direction.unclear": (
-        "反向滞后同样相关，先后方向不明，只能说两者一同变化。",
-        "The reverse lag is related too: the two move together, direction unclear.",
-    ),
-    "finding.direction.same_month": (
-        "两者在同一月份一同变化，先后方向无从判断。",
-        "They move in the same month: no order can be read.",
-    ),
-    "finding.lower_better": ("（越低越好）", " (lower is better)"),
-    "finding.causation": (
-        "相关不等于因果：这只说明两项指标一同变化，不能证明党建工作导致了生产经营的变化。",
-        "Correlation is not causation: the two metrics move together, which does not show that party-building work "
-        "caused the change in operations.",
-    ),
-}
-_ZH_NUMBERS = "零一两三四五六七八九十"
-_EN_NUMBERS = "zero one two three four five six seven eight nine ten eleven twelve".split()
-
-
-def _text(key: str, lang: str) -> str:
-    zh, en = FINDING_TEXT[key]
-    return en if lang == "en" else zh
-
 
 def months_in_words(lag: int, lang: str) -> str:
-    """A small month count in words (两/two), digits beyond twelve."""
-    if lang == "en":
-        return _EN_NUMBERS[lag] if lag < len(_EN_NUMBERS) else str(lag)
-    return _ZH_NUMBERS[lag] if lag <= 10 else str(lag)
+    """A small month count in words (两/two; ``finding.count.<n>`` in the table), digits beyond twelve."""
+    key = f"finding.count.{lag}"
+    return t(key, lang) if key in TEXT else str(lag)
 
 
 def _lagged(y: str, lag: int, lang: str) -> str:
     key = "finding.lag.0" if lag == 0 else "finding.lag.1" if lag == 1 else "finding.lag.k"
-    return _text(key, lang).format(y=y, k=months_in_words(lag, lang))
+    return t(key, lang).format(y=y, k=months_in_words(lag, lang))
 
 
 def format_q(q: float) -> str:
@@ -238,14 +192,14 @@ def describe_finding(
     direction −1 in ``directions`` is noted as lower-is-better.
     """
     x, y = (names.get(code, code) for code in (finding.x, finding.y))
-    direction = _text(f"finding.direction.{finding.direction}", lang).format(x=x, y=y)
+    direction = t(f"finding.direction.{finding.direction}", lang).format(x=x, y=y)
     x, y = (_noted(code, names, lang, directions) for code in (finding.x, finding.y))
-    sentence = _text("finding.sentence", lang).format(
-        lead=_text(f"finding.level.{finding.level}", lang),
-        scale=_text(f"finding.scale.{finding.scale}", lang),
+    sentence = t("finding.sentence", lang).format(
+        lead=t(f"finding.level.{finding.level}", lang),
+        scale=t(f"finding.scale.{finding.scale}", lang),
         x=x,
         lagged=_lagged(y, finding.lag, lang),
-        sign=_text("finding.sign.1" if finding.r > 0 else "finding.sign.-1", lang),
+        sign=t("finding.sign.1" if finding.r > 0 else "finding.sign.-1", lang),
         r=f"{finding.r:.2f}",
         low=f"{finding.ci_low:.2f}",
         high=f"{finding.ci_high:.2f}",
@@ -254,16 +208,16 @@ def describe_finding(
         g=f"{finding.n_units:,}",
         direction=direction,
     )
-    return f"{sentence}{_text('finding.causation', lang)}" if lang == "zh" else f"{sentence} {causation_note(lang)}"
+    return f"{sentence}{t('finding.causation', lang)}" if lang == "zh" else f"{sentence} {causation_note(lang)}"
 
 
 def _noted(code: str, names: Mapping[str, str], lang: str, directions: Mapping[str, int] | None) -> str:
     """The metric's name, with "lower is better" noted for a direction −1 metric."""
     name = names.get(code, code)
     lower = (directions or {}).get(code) == -1
-    return name + _text("finding.lower_better", lang) if lower else name
+    return name + t("finding.lower_better", lang) if lower else name
 
 
 def causation_note(lang: str = "zh") -> str:
     """The sentence that goes with every finding: correlation is not causation."""
-    return _text("finding.causation", lang)
+    return t("finding.causation", lang)

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.model.catalog import Catalog, default_rollup
+from analytics.model.panel import Panel, build_panel
+from analytics.model.units import ancestor_levels, walk_up
 from analytics.stats.ahp import AhpResult, PairwiseJudgement, ahp_weights
 from analytics.stats.coupling import (
     DEFAULT_BOUNDS,
@@ -103,7 +105,7 @@ def parse_basis(text: str) -> tuple[str, str] | None:
         return None
     match = _WINDOW.match(text)
     if not match or match.group(1) > match.group(3):
-        raise IntegrationError(f"basis must be view, all or YYYY-MM..YYYY-MM, got {text!r}")
+        raise IntegrationError("integration.bad_basis", text=text)
     return match.group(1), match.group(3)
 
 
@@ -127,20 +129,20 @@ class IntegrationSettings:
         parse_basis(self.basis)
         lo, hi = self.bounds
         if self.model not in MODELS:
-            raise IntegrationError(f"model must be one of {MODELS}, got {self.model!r}")
+            raise IntegrationError("integration.bad_choice", name="model", allowed=MODELS, value=self.model)
         if not 0.0 <= self.alpha <= 1.0:
-            raise IntegrationError(f"alpha must lie in [0, 1], got {self.alpha}")
+            raise IntegrationError("integration.bad_alpha", alpha=self.alpha)
         if not 0.0 <= lo < hi:
-            raise IntegrationError(f"bounds must satisfy 0 <= lo < hi, got {self.bounds}")
+            raise IntegrationError("integration.bad_bounds", bounds=self.bounds)
         if self.weights is not None and self.ahp is not None:
-            raise IntegrationError("give fixed weights or AHP judgements, not both")
+            raise IntegrationError("integration.weights_and_ahp")
         if self.ahp is not None and set(self.ahp) - set(SUBSYSTEMS):
-            raise IntegrationError(f"AHP judgements are keyed by subsystem {tuple(SUBSYSTEMS)}")
+            raise IntegrationError("integration.ahp_subsystems", subsystems=tuple(SUBSYSTEMS))
         for name, value, allowed in (("size", self.size, SIZES), ("weighting", self.weighting, WEIGHTINGS)):
             if value not in allowed:
-                raise IntegrationError(f"{name} must be one of {allowed}, got {value!r}")
+                raise IntegrationError("integration.bad_choice", name=name, allowed=allowed, value=value)
         if self.missing not in MISSING:
-            raise IntegrationError(f"missing must be one of {MISSING}, got {self.missing!r}")
+            raise IntegrationError("integration.bad_choice", name="missing", allowed=MISSING, value=self.missing)
 
     @property
     def weights_method(self) -> str:
@@ -151,18 +153,29 @@ class IntegrationSettings:
 # ---------------------------------------------------------------- long frame → dense panel
 
 
-@dataclass(frozen=True)
-class _Panel:
-    """Unit-month rows × catalog metrics (NaN = missing); row codes index the vocabularies."""
+@dataclass(frozen=True, eq=False)
+class _Rows:
+    """The unit-months of a panel that are scored (or form the basis), as rows × the panel's metrics (the catalog's):
+    ``rows`` marks them [unit, month]; ``unit``/``month`` are their positions, in unit then month order."""
 
-    unit_vocab: np.ndarray
-    period_vocab: np.ndarray
-    row_unit: np.ndarray
-    row_period: np.ndarray
-    values: np.ndarray
+    panel: Panel
+    rows: np.ndarray
+    unit: np.ndarray
+    month: np.ndarray
+    values: np.ndarray  # [row, metric], NaN = missing
 
-    def take(self, keep: np.ndarray) -> _Panel:
-        return _Panel(self.unit_vocab, self.period_vocab, self.row_unit[keep], self.row_period[keep], self.values[keep])
+    @classmethod
+    def of(cls, panel: Panel, rows: np.ndarray) -> _Rows:
+        cube = panel.cube
+        if rows.all():  # every unit-month: the cube's rows as they are, no copy
+            unit, month = np.divmod(np.arange(rows.size), rows.shape[1])
+            return cls(panel, rows, unit, month, cube.reshape(rows.size, cube.shape[2]))
+        unit, month = np.nonzero(rows)
+        return cls(panel, rows, unit, month, cube[rows])
+
+    def where(self, keep: np.ndarray) -> _Rows:
+        """The rows where ``keep`` [unit, month] holds too."""
+        return self if keep[self.rows].all() else _Rows.of(self.panel, self.rows & keep)
 
 
 @dataclass(frozen=True)
@@ -174,105 +187,45 @@ class _Catalog:
     sized: np.ndarray  # True for sum-rollup metrics (amounts, counts): compared with units of the same size
 
 
-def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (−1 = missing) and sorted labels; categorical input costs no hashing."""
-    if not isinstance(series.dtype, pd.CategoricalDtype):
-        codes, labels = pd.factorize(series, sort=True)
-        return codes, np.asarray(labels, dtype=object)
-    codes = series.cat.codes.to_numpy()
-    labels = np.asarray(series.cat.categories, dtype=object)
-    order = np.argsort(labels, kind="stable")
-    if np.array_equal(order, np.arange(len(order))):
-        return codes, labels
-    rank = np.full(len(order) + 1, -1, dtype=np.int64)  # last slot maps code −1 to −1
-    rank[order] = np.arange(len(order))
-    return rank[codes], labels[order]
-
-
-def _metric_codes(series: pd.Series, metrics: pd.Index) -> np.ndarray:
-    """Position of each observation's metric in the catalog, −1 when not in it."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
-    else:
-        codes, uniques = pd.factorize(series)
-    lookup = np.append(metrics.get_indexer(pd.Index(uniques).astype(str)), -1)
-    return lookup[codes]
-
-
-def _values(series: pd.Series) -> np.ndarray:
-    if series.dtype == np.float64:
-        return series.to_numpy()
-    return series.to_numpy(dtype=float, na_value=np.nan)
-
-
-def _panel(obs: pd.DataFrame, metrics: pd.Index) -> _Panel:
-    """Dense panel of a long frame (unit, period, metric, value); each key at most once."""
+def _panel(obs: pd.DataFrame, metrics: pd.Index) -> Panel:
+    """Dense panel of a long frame (unit, period, metric, value) over the catalog's metrics; each key at most once."""
     missing = {"unit", "period", "metric", "value"} - set(obs.columns)
     if missing:
-        raise IntegrationError(f"observations lack columns {sorted(missing)}")
-    unit, unit_vocab = _codes(obs["unit"])
-    period, period_vocab = _codes(obs["period"])
-    metric = _metric_codes(obs["metric"], metrics)
-    value = _values(obs["value"])
-    keep = (metric >= 0) & (unit >= 0) & (period >= 0) & ~np.isnan(value)
-    if not keep.all():
-        unit, period, metric, value = (unit[keep], period[keep], metric[keep], value[keep])
-    n_periods = len(period_vocab)
-    key = unit.astype(np.int64) * n_periods + period
-    present = np.zeros(len(unit_vocab) * n_periods, dtype=bool)
-    present[key] = True
-    row_of_key = np.cumsum(present) - 1
-    grid = np.flatnonzero(present)
-    values = np.full((len(grid), len(metrics)), np.nan)
-    values.reshape(-1)[row_of_key[key] * len(metrics) + metric] = value
-    return _Panel(unit_vocab, period_vocab, grid // n_periods, grid % n_periods, values)
+        raise IntegrationError("integration.observation_columns", columns=sorted(missing))
+    try:
+        return build_panel(obs, metrics)
+    except ValueError as error:  # a missing key, a malformed month or a key given twice
+        raise IntegrationError("integration.bad_observations", error=error) from error
 
 
-def _parent_of(parent: Mapping[str, str | None], unit: str) -> str | None:
-    up = parent.get(unit)
-    return up if isinstance(up, str) and up else None
-
-
-def _ancestor_levels(vocab: np.ndarray, parent: Mapping[str, str | None]) -> list[np.ndarray]:
-    """levels[k][i] = position in vocab of unit i's (k+1)-th ancestor, −1 if absent."""
-    position = {unit: i for i, unit in enumerate(vocab)}
-    levels: list[np.ndarray] = []
-    for i, unit in enumerate(vocab):
-        seen, up, depth = {unit}, _parent_of(parent, unit), 0
-        while up is not None:
-            if up in seen:
-                raise IntegrationError(f"unit hierarchy has a cycle through {up!r}")
-            if depth == len(levels):
-                levels.append(np.full(len(vocab), -1, dtype=np.int64))
-            levels[depth][i] = position.get(up, -1)
-            seen.add(up)
-            up, depth = _parent_of(parent, up), depth + 1
-    return levels
-
-
-def _drop_covered_parents(panel: _Panel, parent: Mapping[str, str | None]) -> _Panel:
-    """Drop each (ancestor, month) row where any descendant reports that month."""
-    covered = np.zeros((len(panel.unit_vocab), len(panel.period_vocab)), dtype=bool)
-    for ancestor in _ancestor_levels(panel.unit_vocab, parent):
-        up = ancestor[panel.row_unit]
+def _scored_rows(panel: Panel, parent: Mapping[str, str | None]) -> _Rows:
+    """The unit-months with a value, less each (ancestor, month) where any descendant reports that month."""
+    rows = ~np.isnan(panel.cube).all(axis=2)
+    for unit in panel.units:
+        looped = walk_up(parent, str(unit))[1]
+        if looped is not None:
+            raise IntegrationError("integration.cycle", unit=looped)
+    covered = np.zeros_like(rows)
+    unit, month = np.nonzero(rows)
+    for ancestor in ancestor_levels(panel.units, parent):
+        up = ancestor[unit]
         has = up >= 0
-        covered[up[has], panel.row_period[has]] = True
-    keep = ~covered[panel.row_unit, panel.row_period]
-    return panel if keep.all() else panel.take(keep)
+        covered[up[has], month[has]] = True
+    return _Rows.of(panel, rows & ~covered)
 
 
 def _read_catalog(catalog: pd.DataFrame) -> _Catalog:
     missing = {"code", "category", "dimension", "direction"} - set(catalog.columns)
     if missing:
-        raise IntegrationError(f"catalog lacks columns {sorted(missing)}")
+        raise IntegrationError("integration.catalog_columns", columns=sorted(missing))
     subsystem_of = {c: name for name, cats in SUBSYSTEMS.items() for c in cats}
     rows = catalog[catalog["category"].isin(list(subsystem_of))]
     codes = pd.Index(rows["code"].astype(str))
     if codes.has_duplicates:
-        raise IntegrationError(f"duplicate metric codes {sorted(set(codes[codes.duplicated()]))}")
+        raise IntegrationError("integration.duplicate_codes", codes=sorted(set(codes[codes.duplicated()])))
     direction = pd.to_numeric(rows["direction"], errors="coerce").to_numpy(dtype=float)
     if not np.isin(direction, (1.0, -1.0)).all():
-        raise IntegrationError("metric direction must be +1 or -1")
+        raise IntegrationError("integration.bad_direction")
     return _Catalog(
         codes,
         rows["category"].map(subsystem_of).to_numpy(dtype=object),
@@ -305,9 +258,9 @@ def catalog_frame(catalog: Catalog) -> pd.DataFrame:
 def _fixed_weights(name: str, codes: pd.Index, fixed: Mapping[str, float]) -> np.ndarray:
     w = np.array([float(fixed.get(code, 0.0)) for code in codes])
     if not np.all(np.isfinite(w) & (w >= 0)):
-        raise IntegrationError("fixed weights must be finite and non-negative")
+        raise IntegrationError("integration.bad_weights")
     if w.sum() <= 0:
-        raise IntegrationError(f"fixed weights of the {name} metrics that have data sum to 0")
+        raise IntegrationError("integration.zero_weights", subsystem=name)
     return w / w.sum()
 
 
@@ -316,7 +269,7 @@ def _ahp_entropy_weights(name: str, dims: np.ndarray, d: np.ndarray, ahp: AhpRes
     by_dim = ahp.as_dict()
     unknown = sorted(set(dims) - set(by_dim))
     if unknown:
-        raise IntegrationError(f"AHP judgement for {name} lacks dimensions {unknown}")
+        raise IntegrationError("integration.ahp_dimensions", subsystem=name, dimensions=unknown)
     w = np.zeros(len(dims))
     for dim in set(dims):
         inside = dims == dim
@@ -432,15 +385,15 @@ def _floor_missing(x: np.ndarray, members: np.ndarray, floor: float) -> np.ndarr
     return out
 
 
-def _heads(panel: _Panel, headcount: Mapping[str, float]) -> np.ndarray:
+def _heads(rows: _Rows, headcount: Mapping[str, float]) -> np.ndarray:
     """Each row's unit headcount (NaN when unknown or not positive)."""
-    per_unit = np.array([float(headcount.get(str(u)) or np.nan) for u in panel.unit_vocab] + [np.nan])
-    heads = per_unit[panel.row_unit]
+    per_unit = np.array([float(headcount.get(str(u)) or np.nan) for u in rows.panel.units] + [np.nan])
+    heads = per_unit[rows.unit]
     return np.where(heads > 0, heads, np.nan)
 
 
 def _sized(
-    scored: _Panel, basis: _Panel, cat: _Catalog, headcount: Mapping[str, float], size: str
+    scored: _Rows, basis: _Rows, cat: _Catalog, headcount: Mapping[str, float], size: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The scored and basis values with sum-rollup metrics compared across sizes (the adjusted fit is learned
     over the basis), and per scored row whether it lacks the headcount that needs."""
@@ -448,21 +401,21 @@ def _sized(
     basis_heads = heads if basis is scored else _heads(basis, headcount)
     fit = fit_size(basis.values[:, cat.sized], basis_heads) if size == "adjusted" else None
 
-    def sized(panel: _Panel, h: np.ndarray) -> np.ndarray:
-        return size_values(panel.values, h, cat.sized, size, fit)
+    def sized(rows: _Rows, h: np.ndarray) -> np.ndarray:
+        return size_values(rows.values, h, cat.sized, size, fit)
 
     values = sized(scored, heads)
     no_headcount = np.isnan(heads) & (size != "raw") & bool(cat.sized.any())
     return values, (values if basis is scored else sized(basis, basis_heads)), no_headcount
 
 
-def _rows(panel: _Panel, u: np.ndarray, complete: np.ndarray, s: IntegrationSettings) -> pd.DataFrame:
+def _rows(scored: _Rows, u: np.ndarray, complete: np.ndarray, s: IntegrationSettings) -> pd.DataFrame:
     ccd = coupling_coordination(u, np.array([s.alpha, 1.0 - s.alpha]), s.model)
     level = coordination_level(ccd["D"].to_numpy())
     return pd.DataFrame(
         {
-            "unit": panel.unit_vocab[panel.row_unit],
-            "period": panel.period_vocab[panel.row_period],
+            "unit": np.asarray(scored.panel.units, dtype=object)[scored.unit],
+            "period": np.asarray(scored.panel.months, dtype=object)[scored.month],
             "u_party": u[:, 0],
             "u_business": u[:, 1],
             "C": ccd["C"].to_numpy(),
@@ -478,20 +431,20 @@ def _rows(panel: _Panel, u: np.ndarray, complete: np.ndarray, s: IntegrationSett
 
 
 def _basis_panel(
-    scored: _Panel,
+    scored: _Rows,
     basis_obs: pd.DataFrame | None,
     settings: IntegrationSettings,
     cat: _Catalog,
     parent: Mapping[str, str | None],
-) -> _Panel:
+) -> _Rows:
     window = parse_basis(settings.basis)
     if settings.basis == "view":
         return scored
-    source = scored if basis_obs is None else _drop_covered_parents(_panel(basis_obs, cat.codes), parent)
+    source = scored if basis_obs is None else _scored_rows(_panel(basis_obs, cat.codes), parent)
     if window is None:
         return source
-    inside = np.array([window[0] <= str(p) <= window[1] for p in source.period_vocab], dtype=bool)
-    return source.take(inside[source.row_period])
+    inside = np.array([window[0] <= str(p) <= window[1] for p in source.panel.months], dtype=bool)
+    return source.where(np.broadcast_to(inside, source.rows.shape))
 
 
 def compute_integration(
@@ -526,9 +479,9 @@ def compute_integration(
     cat = _read_catalog(catalog)
     unknown = sorted(set(settings.weights or {}) - set(cat.codes))
     if unknown:
-        raise IntegrationError(f"fixed weights name unknown metrics {unknown}")
+        raise IntegrationError("integration.unknown_weights", metrics=unknown)
     parent = parent or {}
-    scored = _drop_covered_parents(_panel(obs, cat.codes), parent)
+    scored = _scored_rows(_panel(obs, cat.codes), parent)
     basis = _basis_panel(scored, basis_obs, settings, cat, parent)
     values, basis_values, no_headcount = _sized(scored, basis, cat, headcount or {}, settings.size)
     lows, highs = column_extreme(basis_values, np.fmin), column_extreme(basis_values, np.fmax)
@@ -544,7 +497,7 @@ def compute_integration(
     if settings.missing == "worst":
         x = _floor_missing(x, members, settings.bounds[0])
     u = _subsystem_scores(*_filled(x), weights, members)
-    basis_units = len(np.unique(basis.row_unit))
+    basis_units = len(np.unique(basis.unit))
     if basis_units < settings.min_units:
         u[:] = np.nan
     used = members.any(axis=1)
@@ -554,7 +507,7 @@ def compute_integration(
         weights={c: float(w) for c, w in zip(cat.codes[used], weights[used].sum(axis=1), strict=True)},
         settings=settings,
         consistency=consistency,
-        basis_rows=len(basis.row_unit),
+        basis_rows=len(basis.unit),
         basis_units=basis_units,
         detail=_Detail(
             cat.codes, cat.subsystem, cat.dimension, x, weights, members,

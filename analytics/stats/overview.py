@@ -17,13 +17,19 @@ import numpy as np
 import pandas as pd
 
 from analytics import periods
-from analytics.i18n import t
+from analytics.i18n import Phrase, t
 from analytics.model.catalog import CATEGORIES, Catalog
 from analytics.model.completeness import MISSING, PARTIAL, REPORTED, missing_reports
-from analytics.model.panel import Panel, sub_panel
-from analytics.model.units import Registry
+from analytics.model.panel import Panel, key_codes, sub_panel
+from analytics.model.units import Registry, ancestor_levels
 from analytics.stats.coverage import MonthCoverage, is_thin, month_coverage, thin_months, usual_count
-from analytics.stats.integration import IntegrationSettings, compute_integration, missing_metrics
+from analytics.stats.integration import (
+    LEVELS_ZH,
+    IntegrationResult,
+    IntegrationSettings,
+    compute_integration,
+    missing_metrics,
+)
 from analytics.stats.integration import catalog_frame as catalog_frame
 from analytics.stats.quality import QualitySettings, panel_quality_flags, quality_flags
 
@@ -72,14 +78,6 @@ def month_range(first: str, last: str) -> list[str]:
     return [periods.from_index(i) for i in range(lo, hi + 1)]
 
 
-def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (−1 = missing) and labels of a key column; categorical codes are used as they are."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy().astype(np.int64), np.asarray(series.cat.categories, dtype=object)
-    codes, labels = pd.factorize(series)
-    return codes.astype(np.int64), np.asarray(labels, dtype=object)
-
-
 def _label_mask(series: pd.Series, keep: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Per row, whether ``keep`` (a test over an array of text labels) holds for its label; a categorical
     column is tested once per category and its small codes are used as they are."""
@@ -110,7 +108,7 @@ def view_frame(
 
 def present_months(obs: pd.DataFrame) -> list[str]:
     """The months with at least one value, oldest first."""
-    codes, labels = _codes(obs["period"])
+    codes, labels = key_codes(obs["period"])
     counts = np.bincount(codes[codes >= 0], minlength=len(labels))
     return sorted(str(label) for label in labels[counts > 0])
 
@@ -118,30 +116,12 @@ def present_months(obs: pd.DataFrame) -> list[str]:
 # ---------------------------------------------------------------- group figures
 
 
-def _ancestor_levels(units: np.ndarray, parent: Mapping[str, str | None]) -> list[np.ndarray]:
-    """levels[k][i] = position in ``units`` of unit i's (k+1)-th ancestor, −1 when absent."""
-    position = {str(u): i for i, u in enumerate(units)}
-    levels: list[np.ndarray] = []
-    for i, unit in enumerate(units):
-        seen, up, depth = {str(unit)}, parent.get(str(unit)), 0
-        while up and up not in seen:
-            if depth == len(levels):
-                levels.append(np.full(len(units), -1, dtype=np.int64))
-            levels[depth][i] = position.get(up, -1)
-            seen.add(up)
-            up, depth = parent.get(up), depth + 1
-    return levels
-
-
 def counted_rows(obs: pd.DataFrame, parent: Mapping[str, str | None]) -> np.ndarray:
     """Per observation, whether it counts in group figures: False for a unit's value of a metric in a month
     where any of its descendants reports that metric (the children's values stand for it). ``obs`` holds no NaN."""
     keep = np.ones(len(obs), dtype=bool)
-    if isinstance(obs["unit"].dtype, pd.CategoricalDtype):
-        u, units = obs["unit"].cat.codes.to_numpy(), np.asarray(obs["unit"].cat.categories, dtype=object)
-    else:
-        u, units = _codes(obs["unit"])
-    levels = _ancestor_levels(units, parent)
+    u, units = key_codes(obs["unit"])
+    levels = ancestor_levels(units, parent)
     is_ancestor = np.zeros(len(units) + 1, dtype=bool)
     for level in levels:
         is_ancestor[level[level >= 0]] = True
@@ -149,8 +129,8 @@ def counted_rows(obs: pd.DataFrame, parent: Mapping[str, str | None]) -> np.ndar
     if not candidate.any():  # no reporting unit has a descendant among the units (the usual case): all count
         return keep
     u = u.astype(np.int64)
-    p, months = _codes(obs["period"])
-    m, metrics = _codes(obs["metric"])
+    p, months = key_codes(obs["period"])
+    m, metrics = key_codes(obs["metric"])
 
     def key(unit: np.ndarray) -> np.ndarray:
         return (unit * len(months) + p) * len(metrics) + m
@@ -177,9 +157,9 @@ def group_figures(obs: pd.DataFrame, catalog: Catalog, parent: Mapping[str, str 
     """
     obs = obs[obs["value"].notna()] if obs["value"].isna().any() else obs
     obs = obs[counted_rows(obs, parent or {})]
-    p, months = _codes(obs["period"])
-    m, metrics = _codes(obs["metric"])
-    key = p * len(metrics) + m
+    p, months = key_codes(obs["period"])
+    m, metrics = key_codes(obs["metric"])
+    key = p.astype(np.int64) * len(metrics) + m
     size = len(months) * len(metrics)
     n = np.bincount(key, minlength=size)
     total = np.bincount(key, weights=obs["value"].to_numpy(dtype=float), minlength=size)
@@ -221,8 +201,9 @@ class Comparison:
     @property
     def pct(self) -> float | None:
         """Relative change in percent, against |before| so that a rise is positive; None when before is 0."""
-        diff = self.diff
-        return None if diff is None or self.before == 0 else 100.0 * diff / abs(self.before)  # type: ignore[arg-type]
+        if self.now is None or self.before is None or self.before == 0:
+            return None
+        return 100.0 * (self.now - self.before) / abs(self.before)
 
 
 @dataclass(frozen=True)
@@ -263,6 +244,20 @@ class Kpi:
         return self.name_en if lang == "en" else self.name_zh
 
 
+@dataclass(frozen=True)
+class _About:
+    """What a card says besides its figures: the metric's unit, direction, roll-up and kind of change, the view's
+    start (the sparkline goes no further back) and the two like-for-like comparisons."""
+
+    unit: str
+    direction: int
+    rollup: str
+    change: str
+    start: str | None
+    mom: Comparison
+    yoy: Comparison
+
+
 def kpi_metrics(catalog: Catalog, available: set[str], wanted: tuple[str, ...] = DEFAULT_KPIS) -> tuple[str, ...]:
     """The KPI metric codes: ``wanted`` that have data, else the first metrics with data of each category."""
     chosen = tuple(code for code in wanted if code in available)
@@ -288,9 +283,9 @@ def comparison_figures(
         keep &= _label_mask(obs["metric"], lambda labels: np.isin(labels, list(codes)))
     two = obs[keep & obs["value"].notna().to_numpy()]
     two = two[counted_rows(two, parent or {})]
-    u, units = _codes(two["unit"])
-    m, metrics = _codes(two["metric"])
-    key = u * len(metrics) + m
+    u, units = key_codes(two["unit"])
+    m, metrics = key_codes(two["metric"])
+    key = u.astype(np.int64) * len(metrics) + m
     both = np.bincount(key, minlength=len(units) * len(metrics))[key] == 2
     figures = group_figures(two[both], catalog).set_index(["metric", "period"])
     found = {}
@@ -300,16 +295,17 @@ def comparison_figures(
     return found
 
 
-def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, int]], period: str, **info) -> Kpi:
+def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, int]], period: str, about: _About) -> Kpi:
     """A card from the metric's monthly (figure, units); a thin month's figure is withheld, in the sparkline too."""
-    spark_from = max(info.pop("start") or "", shift_month(period, 1 - SPARK_MONTHS))
+    spark_from = max(about.start or "", shift_month(period, 1 - SPARK_MONTHS))
     spark_periods = tuple(month_range(spark_from, period))
     counts = {month: n for month, (_, n) in series.items()}
     thin = thin_months(counts)
     value, n_units = series.get(period, (None, 0))
+    mom, yoy = about.mom, about.yoy
     if period in thin:  # a figure of almost nothing, and its like-for-like changes, are not shown
         value = None
-        info |= {w: Comparison(info[w].period, None, None, 0) for w in ("mom", "yoy")}
+        mom, yoy = Comparison(mom.period, None, None, 0), Comparison(yoy.period, None, None, 0)
     return Kpi(
         key=key,
         name_zh=names[0],
@@ -321,7 +317,12 @@ def _card(key: str, names: tuple[str, str], series: Mapping[str, tuple[float, in
         spark_periods=spark_periods,
         spark=tuple(None if month in thin else series.get(month, (None, 0))[0] for month in spark_periods),
         usual_n_units=usual_count(counts, period),
-        **info,
+        unit=about.unit,
+        direction=about.direction,
+        rollup=about.rollup,
+        change=about.change,
+        mom=mom,
+        yoy=yoy,
     )
 
 
@@ -346,10 +347,10 @@ def kpi_cards(
         metric = catalog.get(code)
         rows = figures[figures["metric"] == code]
         series = {p: (float(v), int(n)) for p, v, n in zip(rows["period"], rows["value"], rows["n_units"], strict=True)}
-        info = {"unit": metric.unit, "direction": metric.direction, "rollup": metric.rollup, "start": start}
-        info |= {w: compared[w].get(code, Comparison(base, None, None, 0)) for w, base in bases.items()}
+        mom, yoy = (compared[w].get(code, Comparison(base, None, None, 0)) for w, base in bases.items())
         change = POINTS if metric.is_percent else RELATIVE
-        cards.append(_card(code, (metric.name_zh, metric.name_en), series, period, change=change, **info))
+        about = _About(metric.unit, metric.direction, metric.rollup, change, start, mom, yoy)
+        cards.append(_card(code, (metric.name_zh, metric.name_en), series, period, about))
     return tuple(cards)
 
 
@@ -368,10 +369,9 @@ def d_card(rows: pd.DataFrame, period: str, start: str | None = None) -> Kpi:
     trend = d_trend(rows)
     series = {p: (float(d), int(n)) for p, d, n in zip(trend["period"], trend["D"], trend["n_units"], strict=True)}
     names = (t("overview.d_name", "zh"), t("overview.d_name", "en"))
-    info = {"unit": "", "direction": 1, "rollup": "mean", "start": start}
-    info |= {"mom": _d_comparison(rows, period, shift_month(period, -1))}
-    info |= {"yoy": _d_comparison(rows, period, shift_month(period, -YEAR))}
-    return _card(D_KEY, names, series, period, change=INDEX, **info)
+    mom = _d_comparison(rows, period, shift_month(period, -1))
+    yoy = _d_comparison(rows, period, shift_month(period, -YEAR))
+    return _card(D_KEY, names, series, period, _About("", 1, "mean", INDEX, start, mom, yoy))
 
 
 # ---------------------------------------------------------------- integration: trend, ranking, drops
@@ -476,6 +476,11 @@ def reporting_summary(grid: pd.DataFrame, period: str) -> ReportingSummary:
     return ReportingSummary(period, *(int(status.get(s, 0)) for s in (REPORTED, PARTIAL, MISSING)))
 
 
+def _level(name: str) -> Phrase:
+    """A coordination level, named by its Chinese name in a result row, as a phrase of the translation table."""
+    return Phrase(f"integ.level.{LEVELS_ZH.index(name)}")
+
+
 def _alert(kind: str, unit: str, name: str, period: str, key: str, **fields: object) -> dict:
     details = {"detail_zh": t(key, "zh", **fields), "detail_en": t(key, "en", **fields)}
     return {"kind": kind, "unit": unit, "name": name, "period": period, "metrics": ()} | details
@@ -495,8 +500,8 @@ def alerts(
         key = "overview.alert_missing" if r.status == MISSING else "overview.alert_partial"
         found.append(_alert(r.status, r.unit, r.name, period, key, values=r.values, expected=r.expected))
     for r in level_drops(rows, period).itertuples():
-        fields = {"d0": f"{r.D_before:.3f}", "d1": f"{r.D:.3f}", "zh0": r.level_before, "zh1": r.level}
-        fields |= {"en0": r.level_en_before, "en1": r.level_en}
+        levels = {"level0": _level(r.level_before), "level1": _level(r.level)}
+        fields = {"d0": f"{r.D_before:.3f}", "d1": f"{r.D:.3f}", **levels}
         found.append(_alert("level_drop", r.unit, names.get(r.unit, r.unit), period, "overview.alert_drop", **fields))
     for r in flags[flags["period"] == period].itertuples():
         record = {"kind": r.kind, "unit": r.unit, "name": names.get(r.unit, r.unit), "period": period}
@@ -545,7 +550,7 @@ def _empty(settings: IntegrationSettings) -> Overview:
     return Overview(None, None, (), empty, empty, empty, None, pd.DataFrame(columns=ALERT_COLUMNS), empty, settings)
 
 
-def incomplete_units(result, period: str, names: Mapping[str, str]) -> pd.DataFrame:
+def incomplete_units(result: IntegrationResult, period: str, names: Mapping[str, str]) -> pd.DataFrame:
     """The units of ``period`` left out of the ranking for want of a metric: unit, name, metrics (codes),
     no_headcount (see analytics.stats.integration.missing_metrics)."""
     missing = missing_metrics(result)

@@ -14,6 +14,7 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
+from analytics.i18n import t
 from analytics.model.catalog import CATEGORIES, Catalog
 from analytics.model.panel import Panel
 from analytics.model.units import Unit
@@ -154,8 +155,7 @@ def display_names(
     parallel lists of codes and names (a missing name: the code)."""
     named = [(str(c), str(n) if isinstance(n, str) and n else str(c)) for c, n in zip(codes, names, strict=True)]
     shared = Counter(n for _, n in named)
-    coded = "{n} ({c})" if lang == "en" else "{n}（{c}）"
-    return {c: coded.format(n=n, c=c) if (with_code or shared[n] > 1) and n != c else n for c, n in named}
+    return {c: t("sep.noted", lang, name=n, note=c) if (with_code or shared[n] > 1) and n != c else n for c, n in named}
 
 
 def ancestors(parents: Parents, unit: str) -> list[str]:

@@ -35,22 +35,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from analytics.model.issues import Issue
+from analytics.errors import AnalyticsError
+from analytics.i18n import t
 from analytics.model.units import Registry, UnknownUnit
 from analytics.settings import default_db_path
 from analytics.store import audit
-from analytics.store.connection import connect, first_row
+from analytics.store.connection import connect, first_row, one_row
 from analytics.store.units import load_registry
-
-if TYPE_CHECKING:
-    from analytics.services.imports import Validation
 
 ROLES = ("admin", "planner", "leader", "presenter")
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -71,53 +68,16 @@ FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 
-TEXT: dict[str, tuple[str, str]] = {
-    "issue.unit_out_of_scope": (
-        "单位 {unit} 不在您负责的范围内（可上传：{scope}），本次上传不会写入任何数据。",
-        "Unit {unit} is outside your scope (you may upload for: {scope}); nothing from this upload will be written.",
-    ),
-    "issue.import_not_allowed": (
-        "角色“{role}”不能上传或撤销数据。",
-        "The role '{role}' may not upload or revert data.",
-    ),
-    "login.failed": (
-        "用户名或密码错误，或账户因连续输错已被暂时锁定。",
-        "Wrong user name or password, or the account is locked for a while after repeated failures.",
-    ),
-    "account.exists": ("用户 {name} 已存在。", "User {name} already exists."),
-    "account.unknown": ("没有用户 {name}。", "There is no user {name}."),
-    "account.bad_name": (
-        "用户名不能为空、不能含空白字符且不超过 64 个字符。",
-        "A user name is 1–64 characters, no spaces.",
-    ),
-    "account.bad_role": ("未知角色 {role}（可选：{roles}）。", "Unknown role {role} (one of: {roles})."),
-    "account.short_password": ("密码至少 {n} 个字符。", "A password has at least {n} characters."),
-    "account.needs_units": (
-        "计划人员须指定负责的单位（--units）。",
-        "A planner needs the units they are responsible for (--units).",
-    ),
-    "account.units_only_planner": ("只有计划人员有负责单位。", "Only planners have assigned units."),
-    "account.unknown_unit": ("未知或有歧义的单位：{unit}", "Unknown or ambiguous unit: {unit}"),
-    "account.needs_login": ("仅 SSO 的账户须指定邮箱（--email）。", "An SSO-only account needs an --email."),
-    "account.email_taken": ("邮箱 {email} 已对应用户 {name}。", "The email {email} already maps to user {name}."),
-}
 
+class AccountError(AnalyticsError, ValueError):
+    """A refused account change (code ``account.*``); ``str()`` gives both languages, :meth:`message` one."""
 
-def text(key: str, lang: str = "zh", **fields: object) -> str:
-    """The zh or en text of ``key`` with ``fields`` filled in."""
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**fields)
+    code = "account"
 
-
-class AccountError(ValueError):
-    """A refused account change; ``str()`` gives both languages, :meth:`message` one."""
-
-    def __init__(self, key: str, **fields: object):
-        self.key, self.fields = key, fields
-        super().__init__(f"{text(key, 'zh', **fields)} / {text(key, 'en', **fields)}")
-
-    def message(self, lang: str) -> str:
-        return text(self.key, lang, **self.fields)
+    @property
+    def key(self) -> str:
+        """The refusal's translation key without its ``error.`` prefix (the code)."""
+        return self.code
 
 
 @dataclass(frozen=True)
@@ -151,7 +111,7 @@ class AuthResult:
 
     def message(self, lang: str = "zh") -> str:
         """What the login form says: one text for every failure, so that it does not tell which names exist."""
-        return "" if self.ok else text("login.failed", lang)
+        return "" if self.ok else t("auth.login.failed", lang)
 
 
 @dataclass(frozen=True)
@@ -217,7 +177,7 @@ def accounts_configured(db: str | Path | None = None) -> bool:
     if not path.exists():
         return False
     with connect(path, read_only=True) as con:
-        return bool(first_row(con, "SELECT count(*) > 0 FROM users")[0])  # type: ignore[index]
+        return bool(one_row(con, "SELECT count(*) > 0 FROM users")[0])
 
 
 @cache
@@ -254,7 +214,9 @@ def authenticate(db: str | Path | None, name: str, password: str, now: dt.dateti
     return result
 
 
-def _check(con, user: User | None, stored: str | None, password: str, now: dt.datetime) -> AuthResult:
+def _check(
+    con: duckdb.DuckDBPyConnection, user: User | None, stored: str | None, password: str, now: dt.datetime
+) -> AuthResult:
     if user is None:
         _verify(None, password)  # same work as a real check, so timing does not reveal which names exist
         return AuthResult(False, "unknown")
@@ -333,46 +295,6 @@ def refresh_session(db: str | Path | None, session: Session, now: dt.datetime | 
 def scope_codes(units: Iterable[str], registry: Registry) -> set[str]:
     """The assigned units and all their descendants (codes no longer in the registry are ignored)."""
     return {c for u in units if registry.by_code(u) for c in registry.descendants(u)}
-
-
-def check_scope(user: User | Session, target: Validation | Iterable[str], registry: Registry) -> list[Issue]:
-    """Errors for an upload (a Validation, or plain unit codes) that the user may not write.
-
-    Admins may write every unit; planners their assigned units and descendants (units an upload would create are
-    outside any scope); other roles none. One error per unit, at the first cell that names it.
-    """
-    role = user.role
-    if role == "admin":
-        return []
-    if "import" not in PERMISSIONS.get(role, frozenset()):
-        return [_issue("import_not_allowed", "", None, None, role=role)]
-    allowed = scope_codes(user.units, registry)
-    scope = "、".join(user.units) or "—"
-    return [
-        _issue("unit_out_of_scope", file, sheet, cell, unit=code, scope=scope)
-        for code, (file, sheet, cell) in _unit_places(target, registry).items()
-        if code not in allowed
-    ]
-
-
-def _unit_places(target, registry: Registry) -> dict[str, tuple[str, str | None, str | None]]:
-    from analytics.ingest.workbooks import a1
-    from analytics.services.imports import Validation
-
-    if not isinstance(target, Validation):
-        return {code: ("", None, None) for code in target}
-    codes = {u.uid: u.code for u in registry.units} | {u["uid"]: str(u["code"]) for u in target.new_units}
-    places: dict[str, tuple[str, str | None, str | None]] = {}
-    for row in target.staged[["uid", "file", "sheet", "row0", "col0"]].itertuples(index=False):
-        code = codes.get(row.uid, str(row.uid))
-        if code not in places:
-            places[code] = (row.file, row.sheet, a1(int(row.row0), int(row.col0)))
-    return places
-
-
-def _issue(code: str, file: str, sheet: str | None, cell: str | None, **fields: object) -> Issue:
-    key = f"issue.{code}"
-    return Issue(file, sheet, cell, code, text(key, "zh", **fields), text(key, "en", **fields))
 
 
 def batch_in_scope(con: duckdb.DuckDBPyConnection, user: User | Session, batch_id: int) -> bool:

@@ -217,7 +217,7 @@ def anchor(con: duckdb.DuckDBPyConnection) -> None:
         _write_anchor(con, {"id": row_id, "hash": row_hash})
 
 
-def anchor_restored(con: duckdb.DuckDBPyConnection, source: str, recorded: Mapping[str, object] | None) -> None:
+def anchor_restored(con: duckdb.DuckDBPyConnection, source: str, recorded: Mapping[str, int | str] | None) -> None:
     """After a restore: start a new epoch in the anchor file at the restored log's head.
 
     The restored log ends where the backup was taken, before heads anchored since; the earlier lines stay in the
@@ -227,7 +227,7 @@ def anchor_restored(con: duckdb.DuckDBPyConnection, source: str, recorded: Mappi
     """
     row_id, row_hash = head(con)
     if recorded is not None:
-        row_id, row_hash = int(recorded["id"]), str(recorded["hash"])  # type: ignore[call-overload]
+        row_id, row_hash = int(recorded["id"]), str(recorded["hash"])
     _write_anchor(con, {"id": row_id, "hash": row_hash, "restored_from": source})
 
 

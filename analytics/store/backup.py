@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.errors import AnalyticsError
 from analytics.settings import default_db_path
 from analytics.store import audit
 from analytics.store.connection import RETIRED_TABLES, SCHEMA_VERSION, connect, schema_version, set_meta
@@ -30,8 +31,16 @@ SEEDED = ("meta", "metrics")  # tables a new database already fills; they are re
 CHUNK = 2**20
 
 
-class BackupError(ValueError):
-    """A backup that cannot be written or restored (message in zh / en)."""
+class BackupError(AnalyticsError, ValueError):
+    """A backup that cannot be written or restored (code ``backup.*``). ``str()`` is its ``中文 / English`` form,
+    whose Chinese is a heading (the English carries the details); a full-width bracket takes no space before the
+    slash."""
+
+    code = "backup"
+
+    def bilingual(self) -> str:
+        zh = self.message("zh")
+        return zh + ("/ " if zh.endswith("）") else " / ") + self.message("en")
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ class Manifest:
     schema_version: int
     created_at: str
     tables: tuple[TableFile, ...]
-    audit_head: dict[str, object] | None = None  # the audit log's head {id, hash} in the snapshot: its anchor
+    audit_head: dict[str, int | str] | None = None  # the audit log's head {id, hash} in the snapshot: its anchor
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -91,7 +100,7 @@ def backup(db: str | Path | None, out: str | Path, actor: str = "cli") -> Manife
     """
     folder = Path(out)
     if (folder / MANIFEST).exists():
-        raise BackupError(f"目标文件夹已有备份 / {folder} already holds a backup")
+        raise BackupError("backup.exists", folder=folder)
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     with connect(db, read_only=True) as con:
@@ -116,19 +125,19 @@ def read_manifest(folder: str | Path) -> Manifest:
     """The folder's manifest after checking every file's presence and SHA-256; raises BackupError otherwise."""
     path = Path(folder) / MANIFEST
     if not path.is_file():
-        raise BackupError(f"没有备份清单 / no {MANIFEST} in {folder}")
+        raise BackupError("backup.no_manifest", manifest=MANIFEST, folder=folder)
     try:
         manifest = Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError) as exc:
-        raise BackupError(f"备份清单无法读取 / unreadable manifest: {exc}") from exc
+        raise BackupError("backup.unreadable_manifest", error=exc) from exc
     if manifest.format != FORMAT:
-        raise BackupError(f"不支持的备份格式 / unsupported backup format {manifest.format}")
+        raise BackupError("backup.unsupported_format", format=manifest.format)
     for entry in manifest.tables:
         file = Path(folder) / entry.file
         if Path(entry.file).name != entry.file or not file.is_file():
-            raise BackupError(f"备份文件缺失 / missing file {entry.file}")
+            raise BackupError("backup.missing_file", file=entry.file)
         if file_sha256(file) != entry.sha256:
-            raise BackupError(f"备份文件已损坏或被修改 / {entry.file} does not match its SHA-256")
+            raise BackupError("backup.damaged_file", file=entry.file)
     return manifest
 
 
@@ -150,15 +159,12 @@ def restore(db: str | Path | None, folder: str | Path, force: bool = False, acto
     """
     manifest = read_manifest(folder)
     if manifest.schema_version > SCHEMA_VERSION:
-        raise BackupError(
-            f"备份来自更新的版本（架构 {manifest.schema_version}）/ the backup's schema {manifest.schema_version} "
-            f"is newer than this program's {SCHEMA_VERSION}"
-        )
+        raise BackupError("backup.newer_schema", schema=manifest.schema_version, current=SCHEMA_VERSION)
     target = Path(db) if db else default_db_path()
     if target.exists() and not force:
         with connect(target, read_only=True) as con:
             if holds_data(con):
-                raise BackupError(f"目标数据库已有数据（可用 --force 覆盖）/ {target} holds data; use --force")
+                raise BackupError("backup.target_holds_data", target=target)
     staging = target.with_name(target.name + ".restoring")
     for leftover in (staging, Path(str(staging) + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -210,15 +216,13 @@ def _check_master_data(con: duckdb.DuckDBPyConnection) -> None:
         check_codes((None, code) for (code,) in metrics)
         check_tree(dict(units), "md.stored_cycle")
     except MasterDataError as exc:
-        raise BackupError(
-            f"备份中的单位或指标不能恢复 / the backup's units or metrics cannot be restored: {exc}"
-        ) from exc
+        raise BackupError("backup.bad_master_data", error=exc) from exc
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, file: Path, entry: TableFile) -> None:
     source = con.read_parquet(str(file))
     if entry.table not in table_names(con) or source.columns != con.table(entry.table).columns:
-        raise BackupError(f"表 {entry.table} 与当前结构不符 / table {entry.table} does not fit the current schema")
+        raise BackupError("backup.table_mismatch", table=entry.table)
     source.insert_into(entry.table)
     if _count(con, entry.table) != entry.rows:
-        raise BackupError(f"表 {entry.table} 行数不符 / {entry.table}: row count differs from the manifest")
+        raise BackupError("backup.row_count", table=entry.table)

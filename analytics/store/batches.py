@@ -11,21 +11,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics.errors import AnalyticsError
 from analytics.store import audit
-from analytics.store.connection import bump_data_version, first_row
+from analytics.store.connection import bump_data_version, first_row, one_row
 
 KEY = ("uid", "period", "mid")
 CONFIRMED_FAR = "confirmed_far_from_history"  # the key, in a batch's note and its audit entry, of that count
 
 
-class BatchError(ValueError):
-    """Unknown batch, or a batch that cannot be reverted (already reverted)."""
+class BatchError(AnalyticsError, ValueError):
+    """Unknown batch, or a batch that cannot be reverted (already reverted); ``str()`` is English."""
+
+    code = "batch"
+
+    def summary(self) -> str:
+        return self.message("en")
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,24 @@ def _period_bounds(staged: pd.DataFrame) -> list[int]:
     return [int(staged["period"].min()), int(staged["period"].max())]
 
 
+@contextmanager
+def begin(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Begin a commit's transaction for the work that precedes the commit in it (registering new units, reading
+    the data token it writes over); the block raising rolls it back. Otherwise the transaction stays open:
+    :func:`commit_with_diff` with ``begun=True`` ends it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def batch_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many batches were ever written (reverted ones included)."""
+    return int(con.execute("SELECT count(*) FROM batches").fetchall()[0][0])
+
+
 def commit(
     con: duckdb.DuckDBPyConnection,
     staged: pd.DataFrame,
@@ -147,7 +173,17 @@ def commit_with_diff(
         return _commit_with_diff(con, staged, files, user, kind, begun, token, actor or user, confirmed)
 
 
-def _commit_with_diff(con, staged, files, user, kind, begun, token, actor, confirmed) -> tuple[int | None, Diff]:
+def _commit_with_diff(
+    con: duckdb.DuckDBPyConnection,
+    staged: pd.DataFrame,
+    files: list[FileRecord],
+    user: str,
+    kind: str,
+    begun: bool,
+    token: str | None,
+    actor: str,
+    confirmed: int,
+) -> tuple[int | None, Diff]:
     if not begun:
         con.execute("BEGIN TRANSACTION")
     try:
@@ -192,8 +228,16 @@ def _changed(diff: Diff) -> int:
     return diff.count("changed") + diff.count("deleted")
 
 
-def _insert_batch(con, staged, files, user, kind, diff: Diff, noted: dict[str, int]) -> int:
-    (batch_id,) = first_row(con, "SELECT coalesce(max(id), 0) + 1 FROM batches")  # type: ignore[misc]
+def _insert_batch(
+    con: duckdb.DuckDBPyConnection,
+    staged: pd.DataFrame,
+    files: list[FileRecord],
+    user: str,
+    kind: str,
+    diff: Diff,
+    noted: dict[str, int],
+) -> int:
+    (batch_id,) = one_row(con, "SELECT coalesce(max(id), 0) + 1 FROM batches")
     files_json = json.dumps([{"name": f.name, "sha256": f.sha256} for f in files], ensure_ascii=False)
     con.execute(
         "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', NULL, NULL, ?)",
@@ -227,9 +271,9 @@ def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str, actor: str 
     The ``revert`` audit entry (naming ``actor``, default ``user``) commits in the same transaction."""
     row = first_row(con, "SELECT status FROM batches WHERE id = ?", [batch_id])
     if row is None:
-        raise BatchError(f"unknown batch {batch_id}")
+        raise BatchError("batch.unknown", batch=batch_id)
     if row[0] == "reverted":
-        raise BatchError(f"batch {batch_id} is already reverted")
+        raise BatchError("batch.reverted", batch=batch_id)
     with audit.turn():
         count = _revert(con, batch_id, user, actor or user)
     audit.anchor(con)
@@ -259,7 +303,7 @@ def _revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str, actor: str
                 FROM observations o JOIN batches b ON b.id = o.batch_id AND b.status = 'committed'
                 SEMI JOIN reverted_keys k ON o.uid = k.uid AND o.period = k.period AND o.mid = k.mid)
             WHERE rn = 1 AND value IS NOT NULL""")
-        (count,) = first_row(con, "SELECT count(*) FROM reverted_keys")  # type: ignore[misc]
+        (count,) = one_row(con, "SELECT count(*) FROM reverted_keys")
         con.execute("DROP TABLE reverted_keys")
         audit.record(con, actor, audit.REVERT, {"batch": batch_id, "keys": int(count)})
         bump_data_version(con)
@@ -278,3 +322,13 @@ def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
     frame["files"] = frame["files"].map(json.loads)
     return frame
+
+
+def latest_change(con: duckdb.DuckDBPyConnection) -> tuple[int, dt.datetime | None]:
+    """(the latest batch id, 0 without batches; when data last changed: a batch committed or reverted, else None)."""
+    row = first_row(
+        con,
+        "SELECT coalesce(max(id), 0), max(greatest(created_at, coalesce(reverted_at, created_at))) FROM batches",
+    )
+    batch_id, as_of = row if row else (0, None)
+    return int(batch_id), as_of

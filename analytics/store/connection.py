@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.errors import AnalyticsError
 from analytics.settings import busy_timeout, default_db_path
 
 BUSY_POLL_SECONDS = 0.1
@@ -25,8 +26,20 @@ BUSY_POLL_SECONDS = 0.1
 LOCK_MARKERS = ("lock", "Conflicting", "being used by another process", "different configuration")
 
 
-class DatabaseBusy(RuntimeError):
-    """Another process holds the database; try again shortly."""
+class DatabaseBusy(AnalyticsError, RuntimeError):
+    """Another process holds the database; try again shortly. ``str()`` is the database's path."""
+
+    code = "database_busy"
+
+    def __init__(self, path: str = "") -> None:
+        self.path = path
+        super().__init__(None, path=path)
+
+    def summary(self) -> str:
+        return self.path
+
+
+Connection = duckdb.DuckDBPyConnection  # the type layers above store/ name a connection by
 
 
 MIGRATIONS: tuple[str, ...] = (
@@ -138,6 +151,14 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     """The first row of a query, or None; reads the whole result so the connection is free afterwards."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
+    """The one row of a query that always returns one (an aggregate: count, max …)."""
+    row = first_row(con, sql, params)
+    if row is None:
+        raise LookupError(f"no row from {sql!r}")
+    return row
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

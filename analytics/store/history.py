@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.settings import default_db_path, history_window
-from analytics.store.connection import first_row, get_meta
+from analytics.store.connection import get_meta, one_row
 from analytics.store.snapshot import save_arrays, snapshot_dir
 
 FORMAT = 2  # bump when the files' layout changes
@@ -95,7 +95,7 @@ def window_medians(values: np.ndarray) -> np.ndarray:
 def read_history(con: duckdb.DuckDBPyConnection, window: int | None = None) -> History:
     """The summary read from ``current`` (the latest ``window`` months only)."""
     window = window or history_window()
-    (last, units, metrics) = first_row(  # type: ignore[misc]
+    (last, units, metrics) = one_row(
         con,
         "SELECT (SELECT max(period) FROM current), (SELECT coalesce(max(uid), 0) FROM units), "
         "(SELECT coalesce(max(mid), 0) FROM metrics)",

@@ -10,14 +10,33 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from analytics.errors import AnalyticsError
 from analytics.periods import from_index
 
 DATA_COLUMNS = ["unit", "period", "metric", "value"]
 XLSX_MAX_ROWS = 1_048_576  # Excel's sheet height, header row included
 
 
-class TooManyRows(ValueError):
-    """The selection does not fit in one Excel sheet."""
+class TooManyRows(AnalyticsError, ValueError):
+    """The selection does not fit in one Excel sheet; ``args`` is the row count, as it always was."""
+
+    code = "export.too_many_rows"
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        super().__init__(None, rows=rows)
+        self.args = (rows,)
+
+
+def current_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many values are current (every key's latest value of a batch not reverted)."""
+    return int(con.execute("SELECT count(*) FROM current").fetchall()[0][0])
+
+
+def current_months(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The months (``YYYY-MM``) with a current value, oldest first."""
+    rows = con.execute("SELECT DISTINCT period FROM current ORDER BY period").fetchall()
+    return tuple(from_index(period) for (period,) in rows)
 
 
 def current_frame(

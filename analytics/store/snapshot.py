@@ -149,13 +149,14 @@ def load_snapshot(con: duckdb.DuckDBPyConnection, db: str | Path | None) -> Snap
     """The snapshot of the open database ``con`` (file ``db``): from disk when its token matches, else read
     from the database and saved for the next reader. Its long form is built or read only when first used."""
     token = get_meta(con, "data_token")
-    folder = snapshot_dir(db or default_db_path()) if token else None
-    if folder is not None:
-        found = _read(folder, token)  # type: ignore[arg-type]
-        if found is not None:
-            return found
+    if not token:
+        return read_snapshot(con)
+    folder = snapshot_dir(db or default_db_path())
+    found = _read(folder, token)
+    if found is not None:
+        return found
     snapshot = read_snapshot(con)
-    if folder is not None and _write(folder, token, snapshot):  # type: ignore[arg-type]
+    if _write(folder, token, snapshot):
         return Snapshot(snapshot.panel, snapshot.unit_codes, snapshot.metric_codes, folder, token)
     return snapshot
 

@@ -17,6 +17,15 @@ def load_registry(con: duckdb.DuckDBPyConnection) -> Registry:
     return Registry(tuple(Unit(*row) for row in rows))
 
 
+def unit_ids(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each unit's code → its id."""
+    return dict(con.execute("SELECT code, uid FROM units").fetchall())
+
+
+def unit_count(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT count(*) FROM units").fetchall()[0][0])
+
+
 def _stored_parents(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
     return dict(con.execute("SELECT code, parent_code FROM units ORDER BY uid").fetchall())
 

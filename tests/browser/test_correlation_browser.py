@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.views.test_correlation_page import fill
+from tests.fixtures import fill_correlation
 
 SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
 TALL = {"width": 1400, "height": 3400}  # the page scrolls inside Streamlit's container: shoot it all at once
@@ -16,7 +16,7 @@ CLICKED = ("volunteer_hours", "revenue")  # not the pair shown by default (the b
 @pytest.fixture
 def db(db):
     """The shared registry, filled with the page tests' synthetic values before the server starts."""
-    fill(db)
+    fill_correlation(db)
     return db
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.views.test_overview_page import fill_group
+from tests.fixtures import fill_group
 
 SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
 TALL = {"width": 1400, "height": 3000}  # the page scrolls inside Streamlit's container: shoot it all at once

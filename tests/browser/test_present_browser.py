@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analytics.reports.deck import build_deck, load_source, parse_deck
+from analytics.reports.deck import build_deck, parse_deck
 from analytics.reports.export import render
-from tests.fixtures import MARK
-from tests.reports.test_reports import FULL_DECK, filled  # noqa: F401 (fixture)
+from analytics.services.exports import load_source
+from tests.fixtures import FULL_DECK, MARK
 
 SHOTS = Path(__file__).resolve().parents[2] / "benchmarks" / "out" / "screens"
 
 
-def test_exported_html_draws_every_chart_offline(browser, filled, tmp_path):  # noqa: F811
+def test_exported_html_draws_every_chart_offline(browser, filled, tmp_path):
     deck = build_deck(load_source(filled), parse_deck(FULL_DECK))
     report = tmp_path / "report.html"
     report.write_bytes(render(deck, "html", MARK))
@@ -35,7 +35,7 @@ def test_exported_html_draws_every_chart_offline(browser, filled, tmp_path):  # 
     context.close()
 
 
-def test_present_page_reopens_the_linked_slide_and_steps(filled, server, page):  # noqa: F811
+def test_present_page_reopens_the_linked_slide_and_steps(filled, server, page):
     page.goto(f"{server.url}/present?deck={FULL_DECK}&slide=3")
     page.get_by_role("heading", name="党建与经营双维度分布").wait_for()
     page.get_by_text("3 / 8", exact=True).wait_for()
@@ -54,10 +54,10 @@ def test_present_page_reopens_the_linked_slide_and_steps(filled, server, page): 
     page.get_by_role("heading", name="党建与经营双维度分布").wait_for()
     link = page.locator("code").filter(has_text="slide=3").first  # elements of the last run linger a moment
     link.wait_for()
-    assert "/present?" in link.inner_text() and link.inner_text().endswith("v=1")
+    assert "/present?" in link.inner_text() and link.inner_text().endswith("v=1.0")  # batch 1, no revert yet
 
 
-def test_present_page_findings_and_kpis_read_large(filled, server, page):  # noqa: F811
+def test_present_page_findings_and_kpis_read_large(filled, server, page):
     page.goto(f"{server.url}/present?deck=kpis,findings&slide=1")
     page.get_by_role("heading", name="核心指标").wait_for()
     page.locator('[data-testid="stMetricValue"]').first.wait_for()
@@ -69,7 +69,7 @@ def test_present_page_findings_and_kpis_read_large(filled, server, page):  # noq
     page.screenshot(path=str(SHOTS / "present_findings.png"), full_page=True)
 
 
-def test_a_download_from_the_presentation_page_is_in_the_audit_log(filled, server, page):  # noqa: F811
+def test_a_download_from_the_presentation_page_is_in_the_audit_log(filled, server, page):
     """Issue 12 #5: an export made in the app is logged (who, which file, which view), once per download."""
     from analytics.store.audit import EXPORT
     from analytics.store.connection import connect
@@ -88,7 +88,7 @@ def test_a_download_from_the_presentation_page_is_in_the_audit_log(filled, serve
     assert '"via": "app"' in details and '"page": "present"' in details and download.value.suggested_filename in details
 
 
-def test_a_catalog_download_on_the_data_page_is_in_the_audit_log(filled, server, page):  # noqa: F811
+def test_a_catalog_download_on_the_data_page_is_in_the_audit_log(filled, server, page):
     from analytics.store.audit import EXPORT
     from analytics.store.connection import connect
 

@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.fixtures import WIDE, xlsx
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(*args: str, db: Path | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "analytics", *args] + (["--db", str(db)] if db else [])
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+from tests.fixtures import WIDE, cli, xlsx
 
 
 def test_import_json_then_data_then_revert(db, tmp_path):

@@ -1,6 +1,6 @@
 """``python -m analytics integration`` (SPEC §4) on a small database, against SPEC §5's formulas written out by hand.
 
-The expected numbers come from plain Python (``tests.stats.integration_reference.spec_rows``), never from the module's
+The expected numbers come from plain Python (``tests.integration_reference.spec_rows``), never from the module's
 helpers. The group has six reporting branches (five with a headcount), so the defaults (basis ``all``, sums
 compared by size, equal weights, a missing metric at the floor) score; four branches are too few.
 """
@@ -23,7 +23,7 @@ from analytics.store.connection import connect
 from analytics.store.metrics import metric_ids
 from analytics.store.units import save_units
 from tests.fixtures import UNITS
-from tests.stats.integration_reference import ROW_KEYS, spec_rows
+from tests.integration_reference import ROW_KEYS, spec_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRECTION = {"three_meetings_rate": 1, "violations": -1, "revenue": 1, "debt_asset_ratio": -1}

@@ -23,8 +23,7 @@ from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog
 from analytics.store.observations import TooManyRows, to_xlsx
 from analytics.store.units import load_registry
-from tests.cli.test_cli import cli
-from tests.fixtures import WIDE, xlsx
+from tests.fixtures import WIDE, cli, xlsx
 
 UNIT = "=1+2"
 METRIC = '=HYPERLINK("http://example.invalid","x"),"q"'

@@ -12,9 +12,10 @@ from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from analytics.reports.deck import build_deck, load_source, parse_deck
+from analytics.reports.deck import build_deck, parse_deck
 from analytics.reports.export import render
 from analytics.services.demo import create_demo
+from analytics.services.exports import load_source
 from analytics.services.imports import Upload, run_import
 from tests.fixtures import MARK, WIDE, xlsx
 

@@ -22,12 +22,13 @@ from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
 
-from analytics.reports.deck import Scope, build_deck, load_source, parse_deck
+from analytics.reports.deck import Scope, build_deck, parse_deck
 from analytics.reports.export import render
 from analytics.reports.html import LAGGING_COLOURS
 from analytics.reports.marking import ExportMark
 from analytics.reports.pptx import XySeries, heatmap_subset, title_size, xy_order, xy_series
 from analytics.services.demo import create_demo
+from analytics.services.exports import load_source
 
 MARK = ExportMark("测试员", pd.Timestamp("2026-11-28 09:30").to_pydatetime())
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"

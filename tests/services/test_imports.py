@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 
 from analytics.periods import to_index
-from analytics.services.imports import Upload, run_import
+from analytics.services.imports import Upload, commit, run_import, validate
+from analytics.store.accounts import User
 from analytics.store.connection import connect, first_row
 from analytics.store.observations import current_frame
 from tests.fixtures import OCT, WIDE, xlsx
@@ -195,3 +197,38 @@ def test_a_rejected_upload_leaves_the_file_and_a_pending_log_byte_for_byte(db):
     bad = run_import(db, [Upload("bad.xlsx", xlsx([["单位编码", "营业收入（万元）"], ["B11", "abc"]]))], period=OCT)
     assert bad.status == "rejected"
     assert (db.read_bytes(), wal.read_bytes()) == before
+
+
+# one import path: the page and the command line validate and commit the same frozen record
+
+
+def planner(*units: str, role: str = "planner") -> User:
+    return User("p1", role, units, None, False, 0, None, True)
+
+
+def test_a_validation_is_frozen_and_commit_writes_it_as_it_is(db):
+    checked = validate(db, [Upload("月报.xlsx", xlsx(WIDE))])
+    with pytest.raises(FrozenInstanceError):
+        checked.issues = ()  # type: ignore[misc]
+    assert (checked.errors, checked.diff.count("new")) == ([], 4)
+    assert commit(db, checked, "p1") == 1
+    assert commit(db, checked, "p1") is None  # the same record again: nothing changes, no batch
+    assert len(dump(db)) == 4
+
+
+def test_validate_checks_the_uploaders_scope_after_every_other_issue(db):
+    rows = [list(r) for r in WIDE]
+    rows[3][1] = "B21"  # a branch of S2
+    upload = [Upload("月报.xlsx", xlsx(rows))]
+    unchecked = validate(db, upload)  # the command line: no scope
+    assert unchecked.errors == [] and unchecked.diff is not None
+    checked = validate(db, upload, scope=planner("S1"))
+    (error,) = checked.errors
+    assert (error.file, error.sheet, error.cell, error.code) == ("月报.xlsx", "党建", "D4", "unit_out_of_scope")
+    assert checked.issues == (*unchecked.issues, error)  # the same issues, the scope's last
+    assert checked.diff is None  # no preview of an upload that cannot be written
+    assert validate(db, upload, scope=planner(role="admin")).errors == []
+    assert [e.code for e in validate(db, upload, scope=planner(role="leader")).errors] == ["import_not_allowed"]
+    with pytest.raises(ValueError):
+        commit(db, checked, "p1")
+    assert dump(db) == []

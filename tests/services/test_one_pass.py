@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analytics.periods import to_index
-from analytics.services.imports import UnconfirmedValues, Upload, commit_validation, run_import, validate
+from analytics.services.imports import UnconfirmedValues, Upload, commit, run_import, validate
 from analytics.store import audit
 from analytics.store.batches import confirmed_far_from_history
 from analytics.store.connection import connect, first_row
@@ -115,7 +115,7 @@ def test_the_page_commits_a_far_value_only_once_the_planner_ticks_it(app_history
 def test_the_library_refuses_an_unconfirmed_far_value_and_the_command_line_records_it(history_db):
     upload = [Upload("月报.xlsx", xlsx([HEADER, SLIP]))]
     with pytest.raises(UnconfirmedValues):
-        commit_validation(history_db, validate(history_db, upload, OCT), "p1")
+        commit(history_db, validate(history_db, upload, OCT), "p1")
     with connect(history_db, read_only=True) as con:
         assert first_row(con, "SELECT count(*) FROM batches")[0] == 3
     result = run_import(history_db, upload, OCT)  # SPEC §4: warnings do not block the command line

@@ -14,16 +14,15 @@ from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
 from analytics.figures.overview import coverage_notice, kpi_display
-from analytics.reports.deck import Scope, build_deck, load_source, parse_deck
+from analytics.reports.deck import Scope, build_deck, parse_deck
+from analytics.services.exports import load_source
 from analytics.stats.coverage import is_thin, usual_count
 from analytics.stats.overview import D_KEY, build_overview
 from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog
 from analytics.store.snapshot import load_snapshot
 from analytics.store.units import load_registry
-from tests.cli.test_cli import cli
-from tests.fixtures import APP, TIMEOUT
-from tests.reports.test_reports import BUSINESS, PARTY, filled  # noqa: F401 (fixture)
+from tests.fixtures import APP, BUSINESS, PARTY, TIMEOUT, cli
 
 NEW = "2026-11"  # the month after the fixture's twelve (2025-11 … 2026-10), twelve branches, six metrics
 TWO_PARTY_VALUES = "unit,period,metric,value\nB12,2026-11,heart_talks,21\nB12,2026-11,three_meetings_rate,92.5\n"
@@ -48,13 +47,13 @@ def import_long(db: Path, tmp_path: Path, text: str) -> None:
 
 
 @pytest.fixture
-def partial(filled: Path, tmp_path: Path) -> Path:  # noqa: F811
+def partial(filled: Path, tmp_path: Path) -> Path:
     import_long(filled, tmp_path, TWO_PARTY_VALUES)
     return filled
 
 
 @pytest.fixture
-def one_complete(filled: Path, tmp_path: Path) -> Path:  # noqa: F811
+def one_complete(filled: Path, tmp_path: Path) -> Path:
     """B12 reports every metric of 2026-11, nobody else: one complete unit of twelve."""
     rows = "".join(f"B12,{NEW},{metric},{50.0 + i}\n" for i, metric in enumerate((*PARTY, *BUSINESS)))
     import_long(filled, tmp_path, "unit,period,metric,value\n" + rows)

@@ -43,7 +43,7 @@ from analytics.stats.overview import (
     view_frame,
 )
 from analytics.stats.overview import alerts as month_alerts
-from tests.stats.integration_reference import spec_rows
+from tests.integration_reference import spec_rows
 
 
 def metric(code, zh, en, category, unit, rollup, direction=1, lo=0.0, hi=1e9, dimension="维度") -> Metric:

@@ -16,7 +16,6 @@ from analytics.i18n import numbers as nf
 from analytics.model.catalog import Catalog, Metric
 from analytics.model.panel import build_panel
 from analytics.model.units import Unit
-from analytics.periods import parse_strict
 from analytics.stats.integration import IntegrationSettings
 from analytics.stats.unit_profile import (
     default_metrics,
@@ -34,14 +33,11 @@ from analytics.stats.unit_profile import (
     unit_labels,
     weight_table,
 )
-from analytics.store.batches import commit
 from analytics.store.connection import connect
-from analytics.store.metrics import load_catalog, metric_ids
+from analytics.store.metrics import load_catalog
 from analytics.store.observations import analysis_frame
-from analytics.store.units import save_units
-from tests.fixtures import UNITS
-from tests.stats.integration_reference import spec_rows
-from tests.stats.test_unit_series import X24, Y24, hand_lag1, hand_test
+from tests.fixtures import PAGE_HEADS, PAGE_UNITS, UNITS, X24, Y24, fill_profile, hand_lag1, hand_test
+from tests.integration_reference import spec_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -160,7 +156,7 @@ FIVE_HEADS = {**{u["code"]: u["headcount"] for u in UNITS if u["headcount"]}, "B
 
 
 def hand(units, periods, basis_periods, basis_units=None) -> list[dict]:
-    """SPEC §5 by hand (tests.stats.integration_reference) on FIVE: b1 (万元) as a sum, the rest as rates."""
+    """SPEC §5 by hand (tests.integration_reference) on FIVE: b1 (万元) as a sum, the rest as rates."""
 
     def rows(us, ps):
         return {
@@ -316,43 +312,15 @@ def test_own_lag_profile_bounds_xs_months_and_withholds_r_below_an_effective_n_o
 
 # ---------------------------------------------------------------- a small filled database for the pages
 
-PAGE_METRICS = {  # code: (centre, spread) per unit-month, inside every valid range
-    "three_meetings_rate": (90, 6), "theme_party_days": (8, 3), "violations": (1, 1), "vanguard_posts": (20, 5),
-    "revenue": (3000, 800), "quality_pass_rate": (97, 1.5), "debt_asset_ratio": (60, 6), "total_profit": (300, 90),
-}  # fmt: skip
-PAGE_MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
-B13 = {"code": "B13", "name": "三电厂", "parent_code": "S1", "headcount": 150.0}
-PAGE_UNITS = ("B11", "B12", "B21", "B22", "B13")  # B13 last: the four others draw the same values without it
-PAGE_HEADS = {u["code"]: u["headcount"] for u in [*UNITS, B13] if u["headcount"]}
-
-
-def fill(path: Path, units: tuple[str, ...] = PAGE_UNITS[:4]) -> Path:
-    """The conftest registry and B13: the branches (by default the conftest's four, one short of the index's five)
-    × 12 months × 8 metrics of seeded values (one batch)."""
-    rng = np.random.default_rng(20261128)
-    with connect(path) as con:
-        save_units(con, [*UNITS, B13])
-        uid = dict(con.execute("SELECT code, uid FROM units").fetchall())
-        mid = metric_ids(con)
-        rows = [
-            (uid[u], parse_strict(p), mid[m], round(max(0.0, centre + spread * rng.standard_normal()), 2))
-            for u in units
-            for p in PAGE_MONTHS
-            for m, (centre, spread) in PAGE_METRICS.items()
-        ]
-        rows = [(a, b, c, min(v, 100.0) if c in (mid["quality_pass_rate"],) else v) for a, b, c, v in rows]
-        commit(con, pd.DataFrame(rows, columns=["uid", "period", "mid", "value"]), [], "test")
-    return path
-
 
 @pytest.fixture(scope="module")
 def page_db(tmp_path_factory) -> Path:
-    return fill(tmp_path_factory.mktemp("profile") / "pages.duckdb", PAGE_UNITS)
+    return fill_profile(tmp_path_factory.mktemp("profile") / "pages.duckdb", PAGE_UNITS)
 
 
 @pytest.fixture(scope="module")
 def four_db(tmp_path_factory) -> Path:
-    return fill(tmp_path_factory.mktemp("profile4") / "four.duckdb")
+    return fill_profile(tmp_path_factory.mktemp("profile4") / "four.duckdb")
 
 
 @pytest.fixture

@@ -10,48 +10,9 @@ import pytest
 from scipy import stats
 
 from analytics.stats.unit_series import lag1_autocorrelation, own_series_correlation
+from tests.fixtures import X24, Y24, hand_lag1, hand_test
 
 NAN = math.nan
-
-
-def hand_lag1(values: list[float]) -> float:
-    """The textbook estimator written out with loops: mean over the months present, numerator over the months t
-    with t and t + 1 both present, denominator over every month present; negative → 0."""
-    present = [v for v in values if not math.isnan(v)]
-    m = sum(present) / len(present)
-    num = sum(
-        (values[t] - m) * (values[t + 1] - m)
-        for t in range(len(values) - 1)
-        if not math.isnan(values[t]) and not math.isnan(values[t + 1])
-    )
-    den = sum((v - m) ** 2 for v in present)
-    return max(num / den, 0.0)
-
-
-def hand_test(xs: list[float], ys: list[float], a_x: float, a_y: float) -> dict[str, float]:
-    """r, n_eff, t, df, p and the Fisher z CI on n_eff, by hand from complete paired lists."""
-    n = len(xs)
-    r = float(np.corrcoef(xs, ys)[0, 1])
-    n_eff = n * (1 - a_x * a_y) / (1 + a_x * a_y)
-    df = n_eff - 2
-    t = r * math.sqrt(df / (1 - r**2))
-    half = 1.959963984540054 / math.sqrt(n_eff - 3)
-    return {
-        "r": r,
-        "n_eff": n_eff,
-        "df": df,
-        "t": t,
-        "p": 2 * stats.t.sf(abs(t), df),
-        "ci_low": math.tanh(math.atanh(r) - half),
-        "ci_high": math.tanh(math.atanh(r) + half),
-    }
-
-
-# 24 consecutive months: x moderately autocorrelated (AR(1) 0.5), y weakly (0.4) and partly driven by x
-X24 = [11.3, 14.0, 15.8, 14.5, 14.1, 12.1, 10.2, 9.3, 8.7, 12.2, 12.0, 12.2,
-       10.8, 9.2, 8.2, 8.4, 11.4, 11.7, 11.0, 11.0, 8.6, 12.8, 10.0, 11.1]  # fmt: skip
-Y24 = [7.5, 5.3, 5.4, 5.4, 6.1, 4.4, 4.6, 4.9, 5.1, 4.3, 5.8, 7.3,
-       6.5, 5.0, 4.4, 2.7, 5.4, 7.0, 6.6, 3.7, 3.9, 5.8, 4.8, 6.4]  # fmt: skip
 
 
 def test_a_24_month_series_matches_the_hand_computation():

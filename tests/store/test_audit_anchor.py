@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.services.imports import Upload, commit_validation, run_import, validate
+from analytics.services.imports import Upload, commit, run_import, validate
 from analytics.store import audit, batches
 from analytics.store.backup import MANIFEST, backup, restore
 from analytics.store.connection import connect, first_row
@@ -77,10 +77,10 @@ def test_a_failure_after_the_entry_inside_the_import_transaction_leaves_neither(
     monkeypatch.setattr(audit, "record", record_then_fail)
     checked = validate(db, [Upload("月报.xlsx", xlsx(WIDE))])
     with pytest.raises(RuntimeError, match="dies here"):
-        commit_validation(db, checked, "p1")
+        commit(db, checked, "p1")
     assert (batch_count(db), log(db)) == (0, [])  # before the fix: the batch committed, its entry never written
     monkeypatch.setattr(audit, "record", real)
-    assert commit_validation(db, validate(db, [Upload("月报.xlsx", xlsx(WIDE))]), "p1") == 1
+    assert commit(db, validate(db, [Upload("月报.xlsx", xlsx(WIDE))]), "p1") == 1
     assert [action for _, action, _ in log(db)] == ["import"]
 
 

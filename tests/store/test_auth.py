@@ -16,7 +16,7 @@ from streamlit.runtime.context import ContextProxy, StreamlitHeaders
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from analytics.services.imports import Upload, run_import, validate
+from analytics.services.imports import Upload, check_scope, run_import, validate
 from analytics.store import accounts as auth
 from analytics.store import audit
 from analytics.store.connection import connect, first_row
@@ -210,18 +210,18 @@ def test_a_planner_may_upload_for_their_units_and_sub_units_only(accounts):
         planner, leader, admin = (auth.load_user(con, n) for n in ("p1", "lead", "root"))
         registry = load_registry(con)
     own = validate(accounts, [Upload("月报.xlsx", xlsx(WIDE))])
-    assert auth.check_scope(planner, own, registry) == []
+    assert check_scope(planner, own, registry) == []
     rows = [list(r) for r in WIDE]
     rows[3][1] = "B21"  # a branch of S2
     other = validate(accounts, [Upload("月报.xlsx", xlsx(rows))])
-    (issue,) = auth.check_scope(planner, other, registry)
+    (issue,) = check_scope(planner, other, registry)
     assert (issue.file, issue.sheet, issue.cell, issue.code) == ("月报.xlsx", "党建", "D4", "unit_out_of_scope")
     assert issue.message == "单位 B21 不在您负责的范围内（可上传：S1），本次上传不会写入任何数据。"
     assert issue.message_en.startswith("Unit B21 is outside your scope (you may upload for: S1)")
-    assert auth.check_scope(admin, other, registry) == []
-    assert [i.code for i in auth.check_scope(leader, own, registry)] == ["import_not_allowed"]
-    assert auth.check_scope(planner, ["S1", "B11", "B12"], registry) == []
-    assert [i.message_en.split(" is")[0] for i in auth.check_scope(planner, ["G", "B22"], registry)] == [
+    assert check_scope(admin, other, registry) == []
+    assert [i.code for i in check_scope(leader, own, registry)] == ["import_not_allowed"]
+    assert check_scope(planner, ["S1", "B11", "B12"], registry) == []
+    assert [i.message_en.split(" is")[0] for i in check_scope(planner, ["G", "B22"], registry)] == [
         "Unit G",
         "Unit B22",
     ]

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -14,20 +13,9 @@ from pathlib import Path
 import pytest
 
 from analytics.store.connection import DatabaseBusy, connect, first_row
+from tests.fixtures_load import WRITER
 
 ROWS = 1_500_000
-WRITER = textwrap.dedent("""
-    import sys, numpy as np, pandas as pd
-    from analytics.store.connection import connect
-    from analytics.store.batches import commit
-    n = int(sys.argv[2])
-    staged = pd.DataFrame({"uid": np.arange(n) % 1000 + 1, "period": 24000 + np.arange(n) // 120000,
-                           "mid": (np.arange(n) // 1000) % 120 + 1, "value": np.arange(n, dtype=float)})
-    with connect(sys.argv[1]) as con:
-        print("ready", flush=True)
-        commit(con, staged, [], "killer")
-    print("done", flush=True)
-""")
 
 
 def _counts(path: Path) -> tuple[int, int, int]:

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from analytics.periods import to_index
-from analytics.services.imports import Upload, commit_validation, run_import, validate
+from analytics.services.imports import Upload, run_import, validate
+from analytics.services.imports import commit as commit_validation  # beside store.batches.commit
 from analytics.store.backup import MANIFEST, backup, file_sha256, restore, table_names
 from analytics.store.batches import commit, revert
 from analytics.store.connection import MIGRATIONS, connect, first_row, get_meta

@@ -16,7 +16,7 @@ from analytics.cli.main import main
 from analytics.model.catalog import AmbiguousMetric, label_clashes, read_catalog_csv, write_catalog_csv
 from analytics.model.master_data import MasterDataError, code_problem
 from analytics.model.units import find_cycles
-from analytics.services.imports import Upload, run_import, validate
+from analytics.services.imports import Upload, check_scope, run_import, validate
 from analytics.store import accounts as auth
 from analytics.store.backup import BackupError, backup, restore
 from analytics.store.connection import connect
@@ -134,7 +134,7 @@ def test_a_planners_scope_is_the_tree_before_the_upload(accounts):
         planner, registry = auth.load_user(con, "p1"), load_registry(con)
     rows = [["单位编码", "三会一课完成率"], ["B21", 95]]
     checked = validate(accounts, [Upload("月报.xlsx", xlsx(rows))], OCT)
-    issues = auth.check_scope(planner, checked, registry)
+    issues = check_scope(planner, checked, registry)
     assert [(i.code, i.cell) for i in issues] == [("unit_out_of_scope", "B2")]
 
 

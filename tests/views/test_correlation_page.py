@@ -5,83 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.model.catalog import default_metrics
 from analytics.model.panel import build_panel
-from analytics.periods import from_index, to_index
+from analytics.periods import from_index
 from analytics.stats.correlations import Correlation, correlate
-from analytics.store.batches import commit
-from analytics.store.connection import connect
-from analytics.store.metrics import metric_ids
-from analytics.store.units import save_units
+from tests.fixtures import fill_correlation, synthetic_values
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGE = "views/correlation.py"
 TIMEOUT = 60
-EXTRA = {f"B{s}{i}": (f"S{s}", 150.0 + 50 * i + 40 * s) for s in (1, 2) for i in range(3, 7)}  # 8 more branches
-BRANCHES = {"B11": 300.0, "B12": 600.0, "B21": 200.0, "B22": 300.0} | {code: h for code, (_, h) in EXTRA.items()}
-MONTHS = 24
-FIRST = to_index(2024, 11)
 PLANTED = "theme_party_days|quality_pass_rate"  # strong within-unit relation, same month
 LAGGED = "heart_talks|total_profit"  # total_profit follows heart_talks two months later
 CONFOUNDED = "volunteer_hours|revenue"  # both grow with headcount only: pooled r high, twoway r ≈ 0
 WINDOW = ("2025-11", "2026-10")  # the sidebar's default: the last 12 months
-SPARSE = "new_members"  # three values in all: every cell with it is insufficient
-
-
-def synthetic_values(seed: int = 5) -> pd.DataFrame:
-    """Long (unit, period, metric, value) rows for every catalog metric of the twelve branches over 24 months.
-
-    Levels of amounts and counts scale with headcount; month-to-month swings are independent noise of the same
-    size in every unit (so the within-unit t test is exact) except
-    that quality_pass_rate follows theme_party_days inside each unit (same month), and total_profit
-    follows heart_talks two months later. new_members has 3 values only.
-    """
-    rng = np.random.default_rng(seed)
-    rows = []
-    for unit, heads in BRANCHES.items():
-        shock, talks = rng.normal(size=MONTHS), rng.normal(size=MONTHS + 2)
-        for metric in default_metrics():
-            if metric.code == SPARSE:
-                continue
-            noise = rng.normal(size=MONTHS)
-            values = 80 + 5 * noise if metric.unit == "%" else heads / 10 + 6 * noise
-            if metric.code == "theme_party_days":
-                values = heads / 50 + 2 * shock
-            if metric.code == "quality_pass_rate":
-                values = 97 + shock + 0.3 * noise
-            if metric.code == "heart_talks":
-                values = heads + 40 * talks[2:]
-            if metric.code == "total_profit":
-                values = 2 * heads + 40 * talks[:MONTHS] + 15 * noise
-            rows += [(unit, FIRST + t, metric.code, round(float(v), 3)) for t, v in enumerate(values)]
-    rows += [("B11", FIRST + t, SPARSE, 2.0) for t in range(3)]
-    return pd.DataFrame(rows, columns=["unit", "period", "metric", "value"])
-
-
-def fill(db: Path) -> None:
-    """Commit ``synthetic_values`` into the test database as one batch."""
-    frame = synthetic_values()
-    with connect(db) as con:
-        save_units(
-            con, [{"code": c, "name": f"分公司{c}", "parent_code": p, "headcount": h} for c, (p, h) in EXTRA.items()]
-        )
-        uids = dict(con.execute("SELECT code, uid FROM units").fetchall())
-        mids = metric_ids(con)
-        staged = pd.DataFrame(
-            {
-                "uid": frame["unit"].map(uids).astype("int64"),
-                "period": frame["period"].astype("int64"),
-                "mid": frame["metric"].map(mids).astype("int64"),
-                "value": frame["value"].astype("float64"),
-            }
-        )
-        commit(con, staged, [], "test")
 
 
 @pytest.fixture
@@ -93,7 +32,7 @@ def app_env(db, tmp_path, monkeypatch):
 
 @pytest.fixture
 def filled(app_env):
-    fill(app_env)
+    fill_correlation(app_env)
     return app_env
 
 

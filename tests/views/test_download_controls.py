@@ -15,7 +15,6 @@ from streamlit.testing.v1 import AppTest
 from analytics.store import accounts as auth
 from analytics.store.connection import connect
 from tests.fixtures import APP, ROOT, TIMEOUT
-from tests.reports.test_reports import filled  # noqa: F401 (fixture)
 
 PASSWORD = "a long enough password"
 VIEW_PAGES = ["views/welcome.py", "views/overview.py", "views/correlation.py", "views/integration.py",
@@ -28,7 +27,7 @@ def test_tables_offer_no_built_in_download():
 
 
 @pytest.fixture
-def accounts(filled: Path, tmp_path: Path, monkeypatch) -> Path:  # noqa: F811
+def accounts(filled: Path, tmp_path: Path, monkeypatch) -> Path:
     """The report fixture's twelve months of data, with a leader and a presenter (so the login gate is on)."""
     with connect(filled) as con:
         auth.add_user(con, "lead", "leader", PASSWORD, "test")

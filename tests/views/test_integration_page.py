@@ -26,7 +26,7 @@ from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog
 from analytics.store.observations import analysis_frame
 from analytics.store.units import load_registry
-from tests.stats.test_unit_profile import fill
+from tests.fixtures import fill_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -165,7 +165,7 @@ def test_obstacles_of_the_chosen_unit(app_env):
 
 
 def test_too_few_units_say_so_instead_of_scoring(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANALYTICS_DB", str(fill(tmp_path / "four.duckdb")))  # 4 branches
+    monkeypatch.setenv("ANALYTICS_DB", str(fill_profile(tmp_path / "four.duckdb")))  # 4 branches
     monkeypatch.setenv("ANALYTICS_DEMO_DB", str(tmp_path / "no-demo.duckdb"))
     at = open_page()
     assert not at.exception, at.exception

@@ -4,61 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.periods import to_index
-from analytics.store.batches import commit
-from analytics.store.connection import connect
-from analytics.store.metrics import metric_ids
-from analytics.store.units import save_units
+from tests.fixtures import fill_group
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
-# branch → j in value(): the conftest registry's four branches and B13, added so that the index has its five units
-BRANCHES = {"B11": 0, "B12": 1, "B21": 2, "B22": 3, "B13": 5}
-B13 = {"code": "B13", "name": "三电厂", "parent_code": "S1", "headcount": 150.0}
-MONTHS = 14  # 2025-01 … 2026-02
-SILENT = "B22"  # reports nothing in the last month
-PARTIAL = ("B13", "heart_talks")  # B13 leaves out one metric in the last month: incomplete, not ranked
-
-
-def value(metric: str, j: int, k: int) -> float:
-    """A deterministic value of branch j (0–5) in month k (0 = 2025-01)."""
-    return {
-        "revenue": 1000.0 * (j + 1) + 10 * k,
-        "total_profit": 100.0 * (j + 1) + 5 * (k % 4),
-        "three_meetings_rate": 90.0 + j + (k % 3),
-        "vanguard_posts": 3.0 + j,
-        "quality_pass_rate": 95.0 + (j + k) % 4,
-        "safety_accidents": float((j + k) % 2),
-        "heart_talks": 20.0 + 3 * j + k % 5,
-        "labour_productivity": 30.0 + 2 * j + (k % 6),
-    }[metric]
-
-
-def fill_group(db: Path, branches: tuple[str, ...] = tuple(BRANCHES)) -> None:
-    """Commit 14 months of 8 metrics for the branches (B13 added to the conftest registry), one batch per month."""
-    with connect(db) as con:
-        if "B13" in branches:
-            save_units(con, [B13])
-        uid = dict(con.execute("SELECT code, uid FROM units").fetchall())
-        mid = metric_ids(con)
-        metrics = ("revenue", "total_profit", "three_meetings_rate", "vanguard_posts", "quality_pass_rate")
-        metrics += ("safety_accidents", "heart_talks", "labour_productivity")
-        for k in range(MONTHS):
-            rows = [
-                (uid[unit], to_index(2025, 1) + k, mid[m], value(m, BRANCHES[unit], k))
-                for unit in branches
-                for m in metrics
-                if not (k == MONTHS - 1 and (unit == SILENT or (unit, m) == PARTIAL))
-            ]
-            staged = pd.DataFrame(rows, columns=["uid", "period", "mid", "value"]).astype(
-                {"uid": "int64", "period": "int64", "mid": "int64", "value": "float64"}
-            )
-            commit(con, staged, [], "test")
 
 
 @pytest.fixture

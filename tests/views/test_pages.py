@@ -76,3 +76,27 @@ def test_a_units_csv_uploaded_on_the_data_page_is_saved_and_audited(app_env):
     assert any("已保存 1 个单位" in s.value for s in at.success)
     with connect(app_env, read_only=True) as con:
         assert "units_change" in set(audit.query(con)["action"])
+
+
+def test_a_planner_sees_the_units_outside_their_scope_on_the_import_page(app_env):
+    """The scope check is part of validate: the page only shows the errors it returns."""
+    from analytics.store import accounts as auth
+
+    with connect(app_env) as con:
+        auth.add_user(con, "p1", "planner", "correct horse 1", "test", units=["S1"])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.text_input(key="login_name").input("p1")
+    at.text_input(key="login_password").input("correct horse 1")
+    next(b for b in at.button if b.label == "登录").click().run()
+    at.switch_page("views/import_data.py").run()
+    rows = [list(r) for r in WIDE]
+    rows[3][1] = "B21"  # a branch of S2
+    at.file_uploader(key="uploads").set_value([("月报.xlsx", xlsx(rows), "application/octet-stream")]).run()
+    next(b for b in at.button if b.label == "校验并预览").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["发现 1 个错误，本次上传不会写入任何数据。请修改后重新上传："]
+    table = at.dataframe[0].value
+    assert list(zip(table["位置"], table["代码"], strict=True)) == [("党建!D4", "unit_out_of_scope")]
+    assert not any(b.label == "确认提交" for b in at.button)
+    with connect(app_env, read_only=True) as con:
+        assert current_frame(con).empty

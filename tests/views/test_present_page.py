@@ -7,15 +7,15 @@ from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from analytics.i18n import numbers as nf
-from analytics.reports.deck import build_deck, load_source, parse_deck
-from tests.fixtures import APP, TIMEOUT
-from tests.reports.test_reports import FULL_DECK, filled  # noqa: F401 (fixture)
+from analytics.reports.deck import build_deck, parse_deck
+from analytics.services.exports import load_source
+from tests.fixtures import APP, FULL_DECK, TIMEOUT
 
 PAGE = "views/present.py"
 
 
 @pytest.fixture
-def app_env(filled, tmp_path, monkeypatch):  # noqa: F811
+def app_env(filled, tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYTICS_DB", str(filled))
     monkeypatch.setenv("ANALYTICS_DEMO_DB", str(tmp_path / "no-demo.duckdb"))
     return filled
@@ -71,13 +71,19 @@ def test_choosing_slides_rewrites_the_deck_in_the_url(app_env):
     assert at.title[0].value == "主要发现"
 
 
-def test_copy_link_pins_the_data_version_and_an_old_link_says_so(app_env):
+def test_copy_link_pins_the_data_version_and_a_version_that_never_was_says_so(app_env):
     at = open_present(deck="ranking", slide="1")
     link = at.code[0].value
-    assert "deck=ranking" in link and "slide=1" in link and link.endswith("v=1")
+    assert "deck=ranking" in link and "slide=1" in link and link.endswith("v=1.0")  # batch 1, no revert
     assert not at.info
-    old = open_present(deck="ranking", slide="1", v="0")
-    assert any("此链接生成于数据版本 v0，之后已有新数据" in i.value for i in old.info)
+    same = open_present(deck="ranking", slide="1", v="1.0")
+    assert not same.info and same.code[0].value == link
+    never = open_present(deck="ranking", slide="1", v="9.0")
+    assert any("数据版本 v9.0 不存在" in w.value for w in never.warning)
+    assert never.code[0].value == link  # the current data, and its own version in the link
+
+
+# an old version's link showing that version's data: tests/views/test_pinned_links.py
 
 
 def test_a_bad_deck_in_the_url_falls_back_to_the_default(app_env):
