@@ -17,7 +17,7 @@ lint:
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 	$(PY) -m mypy analytics
-	.venv/bin/lint-imports
+	$(dir $(PY))lint-imports --no-cache
 
 test:
 	$(PY) -m pytest -q

@@ -199,8 +199,10 @@ def _exports(analysis: DeckAnalysis, current, specs: list[SlideSpec], dv: int) -
             slides = [_slide(current.db, dv, analysis.scope, settings, str(s), lang()) for s in specs]
             content = render(deck_of(analysis, slides, lang()), fmt, mark_now(user))
             s = analysis.scope
-            context = {"page": "present", "from": s.start, "to": s.end, "units": list(s.units or ()), "level": s.level}
-            record_export(current.db, user, file_name(fmt, stamp.batch_id), context)
+            context = {"page": "present", "from": s.start, "to": s.end, "units": list(s.units or ()), "level": s.level,
+                       "version": stamp.version}  # fmt: skip
+            # logged in the live file's audit log, also when the view shows a pinned version's copy
+            record_export(current.live_db or current.db, user, file_name(fmt, stamp.batch_id), context)
             return content
 
         return build

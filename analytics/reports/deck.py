@@ -142,11 +142,17 @@ class Scope:
 
 @dataclass(frozen=True)
 class DataStamp:
-    """Which data a deck shows: the latest batch id (the data version pinned in links), its time, demo or not."""
+    """Which data a deck shows: the latest batch id and the reverts made by then (together the data version pinned
+    in links, ``v12.3``), the time data last changed, demo or not."""
 
     batch_id: int
     as_of: dt.datetime | None
     demo: bool = False
+    reverts: int = 0
+
+    @property
+    def version(self) -> str:
+        return f"{self.batch_id}.{self.reverts}"
 
 
 FindingScanner = Callable[..., FindingScan]
@@ -427,9 +433,9 @@ UNITS_NAMED = 4  # filters name at most this many units, then "and N more"
 
 
 def stamp_text(stamp: DataStamp, lang: str) -> str:
-    """'数据截至 2026-11-28 04:10 · 数据版本 v40' (+ the demo mark)."""
+    """'数据截至 2026-11-28 04:10 · 数据版本 v40.0' (+ the demo mark)."""
     when = stamp.as_of.strftime("%Y-%m-%d %H:%M") if stamp.as_of else "—"
-    text = t("present.stamp", lang, when=when, version=stamp.batch_id)
+    text = t("present.stamp", lang, when=when, version=stamp.version)
     return text + (t("present.demo_mark", lang) if stamp.demo else "")
 
 

@@ -29,13 +29,14 @@ from analytics.store.connection import Connection, connect, get_meta
 from analytics.store.metrics import load_catalog
 from analytics.store.snapshot import Snapshot, load_snapshot
 from analytics.store.units import load_registry
+from analytics.store.versions import current_version
 
 
 def data_stamp(con: Connection) -> DataStamp:
     """The data version of an open database: latest batch id, the time data last changed (commit or revert), and
     whether it holds the demo group."""
     batch_id, as_of = latest_change(con)
-    return DataStamp(batch_id, as_of, get_meta(con, "demo") == "1")
+    return DataStamp(batch_id, as_of, get_meta(con, "demo") == "1", current_version(con).reverts or 0)
 
 
 def source_of(
