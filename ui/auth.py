@@ -46,7 +46,7 @@ def current_session() -> auth.Session | None:
 
 
 def can(permission: str) -> bool:
-    """Whether the logged-in user's role grants ``permission`` (view, export, import, revert, manage)."""
+    """Whether the logged-in user's role grants ``permission`` (view, export, import, revert, manage, review)."""
     session = current_session()
     return session is not None and session.can(permission)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import math
@@ -19,6 +20,16 @@ def period_arg(text: str) -> int:
         return periods.parse_strict(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def date_arg(text: str) -> dt.date:
+    """A ``YYYY-MM-DD`` date."""
+    try:
+        if len(text.strip()) != len("YYYY-MM-DD"):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"malformed date {text!r}, expected YYYY-MM-DD") from exc
 
 
 def list_arg(text: str) -> list[str]:

@@ -60,7 +60,15 @@ def import_(args: argparse.Namespace) -> int:
             )
         raise AnalyticsError("file_not_found", path=", ".join(missing))
     result = records.import_files(
-        db_of(args), args.files, args.period, args.dry_run, args.create_units, args.user, _actor(args)
+        db_of(args),
+        args.files,
+        args.period,
+        args.dry_run,
+        args.create_units,
+        args.user,
+        _actor(args),
+        args.restate,
+        args.reason,
     )
     if args.json:
         emit_json(result.to_json())

@@ -13,12 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from analytics.cli import admin, analysis, commands, export
-from analytics.cli.args import basis_arg, lag_arg, lags_arg, list_arg, period_arg
+from analytics.cli import admin, analysis, commands, cycles, export
+from analytics.cli.args import basis_arg, date_arg, lag_arg, lags_arg, list_arg, period_arg
 from analytics.i18n import LANGS
 from analytics.reports.options import DEFAULT_DECK, FORMATS
 from analytics.services.admin import ROLES
 from analytics.services.analysis import FINDING_LEVELS, MISSING, SIZES, WEIGHTINGS
+from analytics.services.cycles import REVIEW_ACTIONS
 from analytics.stats.options import LEVELS, METHODS, PAGE_LEVELS, SCALES
 
 PROG = "python -m analytics"
@@ -106,6 +107,39 @@ USERS = (
     action("list", "list accounts (never their password hashes)"),
 )
 
+PERIOD = arg("period", type=period_arg, metavar="YYYY-MM")
+ACTING = arg("--user", default=None, help="the account acting (default: the operator, as an admin)")
+REASON = arg("--reason", help="why (needed to reopen, return, excuse)")
+CYCLE = (
+    action(
+        "open",
+        "open the month's reporting cycle (admin)",
+        PERIOD,
+        arg("--deadline", type=date_arg, metavar="YYYY-MM-DD"),
+        ACTING,
+    ),
+    action("close", "close the month (admin); refused while a unit is not confirmed or excused", PERIOD, ACTING),
+    action("reopen", "reopen a closed month (admin, with --reason)", PERIOD, REASON, ACTING),
+    action("status", "the month's state and every reporting unit's status", PERIOD),
+)
+REVIEW_HELP = {
+    "approve": "approve submissions (a reviewer of the units, or an admin)",
+    "return": "return submissions with --reason (a reviewer of the units, or an admin)",
+    "confirm": "confirm approved units (admin)",
+    "excuse": "excuse units that cannot report this month, with --reason (admin)",
+}
+REVIEW = tuple(
+    action(
+        name,
+        REVIEW_HELP[name],
+        arg("units", nargs="+", metavar="UNIT", help="unit codes or names (each with its sub-units)"),
+        arg("--period", type=period_arg, required=True, metavar="YYYY-MM"),
+        REASON,
+        ACTING,
+    )
+    for name in REVIEW_ACTIONS
+)
+
 COMMANDS = (
     Command("demo", commands.demo, "create the demo group in a new or empty database"),
     Command(
@@ -124,6 +158,8 @@ COMMANDS = (
             arg("--dry-run", action="store_true"),
             arg("--create-units", action="store_true"),
             arg("--user", default="cli", help="recorded as who imported"),
+            arg("--restate", action="store_true", help="a restatement of a closed month (admin, with --reason)"),
+            arg("--reason", help="why the closed month is restated"),
         ),
     ),
     Command("batches", commands.batches, "list batches"),
@@ -235,6 +271,8 @@ COMMANDS = (
     Command(
         "users", admin.users, "manage accounts: add, passwd, role, disable, enable, unlock, email, list", actions=USERS
     ),
+    Command("cycle", cycles.cycle, "the month's reporting cycle: open, close, reopen, status", actions=CYCLE),
+    Command("review", cycles.review, "status transitions: approve, return, confirm, excuse", actions=REVIEW),
     Command(
         "backup",
         admin.backup,

@@ -362,6 +362,7 @@ def _merge_parts() -> None:
     from analytics.i18n import (
         accounts,
         correlation,
+        cycles,
         errors,
         findings,
         first_run,
@@ -373,7 +374,7 @@ def _merge_parts() -> None:
         template,
     )
 
-    areas = (correlation, first_run, integration, master_data, overview, present, records)
+    areas = (correlation, cycles, first_run, integration, master_data, overview, present, records)
     for part in (*areas, accounts, errors, findings, template):
         clashes = TEXT.keys() & part.TEXT.keys()
         if clashes:

@@ -155,10 +155,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.account.bad_role": ("未知角色 {role}（可选：{roles}）。", "Unknown role {role} (one of: {roles})."),
     "error.account.short_password": ("密码至少 {n} 个字符。", "A password has at least {n} characters."),
     "error.account.needs_units": (
-        "计划人员须指定负责的单位（--units）。",
-        "A planner needs the units they are responsible for (--units).",
+        "计划人员和审核人须指定负责的单位（--units）。",
+        "A planner or reviewer needs the units they are responsible for (--units).",
     ),
-    "error.account.units_only_planner": ("只有计划人员有负责单位。", "Only planners have assigned units."),
+    "error.account.units_only_planner": (
+        "只有计划人员和审核人有负责单位。",
+        "Only planners and reviewers have assigned units.",
+    ),
     "error.account.unknown_unit": ("未知或有歧义的单位：{unit}", "Unknown or ambiguous unit: {unit}"),
     "error.account.needs_login": ("仅 SSO 的账户须指定邮箱（--email）。", "An SSO-only account needs an --email."),
     "error.account.email_taken": ("邮箱 {email} 已对应用户 {name}。", "The email {email} already maps to user {name}."),

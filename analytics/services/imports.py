@@ -33,6 +33,7 @@ from analytics.store import audit
 from analytics.store.accounts import PERMISSIONS, Session, User, scope_codes
 from analytics.store.batches import Diff, FileRecord, begin, commit_with_diff, diff_against_current
 from analytics.store.connection import Connection, DatabaseBusy, connect, get_meta, new_token
+from analytics.store.cycles import closed_periods
 from analytics.store.history import History, carry_over, discard, history_dir, keep_only, load_history
 from analytics.store.metrics import load_catalog, metric_ids
 from analytics.store.units import load_registry, save_units, unit_ids
@@ -420,13 +421,17 @@ def validate(
     limits: Limits | None = None,
     preview: bool = True,
     scope: User | Session | None = None,
+    restated: str | None = None,
 ) -> Validation:
     """Read and check an upload in one pass: every error, the history warnings of every value that parsed, and
     (``scope``: the uploader's account or session) the units they may not write; then, if ``preview`` and there is
     no error, what a commit would change (``diff``). Without ``scope`` (the command line) no unit is out of scope.
+    Values of a closed month are errors (``month_closed``) unless the upload is a restatement: ``restated``, its
+    reason (an admin's: analytics.services.cycles.restatement checks who).
     """
     limits = limits or default_limits()
-    validation = _checked(uploads, _gather(db, uploads, limits), period, create_units, limits, scope)
+    inputs = _gather(db, uploads, limits)
+    validation = _checked(uploads, inputs, period, create_units, limits, scope, restated)
     if not preview or validation.errors:
         return validation
     with connect(db, read_only=True) as con:
@@ -444,6 +449,7 @@ class _Inputs:
     registry: Registry
     ids: dict[str, int]
     history: History
+    closed: frozenset[int] = frozenset()  # the closed months (SPEC §8)
 
 
 def _gather(db: str | Path | None, uploads: list[Upload], limits: Limits) -> _Inputs:
@@ -454,8 +460,9 @@ def _gather(db: str | Path | None, uploads: list[Upload], limits: Limits) -> _In
         with connect(db, read_only=True) as con:
             catalog, registry, ids = load_catalog(con), load_registry(con), metric_ids(con)
             history = load_history(con, db)
+            closed = closed_periods(con)
         books = reading.result()
-    return _Inputs(books, catalog, registry, ids, history)
+    return _Inputs(books, catalog, registry, ids, history, closed)
 
 
 def _checked(
@@ -465,15 +472,32 @@ def _checked(
     create_units: bool,
     limits: Limits,
     scope: User | Session | None,
+    restated: str | None = None,
 ) -> Validation:
     """The upload's Validation without its preview: the issues of reading it, then its history warnings (in the
-    same pass as the errors), then the units out of ``scope``."""
+    same pass as the errors), then the units out of ``scope``, then the closed months (unless ``restated``)."""
     read = read_files(uploads, inputs.catalog, inputs.registry, period, create_units, limits, inputs.books)
     staged = _staged_keys(inputs.ids, read.staged)
     issues = [*read.issues, *history_warnings(staged, inputs.catalog, inputs.history)]
     if scope is not None:  # a planner may write only the units assigned to them (and their sub-units)
         issues += check_scope(scope, read, inputs.registry)
+    if inputs.closed and not restated:
+        issues += closed_month_issues(read.staged, inputs.closed)
     return replace(read, staged=staged, issues=tuple(issues), history=inputs.history)
+
+
+def closed_month_issues(staged: pd.DataFrame, closed: frozenset[int]) -> list[Issue]:
+    """An error per closed month the upload holds values of, at the first cell of that month (SPEC §8)."""
+    if staged.empty:
+        return []
+    hit = staged["period"].isin(list(closed)).to_numpy()
+    if not hit.any():
+        return []
+    first = staged.loc[hit].drop_duplicates("period")
+    return [
+        make_issue("month_closed", str(row.file), row.sheet, a1(row.row0, row.col0), period=from_index(row.period))
+        for row in first.itertuples(index=False)
+    ]
 
 
 def default_limits() -> Limits:
@@ -484,19 +508,26 @@ def default_limits() -> Limits:
 
 
 def commit(
-    db: str | Path | None, validation: Validation, user: str, actor: str | None = None, confirmed: bool = False
+    db: str | Path | None,
+    validation: Validation,
+    user: str,
+    actor: str | None = None,
+    confirmed: bool = False,
+    restated: str | None = None,
 ) -> int | None:
     """Write a validated upload (no errors) as one batch in one transaction, with its ``import`` audit entry (naming
     ``actor``, default ``user``); None when nothing changes (and nothing is logged).
 
     Values far from their unit's history are written only when the planner ``confirmed`` them
-    (:class:`UnconfirmedValues` otherwise); their count is recorded with the batch and in its audit entry."""
+    (:class:`UnconfirmedValues` otherwise); their count is recorded with the batch and in its audit entry.
+    ``restated``: the reason of an admin's restatement, needed when the upload touches a closed month (the month
+    may have closed since the validation: CycleError then); in an open month the units written become submitted."""
     if validation.errors:
         raise ValueError("an upload with errors is never written")
     if validation.far_from_history and not confirmed:
         raise UnconfirmedValues(None, n=validation.far_from_history)
     with ThreadPoolExecutor(1) as pool, connect(db) as con:
-        batch_id, _ = _commit(con, validation, user, history_dir(db), pool, actor=actor)
+        batch_id, _ = _commit(con, validation, user, history_dir(db), pool, actor=actor, restated=restated)
     return batch_id
 
 
@@ -534,6 +565,7 @@ def _commit(
     pool: ThreadPoolExecutor,
     carry: _Carry | None = None,
     actor: str | None = None,
+    restated: str | None = None,
 ) -> tuple[int | None, Diff]:
     """Commit in one transaction, audit entry included: the batch id (None when nothing changes) and the diff it
     committed.
@@ -561,6 +593,7 @@ def _commit(
                 token=token,
                 actor=actor,
                 confirmed_far_from_history=validation.far_from_history,
+                restated=restated,
             )
         if batch_id is not None:
             written = get_meta(con, "data_token")
@@ -606,6 +639,7 @@ def run_import(
     create_units: bool = False,
     user: str = "cli",
     actor: str | None = None,
+    restated: str | None = None,
 ) -> ImportResult:
     """:func:`validate` and, unless ``dry_run`` or any error, :func:`commit`, with the same checks and the same
     commit. The JSON of SPEC §4 is ``result.to_json()``.
@@ -616,6 +650,7 @@ def run_import(
 
     Faster than the two calls: the file opens for the commit while the uploads are parsed, and the preview of a
     dry run and the commit use that one connection (the file is opened for writing once).
+    ``restated``: see :func:`validate` and :func:`commit`.
     """
     limits = default_limits()
     inputs = _gather(db, uploads, limits)
@@ -623,7 +658,7 @@ def run_import(
     with ThreadPoolExecutor(1) as pool:
         opening = pool.submit(_opened_early, db, dry_run)  # the file opens while the uploads are parsed
         try:
-            validation = _checked(uploads, inputs, period, create_units, limits, None)
+            validation = _checked(uploads, inputs, period, create_units, limits, None, restated)
         except BaseException:
             with contextlib.suppress(Exception):
                 if (got := opening.result()) is not None:
@@ -643,7 +678,7 @@ def run_import(
                 if dry_run:
                     batch_id, diff = None, diff_against_current(con, validation.staged)
                 else:
-                    batch_id, diff = _commit(con, validation, user, folder, pool, carry, actor)
+                    batch_id, diff = _commit(con, validation, user, folder, pool, carry, actor, restated)
         except BaseException:  # no commit happened (e.g. the file stayed busy): nothing is carried over
             if carry is not None:
                 _abandon(carry, folder)

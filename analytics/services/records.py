@@ -20,6 +20,7 @@ from analytics.errors import AnalyticsError
 from analytics.ingest.template import template_bytes
 from analytics.model.catalog import Catalog, read_catalog_csv
 from analytics.model.units import read_units_csv
+from analytics.services import cycles
 from analytics.services.imports import ImportResult, Upload, run_import
 from analytics.store import audit
 from analytics.store.batches import list_batches
@@ -56,11 +57,17 @@ def import_files(
     create_units: bool,
     user: str,
     actor: str,
+    restate: bool = False,
+    reason: str | None = None,
 ) -> ImportResult:
     """Validate workbook files and, unless ``dry_run`` or any error, commit them as ``user`` (audited as ``actor``,
-    in the commit's transaction), then save the new panel snapshot (analytics.services.imports.run_import)."""
+    in the commit's transaction), then save the new panel snapshot (analytics.services.imports.run_import).
+
+    ``restate``: the upload may change closed months, as a restatement with ``reason`` by an admin (``user``, or
+    the command line's operator ``actor``); refused (CycleError) for anyone else or without a reason."""
+    restated = cycles.restatement(db, reason, user, actor) if restate else None
     uploads = [Upload.from_path(path) for path in paths]
-    result = run_import(db, uploads, period, dry_run, create_units, user, actor)
+    result = run_import(db, uploads, period, dry_run, create_units, user, actor, restated)
     if result.status == "committed":
         warm_snapshot(db)
     return result

@@ -1,7 +1,9 @@
 """Who may see and change what: local accounts, roles, logins with lockout, sessions, and a planner's scope.
 
-Roles (PERMISSIONS): ``admin`` everything (users, catalog, units); ``planner`` uploads and reverts for the units
-assigned to them and their sub-units; ``leader`` views all; ``presenter`` views and exports. Passwords are hashed
+Roles (PERMISSIONS): ``admin`` everything (users, catalog, units, the reporting cycle); ``planner`` uploads and
+reverts for the units assigned to them and their sub-units; ``reviewer`` (审核人) approves or returns the
+submissions of the units assigned to them and their sub-units (SPEC §8), and cannot import; ``leader`` views all;
+``presenter`` views and exports. Passwords are hashed
 with argon2id (argon2-cffi); the plain password is never stored, logged or taken as a command-line argument.
 Five failed logins in a row lock an account for 15 minutes; a session ends after 8 hours without interaction.
 A failed login says the same thing, after the same password-hashing work, whether the name exists, the password is
@@ -49,10 +51,12 @@ from analytics.store import audit
 from analytics.store.connection import connect, first_row, one_row
 from analytics.store.units import load_registry
 
-ROLES = ("admin", "planner", "leader", "presenter")
+ROLES = ("admin", "planner", "reviewer", "leader", "presenter")
+SCOPED_ROLES = ("planner", "reviewer")  # the roles assigned to units (and their sub-units)
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"view", "export", "import", "revert", "manage"}),
+    "admin": frozenset({"view", "export", "import", "revert", "manage", "review"}),
     "planner": frozenset({"view", "import", "revert"}),
+    "reviewer": frozenset({"view", "review"}),
     "leader": frozenset({"view"}),
     "presenter": frozenset({"view", "export"}),
 }
@@ -94,7 +98,7 @@ class User:
     has_password: bool
 
     def can(self, permission: str) -> bool:
-        """Whether the role grants ``permission`` (view, export, import, revert, manage)."""
+        """Whether the role grants ``permission`` (view, export, import, revert, manage, review)."""
         return not self.disabled and permission in PERMISSIONS.get(self.role, frozenset())
 
 
@@ -328,7 +332,7 @@ def _scope(con: duckdb.DuckDBPyConnection, role: str, units: Iterable[str]) -> s
     if role not in ROLES:
         raise AccountError("account.bad_role", role=role, roles=", ".join(ROLES))
     labels = [u.strip() for u in units if u.strip()]
-    if role != "planner":
+    if role not in SCOPED_ROLES:
         if labels:
             raise AccountError("account.units_only_planner")
         return ""

@@ -44,6 +44,8 @@ USER_ADD, USER_PASSWORD, USER_ROLE, USER_DISABLE, USER_ENABLE, USER_EMAIL, USER_
     "user_unlock",
 )
 BACKUP, RESTORE = "backup", "restore"
+CYCLE_OPEN, CYCLE_CLOSE, CYCLE_REOPEN = "cycle_open", "cycle_close", "cycle_reopen"
+UNIT_STATUS, REVIEW_REFUSED = "unit_status", "review_refused"  # a reporting status changed; a refused change
 ACTIONS: tuple[str, ...] = (
     LOGIN,
     LOGIN_FAILED,
@@ -63,6 +65,11 @@ ACTIONS: tuple[str, ...] = (
     USER_UNLOCK,
     BACKUP,
     RESTORE,
+    CYCLE_OPEN,
+    CYCLE_CLOSE,
+    CYCLE_REOPEN,
+    UNIT_STATUS,
+    REVIEW_REFUSED,
 )
 COLUMNS = ["id", "at", "actor", "action", "details"]
 GENESIS = "0" * 64  # the "previous hash" of the first row

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import AnalyticsError
-from analytics.store import audit
+from analytics.periods import from_index
+from analytics.store import audit, cycles
 from analytics.store.connection import bump_data_version, first_row, one_row
 
 KEY = ("uid", "period", "mid")
@@ -158,6 +159,7 @@ def commit_with_diff(
     token: str | None = None,
     actor: str | None = None,
     confirmed_far_from_history: int = 0,
+    restated: str | None = None,
 ) -> tuple[int | None, Diff]:
     """Write a staged upload as one batch: (its id or None when it changes nothing, the diff it committed).
 
@@ -167,10 +169,14 @@ def commit_with_diff(
     else a new one. The ``import`` audit entry names ``actor`` (default ``user``) and commits with the batch.
     ``confirmed_far_from_history``: how many values far from their unit's history the planner confirmed; when
     any, recorded in the batch's note and in the audit entry's details.
+
+    The reporting cycle (analytics.store.cycles), in the same transaction: a batch touching a closed month is
+    refused (CycleError) unless ``restated`` (the reason of an admin's restatement, recorded with the batch and in
+    the audit entry); the units it writes in open months become ``submitted``.
     """
     with audit.turn():
         confirmed = confirmed_far_from_history
-        return _commit_with_diff(con, staged, files, user, kind, begun, token, actor or user, confirmed)
+        return _commit_with_diff(con, staged, files, user, kind, begun, token, actor or user, confirmed, restated)
 
 
 def _commit_with_diff(
@@ -183,6 +189,7 @@ def _commit_with_diff(
     token: str | None,
     actor: str,
     confirmed: int,
+    restated: str | None = None,
 ) -> tuple[int | None, Diff]:
     if not begun:
         con.execute("BEGIN TRANSACTION")
@@ -214,7 +221,10 @@ def _commit_with_diff(
         con.unregister("changes")
         details = {"batch": batch_id, "kind": kind, "files": [f.name for f in files]}
         details |= {"new": diff.count("new"), "changed": _changed(diff)} | noted
+        if restating := cycles.check_closed(con, batch_id, rows, restated):
+            details |= {"restated": restated, "periods": [from_index(p) for p in restating]}
         audit.record(con, actor, audit.IMPORT, details)
+        cycles.mark_submitted(con, batch_id, rows, user, actor)
         bump_data_version(con, token)
         con.execute("COMMIT")
     except BaseException:
@@ -274,6 +284,7 @@ def revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str, actor: str 
         raise BatchError("batch.unknown", batch=batch_id)
     if row[0] == "reverted":
         raise BatchError("batch.reverted", batch=batch_id)
+    cycles.check_revert(con, batch_id)  # a closed month's numbers change only by a restatement
     with audit.turn():
         count = _revert(con, batch_id, user, actor or user)
     audit.anchor(con)

@@ -90,6 +90,20 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DROP TABLE history;
     """,
+    # 5: the monthly reporting cycle (SPEC §8, analytics/store/cycles.py): a month's cycle, each reporting unit's
+    # status in it (a unit without a row is missing), and the restatements of closed months (a batch's reason).
+    # Their history is the audit log (cycle_open, cycle_close, cycle_reopen, unit_status).
+    """
+    CREATE TABLE cycles (
+        period INTEGER PRIMARY KEY, state VARCHAR NOT NULL, deadline DATE, opened_at TIMESTAMP NOT NULL,
+        opened_by VARCHAR NOT NULL, closed_at TIMESTAMP, closed_by VARCHAR);
+    CREATE TABLE unit_status (
+        period INTEGER NOT NULL, uid INTEGER NOT NULL, status VARCHAR NOT NULL, batch_id INTEGER,
+        submitted_at TIMESTAMP, submitted_by VARCHAR, reviewed_at TIMESTAMP, reviewed_by VARCHAR, reason VARCHAR,
+        PRIMARY KEY (period, uid));
+    CREATE TABLE restatements (
+        batch_id INTEGER PRIMARY KEY, reason VARCHAR NOT NULL, periods INTEGER[] NOT NULL);
+    """,
 )
 RETIRED_TABLES = ("history",)  # tables a later migration dropped (derived data): a restore skips them
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -198,8 +198,9 @@ def test_sessions_expire_after_8_idle_hours_and_24_hours_in_all(accounts):
 def test_roles_grant_what_the_issue_says():
     grants = {role: sorted(perms) for role, perms in auth.PERMISSIONS.items()}
     assert grants == {
-        "admin": ["export", "import", "manage", "revert", "view"],
+        "admin": ["export", "import", "manage", "revert", "review", "view"],
         "planner": ["import", "revert", "view"],
+        "reviewer": ["review", "view"],
         "leader": ["view"],
         "presenter": ["export", "view"],
     }

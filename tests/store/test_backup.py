@@ -11,17 +11,19 @@ import pytest
 from argon2 import PasswordHasher
 
 from analytics.model.catalog import Metric
+from analytics.periods import to_index
 from analytics.services.imports import Upload, run_import
 from analytics.store import accounts as auth
-from analytics.store import audit
+from analytics.store import audit, cycles
 from analytics.store.backup import MANIFEST, BackupError, backup, file_sha256, read_manifest, restore, table_names
 from analytics.store.batches import revert
 from analytics.store.connection import SCHEMA_VERSION, connect
 from analytics.store.metrics import save_metrics
-from analytics.store.units import save_units
+from analytics.store.units import save_units, unit_ids
 from tests.fixtures import WIDE, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
+OCT = to_index(2026, 10)
 
 
 @pytest.fixture(autouse=True)
@@ -31,13 +33,23 @@ def fast_hasher(monkeypatch):
 
 @pytest.fixture
 def full(db: Path) -> Path:
-    """A database with something in every table: batches (one reverted), users, audit, a new metric."""
+    """A database with something in every table: batches (one reverted), users, audit, a new metric, a closed
+    month's cycle with its units' statuses."""
+    with connect(db) as con:
+        cycles.open_cycle(con, OCT, None, "root")
     run_import(db, [Upload("月报.xlsx", xlsx(WIDE))], user="p1")
     changed = [list(r) for r in WIDE]
     changed[3][3] = 90
     run_import(db, [Upload("更正.xlsx", xlsx(changed))], user="p1")
     with connect(db) as con:
         revert(con, 1, "root")
+        uid = unit_ids(con)
+        for code in ("B11", "B12"):
+            cycles.change_status(con, OCT, {uid[code]: code}, "approve", "r1")
+            cycles.change_status(con, OCT, {uid[code]: code}, "confirm", "root")
+        for code in ("B21", "B22"):
+            cycles.change_status(con, OCT, {uid[code]: code}, "excuse", "root", "停产")
+        cycles.close_cycle(con, OCT, "root")  # restatements: tests/store/test_cycles.py
         save_units(con, [{"code": "X1", "name": "<script>alert(1)</script>", "parent_code": "S1", "headcount": None}])
         save_metrics(con, [Metric("bold", "**粗体**", "**bold**", "party", "组织建设", "次", 1, 0.0, None, ("别名",))])
         auth.add_user(con, "root", "admin", "root password", "test")
@@ -57,7 +69,8 @@ def test_a_backup_restores_every_table_row_by_row(full, tmp_path):
     manifest = backup(full, tmp_path / "bk", actor="root")
     assert manifest.schema_version == SCHEMA_VERSION
     assert [t.table for t in manifest.tables] == [
-        "audit_log", "batches", "current", "meta", "metrics", "observations", "units", "users",
+        "audit_log", "batches", "current", "cycles", "meta", "metrics", "observations", "restatements",
+        "unit_status", "units", "users",
     ]  # fmt: skip
     assert dump(full)["audit_log"][-1][3] == "backup"  # recorded after the snapshot, so not in the backup
     assert manifest.rows() == {table: len(rows) for table, rows in before.items()}
