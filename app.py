@@ -42,11 +42,14 @@ PAGES = [
         icon=":material/calendar_month:",
         url_path="completeness",
     ),
+    st.Page("views/progress.py", title=tr("page.progress"), icon=":material/task_alt:", url_path="progress"),
+    st.Page("views/review.py", title=tr("page.review"), icon=":material/fact_check:", url_path="review"),
     st.Page("views/audit.py", title=tr("page.audit"), icon=":material/history:", url_path="data"),
     st.Page("views/admin.py", title=tr("page.admin"), icon=":material/admin_panel_settings:", url_path="admin"),
 ]
-NEEDS = {"import": "import", "data": "import", "present": "export", "admin": "manage"}
-CHANGES_DATA = {"welcome", "import", "data", "admin"}  # pages that write: always the live data, never a pinned version
+NEEDS = {"import": "import", "data": "import", "present": "export", "admin": "manage", "review": "review"}
+# pages that write: always the live data, never a pinned version
+CHANGES_DATA = {"welcome", "import", "data", "admin", "progress", "review"}
 START = "overview" if has_data else "welcome"  # where the app's root address leads
 
 

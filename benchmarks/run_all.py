@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "bench_export": ([], ["--no-pdf"]),
     "bench_concurrency": ([], ["--quick"]),
     "bench_pages": ([], ["--repeats", "1"]),
+    "bench_rules": ([], ["--repeat", "3"]),
 }
 
 

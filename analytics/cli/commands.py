@@ -43,7 +43,7 @@ def template(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
-    missing = [f for f in args.files if not Path(f).is_file()]
+    missing = [f for f in [*args.files, *filter(None, [args.note_file])] if not Path(f).is_file()]
     if missing:
         if args.json:
             emit_json(
@@ -69,6 +69,7 @@ def import_(args: argparse.Namespace) -> int:
         _actor(args),
         args.restate,
         args.reason,
+        args.note_file,
     )
     if args.json:
         emit_json(result.to_json())

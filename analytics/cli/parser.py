@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from analytics.cli import admin, analysis, commands, cycles, export
+from analytics.cli import admin, analysis, commands, cycles, export, rules
 from analytics.cli.args import basis_arg, date_arg, lag_arg, lags_arg, list_arg, period_arg
 from analytics.i18n import LANGS
 from analytics.reports.options import DEFAULT_DECK, FORMATS
@@ -160,6 +160,7 @@ COMMANDS = (
             arg("--user", default="cli", help="recorded as who imported"),
             arg("--restate", action="store_true", help="a restatement of a closed month (admin, with --reason)"),
             arg("--reason", help="why the closed month is restated"),
+            arg("--note-file", metavar="CSV", help="notes (情况说明) on values: columns unit,period,metric,note"),
         ),
     ),
     Command("batches", commands.batches, "list batches"),
@@ -271,6 +272,7 @@ COMMANDS = (
     Command(
         "users", admin.users, "manage accounts: add, passwd, role, disable, enable, unlock, email, list", actions=USERS
     ),
+    Command("rules", rules.rules, "list, add or update the cross-checks (勾稽关系)", CSV_FILES),
     Command("cycle", cycles.cycle, "the month's reporting cycle: open, close, reopen, status", actions=CYCLE),
     Command("review", cycles.review, "status transitions: approve, return, confirm, excuse", actions=REVIEW),
     Command(

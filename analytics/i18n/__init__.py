@@ -369,12 +369,14 @@ def _merge_parts() -> None:
         integration,
         master_data,
         overview,
+        pages_cycle,
         present,
         records,
+        rules,
         template,
     )
 
-    areas = (correlation, cycles, first_run, integration, master_data, overview, present, records)
+    areas = (correlation, cycles, first_run, integration, master_data, overview, pages_cycle, present, records, rules)
     for part in (*areas, accounts, errors, findings, template):
         clashes = TEXT.keys() & part.TEXT.keys()
         if clashes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,22 +20,27 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import AnalyticsError
+from analytics.i18n import Phrase, t
 from analytics.ingest.cells import Context, cell_text, sheet_label
 from analytics.ingest.layouts import read_sheet
 from analytics.ingest.workbooks import Limits, Workbook, WorkbookError, a1, read_workbook
 from analytics.model.catalog import Catalog
 from analytics.model.issues import ERROR, WARNING, Issue, issue_kind, make_issue, message_number
 from analytics.model.master_data import code_phrase
+from analytics.model.notes import Note
+from analytics.model.rules import Rule
 from analytics.model.units import Registry
 from analytics.periods import from_index
 from analytics.settings import default_db_path, history_ratio, max_cells, max_file_mb
+from analytics.stats.rules import Failures, Fetch, check_rules
 from analytics.store import audit
 from analytics.store.accounts import PERMISSIONS, Session, User, scope_codes
 from analytics.store.batches import Diff, FileRecord, begin, commit_with_diff, diff_against_current
 from analytics.store.connection import Connection, DatabaseBusy, connect, get_meta, new_token
-from analytics.store.cycles import closed_periods
+from analytics.store.cycles import closed_periods, open_periods
 from analytics.store.history import History, carry_over, discard, history_dir, keep_only, load_history
 from analytics.store.metrics import load_catalog, metric_ids
+from analytics.store.rules import current_values, usable_rules
 from analytics.store.units import load_registry, save_units, unit_ids
 
 
@@ -86,6 +91,7 @@ class Validation:
     sheets: tuple[tuple[str, str | None, str | None], ...] = ()  # file, sheet, layout or None
     diff: Diff | None = None  # the preview: what a commit would change (None with errors or without a preview)
     history: History | None = None  # the history summary the warnings came from (advanced after a commit)
+    notes: pd.DataFrame | None = None  # the uploader's notes (情况说明): staged row position ``row`` and ``note``
 
     @property
     def errors(self) -> list[Issue]:
@@ -329,8 +335,14 @@ def history_warnings(staged: pd.DataFrame, catalog: Catalog, history: History) -
     Run on every value that parsed, whatever errors other cells have, so one upload shows all its errors and
     warnings together. ``history``: the summary, read while calamine reads the workbook (:func:`_gather`).
     """
+    return _history_check(staged, catalog, history)[0]
+
+
+def _history_check(staged: pd.DataFrame, catalog: Catalog, history: History) -> tuple[list[Issue], np.ndarray]:
+    """:func:`history_warnings` and the staged rows they are at."""
+    none = np.array([], dtype=np.int64)
     if staged.empty:
-        return []
+        return [], none
     ratio = history_ratio()
     medians = history.grid.of(staged)
     values = staged["value"].to_numpy()
@@ -338,10 +350,10 @@ def history_warnings(staged: pd.DataFrame, catalog: Catalog, history: History) -
         factor = values / medians
     far = np.flatnonzero((medians > 0) & (values > 0) & ((factor >= ratio) | (factor <= 1 / ratio)))
     if not len(far):
-        return []
+        return [], none
     rows = staged.iloc[far]  # one take, then plain columns: a whole file in 元 makes a warning per value
     names = {code: catalog.get(code).name_zh for code in pd.unique(rows["metric"])}
-    return [
+    issues = [
         make_issue(
             FAR_FROM_HISTORY,
             file,
@@ -365,6 +377,7 @@ def history_warnings(staged: pd.DataFrame, catalog: Catalog, history: History) -
             strict=True,
         )
     ]
+    return issues, far
 
 
 # --- a planner's scope ----------------------------------------------------------------------------------------
@@ -422,16 +435,20 @@ def validate(
     preview: bool = True,
     scope: User | Session | None = None,
     restated: str | None = None,
+    notes: Sequence[Note] = (),
 ) -> Validation:
     """Read and check an upload in one pass: every error, the history warnings of every value that parsed, and
     (``scope``: the uploader's account or session) the units they may not write; then, if ``preview`` and there is
     no error, what a commit would change (``diff``). Without ``scope`` (the command line) no unit is out of scope.
     Values of a closed month are errors (``month_closed``) unless the upload is a restatement: ``restated``, its
     reason (an admin's: analytics.services.cycles.restatement checks who).
+    The cross-checks (勾稽关系) run on every unit and month of the upload; ``notes`` (情况说明) explain values, and in
+    a month under an open cycle a value far from its history or failing a warning rule needs one (SPEC §8).
     """
     limits = limits or default_limits()
     inputs = _gather(db, uploads, limits)
-    validation = _checked(uploads, inputs, period, create_units, limits, scope, restated)
+    fetch = _fetcher(db, inputs.ids, None)
+    validation = _checked(uploads, inputs, period, create_units, limits, scope, restated, notes, fetch)
     if not preview or validation.errors:
         return validation
     with connect(db, read_only=True) as con:
@@ -450,6 +467,9 @@ class _Inputs:
     ids: dict[str, int]
     history: History
     closed: frozenset[int] = frozenset()  # the closed months (SPEC §8)
+    open: frozenset[int] = frozenset()  # the months under an open cycle: warnings there need notes
+    rules: tuple[Rule, ...] = ()  # the cross-checks (勾稽关系)
+    broken_rules: tuple[str, ...] = ()  # stored rules that name a metric the catalog no longer has
 
 
 def _gather(db: str | Path | None, uploads: list[Upload], limits: Limits) -> _Inputs:
@@ -460,9 +480,10 @@ def _gather(db: str | Path | None, uploads: list[Upload], limits: Limits) -> _In
         with connect(db, read_only=True) as con:
             catalog, registry, ids = load_catalog(con), load_registry(con), metric_ids(con)
             history = load_history(con, db)
-            closed = closed_periods(con)
+            closed, opened = closed_periods(con), open_periods(con)
+            rules, broken = usable_rules(con, ids)
         books = reading.result()
-    return _Inputs(books, catalog, registry, ids, history, closed)
+    return _Inputs(books, catalog, registry, ids, history, closed, opened, tuple(rules), tuple(broken))
 
 
 def _checked(
@@ -473,17 +494,205 @@ def _checked(
     limits: Limits,
     scope: User | Session | None,
     restated: str | None = None,
+    notes: Sequence[Note] = (),
+    fetch: Fetch | None = None,
 ) -> Validation:
     """The upload's Validation without its preview: the issues of reading it, then its history warnings (in the
-    same pass as the errors), then the units out of ``scope``, then the closed months (unless ``restated``)."""
+    same pass as the errors), then the units out of ``scope``, then the closed months (unless ``restated``), then
+    the cross-checks and the notes (:func:`cross_checks`; ``fetch``: stored operands the upload lacks)."""
     read = read_files(uploads, inputs.catalog, inputs.registry, period, create_units, limits, inputs.books)
     staged = _staged_keys(inputs.ids, read.staged)
-    issues = [*read.issues, *history_warnings(staged, inputs.catalog, inputs.history)]
+    far_issues, far = _history_check(staged, inputs.catalog, inputs.history)
+    issues = [*read.issues, *far_issues]
     if scope is not None:  # a planner may write only the units assigned to them (and their sub-units)
         issues += check_scope(scope, read, inputs.registry)
     if inputs.closed and not restated:
         issues += closed_month_issues(read.staged, inputs.closed)
-    return replace(read, staged=staged, issues=tuple(issues), history=inputs.history)
+    checked, noted = cross_checks(staged, inputs, read.new_units, notes, far, fetch)
+    issues += checked
+    return replace(read, staged=staged, issues=tuple(issues), history=inputs.history, notes=noted)
+
+
+# --- cross-checks (勾稽关系) and notes (情况说明), SPEC §8 ---------------------------------------------------------
+
+
+def cross_checks(
+    staged: pd.DataFrame,
+    inputs: _Inputs,
+    new_units: tuple[NewUnit, ...],
+    notes: Sequence[Note],
+    far: np.ndarray,
+    fetch: Fetch | None,
+) -> tuple[list[Issue], pd.DataFrame | None]:
+    """The issues of the rules and the notes, and the notes matched to the staged rows (None without notes).
+
+    A failed rule is an issue ``rule_failed`` at the cell of the first metric of its left side in the upload, an
+    error or a warning as the rule says. In a month under an open cycle each warning rule's cell and each value
+    far from its history (``far``: staged rows) needs a note: ``note_required`` (an error) at that cell without one.
+    """
+    codes = _unit_codes(inputs.registry, new_units)
+    issues, noted = _match_notes(staged, notes, inputs, new_units)
+    failures = _rule_failures(staged, inputs, fetch)
+    for failed in failures:
+        issues += _rule_issues(staged, failed, codes)
+    issues += [make_issue("rule_invalid", "", None, None, WARNING, rule=code) for code in inputs.broken_rules]
+    if inputs.open and not staged.empty:
+        need = [(failed.row, Phrase("rules.reason.rule", rule=failed.rule.code)) for failed in failures]
+        need = [(rows, why) for (rows, why), f in zip(need, failures, strict=True) if f.rule.severity == WARNING]
+        need.append((far, Phrase("rules.reason.far_from_history")))
+        issues += _notes_required(staged, need, inputs, noted, codes)
+    return issues, noted
+
+
+def _rule_failures(staged: pd.DataFrame, inputs: _Inputs, fetch: Fetch | None) -> list[Failures]:
+    if not inputs.rules or staged.empty:
+        return []
+    uid_of = {u.code: u.uid for u in inputs.registry.units}
+    children = {
+        uid_of[parent]: [uid_of[c] for c in below]
+        for parent, below in inputs.registry.children().items()
+        if parent in uid_of
+    }
+    heads = {uid_of[code]: value for code, value in inputs.registry.headcounts().items()}
+    return check_rules(staged, inputs.rules, children, heads, fetch)
+
+
+def _rule_issues(staged: pd.DataFrame, failed: Failures, codes: dict[int, str]) -> list[Issue]:
+    rule, rows = failed.rule, failed.row
+    place = staged.iloc[rows]
+    issues = []
+    for file, sheet, row0, col0, uid, period, left, right in zip(
+        place["file"].tolist(),
+        place["sheet"].tolist(),
+        place["row0"].tolist(),
+        place["col0"].tolist(),
+        failed.uid.tolist(),
+        failed.period.tolist(),
+        failed.left.tolist(),
+        failed.right.tolist(),
+        strict=True,
+    ):
+        fields = {
+            "rule": rule.code,
+            "unit": codes.get(uid, str(uid)),
+            "period": from_index(period),
+            "left": message_number(left),
+            "right": message_number(right),
+        }
+        zh = t("issue.rule_failed", "zh", message=rule.message_zh, **fields)
+        en = t("issue.rule_failed", "en", message=rule.message_en, **fields)
+        issues.append(Issue(str(file), sheet, a1(row0, col0), "rule_failed", zh, en, rule.severity))
+    return issues
+
+
+def _notes_required(
+    staged: pd.DataFrame,
+    need: list[tuple[np.ndarray, Phrase]],
+    inputs: _Inputs,
+    noted: pd.DataFrame | None,
+    codes: dict[int, str],
+) -> list[Issue]:
+    """``note_required`` at each row of ``need`` in an open cycle month that has no note, once per row (the metric
+    named in each language)."""
+    have = set(noted["row"].tolist()) if noted is not None else set()
+    in_open = staged["period"].isin(list(inputs.open)).to_numpy()
+    seen: set[int] = set()
+    issues = []
+    for rows, why in need:
+        for row in rows[in_open[rows]].tolist() if len(rows) else []:
+            if row in have or row in seen:
+                continue
+            seen.add(row)
+            value = staged.iloc[row]
+            metric = inputs.catalog.get(str(value["metric"]))
+            fields = {
+                "unit": codes.get(int(value["uid"]), str(value["uid"])),
+                "period": from_index(int(value["period"])),
+                "reason": why,
+            }
+            zh, en = (t("issue.note_required", lang, metric=metric.name(lang), **fields) for lang in ("zh", "en"))
+            place = a1(int(value["row0"]), int(value["col0"]))
+            issues.append(Issue(str(value["file"]), value["sheet"], place, "note_required", zh, en))
+    return issues
+
+
+def _match_notes(
+    staged: pd.DataFrame, notes: Sequence[Note], inputs: _Inputs, new_units: tuple[NewUnit, ...]
+) -> tuple[list[Issue], pd.DataFrame | None]:
+    """Each note matched to the staged value it explains: errors for a unit or metric that does not exist,
+    warnings for a value the upload does not hold; the matched ones as (row, note), the last note of a value kept."""
+    if not notes:
+        return [], None
+    issues: list[Issue] = []
+    wanted: list[tuple[int, int, str, Note]] = []
+    new = {u.code: u.uid for u in new_units}
+    for note in notes:
+        unit = _note_unit(inputs.registry, new, note.unit)
+        metric = inputs.catalog.match(note.metric)
+        for what, found, label in (("unit", unit, note.unit), ("metric", metric, note.metric)):
+            if found is None:
+                where = Phrase(f"rules.what.{what}")
+                issues.append(
+                    make_issue("note_unknown", note.file, None, None, line=note.line, what=where, label=label)
+                )
+        if unit is not None and metric is not None:
+            wanted.append((unit, note.period, metric.code, note))
+    if not wanted:
+        return issues, None
+    uids, months = {w[0] for w in wanted}, {w[1] for w in wanted}
+    near = np.flatnonzero((staged["uid"].isin(list(uids)) & staged["period"].isin(list(months))).to_numpy())
+    sub = staged.iloc[near]
+    position = {
+        (int(u), int(p), str(m)): int(row)
+        for u, p, m, row in zip(sub["uid"], sub["period"], sub["metric"], near, strict=True)
+    }
+    rows: dict[int, str] = {}
+    codes = _unit_codes(inputs.registry, new_units)
+    for uid, month, code, note in wanted:
+        row = position.get((uid, month, code))
+        if row is None:
+            issues.append(
+                make_issue(
+                    "note_unmatched",
+                    note.file,
+                    None,
+                    None,
+                    WARNING,
+                    line=note.line,
+                    unit=codes.get(uid, note.unit),
+                    period=from_index(month),
+                    metric=code,
+                )
+            )
+        else:
+            rows[row] = note.text
+    frame = pd.DataFrame({"row": list(rows), "note": list(rows.values())}) if rows else None
+    return issues, frame
+
+
+def _note_unit(registry: Registry, new: dict[str, int], label: str) -> int | None:
+    unit = registry.by_code(label)
+    if unit is not None:
+        return unit.uid
+    matches = registry.by_name(label)
+    if len(matches) == 1:
+        return matches[0].uid
+    return new.get(label)
+
+
+def _fetcher(db: str | Path | None, ids: dict[str, int], opening: Future | None) -> Fetch:
+    """Read stored operands the upload lacks: on the connection ``opening`` gives (when it gives one), else on a
+    read-only one of its own."""
+    code_of = {mid: code for code, mid in ids.items()}
+
+    def fetch(uids: np.ndarray, periods: np.ndarray, codes: list[str]) -> pd.DataFrame:
+        got = opening.result() if opening is not None else None
+        with contextlib.ExitStack() as stack:
+            con = got[1] if got is not None else stack.enter_context(connect(db, read_only=True))
+            found = current_values(con, uids, periods, [ids[c] for c in codes if c in ids])
+        return found.assign(metric=found["mid"].map(code_of))
+
+    return fetch
 
 
 def closed_month_issues(staged: pd.DataFrame, closed: frozenset[int]) -> list[Issue]:
@@ -584,6 +793,7 @@ def _commit(
                     carry = _carry(pool, folder, validation)
                 staged = _register_new_units(con, validation)
             token = carry.token if carry is not None and matches else None
+            notes = _notes_frame(staged, validation.notes)
             batch_id, diff = commit_with_diff(
                 con,
                 staged,
@@ -594,6 +804,7 @@ def _commit(
                 actor=actor,
                 confirmed_far_from_history=validation.far_from_history,
                 restated=restated,
+                notes=notes,
             )
         if batch_id is not None:
             written = get_meta(con, "data_token")
@@ -609,6 +820,22 @@ def _commit(
         elif carry is not None:  # nothing written: the summary of the data as it is stays
             _abandon(carry, folder)
     return batch_id, diff
+
+
+def _notes_frame(staged: pd.DataFrame, noted: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The notes as the store keeps them (uid, period, mid, note), from the staged rows they explain (their unit
+    ids the store's, once new units are registered)."""
+    if noted is None or noted.empty:
+        return None
+    rows = staged.iloc[noted["row"].to_numpy()]
+    return pd.DataFrame(
+        {
+            "uid": rows["uid"].to_numpy(dtype=np.int64),
+            "period": rows["period"].to_numpy(dtype=np.int64),
+            "mid": rows["mid"].to_numpy(dtype=np.int64),
+            "note": noted["note"].to_numpy(dtype=object),
+        }
+    )
 
 
 def _register_new_units(con: Connection, validation: Validation) -> pd.DataFrame:
@@ -640,9 +867,11 @@ def run_import(
     user: str = "cli",
     actor: str | None = None,
     restated: str | None = None,
+    notes: Sequence[Note] = (),
 ) -> ImportResult:
     """:func:`validate` and, unless ``dry_run`` or any error, :func:`commit`, with the same checks and the same
-    commit. The JSON of SPEC §4 is ``result.to_json()``.
+    commit. The JSON of SPEC §4 is ``result.to_json()``. ``notes``: the uploader's 情况说明 (:func:`validate`),
+    kept with the batch.
 
     A commit writes its ``import`` audit entry in its transaction, naming ``actor`` (default ``user``). Warnings
     do not block (SPEC §4): values far from their unit's history are committed, their count recorded with the
@@ -658,7 +887,8 @@ def run_import(
     with ThreadPoolExecutor(1) as pool:
         opening = pool.submit(_opened_early, db, dry_run)  # the file opens while the uploads are parsed
         try:
-            validation = _checked(uploads, inputs, period, create_units, limits, None, restated)
+            fetch = _fetcher(db, inputs.ids, opening)  # stored operands of the rules, on the connection opening
+            validation = _checked(uploads, inputs, period, create_units, limits, None, restated, notes, fetch)
         except BaseException:
             with contextlib.suppress(Exception):
                 if (got := opening.result()) is not None:

@@ -19,6 +19,7 @@ import pandas as pd
 from analytics.errors import AnalyticsError
 from analytics.ingest.template import template_bytes
 from analytics.model.catalog import Catalog, read_catalog_csv
+from analytics.model.notes import read_notes_csv
 from analytics.model.units import read_units_csv
 from analytics.services import cycles
 from analytics.services.imports import ImportResult, Upload, run_import
@@ -59,15 +60,18 @@ def import_files(
     actor: str,
     restate: bool = False,
     reason: str | None = None,
+    note_file: str | None = None,
 ) -> ImportResult:
     """Validate workbook files and, unless ``dry_run`` or any error, commit them as ``user`` (audited as ``actor``,
     in the commit's transaction), then save the new panel snapshot (analytics.services.imports.run_import).
 
     ``restate``: the upload may change closed months, as a restatement with ``reason`` by an admin (``user``, or
-    the command line's operator ``actor``); refused (CycleError) for anyone else or without a reason."""
+    the command line's operator ``actor``); refused (CycleError) for anyone else or without a reason.
+    ``note_file``: a CSV of notes (情况说明, columns unit,period,metric,note) kept with the batch (SPEC §8)."""
+    notes = read_notes_csv(read_text(note_file), Path(note_file).name) if note_file else []
     restated = cycles.restatement(db, reason, user, actor) if restate else None
     uploads = [Upload.from_path(path) for path in paths]
-    result = run_import(db, uploads, period, dry_run, create_units, user, actor, restated)
+    result = run_import(db, uploads, period, dry_run, create_units, user, actor, restated, notes)
     if result.status == "committed":
         warm_snapshot(db)
     return result

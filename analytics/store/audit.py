@@ -46,6 +46,7 @@ USER_ADD, USER_PASSWORD, USER_ROLE, USER_DISABLE, USER_ENABLE, USER_EMAIL, USER_
 BACKUP, RESTORE = "backup", "restore"
 CYCLE_OPEN, CYCLE_CLOSE, CYCLE_REOPEN = "cycle_open", "cycle_close", "cycle_reopen"
 UNIT_STATUS, REVIEW_REFUSED = "unit_status", "review_refused"  # a reporting status changed; a refused change
+RULES = "rules_change"  # cross-checks (勾稽关系) added or changed
 ACTIONS: tuple[str, ...] = (
     LOGIN,
     LOGIN_FAILED,
@@ -70,6 +71,7 @@ ACTIONS: tuple[str, ...] = (
     CYCLE_REOPEN,
     UNIT_STATUS,
     REVIEW_REFUSED,
+    RULES,
 )
 COLUMNS = ["id", "at", "actor", "action", "details"]
 GENESIS = "0" * 64  # the "previous hash" of the first row

@@ -23,6 +23,7 @@ from analytics.errors import AnalyticsError
 from analytics.periods import from_index
 from analytics.store import audit, cycles
 from analytics.store.connection import bump_data_version, first_row, one_row
+from analytics.store.notes import save_notes
 
 KEY = ("uid", "period", "mid")
 CONFIRMED_FAR = "confirmed_far_from_history"  # the key, in a batch's note and its audit entry, of that count
@@ -160,6 +161,7 @@ def commit_with_diff(
     actor: str | None = None,
     confirmed_far_from_history: int = 0,
     restated: str | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> tuple[int | None, Diff]:
     """Write a staged upload as one batch: (its id or None when it changes nothing, the diff it committed).
 
@@ -172,11 +174,14 @@ def commit_with_diff(
 
     The reporting cycle (analytics.store.cycles), in the same transaction: a batch touching a closed month is
     refused (CycleError) unless ``restated`` (the reason of an admin's restatement, recorded with the batch and in
-    the audit entry); the units it writes in open months become ``submitted``.
+    the audit entry); the units it writes in open months become ``submitted``. ``notes`` (uid, period, mid, note:
+    the uploader's 情况说明) are kept with the batch (analytics.store.notes), in the same transaction.
     """
     with audit.turn():
         confirmed = confirmed_far_from_history
-        return _commit_with_diff(con, staged, files, user, kind, begun, token, actor or user, confirmed, restated)
+        return _commit_with_diff(
+            con, staged, files, user, kind, begun, token, actor or user, confirmed, restated, notes
+        )
 
 
 def _commit_with_diff(
@@ -190,6 +195,7 @@ def _commit_with_diff(
     actor: str,
     confirmed: int,
     restated: str | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> tuple[int | None, Diff]:
     if not begun:
         con.execute("BEGIN TRANSACTION")
@@ -223,6 +229,8 @@ def _commit_with_diff(
         details |= {"new": diff.count("new"), "changed": _changed(diff)} | noted
         if restating := cycles.check_closed(con, batch_id, rows, restated):
             details |= {"restated": restated, "periods": [from_index(p) for p in restating]}
+        if notes is not None and len(notes):
+            details["notes"] = save_notes(con, batch_id, notes, user)
         audit.record(con, actor, audit.IMPORT, details)
         cycles.mark_submitted(con, batch_id, rows, user, actor)
         bump_data_version(con, token)

@@ -104,6 +104,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE restatements (
         batch_id INTEGER PRIMARY KEY, reason VARCHAR NOT NULL, periods INTEGER[] NOT NULL);
     """,
+    # 6: cross-checks (勾稽关系) and notes (情况说明), SPEC §8 (analytics/store/rules.py, analytics/store/notes.py):
+    # a rule's texts as imported (parsed again when read: analytics.model.rules), a note per value and batch
+    """
+    CREATE TABLE rules (
+        code VARCHAR PRIMARY KEY, "left" VARCHAR NOT NULL, op VARCHAR NOT NULL, "right" VARCHAR NOT NULL,
+        tolerance DOUBLE NOT NULL DEFAULT 0, severity VARCHAR NOT NULL, message_zh VARCHAR NOT NULL,
+        message_en VARCHAR NOT NULL);
+    CREATE TABLE notes (
+        batch_id INTEGER NOT NULL, uid INTEGER NOT NULL, period INTEGER NOT NULL, mid INTEGER NOT NULL,
+        note VARCHAR NOT NULL, author VARCHAR NOT NULL, written_at TIMESTAMP NOT NULL);
+    """,
 )
 RETIRED_TABLES = ("history",)  # tables a later migration dropped (derived data): a restore skips them
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -96,6 +96,11 @@ def closed_periods(con: duckdb.DuckDBPyConnection) -> frozenset[int]:
     return frozenset(p for (p,) in con.execute("SELECT period FROM cycles WHERE state = ?", [CLOSED]).fetchall())
 
 
+def open_periods(con: duckdb.DuckDBPyConnection) -> frozenset[int]:
+    """The months under an open cycle (a warning there needs the uploader's note: SPEC §8)."""
+    return frozenset(p for (p,) in con.execute("SELECT period FROM cycles WHERE state = ?", [OPEN]).fetchall())
+
+
 def status_rows(con: duckdb.DuckDBPyConnection, period: int) -> dict[int, StatusRow]:
     """The stored statuses of ``period``, by unit id."""
     rows = con.execute(

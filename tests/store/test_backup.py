@@ -11,6 +11,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from analytics.model.catalog import Metric
+from analytics.model.notes import Note
+from analytics.model.rules import make_rule
 from analytics.periods import to_index
 from analytics.services.imports import Upload, run_import
 from analytics.store import accounts as auth
@@ -19,6 +21,7 @@ from analytics.store.backup import MANIFEST, BackupError, backup, file_sha256, r
 from analytics.store.batches import revert
 from analytics.store.connection import SCHEMA_VERSION, connect
 from analytics.store.metrics import save_metrics
+from analytics.store.rules import save_rules
 from analytics.store.units import save_units, unit_ids
 from tests.fixtures import WIDE, xlsx
 
@@ -34,13 +37,13 @@ def fast_hasher(monkeypatch):
 @pytest.fixture
 def full(db: Path) -> Path:
     """A database with something in every table: batches (one reverted), users, audit, a new metric, a closed
-    month's cycle with its units' statuses."""
+    month's cycle with its units' statuses, a cross-check and a note."""
     with connect(db) as con:
         cycles.open_cycle(con, OCT, None, "root")
     run_import(db, [Upload("月报.xlsx", xlsx(WIDE))], user="p1")
     changed = [list(r) for r in WIDE]
     changed[3][3] = 90
-    run_import(db, [Upload("更正.xlsx", xlsx(changed))], user="p1")
+    run_import(db, [Upload("更正.xlsx", xlsx(changed))], user="p1", notes=[Note("B11", OCT, "revenue", "检修增加")])
     with connect(db) as con:
         revert(con, 1, "root")
         uid = unit_ids(con)
@@ -52,6 +55,8 @@ def full(db: Path) -> Path:
         cycles.close_cycle(con, OCT, "root")  # restatements: tests/store/test_cycles.py
         save_units(con, [{"code": "X1", "name": "<script>alert(1)</script>", "parent_code": "S1", "headcount": None}])
         save_metrics(con, [Metric("bold", "**粗体**", "**bold**", "party", "组织建设", "次", 1, 0.0, None, ("别名",))])
+        rule = {"code": "R1", "left": "revenue", "op": ">=", "right": "0", "message_zh": "收入非负"}
+        save_rules(con, [make_rule(rule, ["revenue"])], "root")
         auth.add_user(con, "root", "admin", "root password", "test")
         auth.add_user(con, "p1", "planner", "planner password", "test", units=["S1"], email="p1@example.cn")
     auth.authenticate(db, "root", "wrong")
@@ -69,11 +74,12 @@ def test_a_backup_restores_every_table_row_by_row(full, tmp_path):
     manifest = backup(full, tmp_path / "bk", actor="root")
     assert manifest.schema_version == SCHEMA_VERSION
     assert [t.table for t in manifest.tables] == [
-        "audit_log", "batches", "current", "cycles", "meta", "metrics", "observations", "restatements",
-        "unit_status", "units", "users",
+        "audit_log", "batches", "current", "cycles", "meta", "metrics", "notes", "observations", "restatements",
+        "rules", "unit_status", "units", "users",
     ]  # fmt: skip
     assert dump(full)["audit_log"][-1][3] == "backup"  # recorded after the snapshot, so not in the backup
     assert manifest.rows() == {table: len(rows) for table, rows in before.items()}
+    assert manifest.rows()["rules"] == manifest.rows()["notes"] == 1  # the cross-check and the note travel
     assert all(t.sha256 == file_sha256(tmp_path / "bk" / t.file) for t in manifest.tables)
     target = tmp_path / "restored.duckdb"
     restore(target, tmp_path / "bk", actor="root")
