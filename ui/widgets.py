@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar, cast
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,6 +19,25 @@ from ui.auth import can, current_session
 from ui.context import lang, tr, view
 
 REVERTED_KEY = "batch_reverted"  # the revert's message, shown after the rerun that redraws the history
+KEPT = 256  # figures and display tables kept per process (a view's are a few: one key per chart)
+
+T = TypeVar("T")
+
+
+def kept(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """``build()`` once per ``key`` in this process, then the same object for every session and rerun.
+
+    For a page's figures and display tables: building a plotly figure (validation of every property) costs more
+    than drawing the page, and thirty viewers of one link would build it thirty times. ``key`` must name the
+    piece and everything it is built from — the database and its data version, the view, the language — so a
+    new version or another view builds anew. The object is shared: never change it after ``build`` returns.
+    """
+    return cast(T, _kept(key, build))
+
+
+@st.cache_resource(show_spinner=False, max_entries=KEPT)
+def _kept(key: tuple[Hashable, ...], _build: Callable[[], object]) -> object:
+    return _build()
 
 
 def batch_history(allow_revert: bool = True) -> None:

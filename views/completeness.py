@@ -6,21 +6,25 @@ from analytics.figures.completeness import completeness_figure
 from analytics.model.completeness import missing_reports
 from ui import data
 from ui.context import lang, tr, view
-from ui.widgets import chart, status_label
+from ui.widgets import chart, kept, status_label
 
 current = view()
 st.title(tr("complete.title"))
 if not data.has_data(current.db):
     st.info(tr("empty.no_data"))
     st.stop()
-grid = data.completeness_grid(current.db, data.version(current.db))
+dv = data.version(current.db)
+grid = data.completeness_grid(current.db, dv)
 if current.start:
     grid = grid[grid["period"] >= current.start]
 if current.end:
     grid = grid[grid["period"] <= current.end]
 months = sorted(grid["period"].unique())
 st.caption(tr("complete.legend"))
-chart(completeness_figure(grid, lang()), width="stretch")
+figure = kept(
+    ("complete.figure", current.db, dv, current.start, current.end, lang()), lambda: completeness_figure(grid, lang())
+)
+chart(figure, width="stretch")
 month = st.selectbox(tr("complete.month"), months[::-1], key="complete_month")
 missing = missing_reports(grid, month)
 if missing.empty:

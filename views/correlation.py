@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.figures import correlation as cf
@@ -18,7 +19,7 @@ from analytics.stats.matrix import matrix
 from analytics.stats.options import LAGS, METHODS, PAGE_LEVELS, PROFILE_LAGS, SCALES, TOP_FINDINGS
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
-from ui.widgets import chart
+from ui.widgets import chart, kept
 
 POINTS = ("analysis", "raw")
 
@@ -160,8 +161,12 @@ if st.session_state["corr_pair"] not in choices:  # e.g. another level greys out
 selected = tuple(st.session_state["corr_pair"].split("|"))
 
 st.caption(tr("corr.intro"))
+heatmap = kept(
+    ("corr.heatmap", current.db, dv, options, selected, language),
+    lambda: cf.heatmap_figure(cells, names, language, options, selected),
+)
 chart(
-    cf.heatmap_figure(cells, names, language, options, selected),
+    heatmap,
     key="corr_heatmap",
     on_select=pick_cell,
     selection_mode="points",
@@ -182,16 +187,24 @@ shown = st.radio(
 publish("corr_level", "corr_scale", "corr_method", "corr_points", "corr_pair")
 x, y = chosen.split("|")
 raw = shown == "raw"
-corr, profile, points = pair(current.db, dv, options, x, y, raw)
 scatter_col, lag_col = st.columns(2)
-groups = cf.unit_groups(registry)
+
+
+def pair_pieces() -> tuple[go.Figure, go.Figure, pd.DataFrame]:
+    """The scatter, the lag profile and its table of the chosen pair."""
+    corr, profile, points = pair(current.db, dv, options, x, y, raw)
+    scatter = cf.scatter_figure(points, corr, catalog, cf.unit_groups(registry), language, options, raw)
+    return scatter, cf.lag_figure(profile, names, language), cf.lag_table(profile, language)
+
+
+scatter, lags, lag_rows = kept(("corr.pair", current.db, dv, options, x, y, raw, language), pair_pieces)
 with scatter_col:
-    chart(cf.scatter_figure(points, corr, catalog, groups, language, options, raw))
+    chart(scatter)
 scatter_col.caption(tr(cf.scatter_caption(options, raw)))
 with lag_col:
-    chart(cf.lag_figure(profile, names, language))
+    chart(lags)
 lag_col.caption(tr("corr.lagprof.caption"))
-lag_col.dataframe(cf.lag_table(profile, language), hide_index=True, width="stretch")
+lag_col.dataframe(lag_rows, hide_index=True, width="stretch")
 st.caption(causation_note(language))
 
 st.subheader(tr("corr.findings"))

@@ -5,9 +5,11 @@ from dataclasses import replace
 from fractions import Fraction
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.figures import integration as fig
+from analytics.model.catalog import Catalog
 from analytics.model.units import UnknownUnit
 from analytics.stats.ahp import AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
 from analytics.stats.integration import (
@@ -16,13 +18,14 @@ from analytics.stats.integration import (
     SIZES,
     SUBSYSTEMS,
     IntegrationError,
+    IntegrationResult,
     IntegrationSettings,
     obstacle_degree,
 )
 from analytics.stats.unit_profile import dimensions, ranking, unit_labels, weight_table
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
-from ui.widgets import chart
+from ui.widgets import chart, kept
 
 BASES = ("all", "view", "window")
 WEIGHTINGS = ("equal", "entropy", "ahp", "fixed")
@@ -69,6 +72,32 @@ def choice(column, key: str, options: tuple[str, ...], label: str, note: str | N
     return picked
 
 
+def weights_shown(result: IntegrationResult, catalog: Catalog, language: str) -> pd.DataFrame:
+    """The weights table with metric and subsystem names in ``language``."""
+    shown = weight_table(result.weights, catalog)
+    names = {m.code: m.name(language) for m in catalog.metrics}
+    return shown.assign(
+        metric=shown["metric"].map(names), subsystem=shown["subsystem"].map(lambda s: tr(f"integ.subsystem.{s}"))
+    )
+
+
+def ranks_shown(ranks: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The month's ranking with names and the lagging subsystem in words."""
+    return ranks.assign(name=ranks["unit"].map(names), lagging=ranks["lagging"].map(lambda s: tr(f"integ.lagging.{s}")))
+
+
+def obstacle_chart(
+    result: IntegrationResult, unit: str, month: str, names: dict[str, str], metric_names: dict[str, str], language: str
+) -> go.Figure | None:
+    """The unit's largest obstacle degrees in ``month``; None when it has none."""
+    tidy = obstacle_degree(result, units=[unit], periods=[month])
+    if not tidy["obstacle"].notna().any():
+        return None
+    n = min(fig.TOP_OBSTACLES, int(tidy["obstacle"].notna().sum()))
+    title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=month, n=n)
+    return fig.obstacle_figure(tidy, metric_names, title, language)
+
+
 current, language = view(), lang()
 st.title(tr("integ.title"))
 if not data.has_data(current.db):
@@ -76,12 +105,15 @@ if not data.has_data(current.db):
     st.stop()
 dv = data.version(current.db)
 catalog, registry, months = data.catalog(current.db, dv), data.registry(current.db, dv), data.months(current.db)
-names, coded = unit_labels(registry.units), unit_labels(registry.units, with_code=True)
+names, coded = kept(
+    ("unit_labels", current.db, dv), lambda: (unit_labels(registry.units), unit_labels(registry.units, with_code=True))
+)
 metric_names = {m.code: m.name(language) for m in catalog.metrics}
 try:
     units = tuple(registry.expand(list(current.units))) if current.units else None
 except UnknownUnit:
     units = None
+view_key = (current.db, dv, current.start, current.end, units)
 st.caption(tr("integ.intro"))
 
 st.subheader(tr("integ.choices_title"))
@@ -146,12 +178,8 @@ with tab_weights:
             result = data.scored(current.db, dv, current.start, current.end, units, settings)
         except (IntegrationError, AhpError) as exc:
             st.error(tr("integ.weights_error", error=exc.message(lang())))
-    shown = weight_table(result.weights, catalog)
     st.dataframe(
-        shown.assign(
-            metric=shown["metric"].map(metric_names),
-            subsystem=shown["subsystem"].map(lambda s: tr(f"integ.subsystem.{s}")),
-        ),
+        kept(("integ.weights", *view_key, result.settings, language), lambda: weights_shown(result, catalog, language)),
         hide_index=True,
         width="stretch",
         column_config={
@@ -169,8 +197,11 @@ if not scored_months:
 month = month_slot.selectbox(
     tr("integ.month"), scored_months, index=len(scored_months) - 1, key="integ_month", bind="query-params"
 )
-ranks = ranking(result.rows, month)
-incomplete = fig.incomplete_table(result, month, names, metric_names, language)
+seen = (*view_key, result.settings, month, language)  # what the page below shows
+ranks, incomplete = kept(
+    ("integ.ranks", *seen),
+    lambda: (ranking(result.rows, month), fig.incomplete_table(result, month, names, metric_names, language)),
+)
 month_slot.markdown(f"**{fig.choices_text(result.settings, language)}**")
 month_slot.caption(
     tr("integ.basis_rows", rows=result.basis_rows, scored=len(result.rows)) + " " + tr("integ.causation")
@@ -181,22 +212,29 @@ if ranks.empty:
 
 with tab_quadrant:
     picked = tuple(current.units)  # the units chosen in the sidebar are named, besides the extremes
-    chart(fig.quadrant_figure(ranks, names, month, language, incomplete, picked), width="stretch")
+    quadrant = kept(
+        ("integ.quadrant", *seen, picked),
+        lambda: fig.quadrant_figure(ranks, names, month, language, incomplete, picked),
+    )
+    chart(quadrant, width="stretch")
     x_split, y_split = fig.quadrant_split(ranks)
     st.caption(tr("integ.quadrant_note", x=x_split, y=y_split))
-    chart(fig.level_legend_figure(language), width="stretch")
+    chart(kept(("integ.legend", language), lambda: fig.level_legend_figure(language)), width="stretch")
 
 with tab_trend:
     trend_units = st.multiselect(
         tr("integ.trend_units"), list(ranks["unit"]), default=list(ranks["unit"][:TREND_DEFAULT_UNITS]),
         key="integ_units", bind="query-params", format_func=lambda u: names.get(u, u), placeholder=tr("ui.choose"),
     )  # fmt: skip
-    complete_rows = result.rows[result.rows["complete"]]
-    chart(fig.d_trend_figure(complete_rows, trend_units, names, language), width="stretch")
-    chart(fig.ranking_figure(ranks, names, month, language), width="stretch")
+    trend = kept(
+        ("integ.trend", *seen, tuple(trend_units)),
+        lambda: fig.d_trend_figure(result.rows[result.rows["complete"]], trend_units, names, language),
+    )
+    chart(trend, width="stretch")
+    chart(kept(("integ.ranking", *seen), lambda: fig.ranking_figure(ranks, names, month, language)), width="stretch")
     level_column = "level_en" if language == "en" else "level"
     st.dataframe(
-        ranks.assign(name=ranks["unit"].map(names), lagging=ranks["lagging"].map(lambda s: tr(f"integ.lagging.{s}"))),
+        kept(("integ.ranks_table", *seen), lambda: ranks_shown(ranks, names)),
         hide_index=True,
         width="stretch",
         column_order=["rank", "unit", "name", "D", level_column, "u_party", "u_business", "lagging", "complete"],
@@ -231,11 +269,11 @@ with tab_obstacle:
         tr("integ.obstacle_unit"), [*ranks["unit"], *incomplete["unit"]], index=max(len(ranks) - 1, 0), key="unit",
         bind="query-params", format_func=coded.get,
     )  # fmt: skip
-    tidy = obstacle_degree(result, units=[unit], periods=[month])
-    if tidy["obstacle"].notna().any():
-        n = min(fig.TOP_OBSTACLES, int(tidy["obstacle"].notna().sum()))
-        title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=month, n=n)
-        chart(fig.obstacle_figure(tidy, metric_names, title, language), width="stretch")
+    obstacles = kept(
+        ("integ.obstacle", *seen, unit), lambda: obstacle_chart(result, unit, month, names, metric_names, language)
+    )
+    if obstacles is not None:
+        chart(obstacles, width="stretch")
     else:
         st.info(tr("integ.no_obstacle"))
     st.caption(tr("integ.obstacle_help"))

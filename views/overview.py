@@ -1,6 +1,8 @@
 """Overview (总览): group KPIs with month-on-month and year-on-year change, the 融合度 trend and ranking with red and
 black lists, reporting completeness, and the month's alerts (data-quality flags included)."""
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.figures.integration import choices_text, incomplete_frame
@@ -14,12 +16,13 @@ from analytics.figures.overview import (
     ranking_figure,
     ranking_withheld_text,
 )
+from analytics.model.catalog import Catalog
 from analytics.model.units import UnknownUnit
 from analytics.stats.integration import IntegrationSettings
 from analytics.stats.overview import DEFAULT_LIST_SIZE, YEAR, Overview, build_overview, red_black, shift_month
 from ui import data
 from ui.context import integration_settings, lang, tr, view
-from ui.widgets import chart
+from ui.widgets import chart, kept
 
 CARDS_PER_ROW = 4
 LIST_SIZES = (3, 5, 10, 20)
@@ -52,13 +55,29 @@ def overview(
     )
 
 
+def ranked(result: Overview, size: int, language: str) -> tuple[go.Figure, pd.DataFrame, pd.DataFrame]:
+    """The ranking chart and the red and black lists of ``size`` units."""
+    red, black = red_black(result.ranking, size)
+    figure = ranking_figure(result.ranking, result.period, size, language)
+    return figure, list_table(red, language), list_table(black, language)
+
+
+def incomplete(result: Overview, catalog: Catalog, language: str) -> pd.DataFrame:
+    """The incomplete units with what each lacks, in words."""
+    names = dict(zip(result.incomplete["unit"], result.incomplete["name"], strict=True))
+    metric_names = {m.code: m.name(language) for m in catalog.metrics}
+    return incomplete_frame(result.incomplete, names, metric_names, language)
+
+
 current, language = view(), lang()
 st.title(tr("overview.title"))
 if not data.has_data(current.db):
     st.info(tr("empty.no_data"))
     st.stop()
 settings = integration_settings()
-result = overview(current.db, data.version(current.db), current.start, current.end, current.units, settings)
+dv = data.version(current.db)
+result = overview(current.db, dv, current.start, current.end, current.units, settings)
+seen = (current.db, dv, current.start, current.end, current.units, settings, language)  # what the page shows
 if result.period is None:
     st.info(tr("overview.no_view_data"))
     st.stop()
@@ -90,7 +109,8 @@ st.subheader(tr("overview.trend_title"))
 if result.insufficient:  # too few units for min–max scores: no trend, no ranking (SPEC §5)
     st.warning(tr("integ.insufficient", n=result.basis_units, k=result.settings.min_units))
 else:
-    chart(d_trend_figure(result.trend, language), width="stretch", config=PLOT_CONFIG)
+    chart(kept(("overview.trend", *seen), lambda: d_trend_figure(result.trend, language)), width="stretch",
+          config=PLOT_CONFIG)  # fmt: skip
     st.caption(tr("overview.trend_caption"))
 
 st.subheader(tr("overview.ranking_title", period=result.period))
@@ -103,22 +123,19 @@ if result.ranking.empty:
     elif not result.insufficient:  # otherwise the warning above says why
         st.info(tr("overview.no_ranking", period=result.period))
 else:
-    figure = ranking_figure(result.ranking, result.period, size, language)
+    figure, red, black = kept(("overview.ranking", *seen, size), lambda: ranked(result, size, language))
     chart(figure, width="stretch", config=PLOT_CONFIG)
-    red, black = red_black(result.ranking, size)
     left, right = st.columns(2)
     left.markdown(f"**{tr('overview.red_list')}**")
-    left.dataframe(list_table(red, language), hide_index=True, width="stretch")
+    left.dataframe(red, hide_index=True, width="stretch")
     right.markdown(f"**{tr('overview.black_list')}**")
-    right.dataframe(list_table(black, language), hide_index=True, width="stretch")
+    right.dataframe(black, hide_index=True, width="stretch")
     st.caption(tr("overview.ranking_caption", n=len(result.ranking)))
 st.markdown(f"**{choices_text(result.settings, language)}**")
 st.caption(tr("integ.ranked_note", ranked=len(result.ranking), incomplete=len(result.incomplete)))
 st.page_link("views/integration.py", label=tr("integ.change_choices"), icon=":material/tune:")
 if len(result.incomplete):
-    names = dict(zip(result.incomplete["unit"], result.incomplete["name"], strict=True))
-    metric_names = {m.code: m.name(language) for m in data.catalog(current.db, data.version(current.db)).metrics}
-    table = incomplete_frame(result.incomplete, names, metric_names, language)
+    table = kept(("overview.incomplete", *seen), lambda: incomplete(result, data.catalog(current.db, dv), language))
     with st.expander(tr("integ.incomplete_title")):
         st.dataframe(
             table[["unit", "name", "status", "missing"]].style.set_properties(color=GREY),
@@ -149,5 +166,6 @@ if result.alerts.empty:
 else:
     st.markdown(alert_counts(result.alerts, language))
     wide = {tr("overview.col_detail"): st.column_config.TextColumn(width="large")}
-    st.dataframe(alert_table(result.alerts, language), hide_index=True, width="stretch", column_config=wide)
+    alerts = kept(("overview.alerts", *seen), lambda: alert_table(result.alerts, language))
+    st.dataframe(alerts, hide_index=True, width="stretch", column_config=wide)
 st.caption(tr("overview.not_causal"))

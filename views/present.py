@@ -41,7 +41,7 @@ from analytics.stats.unit_profile import unit_labels
 from analytics.store.audit import record_export
 from ui import data, share
 from ui.context import integration_settings, lang, publish, tr, url_choice, view
-from ui.widgets import chart
+from ui.widgets import chart, kept
 
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarCollapseButton"],
@@ -168,7 +168,8 @@ def _navigation(index: int, total: int) -> None:
                    icon=":material/arrow_forward:", shortcut="PageDown", width="stretch")  # fmt: skip
 
 
-def _body(slide: Slide) -> None:
+def _body(slide: Slide, seen: tuple) -> None:
+    """The slide's cards, sentences, chart and table; ``seen``: what the slide is made from (its cache key)."""
     if slide.kind == "kpis":
         cards = kpi_cards(slide.payload, lang())  # type: ignore[arg-type]
         for first in range(0, len(cards), CARDS_PER_ROW):  # rows of four, as on the overview: nothing is cut
@@ -184,7 +185,7 @@ def _body(slide: Slide) -> None:
         else:
             st.info(slide.payload.empty)  # type: ignore[attr-defined]
         st.markdown(f"*{slide.payload.note}*")  # type: ignore[attr-defined]
-    figure = slide_figure(slide, lang())
+    figure = kept(("present.figure", *seen), lambda: slide_figure(slide, lang()))
     if figure is not None:
         chart(figure, config=PLOT_CONFIG, width="stretch", key=f"slide_{slide.spec}")
     if slide.kind == "unit" and len(slide.payload.peers):  # type: ignore[attr-defined]
@@ -256,8 +257,9 @@ if not specs:
     st.stop()
 index = _slide_number(len(specs))
 _navigation(index, len(specs))
+seen = (current.db, dv, analysis.scope, settings, str(specs[index - 1]), lang())
 try:
-    slide = _slide(current.db, dv, analysis.scope, settings, str(specs[index - 1]), lang())
+    slide = _slide(*seen)
 except DeckError as exc:
     st.warning(tr("present.slide_error", error=exc.message(lang())))
 else:
@@ -265,7 +267,7 @@ else:
     st.markdown(
         f"<div style='font-size:1.25rem;color:#555'>{html.escape(slide.subtitle)}</div>", unsafe_allow_html=True
     )
-    _body(slide)
+    _body(slide, seen)
     with st.expander(tr("present.notes_label"), icon=":material/record_voice_over:"):
         st.text(slide.notes)
 st.caption(f"{scope_text(analysis.scope, analysis, lang())} · {stamp_text(analysis.source.stamp, lang())}")

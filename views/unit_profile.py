@@ -1,5 +1,9 @@
 """Unit profile: one unit's integration index and rank, its metrics against its peers, its own lagged correlations."""
 
+from functools import cache
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.figures import integration as fig
@@ -20,7 +24,17 @@ from analytics.stats.unit_profile import (
 )
 from ui import data
 from ui.context import lang, publish, tr, url_choice, url_choices, view
-from ui.widgets import chart
+from ui.widgets import chart, kept
+
+KINDS = {"n": nf.COUNT, "n_eff": nf.AMOUNT, "a_x": nf.R, "a_y": nf.R, "r": nf.R, "ci_low": nf.R, "ci_high": nf.R}
+
+
+def lag_pieces(unit: str, x: str, y: str, title: str) -> tuple[go.Figure, pd.DataFrame]:
+    """The unit's own lag profile of x and y: the chart and its table ("—", never None)."""
+    profile = own_lag_profile(data.panel(current.db, dv), unit, x, y, start=current.start, end=current.end)
+    table = nf.text_table(profile.drop(columns=["insufficient", "exploratory"]), {**KINDS, "p": nf.P})
+    return fig.lag_profile_figure(profile, title, language), table
+
 
 current, language = view(), lang()
 st.title(tr("profile.title"))
@@ -29,14 +43,28 @@ if not data.has_data(current.db):
     st.stop()
 dv = data.version(current.db)
 catalog, registry = data.catalog(current.db, dv), data.registry(current.db, dv)
-names, coded = unit_labels(registry.units), unit_labels(registry.units, with_code=True)
+names, coded = kept(
+    ("unit_labels", current.db, dv), lambda: (unit_labels(registry.units), unit_labels(registry.units, with_code=True))
+)
 metric_names = {m.code: m.name(language) for m in catalog.metrics}
-obs = in_view(data.analysis_obs(current.db, dv), current.start, current.end)
+window = (current.db, dv, current.start, current.end)
+
+
+@cache
+def obs() -> pd.DataFrame:
+    """The view's values: filtered once per run, and only when a piece below is not kept yet (a window of the
+    2,000-unit group is hundreds of MB: not worth keeping beside the pieces made from it)."""
+    return in_view(data.analysis_obs(current.db, dv), current.start, current.end)
+
+
 try:
     units = tuple(registry.expand(list(current.units))) if current.units else None
 except UnknownUnit:
     units = None
-choices = reporting_units(obs, [u.code for u in registry.units if units is None or u.code in units])
+choices = kept(
+    ("profile.units", *window, units),
+    lambda: reporting_units(obs(), [u.code for u in registry.units if units is None or u.code in units]),
+)
 if not choices:
     st.info(tr("profile.no_data_unit"))
     st.stop()
@@ -48,7 +76,8 @@ st.caption(" · ".join(facts))
 
 # ---- integration index and rank
 result = data.scored(current.db, dv, current.start, current.end, units, IntegrationSettings())
-history = integration_history(result.rows, unit)
+seen = (*window, units, unit, language)  # what the unit's charts are drawn from
+history = kept(("profile.history", *seen), lambda: integration_history(result.rows, unit))
 if result.insufficient:  # too few units in the basis: nothing is scored, so nothing to rank against
     st.warning(tr("integ.insufficient", n=result.basis_units, k=result.settings.min_units))
 elif history.empty:
@@ -63,17 +92,26 @@ else:
     kpi[1].metric(tr("profile.kpi_rank"), tr("profile.kpi_rank_value", rank=latest["rank"], n=latest["n_ranked"]))
     kpi[2].metric(tr("profile.kpi_level"), level_name(int(latest["level_index"]), language))
     kpi[3].metric(tr("profile.kpi_lagging"), tr(f"integ.lagging.{latest['lagging']}"))
-    chart(fig.rank_history_figure(history, tr("profile.history_title"), language), width="stretch")
+    ranks = kept(
+        ("profile.ranks", *seen), lambda: fig.rank_history_figure(history, tr("profile.history_title"), language)
+    )
+    chart(ranks, width="stretch")
     st.caption(tr("profile.defaults_note"))
     with st.expander(tr("profile.obstacle")):
-        tidy = obstacle_degree(result, units=[unit], periods=[latest["period"]])
         title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=latest["period"], n=fig.TOP_OBSTACLES)
-        chart(fig.obstacle_figure(tidy, metric_names, title, language), width="stretch")
+        obstacles = kept(
+            ("profile.obstacles", *seen),
+            lambda: fig.obstacle_figure(
+                obstacle_degree(result, units=[unit], periods=[latest["period"]]), metric_names, title, language
+            ),
+        )
+        chart(obstacles, width="stretch")
         st.caption(tr("integ.obstacle_help"))
 
 # ---- metrics against the subsidiary and the group
 st.subheader(tr("profile.metrics"))
-url_choices("profile_metrics", tuple(catalog.codes()), default_metrics(catalog, obs, unit))  # the URL carries codes
+defaults = kept(("profile.defaults", *window, unit), lambda: default_metrics(catalog, obs(), unit))
+url_choices("profile_metrics", tuple(catalog.codes()), list(defaults))  # the URL carries codes
 chosen = st.multiselect(
     tr("profile.metric_pick"),
     catalog.codes(),
@@ -83,10 +121,15 @@ chosen = st.multiselect(
 )
 publish("profile_metrics")
 if chosen:
-    peers = metric_history(obs, registry.parents(), unit, chosen)
     labels = {m.code: (m.name(language), m.unit) for m in catalog.metrics}
     title = tr("profile.metrics_title", name=names.get(unit, unit))
-    chart(fig.metric_history_figure(peers, labels, title, language), width="stretch")
+    peers = kept(
+        ("profile.metrics", *seen, tuple(chosen)),
+        lambda: fig.metric_history_figure(
+            metric_history(obs(), registry.parents(), unit, chosen), labels, title, language
+        ),
+    )
+    chart(peers, width="stretch")
     st.caption(tr("profile.metrics_note"))
 
 # ---- data-quality flags (box-ticking: copied values, uniform 100 %, implausible jumps)
@@ -95,11 +138,13 @@ flags = data.unit_quality_flags(current.db, dv, unit)
 if flags.empty:
     st.caption(tr("profile.quality_none"))
 else:
-    st.dataframe(quality_table(flags, language), hide_index=True, width="stretch")
+    st.dataframe(
+        kept(("profile.quality", *seen), lambda: quality_table(flags, language)), hide_index=True, width="stretch"
+    )
 
 # ---- the unit's own lagged correlations
 st.subheader(tr("profile.lag_title"))
-reported = reported_metrics(catalog, obs, unit)
+reported = kept(("profile.reported", *window, unit), lambda: reported_metrics(catalog, obs(), unit))
 if not reported["party"] or not reported["business"]:
     st.info(tr("profile.no_pair"))
     st.stop()
@@ -112,12 +157,11 @@ x = left.selectbox(tr("profile.x"), reported["party"], key="profile_x", format_f
 y = right.selectbox(tr("profile.y"), reported["business"], key="profile_y", format_func=metric_names.get)
 publish("profile_x", "profile_y")
 st.warning(tr("profile.exploratory_note"))
-profile = own_lag_profile(data.panel(current.db, dv), unit, x, y, start=current.start, end=current.end)
 title = tr("profile.lag_chart_title", x=metric_names[x], y=metric_names[y])
-chart(fig.lag_profile_figure(profile, title, language), width="stretch")
-kinds = {"n": nf.COUNT, "n_eff": nf.AMOUNT, "a_x": nf.R, "a_y": nf.R, "r": nf.R, "ci_low": nf.R, "ci_high": nf.R}
+lags, lag_rows = kept(("profile.lags", *seen, x, y), lambda: lag_pieces(unit, x, y, title))
+chart(lags, width="stretch")
 st.dataframe(
-    nf.text_table(profile.drop(columns=["insufficient", "exploratory"]), {**kinds, "p": nf.P}),  # "—", never None
+    lag_rows,
     hide_index=True,
     width="stretch",
     column_config={"lag": tr("profile.lag"), "r": "r"}

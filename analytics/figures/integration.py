@@ -301,12 +301,16 @@ def d_trend_figure(rows: pd.DataFrame, units: Sequence[str], names: Mapping[str,
     return figure
 
 
-def _level_bands(figure: go.Figure, row: int | None = None, col: int | None = None) -> None:
-    """Faint horizontal bands, one per coordination level (D 0–0.1, …, 0.9–1)."""
-    for k, colour in enumerate(LEVEL_COLOURS):
-        figure.add_hrect(
-            y0=k / 10, y1=(k + 1) / 10, fillcolor=colour, opacity=0.08, line_width=0, layer="below", row=row, col=col
-        )
+def _level_bands(figure: go.Figure) -> None:
+    """Faint horizontal bands, one per coordination level (D 0–0.1, …, 0.9–1), across the first x axis.
+
+    Written as the layout's shapes at once (what ``add_hrect`` writes, without its per-call axis search)."""
+    bands = [
+        {"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": k / 10, "y1": (k + 1) / 10,
+         "fillcolor": colour, "opacity": 0.08, "line": {"width": 0}, "layer": "below"}
+        for k, colour in enumerate(LEVEL_COLOURS)
+    ]  # fmt: skip
+    figure.update_layout(shapes=[*figure.layout.shapes, *bands])
 
 
 def ranking_figure(ranking: pd.DataFrame, names: Mapping[str, str], period: str, lang: str = "zh") -> go.Figure:
@@ -403,12 +407,11 @@ def obstacle_figure(
 
 
 def rank_history_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
-    """A unit's D by month (top, level bands behind) and its rank among the units scored (bottom, 1 at the top).
+    """A unit's D by month (top) and its rank among the units scored (bottom, 1 at the top).
 
     ``history``: analytics.stats.unit_profile.integration_history.
     """
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4])
-    _level_bands(figure, row=1, col=1)
     level_names = _level_names(lang)
     figure.add_trace(
         go.Scatter(
