@@ -74,14 +74,15 @@ def resolved(con: duckdb.DuckDBPyConnection, version: Version) -> Version:
     return Version(version.batch, int(count))
 
 
-def is_current(con: duckdb.DuckDBPyConnection, version: Version) -> bool:
-    return resolved(con, version) == current_version(con)
+def _undone(con: duckdb.DuckDBPyConnection, version: Version) -> list[int]:
+    """The batches reverted by then: the first ``version.reverts`` reverts, in the order they were made."""
+    sql = "SELECT id FROM batches WHERE reverted_at IS NOT NULL ORDER BY reverted_at, id LIMIT ?"
+    return [int(i) for (i,) in con.execute(sql, [version.reverts]).fetchall()]
 
 
-# The state at a version: the batches up to it, minus the first `reverts` reverts; per key the newest value.
+# The state at a version (params: the newest batch, the batches undone by then); per key the newest value.
 _STATE = """
-    WITH undone AS (SELECT id FROM batches WHERE reverted_at IS NOT NULL ORDER BY reverted_at, id LIMIT ?),
-         live AS (SELECT id FROM batches WHERE id <= ? AND id NOT IN (SELECT id FROM undone))
+    WITH live AS (SELECT id FROM batches WHERE id <= ? AND NOT list_contains(?::INTEGER[], id))
     SELECT uid, period, mid, value, batch_id FROM (
         SELECT o.uid, o.period, o.mid, o.value, o.batch_id,
                row_number() OVER (PARTITION BY o.uid, o.period, o.mid ORDER BY o.batch_id DESC) AS rn
@@ -93,17 +94,14 @@ _STATE = """
 def state_at(con: duckdb.DuckDBPyConnection, version: Version) -> pd.DataFrame:
     """The ``current`` table as it stood at ``version``: uid, period, mid, value, batch_id (unordered)."""
     exact = resolved(con, version)
-    return con.execute(_STATE, [exact.reverts, exact.batch]).df()
+    return con.execute(_STATE, [exact.batch, _undone(con, exact)]).df()
 
 
-def _identity(con: duckdb.DuckDBPyConnection, version: Version) -> str:
+def _identity(con: duckdb.DuckDBPyConnection, version: Version, undone: list[int]) -> str:
     """What makes a pinned copy valid: the version and the history up to it (a restore of another history gives
     other creation and revert times, hence another file)."""
     rows = con.execute(
         "SELECT id, created_at, reverted_at FROM batches WHERE id <= ? ORDER BY id", [version.batch]
-    ).fetchall()
-    undone = con.execute(
-        "SELECT id FROM batches WHERE reverted_at IS NOT NULL ORDER BY reverted_at, id LIMIT ?", [version.reverts]
     ).fetchall()
     digest = hashlib.sha256(repr((rows, undone)).encode()).hexdigest()[:16]
     return f"{version.batch}.{version.reverts}-{digest}"
@@ -130,26 +128,24 @@ def materialize(db: str | Path, version: Version) -> tuple[Path, Version]:
         latest = current_version(con)
         if exact.batch > latest.batch or (exact.reverts or 0) > (latest.reverts or 0):
             raise LookupError(f"version {exact.text} is newer than the data ({latest.text})")
-        path = pinned_path(db, _identity(con, exact))
+        undone = _undone(con, exact)
+        path = pinned_path(db, _identity(con, exact, undone))
         if path.exists():
             return path, exact
         tables = {
             "units": con.sql("SELECT * FROM units ORDER BY uid").to_arrow_table(),
             "metrics": con.sql("SELECT * FROM metrics ORDER BY mid").to_arrow_table(),
-            "batches": con.sql(
-                "SELECT * REPLACE (CASE WHEN id IN (SELECT id FROM batches WHERE reverted_at IS NOT NULL "
-                "ORDER BY reverted_at, id LIMIT ?) THEN status ELSE 'committed' END AS status, "
-                "CASE WHEN id IN (SELECT id FROM batches WHERE reverted_at IS NOT NULL "
-                "ORDER BY reverted_at, id LIMIT ?) THEN reverted_at END AS reverted_at, "
-                "CASE WHEN id IN (SELECT id FROM batches WHERE reverted_at IS NOT NULL "
-                "ORDER BY reverted_at, id LIMIT ?) THEN reverted_by END AS reverted_by) "
-                "FROM batches WHERE id <= ? ORDER BY id",
-                params=[exact.reverts, exact.reverts, exact.reverts, exact.batch],
+            "batches": con.sql(  # as they stood: reverts made later are not there yet
+                "SELECT * EXCLUDE (was) REPLACE (CASE WHEN was THEN status ELSE 'committed' END AS status, "
+                "CASE WHEN was THEN reverted_at END AS reverted_at, CASE WHEN was THEN reverted_by END AS reverted_by) "
+                "FROM (SELECT *, list_contains(?::INTEGER[], id) AS was FROM batches WHERE id <= ?) "
+                "ORDER BY id",
+                params=[undone, exact.batch],
             ).to_arrow_table(),
             "observations": con.sql(
                 "SELECT * FROM observations WHERE batch_id <= ?", params=[exact.batch]
             ).to_arrow_table(),
-            "current": con.sql(_STATE, params=[exact.reverts, exact.batch]).to_arrow_table(),
+            "current": con.sql(_STATE, params=[exact.batch, undone]).to_arrow_table(),
         }
         meta = {key: get_meta(con, key) for key in COPIED_META}
     path.parent.mkdir(parents=True, exist_ok=True)
