@@ -13,26 +13,24 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analytics.errors import AnalyticsError
-from analytics.i18n.numbers import amount
+from analytics.figures import cycle as cycle_tables
 from analytics.model.catalog import Catalog
-from analytics.model.cycles import APPROVE, OPEN, RETURN, RETURNED, STATUSES, action_phrase, status_phrase
+from analytics.model.cycles import APPROVE, OPEN, RETURN, RETURNED, action_phrase, status_phrase
 from analytics.model.panel import Panel
 from analytics.model.units import Registry
 from analytics.periods import from_index, parse_strict
 from analytics.reports.chase import chase_xlsx
 from analytics.reports.marking import mark_now
 from analytics.services import cycles as service
+from analytics.services.admin import account_list
 from analytics.services.cycles import Cycle, CycleStatus
 from analytics.services.rules import notes as kept_notes
-from analytics.settings import history_ratio, history_window
-from analytics.store.accounts import Session, list_users, scope_codes
+from analytics.store.accounts import Session, scope_codes
 from analytics.store.audit import record_export
-from analytics.store.connection import connect
 from ui.auth import auth_db, current_session
 from ui.context import lang, tr
 
@@ -97,8 +95,7 @@ def planners_by_unit(registry: Registry) -> dict[str, list[str]]:
     db = auth_db()
     if not Path(db).exists():
         return {}
-    with connect(db, read_only=True) as con:
-        users = list_users(con)
+    users = account_list(db)
     found: dict[str, list[str]] = {}
     for row in users.itertuples(index=False):
         if row.role != "planner" or bool(row.disabled):
@@ -148,17 +145,8 @@ def unit_frame(status: CycleStatus, registry: Registry, planners: dict[str, list
 
 
 def status_grid(units: pd.DataFrame) -> pd.DataFrame:
-    """Subsidiary × status counts (statuses in words, in the cycle's order), with a total row and column."""
-    words = [status_words(s) for s in STATUSES]
-    if units.empty:
-        return pd.DataFrame(columns=[tr("progress.col.subsidiary"), *words, tr("progress.total")])
-    counts = pd.crosstab(units["subsidiary"], units["status"]).reindex(columns=list(STATUSES), fill_value=0)
-    order = list(dict.fromkeys(units["subsidiary"]))  # registry order
-    counts = counts.reindex(order)
-    counts.loc[tr("progress.total")] = counts.sum()
-    counts.columns = words
-    counts[tr("progress.total")] = counts.sum(axis=1)
-    return counts.rename_axis(tr("progress.col.subsidiary")).reset_index()
+    """Subsidiary × status counts in the session's language (analytics.figures.cycle)."""
+    return cycle_tables.status_grid(units, lang())
 
 
 def shown_units(units: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -267,63 +255,8 @@ def month_notes(db: str, period: int) -> dict[str, dict[str, str]]:
 def unit_values(
     panel: Panel, catalog: Catalog, unit: str, period: int, notes: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
-    """The unit's values in ``period`` beside last month's and the median of its ``history_window`` months before,
-    with the warnings (far from that median, as the import warns; outside the metric's valid range; new this
-    month) and the uploader's note on the value (``notes``: metric code → note), the warned or noted metrics
-    first. Columns: metric (name), value, last, change, median, warning, note (texts); empty without values."""
-    columns = ["metric", "value", "last", "change", "median", "warning", "note"]
-    notes = notes or {}
-    u = panel.units.get_indexer([unit])[0]
-    month = panel.month_position(from_index(period))
-    if u < 0 or not 0 <= month < len(panel.months):
-        return pd.DataFrame(columns=columns)
-    cube = panel.cube[u]  # [month, metric]
-    now = cube[month]
-    last = cube[month - 1] if month >= 1 else np.full_like(now, np.nan)
-    window = cube[max(0, month - history_window()) : month]
-    medians = pd.DataFrame(window).median(axis=0).to_numpy() if len(window) else np.full_like(now, np.nan)
-    ratio, language = history_ratio(), lang()
-    rows = []
-    for m in np.flatnonzero(~np.isnan(now)):
-        code = str(panel.metrics[m])
-        metric = catalog.get(code) if code in catalog.codes() else None
-        unit_of = metric.unit if metric else ""
-        value, before, median = float(now[m]), float(last[m]), float(medians[m])
-        warnings = _warnings(value, before, median, ratio, metric.in_range(value) if metric else True)
-        rows.append(
-            {
-                "metric": metric.name(language) if metric else code,
-                "value": amount(value, unit_of, language),
-                "last": amount(None if np.isnan(before) else before, unit_of, language),
-                "change": _change(value, before),
-                "median": amount(None if np.isnan(median) else median, unit_of, language),
-                "warning": tr("sep.field").join(warnings),
-                "note": notes.get(code, ""),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=columns)
-    quiet = frame["warning"].eq("") & frame["note"].eq("")
-    return frame.iloc[np.argsort(quiet.to_numpy(), kind="stable")]  # the warned or noted ones first
-
-
-def _warnings(value: float, before: float, median: float, ratio: float, in_range: bool) -> list[str]:
-    found = []
-    if median > 0 and value > 0:
-        factor = value / median
-        if factor >= ratio or factor <= 1 / ratio:
-            times = factor if factor >= 1 else 1 / factor
-            found.append(tr("review.far", ratio=f"{times:,.0f}"))
-    if not in_range:
-        found.append(tr("review.out_of_range"))
-    if np.isnan(before):
-        found.append(tr("review.new_metric"))
-    return found
-
-
-def _change(value: float, before: float) -> str:
-    if np.isnan(before) or before == 0:
-        return "—"
-    return f"{(value - before) / abs(before) * 100:+.1f}%"
+    """The unit's values and warnings for the reviewer in the session's language (analytics.figures.cycle)."""
+    return cycle_tables.unit_values(panel, catalog, unit, period, notes, lang())
 
 
 def shown_values(values: pd.DataFrame) -> pd.DataFrame:

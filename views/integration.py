@@ -5,11 +5,9 @@ from dataclasses import replace
 from fractions import Fraction
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.figures import integration as fig
-from analytics.model.catalog import Catalog
 from analytics.model.units import UnknownUnit
 from analytics.stats.ahp import AhpError, InconsistentJudgementError, PairwiseJudgement, ahp_weights
 from analytics.stats.integration import (
@@ -18,9 +16,7 @@ from analytics.stats.integration import (
     SIZES,
     SUBSYSTEMS,
     IntegrationError,
-    IntegrationResult,
     IntegrationSettings,
-    obstacle_degree,
 )
 from analytics.stats.unit_profile import dimensions, ranking, unit_labels, weight_table
 from ui import data
@@ -70,32 +66,6 @@ def choice(column, key: str, options: tuple[str, ...], label: str, note: str | N
     picked = column.radio(tr(label), options, key=key, format_func=lambda o: tr(f"{label}.{o}"))
     column.caption(tr(f"{note or label + '_note'}.{picked}"))
     return picked
-
-
-def weights_shown(result: IntegrationResult, catalog: Catalog, language: str) -> pd.DataFrame:
-    """The weights table with metric and subsystem names in ``language``."""
-    shown = weight_table(result.weights, catalog)
-    names = {m.code: m.name(language) for m in catalog.metrics}
-    return shown.assign(
-        metric=shown["metric"].map(names), subsystem=shown["subsystem"].map(lambda s: tr(f"integ.subsystem.{s}"))
-    )
-
-
-def ranks_shown(ranks: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """The month's ranking with names and the lagging subsystem in words."""
-    return ranks.assign(name=ranks["unit"].map(names), lagging=ranks["lagging"].map(lambda s: tr(f"integ.lagging.{s}")))
-
-
-def obstacle_chart(
-    result: IntegrationResult, unit: str, month: str, names: dict[str, str], metric_names: dict[str, str], language: str
-) -> go.Figure | None:
-    """The unit's largest obstacle degrees in ``month``; None when it has none."""
-    tidy = obstacle_degree(result, units=[unit], periods=[month])
-    if not tidy["obstacle"].notna().any():
-        return None
-    n = min(fig.TOP_OBSTACLES, int(tidy["obstacle"].notna().sum()))
-    title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=month, n=n)
-    return fig.obstacle_figure(tidy, metric_names, title, language)
 
 
 current, language = view(), lang()
@@ -179,7 +149,10 @@ with tab_weights:
         except (IntegrationError, AhpError) as exc:
             st.error(tr("integ.weights_error", error=exc.message(lang())))
     st.dataframe(
-        kept(("integ.weights", *view_key, result.settings, language), lambda: weights_shown(result, catalog, language)),
+        kept(
+            ("integ.weights", *view_key, result.settings, language),
+            lambda: fig.weights_frame(result, catalog, language),
+        ),
         hide_index=True,
         width="stretch",
         column_config={
@@ -234,7 +207,7 @@ with tab_trend:
     chart(kept(("integ.ranking", *seen), lambda: fig.ranking_figure(ranks, names, month, language)), width="stretch")
     level_column = "level_en" if language == "en" else "level"
     st.dataframe(
-        kept(("integ.ranks_table", *seen), lambda: ranks_shown(ranks, names)),
+        kept(("integ.ranks_table", *seen), lambda: fig.ranks_frame(ranks, names, language)),
         hide_index=True,
         width="stretch",
         column_order=["rank", "unit", "name", "D", level_column, "u_party", "u_business", "lagging", "complete"],
@@ -270,7 +243,8 @@ with tab_obstacle:
         bind="query-params", format_func=coded.get,
     )  # fmt: skip
     obstacles = kept(
-        ("integ.obstacle", *seen, unit), lambda: obstacle_chart(result, unit, month, names, metric_names, language)
+        ("integ.obstacle", *seen, unit),
+        lambda: fig.unit_obstacle_figure(result, unit, month, names, metric_names, language),
     )
     if obstacles is not None:
         chart(obstacles, width="stretch")

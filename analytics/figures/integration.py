@@ -16,8 +16,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analytics.i18n import t, unit_of_measure
+from analytics.model.catalog import Catalog
 from analytics.stats.coupling import LAGGING_THRESHOLD, LEVELS_EN, LEVELS_ZH
-from analytics.stats.integration import IntegrationResult, IntegrationSettings, missing_metrics, parse_basis
+from analytics.stats.integration import (
+    IntegrationResult,
+    IntegrationSettings,
+    missing_metrics,
+    obstacle_degree,
+    parse_basis,
+)
+from analytics.stats.unit_profile import weight_table
 
 #: One colour per coordination level, red (extreme imbalance) to green (high-quality coordination): ColorBrewer
 #: RdYlGn with 10 classes, which stays readable for the common red–green colour-vision deficiencies in print.
@@ -401,6 +409,39 @@ def obstacle_figure(
         margin=MARGIN,
     )
     return figure
+
+
+def unit_obstacle_figure(
+    result: IntegrationResult,
+    unit: str,
+    month: str,
+    names: Mapping[str, str],
+    metric_names: Mapping[str, str],
+    lang: str = "zh",
+) -> go.Figure | None:
+    """The unit's largest obstacle degrees in ``month`` (:func:`obstacle_figure`, titled); None when it has none."""
+    tidy = obstacle_degree(result, units=[unit], periods=[month])
+    if not tidy["obstacle"].notna().any():
+        return None
+    n = min(TOP_OBSTACLES, int(tidy["obstacle"].notna().sum()))
+    title = t("integ.obstacle_title", lang, unit=names.get(unit, unit), period=month, n=n)
+    return obstacle_figure(tidy, metric_names, title, lang)
+
+
+def weights_frame(result: IntegrationResult, catalog: Catalog, lang: str = "zh") -> pd.DataFrame:
+    """The result's weights table (metric, subsystem, dimension, weight) with metric and subsystem names in ``lang``."""
+    shown = weight_table(result.weights, catalog)
+    names = {m.code: m.name(lang) for m in catalog.metrics}
+    return shown.assign(
+        metric=shown["metric"].map(names), subsystem=shown["subsystem"].map(lambda s: t(f"integ.subsystem.{s}", lang))
+    )
+
+
+def ranks_frame(ranks: pd.DataFrame, names: Mapping[str, str], lang: str = "zh") -> pd.DataFrame:
+    """A month's ranking (analytics.stats.unit_profile.ranking) with unit names and the lagging subsystem in words."""
+    return ranks.assign(
+        name=ranks["unit"].map(names), lagging=ranks["lagging"].map(lambda s: t(f"integ.lagging.{s}", lang))
+    )
 
 
 # ---------------------------------------------------------------- unit profile

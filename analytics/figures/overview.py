@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.i18n import numbers as number_format
-from analytics.i18n import t, unit_of_measure
+from analytics.i18n import t
 from analytics.stats.coverage import MonthCoverage
 from analytics.stats.integration import LEVELS_EN, LEVELS_ZH
 from analytics.stats.overview import (
@@ -37,11 +37,6 @@ MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
 
 
 # ---------------------------------------------------------------- card and table texts
-
-
-def unit_label(unit: str, lang: str) -> str:
-    """A unit of measure in the UI language (万元 → 10k yuan); units not in the table are shown as they are."""
-    return unit_of_measure(unit, lang)
 
 
 def format_value(value: float | None, unit: str, change: str = RELATIVE) -> str:
@@ -135,7 +130,7 @@ def kpi_label(name: str, unit: str, lang: str) -> str:
     none for rates and D."""
     if unit in ("", "%"):
         return name
-    shown = unit_label(unit, lang)
+    shown = number_format.unit_label(unit, lang)
     return t("sep.noted", lang, name=name, note=shown)
 
 
@@ -232,7 +227,7 @@ def sparkline_figure(kpi: Kpi, lang: str = "zh") -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         showlegend=False,
         xaxis={"visible": False},
-        yaxis={"title": {"text": unit_label(kpi.unit, lang)}, "nticks": 3},
+        yaxis={"title": {"text": number_format.unit_label(kpi.unit, lang)}, "nticks": 3},
     )
     return figure
 

@@ -531,14 +531,13 @@ def cross_checks(
     far from its history (``far``: staged rows) needs a note: ``note_required`` (an error) at that cell without one.
     """
     codes = _unit_codes(inputs.registry, new_units)
-    issues, noted = _match_notes(staged, notes, inputs, new_units)
+    issues, noted = _match_notes(staged, notes, inputs, new_units, codes)
     failures = _rule_failures(staged, inputs, fetch)
     for failed in failures:
         issues += _rule_issues(staged, failed, codes)
     issues += [make_issue("rule_invalid", "", None, None, WARNING, rule=code) for code in inputs.broken_rules]
     if inputs.open and not staged.empty:
-        need = [(failed.row, Phrase("rules.reason.rule", rule=failed.rule.code)) for failed in failures]
-        need = [(rows, why) for (rows, why), f in zip(need, failures, strict=True) if f.rule.severity == WARNING]
+        need = [(f.row, Phrase("rules.reason.rule", rule=f.rule.code)) for f in failures if f.rule.severity == WARNING]
         need.append((far, Phrase("rules.reason.far_from_history")))
         issues += _notes_required(staged, need, inputs, noted, codes)
     return issues, noted
@@ -617,7 +616,11 @@ def _notes_required(
 
 
 def _match_notes(
-    staged: pd.DataFrame, notes: Sequence[Note], inputs: _Inputs, new_units: tuple[NewUnit, ...]
+    staged: pd.DataFrame,
+    notes: Sequence[Note],
+    inputs: _Inputs,
+    new_units: tuple[NewUnit, ...],
+    codes: dict[int, str],
 ) -> tuple[list[Issue], pd.DataFrame | None]:
     """Each note matched to the staged value it explains: errors for a unit or metric that does not exist,
     warnings for a value the upload does not hold; the matched ones as (row, note), the last note of a value kept."""
@@ -647,7 +650,6 @@ def _match_notes(
         for u, p, m, row in zip(sub["uid"], sub["period"], sub["metric"], near, strict=True)
     }
     rows: dict[int, str] = {}
-    codes = _unit_codes(inputs.registry, new_units)
     for uid, month, code, note in wanted:
         row = position.get((uid, month, code))
         if row is None:

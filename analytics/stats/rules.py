@@ -68,7 +68,7 @@ def check_rules(
     if fetch is not None:
         _fill(fetch, keys, own, child_keys, below)
     sums = {code: _sum_children(parent, below[code], len(keys)) for code in summed}
-    heads = np.array([headcount.get(int(u), np.nan) for u in uid], dtype=np.float64) if uid.size else np.array([])
+    heads = np.array([headcount.get(int(u), np.nan) for u in uid], dtype=np.float64)
     rows = {code: pos for code, (_, pos) in own.items()}
     operands = Operands(lambda code: own[code][0], lambda code: sums[code], heads)
     found: list[Failures] = []
