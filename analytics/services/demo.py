@@ -2,10 +2,11 @@
 
 The data is synthetic and reproducible: every metric draws from its own random stream of the seed, so changing one
 metric's recipe leaves the others as they were. It is written through the real import path, one workbook per month
-(the history back-filled a calendar year per upload, the last 12 months one upload each), so the demo also exercises
+(the history back-filled a calendar year per upload, then one upload a month), so the demo also exercises
 the reader and multi-file uploads: most months are the wide .xlsx layout; one month splits party and
 business metrics over two sheets next to an instructions sheet; one carries a 合计 row and percentage-formatted
-cells; two are CSV files (UTF-8 with BOM) with a 月份 column and thousands separators.
+cells; two are CSV files (UTF-8 with BOM) with a 月份 column and thousands separators. The last six months run as
+monthly reporting cycles, each subsidiary's planner uploading its branches (analytics.services.demo_cycles).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import csv
 import io
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,9 @@ import xlsxwriter
 from analytics.errors import AnalyticsError
 from analytics.model.catalog import Catalog, Metric, default_metrics
 from analytics.periods import from_index, to_index
+from analytics.services import demo_cycles
 from analytics.services.imports import Upload, run_import
+from analytics.settings import history_ratio, history_window
 from analytics.store.batches import batch_count
 from analytics.store.connection import connect, set_meta
 from analytics.store.metrics import load_catalog
@@ -314,12 +317,13 @@ def _csv(period: int, rows: list, metrics: list[Metric]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def monthly_uploads(values: dict[str, np.ndarray], catalog: Catalog) -> list[Upload]:
-    """One file per month, in month order, in the format that month is sent in (see the module docstring)."""
+def monthly_uploads(values: dict[str, np.ndarray], catalog: Catalog, last: int = END_PERIOD) -> list[Upload]:
+    """One file per month up to ``last``, in month order, in the format that month is sent in (see the module
+    docstring)."""
     months = next(iter(values.values())).shape[1]
     metrics = [m for m in catalog.metrics if m.code in values]
     uploads = []
-    for t, period in enumerate(range(END_PERIOD - months + 1, END_PERIOD + 1)):
+    for t, period in enumerate(range(END_PERIOD - months + 1, last + 1)):
         year, month = divmod(period, 12)
         name = f"{year}年{month + 1:02d}月月报"
         rows = _month_rows(values, t)
@@ -331,10 +335,11 @@ def monthly_uploads(values: dict[str, np.ndarray], catalog: Catalog) -> list[Upl
     return uploads
 
 
-def upload_batches(uploads: list[Upload]) -> list[list[Upload]]:
-    """How the months reach the database: the history back-filled one calendar year per upload, then the last
-    MONTHLY_TAIL months one upload each, as planners do once the system is in use."""
-    first_monthly = len(uploads) - MONTHLY_TAIL
+def upload_batches(uploads: list[Upload], first_monthly: int | None = None) -> list[list[Upload]]:
+    """How the months reach the database: the history back-filled one calendar year per upload, then from
+    position ``first_monthly`` (default: the last MONTHLY_TAIL months) one upload each, as planners do once the
+    system is in use."""
+    first_monthly = len(uploads) - MONTHLY_TAIL if first_monthly is None else first_monthly
     groups: dict[object, list[Upload]] = {}
     for i, upload in enumerate(uploads):
         key = upload.name[:4] if i < first_monthly else upload.name
@@ -354,12 +359,57 @@ def _check_empty(db: str | Path | None) -> Catalog:
     return catalog
 
 
+def cycle_reports(values: dict[str, np.ndarray], catalog: Catalog) -> demo_cycles.Reports:
+    """The demo's values as the cycle history needs them: the subsidiaries' branches, one value, and the wide
+    monthly workbook of some branches of a month (a subsidiary's upload), with the story's slips patched in."""
+    first = END_PERIOD - next(iter(values.values())).shape[1] + 1
+    row = {code: i for i, (code, _, _) in enumerate(BRANCHES)}
+    metrics = [m for m in catalog.metrics if m.code in values]
+
+    def value(unit: str, period: int, metric: str) -> float:
+        return float(values[metric][row[unit], period - first])
+
+    def workbook(name: str, period: int, units: Sequence[str], patch: demo_cycles.Patch) -> Upload:
+        rows = [
+            (code, branch, cells | {m: v for (u, m), v in patch.items() if u == code})
+            for code, branch, cells in _month_rows(values, period - first)
+            if code in units
+        ]
+        return Upload(name, _xlsx(period, rows, metrics, False, False))
+
+    def unusual(period: int) -> frozenset[tuple[str, str]]:
+        """The values the import will ask a note for: as far from the branch's median of the months before as
+        the import's own check (settings history_ratio and history_window)."""
+        t, ratio = period - first, history_ratio()
+        found = set()
+        for metric, a in values.items():
+            usual = _usual(a[:, max(0, t - history_window()) : t])
+            now = a[:, t]
+            with np.errstate(invalid="ignore"):
+                far = (usual > 0) & (now > 0) & ((now >= ratio * usual) | (now * ratio <= usual))
+            found |= {(BRANCHES[i][0], metric) for i in np.flatnonzero(far)}
+        return frozenset(found)
+
+    subsidiaries = {code: (name, tuple(c for c, _, _ in BRANCHES if c[:2] == code[:2])) for code, name in SUBSIDIARIES}
+    return demo_cycles.Reports(subsidiaries, value, workbook, unusual)
+
+
+def _usual(window: np.ndarray) -> np.ndarray:
+    """Each branch's median over ``window`` [branch, month] (NaN without a value)."""
+    out = np.full(window.shape[0], np.nan)
+    some = ~np.isnan(window).all(axis=1)
+    out[some] = np.nanmedian(window[some], axis=1)
+    return out
+
+
 def create_demo(db: str | Path | None, months: int = DEFAULT_MONTHS, seed: int = DEFAULT_SEED) -> dict[str, object]:
     """Create the demo group in a new or empty database and mark it as demo data (meta ``demo`` = ``1``).
 
     Registers the group (root, 4 subsidiaries, 30 branches), then imports one workbook per month (``months``
     months ending 2026-10) through the real import as user ``demo``: earlier years one upload (batch) per calendar
-    year, the last 12 months one batch each (15 batches by default; ~3 s). Raises DemoRefused
+    year, then one batch a month up to 2026-04; the last six months run as reporting cycles
+    (analytics.services.demo_cycles: 2026-05 … 2026-09 closed, 2026-10 open; each subsidiary's planner uploads its
+    branches, plus one upload sent again and one restatement: 35 batches by default; ~5 s). Raises DemoRefused
     when the database already holds units or batches, ValueError for a months count outside 24..120, and
     RuntimeError (with the import's errors) should a month be rejected. Returns a JSON-able summary.
     """
@@ -368,24 +418,25 @@ def create_demo(db: str | Path | None, months: int = DEFAULT_MONTHS, seed: int =
     values = simulate(months, seed, catalog)
     with connect(db) as con:
         save_units(con, demo_units())
-    batches = []
-    for uploads in upload_batches(monthly_uploads(values, catalog)):
+    before_cycles = monthly_uploads(values, catalog, last=demo_cycles.FIRST_MONTH - 1)
+    for uploads in upload_batches(before_cycles, first_monthly=months - MONTHLY_TAIL):
         result = run_import(db, uploads, user=DEMO_USER)
         if result.status != "committed":
             problems = "; ".join(f"{i.location} {i.code}: {i.message_en}" for i in result.errors)
             raise RuntimeError(f"demo upload {uploads[0].name}… was {result.status}: {problems}")
-        batches.append(result.batch_id)
+    history = demo_cycles.play(db, cycle_reports(values, catalog))
     with connect(db) as con:
         set_meta(con, "demo", "1")
-        observations = current_count(con)
+        observations, batches = current_count(con), batch_count(con)
     return {
         "units": len(demo_units()),
         "reporting_units": len(BRANCHES),
         "months": months,
         "from": from_index(END_PERIOD - months + 1),
         "to": from_index(END_PERIOD),
-        "batches": len(batches),
+        "batches": batches,
         "observations": observations,
+        "cycles": history,
         "seed": seed,
         "seconds": round(time.perf_counter() - started, 2),
     }
