@@ -7,9 +7,21 @@ from collections.abc import Callable
 import streamlit as st
 
 from analytics.i18n import DEFAULT_LANG, LANGS
+from analytics.model.cycles import Marks
 from ui import data
 from ui.auth import account_box, can, require_login, require_permission, return_after_login
-from ui.context import SOURCES, default_source, demo_available, demo_mark, month_selects, publish, tr, url_choice, view
+from ui.context import (
+    SOURCES,
+    cycle_marks,
+    default_source,
+    demo_available,
+    demo_mark,
+    month_selects,
+    publish,
+    tr,
+    url_choice,
+    view,
+)
 from ui.share import current_stamp, pin_banner, remember_page
 
 st.set_page_config(page_title="党建与生产经营融合分析", page_icon=":material/flag:", layout="wide")
@@ -44,12 +56,13 @@ PAGES = [
     ),
     st.Page("views/progress.py", title=tr("page.progress"), icon=":material/task_alt:", url_path="progress"),
     st.Page("views/review.py", title=tr("page.review"), icon=":material/fact_check:", url_path="review"),
+    st.Page("views/rules.py", title=tr("page.rules"), icon=":material/rule:", url_path="rules"),
     st.Page("views/audit.py", title=tr("page.audit"), icon=":material/history:", url_path="data"),
     st.Page("views/admin.py", title=tr("page.admin"), icon=":material/admin_panel_settings:", url_path="admin"),
 ]
 NEEDS = {"import": "import", "data": "import", "present": "export", "admin": "manage", "review": "review"}
 # pages that write: always the live data, never a pinned version
-CHANGES_DATA = {"welcome", "import", "data", "admin", "progress", "review"}
+CHANGES_DATA = {"welcome", "import", "data", "admin", "progress", "review", "rules"}
 START = "overview" if has_data else "welcome"  # where the app's root address leads
 
 
@@ -76,13 +89,30 @@ closed = [
     if p not in allowed
 ]
 home = st.Page(_home, title=tr(f"page.{START}"), url_path="home", default=True, visibility="hidden")
-page = st.navigation([home, *allowed, *closed])
+SECTIONS = {  # the sidebar's groups, in order: start, what leaders read, the monthly reporting, administration
+    "": ("welcome",),
+    "nav.analysis": ("overview", "correlation", "integration", "unit", "present"),
+    "nav.reporting": ("import", "completeness", "progress", "review", "rules"),
+    "nav.manage": ("data", "admin"),
+}
+grouped = {
+    tr(key) if key else "": [p for p in [*allowed, *closed] if p.url_path in paths] for key, paths in SECTIONS.items()
+}
+placed = {path for paths in SECTIONS.values() for path in paths}
+grouped[tr("nav.manage")] += [p for p in [*allowed, *closed] if p.url_path not in placed]  # a page not grouped yet
+grouped[""].insert(0, home)
+grouped = {section: pages for section, pages in grouped.items() if pages}
+page = st.navigation(grouped, expanded=True)  # every page listed (else Streamlit folds them under "View more")
 current = view(live=page.url_path in CHANGES_DATA)  # a link's pinned version shows on the reading pages only
+marks = data.marks(current.live_db) if has_data else Marks()  # the reporting cycle's closed and restated months
+months = data.months(current.db) if has_data else []
 with st.sidebar:
-    month_selects(data.months(current.db) if has_data else [])
+    month_selects(months, marks)
 if current.is_demo or (has_data and current_stamp(current.db).demo):  # the demo source, or a demo file as the data
     demo_mark()  # on every page, above it: the sidebar is hidden in presentation mode
 pin_banner(current)  # a link of an older data version shows that version's data, and says so
+if page.url_path not in CHANGES_DATA:
+    cycle_marks(view(live=False), marks, months)  # 初步 / 更正 on leaders' pages (SPEC §8)
 return_after_login(page, allowed)  # a deep link opened before logging in: go there now
 if page in allowed and page.url_path != "present":
     remember_page(page)  # presentation mode's exit leads back here

@@ -233,6 +233,8 @@ def main() -> None:
     parser.add_argument("--viewers", type=int, default=0, help="N concurrent websocket sessions per page")
     parser.add_argument("--repeats", type=int, default=3, help="measured loads per page (median)")
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages")
+    parser.add_argument("--no-switches", action="store_true", help="only the page loads (no page switches)")
+    parser.add_argument("--db", type=Path, help="an existing database instead of a fresh demo (or the scale one)")
     parser.add_argument("--viewer-pages", default="", help="pages for --viewers (default: --pages)")
     args = parser.parse_args()
     pages = tuple(p for p in args.pages.split(",") if p)
@@ -243,6 +245,8 @@ def main() -> None:
             from benchmarks.scale import build_scale_db
 
             print(f"building {db.name} ({build_scale_db(db):.1f} s)")
+    elif args.db is not None:
+        db, factor, viewer_target, label = args.db, 1.5, 3.0, f"database {args.db.name}"
     else:
         db, factor, viewer_target, label = DEMO_DB, 1.5, 3.0, "demo group"
         DEMO_DB.unlink(missing_ok=True)
@@ -273,7 +277,7 @@ def main() -> None:
                     print(f"/{page}: first {fmt(first)} s, median {fmt(loads[page])} s, {ratio:.1f}×", flush=True)
                     rows.append((f"/{page}", fmt(first), fmt(loads[page]), f"{ratio:.1f}×", f"≤ {factor}×", ""))
                 # switching pages in a session: from a quiet overview, click the sidebar link
-                for page in (p for p in pages if p not in ("overview", "present")):
+                for page in (p for p in pages if p not in ("overview", "present") and not args.no_switches):
                     times = []
                     for _ in range(args.repeats):
                         context, tab = browser.context()

@@ -87,6 +87,22 @@ def run_page(page: str, lang: str = "zh") -> AppTest:
     return at
 
 
+def tables(at: AppTest) -> list:
+    """The page's tables in the order shown, plain (``st.table``) or grid (``st.dataframe``): ``ui.widgets.table``
+    draws a short table plain and a long one as a grid, so a test should not depend on which."""
+    found: list = []
+
+    def walk(node) -> None:
+        if getattr(node, "type", None) in ("table", "dataframe"):
+            found.append(node)
+            return
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
 def cli(*args: str, db: Path | None = None) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "analytics", *args] + (["--db", str(db)] if db else [])
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)

@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.i18n import DEFAULT_LANG, t
+from analytics.model.cycles import Marks
 from analytics.periods import DEFAULT_RANGE_MONTHS
 from analytics.settings import default_db_path, demo_db_path
 from analytics.stats.integration import MISSING, SIZES, WEIGHTINGS, IntegrationSettings
@@ -111,36 +112,40 @@ def view(live: bool = False) -> View:
     )
 
 
-def default_range(months: list[str]) -> tuple[str, str]:
-    """The range a view without chosen months shows: the last RANGE_MONTHS months with data (oldest first)."""
-    return months[max(0, len(months) - RANGE_MONTHS)], months[-1]
+def default_range(months: list[str], marks: Marks | None = None) -> tuple[str, str]:
+    """The range a view without chosen months shows: RANGE_MONTHS months with data (oldest first) ending at the
+    last month, or, while reporting cycles are in use, at the latest closed month (SPEC §8: later months are
+    preliminary and shown on request)."""
+    end = (marks or Marks()).default_end(months) or months[-1]
+    last = months.index(end)
+    return months[max(0, last + 1 - RANGE_MONTHS)], end
 
 
-def follow_data(months: list[str]) -> None:
+def follow_data(months: list[str], marks: Marks | None = None) -> None:
     """Before the month selects: when the months with data changed since the last run (an import, a revert, another
     data source), a month still at the old default moves to the new one, so "data up to" follows the data. A month
     the session's first link set stays pinned until the user picks another."""
     state = st.session_state
     if PINNED_KEY not in state:
         state[PINNED_KEY] = {key for key in MONTH_KEYS if key in st.query_params}
-    seen = state.get(SEEN_KEY)
-    if seen and months and seen != months:
-        for key, old, new in zip(MONTH_KEYS, default_range(seen), default_range(months), strict=True):
+    seen, now = state.get(SEEN_KEY), (months, marks or Marks())
+    if seen and months and seen != now:  # new months, or a month closed or reopened
+        for key, old, new in zip(MONTH_KEYS, default_range(*seen), default_range(*now), strict=True):
             if key not in state[PINNED_KEY] and state.get(key, old) == old:
                 state[key] = new
-    state[SEEN_KEY] = months
+    state[SEEN_KEY] = now
 
 
 def _unpin(key: str) -> None:
     st.session_state[PINNED_KEY].discard(key)
 
 
-def month_selects(months: list[str]) -> None:
+def month_selects(months: list[str], marks: Marks | None = None) -> None:
     """The sidebar's 起始月份 / 截止月份, bound to the URL (``?from=&to=``); nothing when there is no data."""
-    follow_data(months)
+    follow_data(months, marks)
     if not months:
         return
-    for key, default in zip(MONTH_KEYS, default_range(months), strict=True):
+    for key, default in zip(MONTH_KEYS, default_range(months, marks), strict=True):
         st.selectbox(tr(f"ui.{key}"), months, index=months.index(default), key=key, bind="query-params",
                      on_change=_unpin, args=(key,))  # fmt: skip
 
@@ -148,6 +153,19 @@ def month_selects(months: list[str]) -> None:
 def demo_mark() -> None:
     """The demo data's mark at the top of every page (app.py), also where the sidebar is hidden."""
     st.badge(tr("ui.demo_banner"), icon=":material/science:", color="orange")
+
+
+def cycle_marks(current: View, marks: Marks, months: list[str]) -> None:
+    """Above a reading page: 初步 when the view shows months after the latest closed one, 更正 when it shows a
+    restated month (SPEC §8); a view ending at the latest closed month says where the later months are."""
+    for kind, text in marks.texts(current.start, current.end, current.lang):
+        if kind == "preliminary":
+            st.warning(text, icon=":material/pending:")
+        else:
+            st.info(text, icon=":material/edit_note:")
+    later = bool(months) and marks.closed_through is not None and months[-1] > marks.closed_through
+    if later and current.end == marks.closed_through:
+        st.caption(tr("marks.closed_default", closed=marks.closed_through))
 
 
 def default_source() -> str:

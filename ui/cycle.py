@@ -124,6 +124,7 @@ UNIT_COLUMNS = ["subsidiary", "unit", "name", "status", "overdue", "submitted_at
 def unit_frame(status: CycleStatus, registry: Registry, planners: dict[str, list[str]]) -> pd.DataFrame:
     """One row per reporting unit: its subsidiary's name, code, name, status (code), overdue, times, people."""
     rows = []
+    sep, nobody = tr("sep.list"), tr("progress.no_planner")  # once, not per unit (2,000 units)
     for u in status.units:
         top = registry.by_code(registry.subsidiary_of(u.unit)) if registry.by_code(u.unit) else None
         rows.append(
@@ -138,7 +139,7 @@ def unit_frame(status: CycleStatus, registry: Registry, planners: dict[str, list
                 "reviewed_by": u.reviewed_by,
                 "reviewed_at": when(u.reviewed_at),
                 "reason": u.reason,
-                "planners": tr("sep.list").join(planners.get(u.unit, ())) or tr("progress.no_planner"),
+                "planners": sep.join(planners.get(u.unit, ())) or nobody,
             }
         )
     return pd.DataFrame(rows, columns=UNIT_COLUMNS)
@@ -153,9 +154,9 @@ def shown_units(units: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """``columns`` of the unit frame with the words of the session's language."""
     frame = units.loc[:, list(columns)].copy()
     if "status" in frame:
-        frame["status"] = frame["status"].map(status_words)
+        frame["status"] = frame["status"].map({s: status_words(s) for s in frame["status"].unique()})
     if "overdue" in frame:
-        frame["overdue"] = frame["overdue"].map(lambda late: tr("progress.yes") if late else "")
+        frame["overdue"] = frame["overdue"].map({True: tr("progress.yes"), False: ""})
     return frame.rename(columns={c: tr(f"progress.col.{c}") for c in frame.columns})
 
 
@@ -172,13 +173,15 @@ def chase_download(db: str, cycle: Cycle, chase: pd.DataFrame, user: str) -> Non
     period = from_index(cycle.period)
     deadline = cycle.deadline.isoformat() if cycle.deadline else "—"
     table = shown_units(chase, CHASE_COLUMNS)
-    data = chase_xlsx(
-        table,
+    title, sheet, language = (
         tr("progress.chase_title", period=period, deadline=deadline),
         tr("progress.chase_sheet"),
-        mark_now(user),
         lang(),
     )
+
+    def data() -> bytes:  # built when the browser asks for the file, not on every run of the page
+        return chase_xlsx(table, title, sheet, mark_now(user), language)
+
     name = CHASE_FILE.format(period=period)
     context = {"page": "progress", "period": period, "units": len(chase)}
     st.download_button(tr("progress.chase_export"), data, file_name=name, key="chase_export",
@@ -267,14 +270,18 @@ def in_scope(units: Iterable[str], scope: set[str] | None) -> list[str]:
     return [u for u in units if scope is None or u in scope]
 
 
-def returned_to(db: str, registry: Registry, scope: set[str] | None) -> pd.DataFrame:
+def returned_to(
+    db: str, registry: Registry, scope: set[str] | None, known: Mapping[int, CycleStatus] | None = None
+) -> pd.DataFrame:
     """The planner's to-do: the returned units of every open month in ``scope`` (None: all), with the month
-    (``period``, text), the reason and who returned them when; columns as :func:`unit_frame` plus ``period``."""
+    (``period``, text), the reason and who returned them when; columns as :func:`unit_frame` plus ``period``.
+    ``known``: statuses the page has read already (by month), not read again."""
     found = []
+    known = known or {}
     for cycle in cycles(db):
         if cycle.state != OPEN:
             continue
-        units = unit_frame(service.status(db, cycle.period), registry, {})
+        units = unit_frame(known.get(cycle.period) or service.status(db, cycle.period), registry, {})
         units = units[(units["status"] == RETURNED) & units["unit"].isin(in_scope(units["unit"], scope))]
         found.append(units.assign(period=from_index(cycle.period)))
     found = [frame for frame in found if not frame.empty]

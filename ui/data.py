@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.model.catalog import Catalog
+from analytics.model.cycles import Marks
 from analytics.model.panel import Panel
 from analytics.model.units import Registry
 from analytics.periods import parse_strict
@@ -23,6 +24,7 @@ from analytics.stats.quality import quality_flags
 from analytics.stats.unit_profile import score_view
 from analytics.store.batches import list_batches
 from analytics.store.connection import DatabaseBusy, connect, data_version
+from analytics.store.cycles import marks as cycle_marks
 from analytics.store.metrics import load_catalog
 from analytics.store.observations import current_count, current_months
 from analytics.store.snapshot import Snapshot, load_snapshot, warm_snapshot
@@ -107,6 +109,23 @@ def batches(db: str, dv: int) -> pd.DataFrame:
 def completeness_grid(db: str, dv: int) -> pd.DataFrame:
     """Who reported what: every reporting unit × month (see analytics.model.completeness)."""
     return snapshot(db, dv).completeness([(u.code, u.name) for u in registry(db, dv).leaves()])
+
+
+def marks(db: str) -> Marks:
+    """What leaders' pages say about the months under the reporting cycle (SPEC §8), per data version (closing or
+    reopening a month moves the version on)."""
+    if not Path(db).exists():
+        return Marks()
+    try:
+        return _marks(db, version(db))
+    except DatabaseBusy:
+        return Marks()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _marks(db: str, dv: int) -> Marks:
+    with connect(db, read_only=True) as con:
+        return cycle_marks(con)
 
 
 def months(db: str) -> list[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import TypeVar, cast
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +20,19 @@ from ui.context import lang, tr, view
 
 REVERTED_KEY = "batch_reverted"  # the revert's message, shown after the rerun that redraws the history
 KEPT = 256  # figures and display tables kept per process (a view's are a few: one key per chart)
+# A table of at most this many rows is drawn as a plain table, a longer one as a scrollable, sortable grid. The grid's
+# code (~1.2 MB of JavaScript) costs about half a second in the browser on every page that shows one (issue 14:
+# measured 1.36 s → 1.85 s on a one-chart page); a plain table of a few rows costs little, wraps long texts and
+# projects well. Long tables (the 2,000-unit ranking, the audit log) keep the grid: scrolling and sorting them helps.
+PLAIN_ROWS = 30
+MUTED = "#888888"  # rows that are shown but not counted (incomplete units)
+# Plain tables: headers on one line, Chinese words ("中级协调", a unit's name) not split between characters; a long
+# text still wraps at its punctuation, and a table wider than its column scrolls sideways.
+TABLE_STYLE = """<style>
+[data-testid="stTable"] th, [data-testid="stTable"] th * { white-space: nowrap !important; }
+[data-testid="stTable"] td, [data-testid="stTable"] td * { word-break: keep-all !important; overflow-wrap: break-word; }
+[data-testid="stTable"] { overflow-x: auto; }
+</style>"""
 
 T = TypeVar("T")
 
@@ -38,6 +51,57 @@ def kept(key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
 @st.cache_resource(show_spinner=False, max_entries=KEPT)
 def _kept(key: tuple[Hashable, ...], _build: Callable[[], object]) -> object:
     return _build()
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    config: Mapping[str, Any] | None = None,
+    order: list[str] | None = None,
+    muted: bool = False,
+    where: Any = None,
+    placeholder: str = "—",
+) -> None:
+    """A display table, plain up to ``PLAIN_ROWS`` rows, else a grid (``PLAIN_ROWS`` says why).
+
+    ``config`` is ``st.dataframe``'s ``column_config`` (a header text, or a ``st.column_config`` column); the plain
+    table takes the same headers, and a number column's printf ``format`` (``"%.3f"``) for its texts, so both look
+    alike. ``order`` picks and orders the columns; ``muted`` greys every row; ``where`` is the container (a column).
+    """
+    target = st if where is None else where
+    shown = frame[order] if order is not None else frame
+    if len(shown) > PLAIN_ROWS:
+        grid = shown.style.set_properties(color=MUTED) if muted else shown
+        target.dataframe(grid, hide_index=True, width="stretch", column_config=config, placeholder=placeholder)
+        return
+    plain = _plain(shown, config or {}, placeholder)
+    st.html(TABLE_STYLE)
+    target.table(plain.style.set_properties(color=MUTED) if muted else plain, hide_index=True)
+
+
+def _plain(frame: pd.DataFrame, config: Mapping[str, Any], placeholder: str) -> pd.DataFrame:
+    """The frame as texts under its headers, as the grid would show it: ``config``'s labels and number formats."""
+    columns: dict[str, pd.Series] = {}
+    for name in frame.columns:
+        spec = config.get(name)
+        label = spec if isinstance(spec, str) else (spec or {}).get("label") or str(name)
+        printf = ((spec or {}).get("type_config") or {}).get("format") if isinstance(spec, dict) else None
+        values = frame[name]
+        if printf and pd.api.types.is_numeric_dtype(values):
+            values = values.map(lambda v, f=printf: placeholder if pd.isna(v) else f % v)
+        elif values.dtype == bool:
+            values = values.map({True: "✓", False: ""})
+        elif values.isna().any():  # the grid shows a placeholder; a plain table would say "None" or "nan"
+            values = values.map(lambda v: placeholder if pd.isna(v) else _text(v))
+        columns[label] = values
+    return pd.DataFrame(columns)
+
+
+def _text(value: object) -> str:
+    """A cell of a column with gaps, as text (a column cannot mix texts and numbers): 1200.0 → "1,200"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def batch_history(allow_revert: bool = True) -> None:
@@ -62,7 +126,7 @@ def batch_history(allow_revert: bool = True) -> None:
             tr("col.status"): frame["status"].map(lambda s: tr(f"status.{s}")),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    table(shown)
     active = frame.loc[frame["status"] == "committed", "id"].tolist()
     if not allow_revert or not active:
         return

@@ -11,6 +11,7 @@ from analytics.store.connection import DatabaseBusy, connect
 from ui import data
 from ui.auth import auth_db, require_permission, role_label, ui_text
 from ui.context import lang, tr
+from ui.widgets import table
 
 MAX_ROWS = 1000
 
@@ -54,7 +55,7 @@ with tab_log:
         log = audit.query(con, actor, actions or None, since, until, limit=MAX_ROWS)
         broken = audit.verify(con)
     # text cells: names are shown verbatim, never as markup
-    st.dataframe(audit_table(log, lang()), hide_index=True, width="stretch", placeholder="—")
+    table(audit_table(log, lang()))
     st.caption(tx("shown", n=len(log)))
     if broken is None:
         st.caption(tx("intact"))
@@ -65,7 +66,7 @@ with tab_users:
     registry = data.registry(db, data.version(db))
     with connect(db, read_only=True) as con:
         users = auth.list_users(con)
-    st.dataframe(accounts_table(users, lang()), hide_index=True, width="stretch", placeholder="—")
+    table(accounts_table(users, lang()))
     codes = [u.code for u in registry.units]
     with st.form("add_user", clear_on_submit=True):
         st.subheader(tx("add"))

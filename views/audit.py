@@ -22,7 +22,7 @@ from analytics.store.units import save_units, units_csv
 from ui import data
 from ui.auth import can, record_event, require_permission
 from ui.context import lang, tr, view
-from ui.widgets import batch_history
+from ui.widgets import batch_history, table
 
 
 def csv_upload(kind: str, parse: Callable[[str], list], save: Callable[..., object], **options: object) -> None:
@@ -70,7 +70,7 @@ with tab_batches:
 
 with tab_catalog:
     catalog = data.catalog(current.db, version)
-    st.dataframe(catalog_table(catalog.metrics, lang()), hide_index=True, width="stretch", placeholder="—")
+    table(catalog_table(catalog.metrics, lang()))
     if may_export:
         text = write_catalog_csv(list(catalog.metrics))
         logged = (current.db, actor, "metrics.csv", {"page": "data"})
@@ -84,7 +84,7 @@ with tab_catalog:
 
 with tab_units:
     registry = data.registry(current.db, version)
-    st.dataframe(units_table(registry.units, lang()), hide_index=True, width="stretch", placeholder="—")
+    table(units_table(registry.units, lang()))
     if may_export:
         with connect(current.db, read_only=True) as con:
             units_text = units_csv(con)

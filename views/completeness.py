@@ -6,7 +6,7 @@ from analytics.figures.completeness import completeness_figure
 from analytics.model.completeness import missing_reports
 from ui import data
 from ui.context import lang, tr, view
-from ui.widgets import chart, kept, status_label
+from ui.widgets import chart, kept, status_label, table
 
 current = view()
 st.title(tr("complete.title"))
@@ -32,16 +32,13 @@ if missing.empty:
 else:
     st.subheader(tr("complete.missing", period=month, n=len(missing)))
     shown = missing.assign(status=missing["status"].map(status_label))[["unit", "name", "values", "expected", "status"]]
-    st.dataframe(
-        shown.rename(
-            columns={
-                "unit": tr("col.unit"),
-                "name": tr("col.name"),
-                "status": tr("col.status"),
-                "values": tr("complete.values"),
-                "expected": tr("complete.expected"),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+    table(
+        shown,
+        config={
+            "unit": tr("col.unit"),
+            "name": tr("col.name"),
+            "status": tr("col.status"),
+            "values": tr("complete.values"),
+            "expected": tr("complete.expected"),
+        },
     )

@@ -19,7 +19,7 @@ from analytics.stats.matrix import matrix
 from analytics.stats.options import LAGS, METHODS, PAGE_LEVELS, PROFILE_LAGS, SCALES, TOP_FINDINGS
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
-from ui.widgets import chart, kept
+from ui.widgets import chart, kept, table
 
 POINTS = ("analysis", "raw")
 
@@ -204,7 +204,7 @@ scatter_col.caption(tr(cf.scatter_caption(options, raw)))
 with lag_col:
     chart(lags)
 lag_col.caption(tr("corr.lagprof.caption"))
-lag_col.dataframe(lag_rows, hide_index=True, width="stretch")
+table(lag_rows, where=lag_col)
 st.caption(causation_note(language))
 
 st.subheader(tr("corr.findings"))

@@ -21,11 +21,10 @@ from analytics.stats.integration import (
 from analytics.stats.unit_profile import dimensions, ranking, unit_labels, weight_table
 from ui import data
 from ui.context import lang, publish, tr, url_choice, view
-from ui.widgets import chart, kept
+from ui.widgets import chart, kept, table
 
 BASES = ("all", "view", "window")
 WEIGHTINGS = ("equal", "entropy", "ahp", "fixed")
-GREY = "#888888"  # incomplete units: not ranked, no level
 TREND_DEFAULT_UNITS = 5
 BLANK = ("", "None", "nan")
 
@@ -148,14 +147,12 @@ with tab_weights:
             result = data.scored(current.db, dv, current.start, current.end, units, settings)
         except (IntegrationError, AhpError) as exc:
             st.error(tr("integ.weights_error", error=exc.message(lang())))
-    st.dataframe(
+    table(
         kept(
             ("integ.weights", *view_key, result.settings, language),
             lambda: fig.weights_frame(result, catalog, language),
         ),
-        hide_index=True,
-        width="stretch",
-        column_config={
+        config={
             "metric": tr("integ.metric"),
             "subsystem": tr("integ.subsystem"),
             "dimension": tr("integ.dimension"),
@@ -205,13 +202,14 @@ with tab_trend:
     )
     chart(trend, width="stretch")
     chart(kept(("integ.ranking", *seen), lambda: fig.ranking_figure(ranks, names, month, language)), width="stretch")
+    if len(ranks) > fig.RANKING_BARS:
+        half = fig.RANKING_BARS // 2
+        st.caption(tr("integ.ranking_bars_note", half=half, hidden=len(ranks) - 2 * half, n=len(ranks)))
     level_column = "level_en" if language == "en" else "level"
-    st.dataframe(
+    table(
         kept(("integ.ranks_table", *seen), lambda: fig.ranks_frame(ranks, names, language)),
-        hide_index=True,
-        width="stretch",
-        column_order=["rank", "unit", "name", "D", level_column, "u_party", "u_business", "lagging", "complete"],
-        column_config={
+        order=["rank", "unit", "name", "D", level_column, "u_party", "u_business", "lagging", "complete"],
+        config={
             "rank": tr("integ.rank"),
             "unit": tr("col.unit"),
             "name": tr("col.name"),
@@ -225,11 +223,11 @@ with tab_trend:
     )
     if len(incomplete):
         st.markdown(f"**{tr('integ.incomplete_title')}**")
-        st.dataframe(
-            incomplete[["unit", "name", "status", "missing"]].style.set_properties(color=GREY),
-            hide_index=True,
-            width="stretch",
-            column_config={
+        table(
+            incomplete,
+            order=["unit", "name", "status", "missing"],
+            muted=True,
+            config={
                 "unit": tr("col.unit"),
                 "name": tr("col.name"),
                 "status": tr("integ.complete"),

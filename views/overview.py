@@ -22,12 +22,11 @@ from analytics.stats.integration import IntegrationSettings
 from analytics.stats.overview import DEFAULT_LIST_SIZE, YEAR, Overview, build_overview, red_black, shift_month
 from ui import data
 from ui.context import integration_settings, lang, tr, view
-from ui.widgets import chart, kept
+from ui.widgets import chart, kept, table
 
 CARDS_PER_ROW = 4
 LIST_SIZES = (3, 5, 10, 20)
 PLOT_CONFIG = {"displaylogo": False}
-GREY = "#888888"  # incomplete units: not ranked, no level
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -127,22 +126,22 @@ else:
     chart(figure, width="stretch", config=PLOT_CONFIG)
     left, right = st.columns(2)
     left.markdown(f"**{tr('overview.red_list')}**")
-    left.dataframe(red, hide_index=True, width="stretch")
+    table(red, where=left)
     right.markdown(f"**{tr('overview.black_list')}**")
-    right.dataframe(black, hide_index=True, width="stretch")
+    table(black, where=right)
     st.caption(tr("overview.ranking_caption", n=len(result.ranking)))
 st.markdown(f"**{choices_text(result.settings, language)}**")
 st.caption(tr("integ.ranked_note", ranked=len(result.ranking), incomplete=len(result.incomplete)))
 st.page_link("views/integration.py", label=tr("integ.change_choices"), icon=":material/tune:")
 if len(result.incomplete):
-    table = kept(("overview.incomplete", *seen), lambda: incomplete(result, data.catalog(current.db, dv), language))
+    shown = kept(("overview.incomplete", *seen), lambda: incomplete(result, data.catalog(current.db, dv), language))
     with st.expander(tr("integ.incomplete_title")):
-        st.dataframe(
-            table[["unit", "name", "status", "missing"]].style.set_properties(color=GREY),
-            hide_index=True,
-            width="stretch",
-            column_config={"unit": tr("col.unit"), "name": tr("col.name"), "status": tr("integ.complete"),
-                           "missing": tr("integ.missing_what")},
+        table(
+            shown,
+            order=["unit", "name", "status", "missing"],
+            config={"unit": tr("col.unit"), "name": tr("col.name"), "status": tr("integ.complete"),
+                    "missing": tr("integ.missing_what")},
+            muted=True,
         )  # fmt: skip
 
 st.subheader(tr("overview.reporting_title"))
@@ -167,5 +166,5 @@ else:
     st.markdown(alert_counts(result.alerts, language))
     wide = {tr("overview.col_detail"): st.column_config.TextColumn(width="large")}
     alerts = kept(("overview.alerts", *seen), lambda: alert_table(result.alerts, language))
-    st.dataframe(alerts, hide_index=True, width="stretch", column_config=wide)
+    table(alerts, config=wide)
 st.caption(tr("overview.not_causal"))

@@ -34,14 +34,14 @@ from analytics.reports.export import MIME, file_name, render
 from analytics.reports.html import PLOT_CONFIG, kpi_cards, peer_rows, slide_figure
 from analytics.reports.marking import mark_now
 from analytics.reports.pdf import pdf_available
-from analytics.services.exports import source_of
+from analytics.services.exports import notes_for_export, source_of
 from analytics.stats.integration import IntegrationSettings
 from analytics.stats.options import LAGS, PAGE_LEVELS, SCALES
 from analytics.stats.unit_profile import unit_labels
 from analytics.store.audit import record_export
 from ui import data, share
 from ui.context import integration_settings, lang, publish, tr, url_choice, view
-from ui.widgets import chart, kept
+from ui.widgets import chart, kept, table
 
 STYLE = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarCollapseButton"],
@@ -67,6 +67,7 @@ def _analysis(db: str, dv: int, view: Scope, settings: IntegrationSettings) -> D
         data.panel(db, dv),
         share.current_stamp(db),
         data.snapshot(db, dv),
+        notes_for_export(db),  # the Excel export's 情况说明 sheet
     )
     return DeckAnalysis(source, view, settings)
 
@@ -190,7 +191,7 @@ def _body(slide: Slide, seen: tuple) -> None:
         chart(figure, config=PLOT_CONFIG, width="stretch", key=f"slide_{slide.spec}")
     if slide.kind == "unit" and len(slide.payload.peers):  # type: ignore[attr-defined]
         peers = peer_rows(slide.payload, lang()).rename(columns=lambda c: tr(f"present.col.{c}"))  # type: ignore[arg-type]
-        st.dataframe(peers, hide_index=True)
+        table(peers)
 
 
 def _exports(analysis: DeckAnalysis, current, specs: list[SlideSpec], dv: int) -> None:
@@ -270,7 +271,8 @@ else:
     _body(slide, seen)
     with st.expander(tr("present.notes_label"), icon=":material/record_voice_over:"):
         st.text(slide.notes)
-st.caption(f"{scope_text(analysis.scope, analysis, lang())} · {stamp_text(analysis.source.stamp, lang())}")
+stamp = stamp_text(analysis.source.stamp, lang(), current.start, current.end)
+st.caption(f"{scope_text(analysis.scope, analysis, lang())} · {stamp}")
 choices = {"corr_level": analysis.scope.level, "corr_scale": analysis.scope.scale}
 share.copy_link(current.db, {**share.view_params(current), **choices, "deck": deck_text(specs), "slide": str(index)})
 _exports(analysis, current, specs, dv)

@@ -10,7 +10,7 @@ from analytics.model.cycles import APPROVED, CLOSED, CONFIRM, EXCUSE, LATE, OPEN
 from analytics.periods import from_index, parse_strict
 from analytics.services import cycles as service
 from ui import cycle as ui
-from ui import data
+from ui import data, widgets
 from ui.auth import can, current_session
 from ui.context import tr, view
 
@@ -73,7 +73,7 @@ if batches:
     st.warning(tr("progress.restated", n=batches))
 
 st.subheader(tr("progress.grid"))
-st.dataframe(ui.status_grid(units), hide_index=True, width="stretch")
+widgets.table(ui.status_grid(units))
 
 left, right = st.columns(2)
 words = {s: ui.status_words(s) for s in STATUSES}
@@ -90,7 +90,7 @@ if tops:
     shown = shown[shown["subsidiary"].isin(tops)]
 st.markdown(f"**{tr('progress.table', n=len(shown))}**")
 table = ui.shown_units(shown, [c for c in ui.UNIT_COLUMNS if c != "planners"])
-st.dataframe(table, hide_index=True, width="stretch", placeholder="")
+widgets.table(table, placeholder="")
 
 st.subheader(tr("progress.chase"))
 chase = ui.chase_list(units)
@@ -101,13 +101,13 @@ elif month.state == OPEN and dt.date.today() <= month.deadline:
 elif chase.empty:
     st.success(tr("progress.chase_none"))
 else:
-    st.dataframe(ui.shown_units(chase, ui.CHASE_COLUMNS), hide_index=True, width="stretch", placeholder="")
+    widgets.table(ui.shown_units(chase, ui.CHASE_COLUMNS), placeholder="")
     if can("export") or can("import"):
         ui.chase_download(db, month, chase, user)
 
 if can("import"):
     st.subheader(tr("progress.returned"))
-    todo = ui.returned_to(db, registry, ui.scope_of(session, registry))
+    todo = ui.returned_to(db, registry, ui.scope_of(session, registry), {month.period: status})
     if todo.empty:
         st.caption(tr("progress.returned_none"))
     else:
@@ -115,7 +115,7 @@ if can("import"):
         columns = ["period", "unit", "name", "reason", "reviewed_by", "reviewed_at"]
         todo_table = ui.shown_units(todo, [c for c in columns if c != "period"])
         todo_table.insert(0, tr("col.period"), todo["period"].to_numpy())
-        st.dataframe(todo_table, hide_index=True, width="stretch", placeholder="")
+        widgets.table(todo_table, placeholder="")
         st.page_link("views/import_data.py", label=tr("progress.to_import"), icon=":material/upload_file:")
 
 if may_manage:
@@ -125,7 +125,9 @@ if may_manage:
         approved = units.loc[units["status"] == APPROVED, "unit"].tolist()
         late = units.loc[units["status"].isin(LATE), "unit"].tolist()
         names = dict(zip(units["unit"], units["name"], strict=True))
-        label = lambda code: tr("sep.noted", name=code, note=names.get(code, ""))  # noqa: E731
+        pattern = tr("sep.noted", name="{name}", note="{note}")  # "{name}（{note}）": filled per unit below
+        labels = {code: pattern.format(name=code, note=name) for code, name in names.items()}
+        label = labels.__getitem__
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{tr('progress.confirm_help', n=len(approved))}**")
@@ -154,7 +156,7 @@ if may_manage:
             if blocking:
                 st.markdown(f"**{tr('progress.blocking')}**")
                 block = units[units["unit"].isin([code for code, _ in blocking])]
-                st.dataframe(ui.shown_units(block, ["unit", "name", "status"]), hide_index=True, width="stretch")
+                widgets.table(ui.shown_units(block, ["unit", "name", "status"]))
     elif month.state == CLOSED:
         reason = st.text_input(tr("progress.reopen_reason"), key="reopen_reason")
         if st.button(tr("progress.reopen"), key="reopen_month"):

@@ -10,6 +10,7 @@ from analytics.figures import integration as fig
 from analytics.figures.records import quality_table
 from analytics.i18n import numbers as nf
 from analytics.model.units import UnknownUnit
+from analytics.services.rules import unit_notes
 from analytics.stats.coupling import level_name
 from analytics.stats.integration import IntegrationSettings, obstacle_degree
 from analytics.stats.unit_profile import (
@@ -24,8 +25,16 @@ from analytics.stats.unit_profile import (
 )
 from ui import data
 from ui.context import lang, publish, tr, url_choice, url_choices, view
-from ui.widgets import chart, kept
+from ui.widgets import chart, kept, table
 
+NOTE_COLUMNS = {
+    "period": tr("col.period"),
+    "metric": tr("col.metric"),
+    "value": tr("notes.col.value"),
+    "note": tr("notes.col.note"),
+    "author": tr("notes.col.author"),
+    "batch_id": tr("notes.col.batch"),
+}
 KINDS = {"n": nf.COUNT, "n_eff": nf.AMOUNT, "a_x": nf.R, "a_y": nf.R, "r": nf.R, "ci_low": nf.R, "ci_high": nf.R}
 
 
@@ -138,9 +147,15 @@ flags = data.unit_quality_flags(current.db, dv, unit)
 if flags.empty:
     st.caption(tr("profile.quality_none"))
 else:
-    st.dataframe(
-        kept(("profile.quality", *seen), lambda: quality_table(flags, language)), hide_index=True, width="stretch"
-    )
+    table(kept(("profile.quality", *seen), lambda: quality_table(flags, language)))
+
+# ---- the uploaders' notes (情况说明) on the unit's values in the view's months (SPEC §8)
+st.subheader(tr("profile.notes_title"))
+notes = kept(("profile.notes", *seen), lambda: unit_notes(current.db, unit, current.start, current.end, language))
+if notes.empty:
+    st.caption(tr("profile.notes_none"))
+else:
+    table(notes, config=NOTE_COLUMNS)
 
 # ---- the unit's own lagged correlations
 st.subheader(tr("profile.lag_title"))
@@ -160,11 +175,9 @@ st.warning(tr("profile.exploratory_note"))
 title = tr("profile.lag_chart_title", x=metric_names[x], y=metric_names[y])
 lags, lag_rows = kept(("profile.lags", *seen, x, y), lambda: lag_pieces(unit, x, y, title))
 chart(lags, width="stretch")
-st.dataframe(
+table(
     lag_rows,
-    hide_index=True,
-    width="stretch",
-    column_config={"lag": tr("profile.lag"), "r": "r"}
+    config={"lag": tr("profile.lag"), "r": "r"}
     | {c: tr(f"profile.{c}") for c in ("n", "n_eff", "a_x", "a_y", "ci_low", "ci_high", "p")},
 )
 st.caption(tr("profile.lag_caution"))

@@ -272,7 +272,13 @@ COMMANDS = (
     Command(
         "users", admin.users, "manage accounts: add, passwd, role, disable, enable, unlock, email, list", actions=USERS
     ),
-    Command("rules", rules.rules, "list, add or update the cross-checks (勾稽关系)", CSV_FILES),
+    Command(
+        "rules",
+        rules.rules,
+        "list, add or update the cross-checks (勾稽关系); --dry-run CODE: what a rule would flag in stored data",
+        (*CSV_FILES, arg("--dry-run", metavar="CODE", help="check a stored rule over the stored values (--from/--to)")),
+        (VIEW,),
+    ),
     Command("cycle", cycles.cycle, "the month's reporting cycle: open, close, reopen, status", actions=CYCLE),
     Command("review", cycles.review, "status transitions: approve, return, confirm, excuse", actions=REVIEW),
     Command(

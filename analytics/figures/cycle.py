@@ -3,6 +3,7 @@ and its history with the reviewer's warnings. Texts come from analytics.i18n.pag
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -72,6 +73,43 @@ def unit_values(
     frame = pd.DataFrame(rows, columns=VALUE_COLUMNS)
     quiet = frame["warning"].eq("") & frame["note"].eq("")
     return frame.iloc[np.argsort(quiet.to_numpy(), kind="stable")]  # the warned or noted ones first
+
+
+def warning_counts(panel: Panel, catalog: Catalog, units: list[str], period: int) -> dict[str, int]:
+    """How many of each unit's values in ``period`` :func:`unit_values` would warn about (far from the history
+    median, outside the valid range, new this month), for every unit at once (a 2,000-unit queue is sorted by it
+    without building each unit's table). Units without values in the month count 0."""
+    found = dict.fromkeys(units, 0)
+    rows = panel.units.get_indexer(units)
+    month = panel.month_position(from_index(period))
+    if not 0 <= month < len(panel.months) or not (rows >= 0).any():
+        return found
+    kept = rows[rows >= 0]
+    cube = panel.cube[kept]  # [unit, month, metric]
+    now = cube[:, month]
+    last = cube[:, month - 1] if month >= 1 else np.full_like(now, np.nan)
+    window = cube[:, max(0, month - history_window()) : month]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a metric without history has no median: NaN, no warning
+        medians = np.nanmedian(window, axis=1) if window.shape[1] else np.full_like(now, np.nan)
+        ratio = history_ratio()
+        factor = now / medians
+        far = (medians > 0) & (now > 0) & ((factor >= ratio) | (factor <= 1 / ratio))
+    codes = [str(m) for m in panel.metrics]
+    low = np.array([_bound(catalog, c, "min", -np.inf) for c in codes])
+    high = np.array([_bound(catalog, c, "max", np.inf) for c in codes])
+    outside = (now < low) | (now > high)
+    new = np.isnan(last)
+    warned = ~np.isnan(now) & (far | outside | new)
+    for unit, count in zip(np.asarray(units)[rows >= 0], warned.sum(axis=1), strict=True):
+        found[str(unit)] = int(count)
+    return found
+
+
+def _bound(catalog: Catalog, code: str, side: str, default: float) -> float:
+    metric = catalog.get(code) if code in catalog.codes() else None
+    value = getattr(metric, side, None) if metric is not None else None
+    return default if value is None else float(value)
 
 
 def _warnings(value: float, before: float, median: float, ratio: float, in_range: bool, lang: str) -> list[str]:

@@ -78,6 +78,9 @@ def wrapped(text: str, width: int = TITLE_WIDTH) -> str:
     return "<br>".join(text[i : i + half] for i in range(0, len(text), half))
 
 
+RANKING_BARS = 30  # a ranking chart draws every unit up to this many, else the top and bottom 15
+
+
 def _names(codes: pd.Series, names: Mapping[str, str]) -> list[str]:
     return [names.get(str(c), str(c)) for c in codes]
 
@@ -322,11 +325,18 @@ def _level_bands(figure: go.Figure) -> None:
 
 
 def ranking_figure(ranking: pd.DataFrame, names: Mapping[str, str], period: str, lang: str = "zh") -> go.Figure:
-    """Horizontal bars of D, best at the top, coloured by level with a legend of the levels shown;
-    ``ranking`` as analytics.stats.unit_profile.ranking, ``names`` code → display name."""
+    """Horizontal bars of D, best at the top, coloured by level with a legend of the levels shown; beyond
+    RANKING_BARS units the first and last halves of them with the number left out between (the table below the
+    chart has every unit). ``ranking`` as analytics.stats.unit_profile.ranking, ``names`` code → display name."""
     level_names = _level_names(lang)
+    hidden = max(0, len(ranking) - RANKING_BARS)
+    if hidden:  # the first and last halves: a chart of 2,000 bars is 50,000 px tall and tells nothing
+        ranking = pd.concat([ranking.head(RANKING_BARS // 2), ranking.tail(RANKING_BARS - RANKING_BARS // 2)])
     labels = [f"{r}. {n}" for r, n in zip(ranking["rank"], _names(ranking["unit"], names), strict=True)]
     frame = ranking.assign(label=labels)
+    gap = t("overview.fig_gap", lang, n=hidden)
+    if hidden:
+        labels.insert(RANKING_BARS // 2, gap)
     figure = go.Figure()
     for k in sorted(frame["level_index"].dropna().astype(int).unique(), reverse=True):
         part = frame[frame["level_index"] == k]
@@ -340,13 +350,15 @@ def ranking_figure(ranking: pd.DataFrame, names: Mapping[str, str], period: str,
             textposition="outside",
             hovertemplate="%{y}: D %{x:.3f}<extra></extra>",
         )
+    if hidden:
+        figure.add_bar(x=[0], y=[gap], orientation="h", showlegend=False, hoverinfo="skip", marker_color="#FFFFFF")
     figure.update_layout(
         title=t("integ.ranking_title", lang, period=period),
         xaxis={"title": t("integ.axis_d", lang), "range": [0, 1.15]},
         yaxis={"autorange": "reversed", "type": "category", "categoryorder": "array", "categoryarray": labels},
         legend={"title": {"text": t("integ.level", lang)}},
         barmode="overlay",
-        height=max(MIN_HEIGHT_PX, BAR_ROW_PX * len(ranking) + 100),
+        height=max(MIN_HEIGHT_PX, BAR_ROW_PX * len(labels) + 100),
         margin=MARGIN,
     )
     return figure

@@ -31,6 +31,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.unit": ("单位画像", "Unit profile"),
     "page.present": ("演示模式", "Presentation"),
     "page.admin": ("系统管理", "Administration"),
+    "nav.analysis": ("分析", "Analysis"),
+    "nav.reporting": ("填报", "Reporting"),
+    "nav.manage": ("管理", "Administration"),
     "app.title": ("党建与生产经营融合分析", "Party Building × Operations Analytics"),
     # sidebar
     "ui.source": ("数据来源", "Data source"),
@@ -367,6 +370,7 @@ def _merge_parts() -> None:
         findings,
         first_run,
         integration,
+        marks,
         master_data,
         overview,
         pages_cycle,
@@ -376,8 +380,8 @@ def _merge_parts() -> None:
         template,
     )
 
-    areas = (correlation, cycles, first_run, integration, master_data, overview, pages_cycle, present, records, rules)
-    for part in (*areas, accounts, errors, findings, template):
+    areas = (correlation, cycles, first_run, integration, marks, master_data, overview, pages_cycle, present, records)
+    for part in (*areas, rules, accounts, errors, findings, template):
         clashes = TEXT.keys() & part.TEXT.keys()
         if clashes:
             raise RuntimeError(f"translation keys defined twice: {sorted(clashes)}")

@@ -170,6 +170,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "integ.axis_d": ("耦合协调度 D", "Coupling coordination D"),
     "integ.axis_month": ("月份", "Month"),
     "integ.ranking_title": ("{period} 融合度排名", "{period}: ranking by D"),
+    "integ.ranking_bars_note": (
+        "图中为前 {half} 名和后 {half} 名，中间 {hidden} 个单位略；下表列出全部 {n} 个单位，可排序。",
+        "The chart shows the top {half} and the bottom {half}; {hidden} units in between are left out. The table "
+        "below lists all {n} units and can be sorted.",
+    ),
     "integ.rank": ("排名", "Rank"),
     "integ.level": ("协调等级", "Level"),
     "integ.lagging": ("滞后子系统", "Lagging"),

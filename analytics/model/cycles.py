@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from analytics.errors import AnalyticsError
 from analytics.i18n import Phrase, t
 from analytics.model.units import Registry, Unit
+from analytics.periods import from_index, parse_strict
 
 # the month's cycle
 NONE, OPEN, CLOSED = "none", "open", "closed"
@@ -118,3 +119,57 @@ def is_overdue(status: str, deadline: dt.date | None, today: dt.date, state: str
 def refused_transition(action: str, status: str) -> bool:
     """Whether ``action`` is not allowed from ``status``."""
     return status not in TRANSITIONS[action].before
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What leaders' views and exports say about the months under the cycle (SPEC §8). ``closed_through``: the
+    latest closed month while cycles are in use (None otherwise: every month is final, as before cycles); the
+    months after it are preliminary (初步). ``restated``: (month, reason) of each restatement (更正) of a closed
+    month by a batch not reverted."""
+
+    closed_through: str | None = None
+    restated: tuple[tuple[str, str], ...] = ()
+
+    def default_end(self, months: list[str]) -> str | None:
+        """Where a view without chosen months ends: the latest closed month (or the last month before it with
+        data), else the last month with data."""
+        if not months:
+            return None
+        if self.closed_through is None:
+            return months[-1]
+        final = [m for m in months if m <= self.closed_through]
+        return final[-1] if final else months[-1]
+
+    def preliminary(self, start: str | None, end: str | None) -> str | None:
+        """The first preliminary month shown in ``start``..``end``, or None when every month shown is final."""
+        if self.closed_through is None or end is None or end <= self.closed_through:
+            return None
+        first = from_index(parse_strict(self.closed_through) + 1)
+        return max(first, start) if start else first
+
+    def restated_in(self, start: str | None, end: str | None) -> dict[str, tuple[str, ...]]:
+        """The restated months shown in ``start``..``end`` with their reasons (each once, in order)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for month, reason in self.restated:
+            if (
+                (start is None or month >= start)
+                and (end is None or month <= end)
+                and reason not in found.get(month, ())
+            ):
+                found[month] = (*found.get(month, ()), reason)
+        return found
+
+    def texts(self, start: str | None, end: str | None, lang: str) -> list[tuple[str, str]]:
+        """The marks a page or an export of ``start``..``end`` carries, as (kind, text): ``preliminary`` 初步 …,
+        ``restated`` 更正 … (empty: every month shown is final and unchanged)."""
+        out = []
+        first = self.preliminary(start, end)
+        if first is not None:
+            out.append(("preliminary", t("marks.preliminary", lang, first=first)))
+        restated = self.restated_in(start, end)
+        if restated:
+            sep = t("sep.list", lang)
+            reasons = sep.join(dict.fromkeys(r for rs in restated.values() for r in rs))
+            out.append(("restated", t("marks.restated", lang, months=sep.join(restated), reasons=reasons)))
+        return out

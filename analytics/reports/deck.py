@@ -31,8 +31,10 @@ from analytics.figures.overview import coverage_notice
 from analytics.i18n import numbers as number_format
 from analytics.i18n import t, unit_of_measure
 from analytics.model.catalog import Catalog
+from analytics.model.cycles import Marks
 from analytics.model.panel import Panel
 from analytics.model.units import Registry
+from analytics.reports.annex import shown_notes
 from analytics.reports.options import DEFAULT_DECK, SLIDE_KINDS
 from analytics.stats import correlations, overview
 from analytics.stats.correlation_points import Options, analysis_points, fit_line
@@ -149,6 +151,7 @@ class DataStamp:
     as_of: dt.datetime | None
     demo: bool = False
     reverts: int = 0
+    marks: Marks = field(default_factory=Marks)  # the reporting cycle's final and restated months (SPEC §8: 初步, 更正)
 
     @property
     def version(self) -> str:
@@ -171,6 +174,7 @@ class Source:
     panel: Panel
     stamp: DataStamp
     scanner: FindingScanner | None = None  # where the findings scan is kept per data version (None: computed here)
+    notes: pd.DataFrame | None = None  # the uploaders' notes (情况说明, analytics.reports.annex); None: not loaded
 
 
 # ---------------------------------------------------------------- slides
@@ -432,11 +436,19 @@ def scope_text(scope: Scope, analysis: DeckAnalysis, lang: str) -> str:
 UNITS_NAMED = 4  # filters name at most this many units, then "and N more"
 
 
-def stamp_text(stamp: DataStamp, lang: str) -> str:
-    """'数据截至 2026-11-28 04:10 · 数据版本 v40.0' (+ the demo mark)."""
+def stamp_text(stamp: DataStamp, lang: str, start: str | None = None, end: str | None = None) -> str:
+    """'数据截至 2026-11-28 04:10 · 数据版本 v40.0' (+ the demo mark), then, for a deck of ``start``..``end`` under
+    the reporting cycle, '· 2026-11 起为初步数据 · 2026-08 已更正' (SPEC §8)."""
     when = stamp.as_of.strftime("%Y-%m-%d %H:%M") if stamp.as_of else "—"
     text = t("present.stamp", lang, when=when, version=stamp.version)
-    return text + (t("present.demo_mark", lang) if stamp.demo else "")
+    text += t("present.demo_mark", lang) if stamp.demo else ""
+    first = stamp.marks.preliminary(start, end)
+    if first is not None:
+        text += " · " + t("marks.preliminary_short", lang, first=first)
+    restated = stamp.marks.restated_in(start, end)
+    if restated:
+        text += " · " + t("marks.restated_short", lang, months=t("sep.list", lang).join(restated))
+    return text
 
 
 def metric_label(catalog: Catalog, code: str, lang: str) -> str:
@@ -801,6 +813,7 @@ class Deck:
     lang: str
     scope_text: str
     stamp_text: str
+    notes: pd.DataFrame | None = None  # the notes on the view's values (analytics.reports.annex.shown_notes)
 
     @property
     def text(self) -> str:
@@ -810,9 +823,11 @@ class Deck:
 
 def deck_of(analysis: DeckAnalysis, slides: Sequence[Slide], lang: str) -> Deck:
     """A deck of already computed ``slides`` of ``analysis``."""
-    stamp = analysis.source.stamp
+    stamp, scope, months = analysis.source.stamp, analysis.scope, analysis.months
+    start, end = scope.start or (months[0] if months else None), scope.end or (months[-1] if months else None)
+    notes = shown_notes(analysis.source.notes, scope.start, scope.end, scope.units, analysis.source.catalog, lang)
     return Deck(
-        tuple(slides), analysis.scope, stamp, lang, scope_text(analysis.scope, analysis, lang), stamp_text(stamp, lang)
+        tuple(slides), scope, stamp, lang, scope_text(scope, analysis, lang), stamp_text(stamp, lang, start, end), notes
     )
 
 

@@ -1,4 +1,6 @@
-"""The tables behind each slide as an Excel workbook (xlsxwriter): a cover sheet, then one sheet per deck item.
+"""The tables behind each slide as an Excel workbook (xlsxwriter): a cover sheet, then one sheet per deck item, then
+the reporting cycle's records of the view when there are any: the uploaders' notes (情况说明) and the restated
+months (更正), SPEC §8.
 
 Formula injection is neutralised: every string is written with ``write_string`` (xlsxwriter never turns it into a
 formula, URL or number), and a string that a spreadsheet would read as a formula when retyped (starting with
@@ -19,6 +21,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from analytics.i18n import t
+from analytics.reports.annex import restated_rows
 from analytics.reports.deck import Deck, Slide
 from analytics.reports.marking import ExportMark
 
@@ -106,6 +109,27 @@ def _slide_sheet(
         sheet.set_column(col, col, min(max(width + 2, 8), COLUMN_WIDTH_MAX))
 
 
+def _cycle_sheets(book: xlsxwriter.Workbook, writer: _Writer, deck: Deck, mark: str, taken: set[str]) -> None:
+    """After the slides, the reporting cycle's records of the view (SPEC §8), each sheet only when it has rows: the
+    uploaders' notes (情况说明) and the restated months (更正)."""
+    lang = deck.lang
+    restated = restated_rows(deck.stamp.marks, deck.scope.start, deck.scope.end, t("sep.list", lang))
+    for kind, frame in (("notes", deck.notes), ("restated", restated)):
+        if frame is None or frame.empty:
+            continue
+        name = t(f"xlsx.sheet.{kind}", lang)
+        sheet = book.add_worksheet(name)
+        taken.add(name)
+        writer.string(sheet, 0, 0, t(f"xlsx.{kind}.title", lang), writer.title)
+        writer.string(sheet, 1, 0, t(f"xlsx.{kind}.subtitle", lang))
+        writer.string(sheet, 2, 0, mark, writer.mark)
+        writer.string(sheet, 3, 0, f"{deck.scope_text} · {deck.stamp_text}")
+        widths: dict[int, int] = {}
+        _table(writer, sheet, HEADER_ROWS, t(f"xlsx.{kind}.caption", lang, n=len(frame)), frame, lang, widths)
+        for col, width in widths.items():
+            sheet.set_column(col, col, min(max(width + 2, 8), COLUMN_WIDTH_MAX))
+
+
 def _cover(book: xlsxwriter.Workbook, writer: _Writer, deck: Deck, mark: str) -> None:
     sheet = book.add_worksheet(t("present.internal", deck.lang))
     writer.string(sheet, 0, 0, t("present.report_title", deck.lang), writer.title)
@@ -141,5 +165,6 @@ def report_xlsx(deck: Deck, mark: ExportMark) -> bytes:
     taken.add(t("present.internal", deck.lang))
     for index, slide in enumerate(deck.slides, start=1):
         _slide_sheet(book, writer, slide, index, deck, text, taken)
+    _cycle_sheets(book, writer, deck, text, taken)
     book.close()
     return out.getvalue()

@@ -18,6 +18,7 @@ from analytics.errors import AnalyticsError
 from analytics.model.catalog import Catalog
 from analytics.model.panel import Panel
 from analytics.model.units import Registry
+from analytics.periods import from_index
 from analytics.reports.deck import DataStamp, DeckError, Source, parse_deck
 from analytics.reports.deck import Scope as Scope  # re-exported: the view an export is computed over
 from analytics.reports.export import export_report
@@ -26,7 +27,9 @@ from analytics.services.findings import findings_of
 from analytics.store import audit
 from analytics.store.batches import latest_change
 from analytics.store.connection import Connection, connect, get_meta
+from analytics.store.cycles import marks as cycle_marks
 from analytics.store.metrics import load_catalog
+from analytics.store.notes import notes_in_view
 from analytics.store.snapshot import Snapshot, load_snapshot
 from analytics.store.units import load_registry
 from analytics.store.versions import current_version
@@ -36,7 +39,8 @@ def data_stamp(con: Connection) -> DataStamp:
     """The data version of an open database: latest batch id, the time data last changed (commit or revert), and
     whether it holds the demo group."""
     batch_id, as_of = latest_change(con)
-    return DataStamp(batch_id, as_of, get_meta(con, "demo") == "1", current_version(con).reverts or 0)
+    demo, reverts = get_meta(con, "demo") == "1", current_version(con).reverts or 0
+    return DataStamp(batch_id, as_of, demo, reverts, cycle_marks(con))
 
 
 def source_of(
@@ -46,11 +50,26 @@ def source_of(
     panel: Panel,
     stamp: DataStamp,
     snapshot: Snapshot | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> Source:
     """A deck's source from parts already read; its findings scans are kept with ``snapshot`` when ``panel`` is the
-    snapshot's own (a transformed panel is scanned afresh each time)."""
+    snapshot's own (a transformed panel is scanned afresh each time). ``notes``: the notes (情况说明) its Excel
+    export lists (:func:`export_notes`; None: none listed)."""
     scanner = partial(findings_of, snapshot) if snapshot is not None and snapshot.panel is panel else None
-    return Source(catalog, registry, obs, panel, stamp, scanner)
+    return Source(catalog, registry, obs, panel, stamp, scanner, notes)
+
+
+def export_notes(con: Connection) -> pd.DataFrame:
+    """The notes (情况说明) of batches in force, for an export: unit, name, period (YYYY-MM), metric (code), value,
+    note, author, batch_id, written_at."""
+    found = notes_in_view(con)
+    return found.assign(period=[from_index(int(p)) for p in found["period"]])
+
+
+def notes_for_export(db: str | Path | None) -> pd.DataFrame:
+    """:func:`export_notes` of the database ``db`` (a page's deck: read once per data version)."""
+    with connect(db, read_only=True) as con:
+        return export_notes(con)
 
 
 def load_source(db: str | Path | None) -> Source:
@@ -58,7 +77,8 @@ def load_source(db: str | Path | None) -> Source:
     with connect(db, read_only=True) as con:
         catalog, registry = load_catalog(con), load_registry(con)
         snapshot, stamp = load_snapshot(con, db), data_stamp(con)
-    return source_of(catalog, registry, snapshot.frame(), snapshot.panel, stamp, snapshot)
+        notes = export_notes(con)
+    return source_of(catalog, registry, snapshot.frame(), snapshot.panel, stamp, snapshot, notes)
 
 
 def export(

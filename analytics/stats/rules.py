@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.model.rules import Operands, Rule, check
+from analytics.model.units import Registry
 
 PERIOD_BITS = 20  # a key is uid << PERIOD_BITS | period (month indexes are < 2**20)
 # (uids, periods, metric codes) -> the stored values (uid, period, metric, value) of those combinations
@@ -26,7 +27,7 @@ Fetch = Callable[[np.ndarray, np.ndarray, list[str]], pd.DataFrame]
 @dataclass(frozen=True)
 class Failures:
     """Where one rule failed: per failure the unit id, month, the staged row of its cell (-1: none in the upload)
-    and the two sides' values."""
+    and the two sides' values; ``checked``: how many unit-months the rule could be checked in (failed or not)."""
 
     rule: Rule
     uid: np.ndarray
@@ -34,9 +35,16 @@ class Failures:
     row: np.ndarray
     left: np.ndarray
     right: np.ndarray
+    checked: int = 0
 
     def __len__(self) -> int:
         return len(self.uid)
+
+    @classmethod
+    def none(cls, rule: Rule) -> Failures:
+        """No failure, nothing checked."""
+        empty = np.array([], dtype=np.int64)
+        return cls(rule, empty, empty, empty, np.array([]), np.array([]))
 
 
 def _keys(uid: np.ndarray, period: np.ndarray) -> np.ndarray:
@@ -49,10 +57,12 @@ def check_rules(
     children: Mapping[int, Sequence[int]],
     headcount: Mapping[int, float],
     fetch: Fetch | None = None,
+    keep_passing: bool = False,
 ) -> list[Failures]:
     """The failures of every rule over the upload ``staged`` (uid, period, metric, value; its row order gives the
     cells). ``children``: unit id → its child units' ids; ``headcount``: unit id → 职工人数; ``fetch``: the stored
-    values of operands the upload lacks (None: the upload is all there is). Rules without failures are left out."""
+    values of operands the upload lacks (None: the upload is all there is). Rules without failures are left out
+    unless ``keep_passing`` (a dry run reports how many unit-months it checked)."""
     if staged.empty or not rules:
         return []
     direct = list(dict.fromkeys(m for r in rules for m in r.metrics))
@@ -76,8 +86,9 @@ def check_rules(
         outcome = check(rule, operands, len(keys))
         cells = np.stack([rows[code] for code in rule.metrics])  # left's metrics first
         in_upload = cells >= 0
-        failed = np.flatnonzero(outcome.failed & in_upload.any(axis=0))
-        if not len(failed):
+        held = in_upload.any(axis=0)  # the unit-months where the upload holds a metric the rule names directly
+        failed = np.flatnonzero(outcome.failed & held)
+        if not len(failed) and not keep_passing:
             continue
         first = np.argmax(in_upload[:, failed], axis=0)
         found.append(
@@ -88,9 +99,31 @@ def check_rules(
                 cells[first, failed],
                 outcome.left[failed],
                 outcome.right[failed],
+                int((outcome.checked & held).sum()),
             )
         )
     return found
+
+
+def unit_operands(registry: Registry) -> tuple[dict[int, list[int]], dict[int, float]]:
+    """What :func:`check_rules` reads of the units: unit id → its child units' ids, and unit id → 职工人数 (units
+    without a positive headcount absent)."""
+    uid_of = {u.code: u.uid for u in registry.units}
+    children = {
+        uid_of[parent]: [uid_of[c] for c in below] for parent, below in registry.children().items() if parent in uid_of
+    }
+    return children, {uid_of[code]: value for code, value in registry.headcounts().items()}
+
+
+def check_stored(
+    values: pd.DataFrame, rule: Rule, children: Mapping[int, Sequence[int]], headcount: Mapping[int, float]
+) -> Failures:
+    """``rule`` over stored values (uid, period, metric, value: every value of its metrics in the months looked at,
+    the child units' included) — the import's check (:func:`check_rules`) with the values as the upload: a dry run
+    of a rule before it is saved. Every unit-month holding a metric the rule names directly is checked where all its
+    operands are present."""
+    found = check_rules(values, [rule], children, headcount, None, keep_passing=True)
+    return found[0] if found else Failures.none(rule)
 
 
 class _Upload:

@@ -325,6 +325,7 @@ def _revert(con: duckdb.DuckDBPyConnection, batch_id: int, user: str, actor: str
         (count,) = one_row(con, "SELECT count(*) FROM reverted_keys")
         con.execute("DROP TABLE reverted_keys")
         audit.record(con, actor, audit.REVERT, {"batch": batch_id, "keys": int(count)})
+        cycles.mark_reverted(con, batch_id, actor)  # its units in open months: back to what their values are
         bump_data_version(con)
         con.execute("COMMIT")
     except BaseException:

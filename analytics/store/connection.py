@@ -223,6 +223,14 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(get_meta(con, "data_version", "0") or 0)
 
 
+def bump_view_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Mark a change of what pages show without a change of values (a month closed or reopened: SPEC §8's 初步
+    marks and default range): the version goes up, the data token (the snapshots' key) stays."""
+    version = data_version(con) + 1
+    set_meta(con, "data_version", str(version))
+    return version
+
+
 def new_token() -> str:
     return uuid.uuid4().hex
 

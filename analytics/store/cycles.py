@@ -35,6 +35,7 @@ from analytics.model.cycles import (
     SUBMITTED,
     TRANSITIONS,
     CycleError,
+    Marks,
     action_phrase,
     reporting_units,
     state_phrase,
@@ -42,7 +43,7 @@ from analytics.model.cycles import (
 )
 from analytics.periods import from_index
 from analytics.store import audit
-from analytics.store.connection import first_row, one_row
+from analytics.store.connection import bump_view_version, first_row, one_row
 from analytics.store.units import load_registry
 
 
@@ -120,6 +121,18 @@ def restatements(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def marks(con: duckdb.DuckDBPyConnection) -> Marks:
+    """The last final month while cycles are in use — the latest closed one, or, before any month closed, the
+    month before the first cycle (months never opened are final) — and the restatements of closed months."""
+    closed, first = one_row(con, "SELECT max(period) FILTER (WHERE state = ?), min(period) FROM cycles", [CLOSED])
+    final = closed if closed is not None else first - 1 if first is not None else None
+    restated = restatements(con)
+    return Marks(
+        from_index(int(final)) if final is not None else None,
+        tuple((from_index(int(p)), str(r)) for p, r in zip(restated["period"], restated["reason"], strict=True)),
+    )
+
+
 # --- the month's cycle ------------------------------------------------------------------------------------------
 
 
@@ -168,6 +181,7 @@ def close_cycle(con: duckdb.DuckDBPyConnection, period: int, actor: str) -> Cycl
             [CLOSED, dt.datetime.now(), actor, period],
         )
         audit.record(con, actor, audit.CYCLE_CLOSE, {"period": from_index(period), "units": len(units)})
+        bump_view_version(con)  # leaders' pages now end at this month by default
     return _cycle(con, period)
 
 
@@ -179,6 +193,7 @@ def reopen_cycle(con: duckdb.DuckDBPyConnection, period: int, reason: str, actor
             raise _refuse_state(period, found.state if found else "none", REOPEN_CYCLE)
         con.execute("UPDATE cycles SET state = ?, closed_at = NULL, closed_by = NULL WHERE period = ?", [OPEN, period])
         audit.record(con, actor, audit.CYCLE_REOPEN, {"period": from_index(period), "reason": reason})
+        bump_view_version(con)  # this month is preliminary again
     return _cycle(con, period)
 
 
@@ -331,6 +346,43 @@ def mark_submitted(con: duckdb.DuckDBPyConnection, batch_id: int, rows: pd.DataF
             "batch": batch_id,
             "units": [code for code, _ in changed],
             "from": {code: status for code, status in changed if status != MISSING},
+        }
+        audit.record(con, actor, audit.UNIT_STATUS, details)
+
+
+def mark_reverted(con: duckdb.DuckDBPyConnection, batch_id: int, actor: str) -> None:
+    """In a revert's transaction, after the current values are restored: every unit whose status in an open month
+    came from the reverted batch goes back to what its values now are — ``submitted`` by the latest batch still
+    holding values of that unit and month (to be reviewed again: its numbers changed), else ``missing``. One
+    ``unit_status`` audit entry per month. Closed months keep their statuses (SPEC §8)."""
+    if not cycles_in_use(con):
+        return
+    rows = con.execute(
+        "SELECT s.period, s.uid, u.code, s.status, (SELECT max(c.batch_id) FROM current c "
+        "WHERE c.uid = s.uid AND c.period = s.period) AS now FROM unit_status s "
+        "JOIN cycles y ON y.period = s.period AND y.state = ? JOIN units u ON u.uid = s.uid "
+        "WHERE s.batch_id = ? ORDER BY s.period, s.uid",
+        [OPEN, batch_id],
+    ).fetchall()
+    for period, uid, _code, _status, now in rows:
+        if now is None:
+            con.execute("DELETE FROM unit_status WHERE period = ? AND uid = ?", [period, uid])
+            continue
+        con.execute(
+            "UPDATE unit_status SET status = ?, batch_id = b.id, submitted_at = b.created_at, "
+            "submitted_by = b.user_name, reviewed_at = NULL, reviewed_by = NULL, reason = NULL "
+            "FROM batches b WHERE b.id = ? AND unit_status.period = ? AND unit_status.uid = ?",
+            [SUBMITTED, int(now), period, uid],
+        )
+    for period in sorted({int(row[0]) for row in rows}):
+        month = [row for row in rows if row[0] == period]
+        details = {
+            "period": from_index(period),
+            "action": "revert",
+            "batch": batch_id,
+            "units": [code for _, _, code, _, _ in month],
+            "from": {code: status for _, _, code, status, _ in month},
+            "to": {code: MISSING if now is None else SUBMITTED for _, _, code, _, now in month},
         }
         audit.record(con, actor, audit.UNIT_STATUS, details)
 

@@ -43,3 +43,25 @@ def load_notes(
         "AND (?::INTEGER IS NULL OR n.period = ?) ORDER BY n.batch_id, u.code, n.period, m.code",
         [batch_id, batch_id, uid, uid, period, period],
     ).df()
+
+
+def notes_in_view(
+    con: duckdb.DuckDBPyConnection,
+    start: int | None = None,
+    end: int | None = None,
+    uids: list[int] | None = None,
+) -> pd.DataFrame:
+    """The notes of batches still in force (not reverted) in months ``start..end`` (inclusive, None: open) of units
+    ``uids`` (None: every unit): unit (code), name, period, metric (code), value (the value that batch wrote),
+    note, author, batch_id, written_at; by unit, period, metric, then oldest first."""
+    return con.execute(
+        "SELECT u.code AS unit, u.name, n.period, m.code AS metric, o.value, n.note, n.author, n.batch_id, "
+        "n.written_at FROM notes n JOIN batches b ON b.id = n.batch_id AND b.status = 'committed' "
+        "JOIN units u ON u.uid = n.uid JOIN metrics m ON m.mid = n.mid "
+        "LEFT JOIN observations o ON o.batch_id = n.batch_id AND o.uid = n.uid AND o.period = n.period "
+        "AND o.mid = n.mid "
+        "WHERE (?::INTEGER IS NULL OR n.period >= ?) AND (?::INTEGER IS NULL OR n.period <= ?) "
+        "AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], n.uid)) "
+        "ORDER BY u.code, n.period, m.code, n.batch_id, n.written_at",
+        [start, start, end, end, uids, uids],
+    ).df()

@@ -63,3 +63,17 @@ def current_values(
         ).df()
     finally:
         con.unregister("rule_uids")
+
+
+def values_between(
+    con: duckdb.DuckDBPyConnection, mids: Sequence[int], start: int | None, end: int | None
+) -> pd.DataFrame:
+    """The current values (uid, period, mid, value) of metrics ``mids`` in months ``start..end`` (month indexes,
+    inclusive; None: open), every unit: what a rule's dry run checks."""
+    if not len(mids):
+        return pd.DataFrame({"uid": [], "period": [], "mid": [], "value": []})
+    return con.execute(
+        "SELECT uid, period, mid, value FROM current WHERE mid IN (SELECT unnest(?)) "
+        "AND (?::INTEGER IS NULL OR period >= ?) AND (?::INTEGER IS NULL OR period <= ?) ORDER BY uid, period, mid",
+        [sorted({int(m) for m in mids}), start, start, end, end],
+    ).df()

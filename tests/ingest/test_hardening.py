@@ -27,7 +27,7 @@ from analytics.settings import max_file_mb
 from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog, save_metrics
 from analytics.store.units import save_units
-from tests.fixtures import UNITS, WIDE, xlsx
+from tests.fixtures import UNITS, WIDE, tables, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = [*[p for f in ("analytics", "ui", "views") for p in sorted((ROOT / f).rglob("*.py"))], ROOT / "app.py"]
@@ -166,7 +166,7 @@ def test_the_data_page_shows_hostile_names_as_table_text(hostile, tmp_path, monk
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("views/audit.py").run()
     assert not at.exception
-    names = {v for frame in at.dataframe for column in frame.value.columns for v in frame.value[column].astype(str)}
+    names = {v for frame in tables(at) for column in frame.value.columns for v in frame.value[column].astype(str)}
     assert {SCRIPT, FORMULA} <= names
     rendered = [e.value for e in (*at.markdown, *at.caption, *at.title, *at.subheader, *at.info, *at.warning)]
     assert not [text for text in rendered if "alert(1)" in text]

@@ -16,6 +16,7 @@ from analytics.services.imports import Upload, check_scope, commit, run_import, 
 from analytics.store import accounts as auth
 from analytics.store import audit
 from analytics.store import cycles as store
+from analytics.store.batches import revert
 from analytics.store.connection import connect
 from analytics.store.units import load_registry
 from tests.fixtures import WIDE, xlsx
@@ -212,3 +213,34 @@ def test_the_page_path_validates_and_commits_a_restatement(group):
     with pytest.raises(CycleError):  # the commit checks again, in its transaction
         commit(group, good, "root", confirmed=True)
     assert commit(group, good, "root", confirmed=True, restated="更正") == 1
+
+
+def test_a_reverted_batch_takes_its_units_back_to_what_their_values_are(group):
+    """SPEC §8: a unit's status follows the committed batches of its values; a revert in an open month undoes the
+    submission (the unit is missing again, or submitted by the earlier batch and to be reviewed again)."""
+    cycles.open_month(group, OCT, DEADLINE, "root")
+    first = imported(group, [("B11", 100.0)])
+    cycles.review(group, "approve", ["B11"], OCT, "r1")
+    second = imported(group, [("B11", 120.0), ("B12", 200.0)])
+    cycles.review(group, "approve", ["B11", "B12"], OCT, "r1")
+    other = imported(group, [("B21", 50.0)], user="root")
+    assert statuses(group) == {"B11": "approved", "B12": "approved", "B21": "submitted", "B22": "missing"}
+    with connect(group) as con:
+        revert(con, second.batch_id, user="p1")
+    after = {u.unit: (u.status, u.batch_id, u.by) for u in cycles.status(group, OCT).units}
+    assert after == {
+        "B11": ("submitted", first.batch_id, "p1"),  # its October values are the first batch's again: review again
+        "B12": ("missing", None, None),  # nothing of B12 is left in October
+        "B21": ("submitted", other.batch_id, "root"),  # another batch's unit: untouched
+        "B22": ("missing", None, None),
+    }
+    with connect(group, read_only=True) as con:
+        [entry] = audit.details_of(audit.query(con, action=audit.UNIT_STATUS, limit=1))
+    assert entry == {
+        "period": "2026-10",
+        "action": "revert",
+        "batch": second.batch_id,
+        "units": ["B11", "B12"],
+        "from": {"B11": "approved", "B12": "approved"},
+        "to": {"B11": "submitted", "B12": "missing"},
+    }

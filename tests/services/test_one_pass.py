@@ -13,7 +13,7 @@ from analytics.services.imports import UnconfirmedValues, Upload, commit, run_im
 from analytics.store import audit
 from analytics.store.batches import confirmed_far_from_history
 from analytics.store.connection import connect, first_row
-from tests.fixtures import OCT, run_page, xlsx
+from tests.fixtures import OCT, run_page, tables, xlsx
 
 HEADER = ["单位编码", "营业收入（万元）", "三会一课完成率（%）"]
 SLIP = ["B11", 1_050_000, 95]  # B11's revenue in 元: 10,000× its history (100, 110, 105 万元)
@@ -66,7 +66,7 @@ def validate_on_the_page(rows: list[list[object]]):
 def test_the_page_shows_both_errors_and_the_warning_in_one_pass(app_history):
     at = validate_on_the_page(MIXED)
     assert [e.value for e in at.error] == ["发现 2 个错误，本次上传不会写入任何数据。请修改后重新上传："]
-    errors, warnings = (frame.value for frame in at.dataframe[:2])
+    errors, warnings = (frame.value for frame in tables(at)[:2])
     assert list(zip(errors["位置"], errors["代码"], strict=True)) == [
         ("党建!B3", "bad_value"),
         ("党建!C3", "out_of_range"),

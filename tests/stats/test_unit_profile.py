@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.i18n import numbers as nf
+from analytics.i18n import t as text
 from analytics.model.catalog import Catalog, Metric
 from analytics.model.panel import build_panel
 from analytics.model.units import Unit
@@ -36,7 +37,7 @@ from analytics.stats.unit_profile import (
 from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog
 from analytics.store.observations import analysis_frame
-from tests.fixtures import PAGE_HEADS, PAGE_UNITS, UNITS, X24, Y24, fill_profile, hand_lag1, hand_test
+from tests.fixtures import PAGE_HEADS, PAGE_UNITS, UNITS, X24, Y24, fill_profile, hand_lag1, hand_test, tables
 from tests.integration_reference import spec_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -379,9 +380,11 @@ def test_choosing_a_unit_shows_its_charts(app_env):
     assert "检修分公司（B21）：指标走势" in titles  # B11 and B21 are both 检修分公司: the code tells them apart
     assert titles[-1] == "三会一课完成率 → 营业收入：r 随滞后期变化（探索性，95% 置信区间按 n_eff）"
     assert any(w.value.startswith("探索性：相邻月份彼此相似") for w in at.warning)
-    table = at.dataframe[-1].value
+    table = tables(at)[-1].value
     profile = own_lag_profile(build_panel(obs), "B21", "three_meetings_rate", "revenue")
-    assert list(table.columns) == ["lag", "n", "n_eff", "a_x", "a_y", "r", "ci_low", "ci_high", "p"]  # no q, no stars
+    codes = ["lag", "n", "n_eff", "a_x", "a_y", "r", "ci_low", "ci_high", "p"]  # no q, no stars
+    assert list(table.columns) == [text(f"profile.{c}", "zh") if c != "r" else "r" for c in codes]
+    table.columns = codes
     assert profile["n"].tolist() == [12, 11, 10, 9, 8, 7, 6]
     assert table["n"].tolist() == ["12", "11", "10", "9", "8", "7", "6"]  # written by analytics.i18n.numbers
     assert table["r"].tolist() == [nf.r_value(r) for r in profile["r"]]

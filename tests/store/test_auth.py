@@ -21,7 +21,7 @@ from analytics.store import accounts as auth
 from analytics.store import audit
 from analytics.store.connection import connect, first_row
 from analytics.store.units import load_registry
-from tests.fixtures import WIDE, xlsx
+from tests.fixtures import WIDE, tables, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = dt.datetime(2026, 11, 2, 9, 0, 0)
@@ -404,9 +404,9 @@ def test_the_admin_page_is_for_admins_only(accounts, monkeypatch, role, allowed)
     at.run()
     assert not at.exception
     if not allowed:
-        assert at.warning[0].value == "您没有访问此页面的权限。" and not at.dataframe
+        assert at.warning[0].value == "您没有访问此页面的权限。" and not tables(at)
         return
-    log, users = at.dataframe[0].value, at.dataframe[1].value
+    log, users = tables(at)[0].value, tables(at)[1].value
     assert log["代码"].tolist()[-1] == "user_add" and users["用户名"].tolist() == ["lead", "p1", "root", "show"]
     at.selectbox(key="change_who").set_value("show")
     at.radio(key="change_what").set_value("disable")

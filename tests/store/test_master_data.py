@@ -23,7 +23,7 @@ from analytics.store.connection import connect
 from analytics.store.metrics import load_catalog, save_metrics
 from analytics.store.observations import current_frame
 from analytics.store.units import load_registry, save_units
-from tests.fixtures import OCT, WIDE, xlsx
+from tests.fixtures import OCT, WIDE, tables, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -96,7 +96,7 @@ def uploader_keys(at: AppTest) -> set[str]:
 
 def test_a_planner_gets_no_units_or_catalog_upload_on_the_data_page(accounts):
     at = logged_in("p1", "views/audit.py")
-    assert at.title[0].value == "数据与审计" and at.dataframe  # the batch history, catalog and units are readable
+    assert at.title[0].value == "数据与审计" and tables(at)  # the batch history, catalog and units are readable
     assert not uploader_keys(at) & {"units_csv", "catalog_csv"}
     assert not [b for b in at.button if b.key in ("save_units", "save_catalog")]
     assert [c.value for c in at.caption].count("只有管理员可以修改单位名录和指标目录。") == 2
@@ -122,7 +122,7 @@ def test_a_planner_cannot_register_units_through_an_import(accounts):
     at.file_uploader(key="uploads").set_value([("月报.xlsx", xlsx(rows), "application/octet-stream")]).run()
     at.text_input(key="upload_period").input("2026-10")
     next(b for b in at.button if b.label == "校验并预览").click().run()
-    assert at.dataframe[0].value["代码"].tolist() == ["unknown_unit"]
+    assert tables(at)[0].value["代码"].tolist() == ["unknown_unit"]
     assert "B13" not in parents(accounts)
     admin = logged_in("root", "views/import_data.py")
     assert "create_units" in {c.key for c in admin.checkbox}

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.model.panel import build_panel
 from analytics.periods import from_index
 from analytics.stats.correlations import Correlation, correlate
-from tests.fixtures import fill_correlation, synthetic_values
+from tests.fixtures import fill_correlation, synthetic_values, tables
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -109,7 +109,7 @@ def test_the_default_pair_is_the_best_finding_with_its_scatter_and_lag_profile(f
         == f'主题党日开展次数 与 产品质量合格率：r 所依据的数值<br><span style="font-size:14px">{stat(corr)}</span>'
     )
     assert lag == "滞后相关：主题党日开展次数 与<br>产品质量合格率，前后\u00a06\u00a0个月"
-    lag_rows = at.dataframe[0].value
+    lag_rows = tables(at)[0].value
     assert list(lag_rows["滞后（月）"]) == list(range(-6, 7))
     assert lag_rows["n"].iloc[6] == 144 and lag_rows["单位数"].iloc[6] == 12 and lag_rows["自由度"].iloc[6] == "11"
     assert lag_rows["r"].iloc[6] == f"{corr.r:.2f}"

@@ -21,7 +21,7 @@ from analytics.services.imports import Upload, run_import
 from analytics.store import accounts as auth
 from analytics.store import audit
 from analytics.store.connection import connect
-from tests.fixtures import ROOT, WIDE, run_page, xlsx
+from tests.fixtures import ROOT, WIDE, run_page, tables, xlsx
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
 T0 = dt.datetime(2026, 11, 2, 9, 0, 0)
@@ -42,7 +42,7 @@ def test_the_uploader_accepts_any_file_and_the_import_refuses_a_pdf_in_chinese(a
     assert "每个文件不超过 50 MB" in uploader.proto.label and "Browse files”＝选择文件" in uploader.proto.help
     at.file_uploader(key="uploads").set_value([("报告.pdf", PDF, "application/pdf")]).run()
     next(b for b in at.button if b.label == "校验并预览").click().run()
-    table = at.dataframe[0].value
+    table = tables(at)[0].value
     assert table.columns.tolist() == ["位置", "文件", "类型", "说明", "代码"]
     assert table.iloc[0].tolist() == [
         "报告.pdf",
@@ -59,20 +59,20 @@ def test_a_bad_value_is_named_in_words_with_its_code_last(app_env):
     at = run_page("views/import_data.py", "en")
     at.file_uploader(key="uploads").set_value([("bad.xlsx", xlsx(rows), "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "Validate and preview").click().run()
-    row = at.dataframe[0].value.iloc[0]
+    row = tables(at)[0].value.iloc[0]
     assert (row["Kind"], row["Code"]) == ("Not a number", "bad_value")
 
 
 def test_the_batch_history_names_the_kind_in_words(app_env):
     run_import(app_env, [Upload("月报.xlsx", xlsx(WIDE))], user="planner")
     at = run_page("views/import_data.py")
-    assert at.dataframe[0].value["类型"].tolist() == ["导入"]  # before: "import"
+    assert tables(at)[0].value["类型"].tolist() == ["导入"]  # before: "import"
 
 
 def test_the_data_page_refuses_a_non_csv_in_chinese_and_shows_chinese_headers(app_env):
     at = run_page("views/audit.py")
     assert [list(u.proto.type) for u in at.get("file_uploader")] == [[], []]
-    catalog, units = at.dataframe[0].value, at.dataframe[1].value  # no batches yet: no history table
+    catalog, units = tables(at)[0].value, tables(at)[1].value  # no batches yet: no history table
     assert catalog.columns.tolist()[:4] == ["指标编码", "中文名称", "英文名称", "类别"]
     assert catalog["类别"].iloc[0] == "党建" and catalog["方向"].iloc[0] == "越高越好"
     assert units.columns.tolist() == ["单位编码", "单位名称", "上级单位编码", "职工人数"]
@@ -100,7 +100,7 @@ def test_the_admin_page_shows_the_audit_log_in_words_and_no_choose_options(accou
     assert not at.exception
     # an empty placeholder is what makes the browser show "Choose options"
     assert [m.proto.placeholder for m in at.multiselect] == ["全部", "请选择", "请选择"]
-    log = at.dataframe[0].value
+    log = tables(at)[0].value
     assert log.columns.tolist() == ["序号", "时间", "操作人", "操作", "详情", "代码"]
     assert log.iloc[0][["操作", "详情", "代码"]].tolist() == [
         "导入",
@@ -108,7 +108,7 @@ def test_the_admin_page_shows_the_audit_log_in_words_and_no_choose_options(accou
         "import",
     ]
     assert log.iloc[1][["操作", "详情"]].tolist() == ["新增账户", "账户：root；角色：管理员"]
-    assert at.dataframe[1].value.columns.tolist()[:2] == ["用户名", "角色"]
+    assert tables(at)[1].value.columns.tolist()[:2] == ["用户名", "角色"]
 
 
 def test_audit_details_in_english_and_text_that_is_not_json():

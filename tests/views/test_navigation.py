@@ -15,7 +15,7 @@ from streamlit.util import calc_hash
 from analytics.services.imports import Upload, run_import
 from analytics.store import accounts as auth
 from analytics.store.connection import connect
-from tests.fixtures import WIDE, xlsx
+from tests.fixtures import WIDE, tables, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -138,7 +138,7 @@ def test_the_history_shows_a_revert_at_once(app_env):
     at.switch_page("views/audit.py").run()
     next(c for c in at.checkbox if c.label == "我确认撤销该批次").check()
     next(b for b in at.button if b.label == "撤销所选批次").click().run()
-    assert at.dataframe[0].value.iloc[0]["状态"] == "已撤销"  # before the fix: 有效 until the next rerun
+    assert tables(at)[0].value.iloc[0]["状态"] == "已撤销"  # before the fix: 有效 until the next rerun
     assert [s.value for s in at.success] == ["批次 1 已撤销，4 个数值已恢复为之前的值。"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.fixtures import fill_group
+from tests.fixtures import fill_group, tables
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -79,15 +79,15 @@ def test_card_values_and_like_for_like_changes(app_env):
 def test_ranking_lists_and_list_size(app_env):
     fill_group(app_env)
     at = open_overview()
-    red, black = at.dataframe[0].value, at.dataframe[1].value
+    red, black = tables(at)[0].value, tables(at)[1].value
     assert len(red) + len(black) == 3  # three complete branches in 2026-02, no unit on both lists
     assert list(red.columns) == ["名次", "单位编码", "单位名称", "融合度 D", "协调等级", "滞后子系统"]
     assert red["名次"].tolist() == [1, 2]
     assert "B13" not in {*red["单位编码"], *black["单位编码"]}  # incomplete: listed apart, greyed, not ranked
-    incomplete = at.dataframe[2].value
+    incomplete = tables(at)[2].value
     assert incomplete.values.tolist() == [["B13", "三电厂", "数据不全", "谈心谈话次数"]]
     at.select_slider(key="overview_top").set_value(3).run()  # 3 + 3 > 3 units: the lists still do not overlap
-    assert len(at.dataframe[0].value) == 2 and len(at.dataframe[1].value) == 1
+    assert len(tables(at)[0].value) == 2 and len(tables(at)[1].value) == 1
     assert at.select_slider(key="overview_top").value == 3
 
 
@@ -103,7 +103,7 @@ def test_four_units_are_too_few_for_an_index_but_the_figures_stand(app_env, lang
     at = open_overview(lang)
     assert [w.value for w in at.warning][-1:] == [INSUFFICIENT[lang]]  # after the app's local-mode notice
     assert len(at.metric) == 7 and not at.get("plotly_chart")  # the cards; no D trend, no ranking
-    assert not at.info and len(at.dataframe) == 1  # no "nothing to rank" beside the warning; only the alerts
+    assert not at.info and len(tables(at)) == 1  # no "nothing to rank" beside the warning; only the alerts
     assert at.metric[-1].value == "—" and at.metric[0].value == "6,390"  # no D; revenue 1130 + 2130 + 3130
 
 
@@ -112,7 +112,7 @@ def test_reporting_and_alerts_name_the_silent_unit(app_env):
     at = open_overview()
     text = " ".join(m.value for m in at.markdown)
     assert "2026-02：5 个填报单位中 3 个已报齐，1 个部分报送，1 个未报送。" in text
-    alerts = at.dataframe[-1].value
+    alerts = tables(at)[-1].value
     first = alerts.iloc[0]
     assert (first["类型"], first["单位编码"], first["单位名称"]) == ("未报送", "B22", "二电厂")
     assert first["说明"] == "本月未报送任何指标（应报 8 项）。"

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.store.connection import connect
 from analytics.store.observations import current_frame
-from tests.fixtures import APP, TIMEOUT, WIDE, run_page, xlsx
+from tests.fixtures import APP, TIMEOUT, WIDE, run_page, tables, xlsx
 
 PAGES = ["views/welcome.py", "views/import_data.py", "views/completeness.py", "views/audit.py"]
 
@@ -53,7 +53,7 @@ def test_a_bad_upload_shows_the_cell_and_writes_nothing(app_env):
     at.file_uploader(key="uploads").set_value([("坏.xlsx", xlsx(rows), "application/octet-stream")]).run()
     next(b for b in at.button if b.label == "校验并预览").click().run()
     assert any("1 个错误" in e.value for e in at.error)
-    table = at.dataframe[0].value
+    table = tables(at)[0].value
     assert table.iloc[0]["位置"] == "党建!D4"
     assert not any(b.label == "确认提交" for b in at.button)
 
@@ -95,7 +95,7 @@ def test_a_planner_sees_the_units_outside_their_scope_on_the_import_page(app_env
     next(b for b in at.button if b.label == "校验并预览").click().run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == ["发现 1 个错误，本次上传不会写入任何数据。请修改后重新上传："]
-    table = at.dataframe[0].value
+    table = tables(at)[0].value
     assert list(zip(table["位置"], table["代码"], strict=True)) == [("党建!D4", "unit_out_of_scope")]
     assert not any(b.label == "确认提交" for b in at.button)
     with connect(app_env, read_only=True) as con:

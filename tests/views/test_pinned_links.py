@@ -16,7 +16,7 @@ from analytics.store.batches import commit
 from analytics.store.connection import connect
 from analytics.store.metrics import metric_ids
 from analytics.store.versions import current_version
-from tests.fixtures import fill_group
+from tests.fixtures import fill_group, tables
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -90,6 +90,6 @@ def test_pages_that_change_data_ignore_the_pin(two_versions, monkeypatch):
     with connect(db, read_only=True) as con:
         live_batches = con.execute("SELECT count(*) FROM batches").fetchone()[0]
     assert live_batches > old.batch
-    tables = [frame.value for frame in at.dataframe if "批次" in frame.value.columns]
-    assert len(tables) == 1 and len(tables[0]) == live_batches  # the live history, with the later batch
+    history = [frame.value for frame in tables(at) if "批次" in frame.value.columns]
+    assert len(history) == 1 and len(history[0]) == live_batches  # the live history, with the later batch
     assert not any("之后已有新数据" in i.value for i in at.info)

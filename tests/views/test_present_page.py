@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.i18n import numbers as nf
 from analytics.reports.deck import build_deck, parse_deck
 from analytics.services.exports import load_source
-from tests.fixtures import APP, FULL_DECK, TIMEOUT
+from tests.fixtures import APP, FULL_DECK, TIMEOUT, tables
 
 PAGE = "views/present.py"
 
@@ -125,7 +125,7 @@ def test_kpi_cards_arrow_follows_the_sign_and_nothing_is_cut(app_env):
 
 def test_unit_slide_table_shows_names_and_readable_values(app_env):
     at = open_present(deck="unit:B12", slide="1")
-    table = at.dataframe[0].value
+    table = tables(at)[0].value
     assert list(table.columns) == ["名称", "本单位", "二级单位中位数", "集团中位数"]  # no metric codes
     peers = build_deck(load_source(app_env), parse_deck("unit:B12")).slides[0].payload.peers
     revenue = peers.set_index("metric").loc["revenue"]

@@ -18,7 +18,7 @@ from analytics.services import cycles
 from analytics.store import accounts as auth
 from analytics.store import audit
 from analytics.store.connection import connect
-from tests.fixtures import APP, TIMEOUT, fill_group
+from tests.fixtures import APP, TIMEOUT, fill_group, tables
 
 FEB = to_index(2026, 2)  # fill_group's last month: B11, B12, B13, B21 report, B22 does not
 DEADLINE = dt.date(2026, 3, 10)
@@ -50,7 +50,8 @@ def downloads(monkeypatch) -> list[dict]:
     original = streamlit.download_button
 
     def spy(label, data, file_name=None, *args, **kwargs):
-        seen.append({"data": data, "file_name": file_name, "on_click": kwargs.get("on_click"),
+        content = data() if callable(data) else data  # the page builds the file when the browser asks for it
+        seen.append({"data": content, "file_name": file_name, "on_click": kwargs.get("on_click"),
                      "args": kwargs.get("args")})  # fmt: skip
         return original(label, data, file_name, *args, **kwargs)
 
@@ -71,7 +72,7 @@ def open_as(name: str, lang: str = "zh", page: str = "views/progress.py") -> App
 
 
 def frames(at: AppTest) -> list:
-    return [d.value for d in at.dataframe]
+    return [d.value for d in tables(at)]
 
 
 def test_the_grid_counts_units_by_subsidiary_and_status(month):

@@ -19,7 +19,7 @@ from analytics.store import accounts as auth
 from analytics.store.connection import connect
 from analytics.store.metrics import metric_ids
 from analytics.store.notes import save_notes
-from tests.fixtures import APP, TIMEOUT, fill_group
+from tests.fixtures import APP, TIMEOUT, fill_group, tables
 
 FEB = to_index(2026, 2)  # fill_group's last month: B11, B12, B13, B21 report, B22 does not
 SCOPES = {"root": ("admin", ()), "r1": ("reviewer", ("S1",)), "r2": ("reviewer", ("S2",)),
@@ -67,7 +67,10 @@ def test_the_queue_holds_the_submissions_in_scope_with_their_values(month):
         save_notes(con, batch, note, "p1")
     at = open_as("r1")
     assert [e.label for e in at.expander] == ["B11 检修分公司", "B12 一电厂", "B13 三电厂"]  # S1's, not B21
-    values = at.dataframe[0].value
+    summary, values = tables(at)[0].value, tables(at)[1].value
+    assert list(summary.columns) == ["单位", "提示", "情况说明", "报送人", "报送时间"]
+    assert summary["单位"].tolist() == ["B11（检修分公司）", "B12（一电厂）", "B13（三电厂）"]
+    assert summary["情况说明"].tolist() == [1, 0, 0]
     assert list(values.columns) == ["指标", "本月", "上月", "环比", "历史中位数", "提示", "情况说明"]
     revenue = values.iloc[0]  # noted: listed first
     assert (revenue["指标"], revenue["情况说明"]) == ("营业收入", "年底结算")
