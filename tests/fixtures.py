@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import socket
 import subprocess
 import sys
@@ -93,14 +94,34 @@ def tables(at: AppTest) -> list:
     found: list = []
 
     def walk(node) -> None:
-        if getattr(node, "type", None) in ("table", "dataframe"):
+        if getattr(node, "type", None) == "dataframe":
             found.append(node)
+            return
+        if getattr(node, "type", None) == "table":
+            found.append(_Plain(node))
             return
         for child in getattr(node, "children", {}).values():
             walk(child)
 
     walk(at._tree)
     return found
+
+
+class _Plain:
+    """A plain table as the reader sees it: the backslashes that keep its texts from being Markdown removed."""
+
+    def __init__(self, element) -> None:
+        self.element = element
+
+    @property
+    def value(self) -> pd.DataFrame:
+        frame = self.element.value
+        texts = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+        return frame.assign(**{str(c): frame[c].map(_unescaped) for c in texts})
+
+
+def _unescaped(value: object) -> object:
+    return re.sub(r"\\(.)", r"\1", value) if isinstance(value, str) else value
 
 
 def cli(*args: str, db: Path | None = None) -> subprocess.CompletedProcess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -93,8 +94,26 @@ def _plain(frame: pd.DataFrame, config: Mapping[str, Any], placeholder: str) -> 
             values = values.map({True: "✓", False: ""})
         elif values.isna().any():  # the grid shows a placeholder; a plain table would say "None" or "nan"
             values = values.map(lambda v: placeholder if pd.isna(v) else _text(v))
-        columns[label] = values
+        texts = values.dtype == object or pd.api.types.is_string_dtype(values)
+        columns[label] = values.map(_verbatim) if texts else values
     return pd.DataFrame(columns)
+
+
+# st.table renders a text cell as Markdown: a rule's ">=" became a quote, a name with "*" or "[…](…)" would be
+# markup. The characters that start Markdown (and Streamlit's ":red[…]" / ":material/…:") are escaped.
+_MARKUP = re.compile(r"([\\`*_\[\]<>#$~|])|(:)(?=[A-Za-z/])|^([+-])(?= )|^(\d+)([.)])(?= )")
+
+
+def _verbatim(value: object) -> object:
+    """A text shown as written, never as Markdown (other values as they are)."""
+    if not isinstance(value, str):
+        return value
+    return _MARKUP.sub(_escaped, value)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """Each markup character of ``match`` behind a backslash (a list number's digits as they are)."""
+    return "".join("\\" + g if i != 3 else g for i, g in enumerate(match.groups()) if g)
 
 
 def _text(value: object) -> str:

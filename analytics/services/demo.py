@@ -26,6 +26,7 @@ from analytics.model.catalog import Catalog, Metric, default_metrics
 from analytics.periods import from_index, to_index
 from analytics.services import demo_cycles
 from analytics.services.imports import Upload, run_import
+from analytics.services.rules import import_rules_text
 from analytics.settings import history_ratio, history_window
 from analytics.store.batches import batch_count
 from analytics.store.connection import connect, set_meta
@@ -402,6 +403,23 @@ def _usual(window: np.ndarray) -> np.ndarray:
     return out
 
 
+# The cross-checks (勾稽关系) the demo group sets up once its first cycles have run: R01 holds everywhere, R03
+# (labour productivity is annualised monthly revenue per head, within 15 %) flags some values of every year — the
+# rules page's dry run shows them — and values it flags in a month under a cycle need a note from then on.
+DEMO_RULES = "\n".join(
+    [
+        "code,left,op,right,tolerance,severity,message_zh,message_en",
+        "R01,total_profit,<=,revenue,0,error,利润总额不应超过营业收入,Total profit should not exceed revenue",
+        "R02,output_value,>=,revenue * 0.5,0,warning,总产值低于营业收入的一半，请核实口径,"
+        "Output value is below half of revenue: check the basis",
+        "R03,labour_productivity,=,revenue * 12 / headcount,0.15,warning,"
+        "全员劳动生产率（年化）应约等于月营业收入×12÷职工人数,"
+        "Labour productivity (annualised) should be about monthly revenue × 12 ÷ headcount",
+        "",
+    ]
+)
+
+
 def create_demo(db: str | Path | None, months: int = DEFAULT_MONTHS, seed: int = DEFAULT_SEED) -> dict[str, object]:
     """Create the demo group in a new or empty database and mark it as demo data (meta ``demo`` = ``1``).
 
@@ -425,6 +443,7 @@ def create_demo(db: str | Path | None, months: int = DEFAULT_MONTHS, seed: int =
             problems = "; ".join(f"{i.location} {i.code}: {i.message_en}" for i in result.errors)
             raise RuntimeError(f"demo upload {uploads[0].name}… was {result.status}: {problems}")
     history = demo_cycles.play(db, cycle_reports(values, catalog))
+    rules = import_rules_text(db, DEMO_RULES, demo_cycles.ADMIN.name, "勾稽规则.csv")  # after the cycles: see DEMO.md
     with connect(db) as con:
         set_meta(con, "demo", "1")
         observations, batches = current_count(con), batch_count(con)
@@ -437,6 +456,7 @@ def create_demo(db: str | Path | None, months: int = DEFAULT_MONTHS, seed: int =
         "batches": batches,
         "observations": observations,
         "cycles": history,
+        "rules": len(rules),
         "seed": seed,
         "seconds": round(time.perf_counter() - started, 2),
     }

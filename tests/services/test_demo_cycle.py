@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 
 from analytics.figures.overview import coverage_notice
-from analytics.periods import to_index
+from analytics.periods import from_index, to_index
 from analytics.services import cycles, demo_cycles, rules
 from analytics.services.demo import BRANCHES, END_PERIOD, create_demo, simulate
 from analytics.services.imports import Upload
+from analytics.services.rules import dry_run, rule_list
 from analytics.stats.overview import build_overview
 from analytics.store.completeness import completeness
 from analytics.store.connection import connect
@@ -277,3 +278,25 @@ def test_the_same_seed_makes_the_same_history(demo: Path, tmp_path: Path) -> Non
         return statuses, values.values.tolist(), batches, audit, notes, restated
 
     assert content(again) == content(demo)
+
+
+def test_the_cross_checks_the_group_set_up_and_what_they_flag(demo: Path) -> None:
+    """Three rules after the cycles: R01 (profit ≤ revenue) holds on every stored value; R03 (labour productivity
+    ≈ revenue × 12 ÷ headcount within 15 %) flags the months a hand count over the stored values finds."""
+    assert [r.code for r in rule_list(demo)] == ["R01", "R02", "R03"]
+    with connect(demo, read_only=True) as con:
+        wide = con.execute(
+            "SELECT u.code AS unit, u.headcount, c.period, m.code AS metric, c.value FROM current c "
+            "JOIN units u USING (uid) JOIN metrics m USING (mid) "
+            "WHERE m.code IN ('total_profit', 'revenue', 'labour_productivity')"
+        ).df()
+    table = wide.pivot_table(index=["unit", "headcount", "period"], columns="metric", values="value").reset_index()
+    year = table[(table["period"] >= to_index(2026, 1)) & (table["period"] <= to_index(2026, 10))].dropna()
+    right = year["revenue"] * 12 / year["headcount"]
+    hand = year[(year["labour_productivity"] - right).abs() > 0.15 * right.abs()]
+    r03 = dry_run(demo, "R03", to_index(2026, 1), to_index(2026, 10))
+    assert r03.checked == len(year) and len(r03.flagged) == len(hand) > 0
+    assert sorted(zip(r03.flagged["unit"], r03.flagged["period"], strict=True)) == sorted(
+        zip(hand["unit"], [from_index(int(p)) for p in hand["period"]], strict=True)
+    )
+    assert dry_run(demo, "R01").flagged.empty
