@@ -21,8 +21,10 @@ if current.end:
     grid = grid[grid["period"] <= current.end]
 months = sorted(grid["period"].unique())
 st.caption(tr("complete.legend"))
+registry = data.registry(current.db, dv)
 figure = kept(
-    ("complete.figure", current.db, dv, current.start, current.end, lang()), lambda: completeness_figure(grid, lang())
+    ("complete.figure", current.db, dv, current.start, current.end, lang()),
+    lambda: completeness_figure(grid, lang(), registry.subsidiary_names()),
 )
 chart(figure, width="stretch")
 month = st.selectbox(tr("complete.month"), months[::-1], key="complete_month")

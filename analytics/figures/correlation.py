@@ -34,11 +34,16 @@ CELL_PX = 38  # heatmap cell height in pixels; the marker fills most of it
 MIN_TEXT_CELL_PX = 26  # smaller cells show no text (hover only)
 MARKER_FILL = 0.92  # share of the cell the square marker covers
 INSUFFICIENT_GREY = "#d9d9d9"
+# A grid of more cells than this (the 2,000-unit catalog: 80 × 76) is drawn as one raster heatmap with small cells,
+# r on hover and a dot on the cells with a significance mark: 6,000 squares with their texts took the browser
+# seconds to draw and could not be read. Its cells are not clicked: the pair is chosen in the select box below.
+DENSE_CELLS = 900
+DENSE_CELL_PX = 16
 DARK_TEXT_ABOVE = 0.55  # |r| above which a cell's text is white (dark cell)
 TITLE_COLUMNS = 56  # a half-width chart's title line, in display columns (a CJK character counts two)
 TITLE_LINE_PX = 24
 STAT_LINE = '<span style="font-size:14px">{}</span>'  # the r, p, n line under a chart's title
-MAX_SCATTER_POINTS = 3000  # a scatter is drawn with at most this many points (r and the line use all of them)
+MAX_SCATTER_POINTS = 1500  # a scatter is drawn with at most this many points (r and the line use all of them)
 THIN_SEED = 20261128
 LEGEND_FOOT_PX = 150  # bottom margin: a three-line x-axis title (~90 px) and, below it, the legend
 STAT_COLUMNS = 62  # the smaller stat line under a half-width chart's title
@@ -259,12 +264,16 @@ def heatmap_figure(
         hover=[_cell_hover(row, names, lang) for row in records],
         text=[_cell_text(row, lang) for row in records],
     )
+    pick = frame[(frame["x"] == selected[0]) & (frame["y"] == selected[1])] if selected else frame.iloc[0:0]
+    level, method = choice_text(options, lang), method_name(options.method, lang)
+    title = t("corr.heatmap.title", lang, level=level, method=method, lag=options.lag)
+    if len(rows) * len(cols) > DENSE_CELLS:
+        return _dense_heatmap(frame, rows, cols, names, lang, pick, title)
     size = CELL_PX * MARKER_FILL
     ok, short = frame[~frame["insufficient"]], frame[frame["insufficient"]]
     scale = {"cmin": -1.0, "cmax": 1.0, "colorscale": "RdBu", "reversescale": True, "showscale": True}  # red = +
     colorbar = {"title": {"text": "r"}, "tickvals": [-1, -0.5, 0, 0.5, 1], "len": 0.8}
     text_colour = ["white" if abs(r) > DARK_TEXT_ABOVE else "#222" for r in ok["r"]]
-    pick = frame[(frame["x"] == selected[0]) & (frame["y"] == selected[1])] if selected else frame.iloc[0:0]
     figure = go.Figure(
         [
             _cell_trace(ok, "r", {"size": size, "color": ok["r"], **scale, "colorbar": colorbar}, text_colour),
@@ -273,8 +282,6 @@ def heatmap_figure(
         ]
     )
     figure.data[2].update(marker_symbol="square-open", mode="markers", hoverinfo="skip")
-    level, method = choice_text(options, lang), method_name(options.method, lang)
-    title = t("corr.heatmap.title", lang, level=level, method=method, lag=options.lag)
     figure.update_layout(
         title={"text": title},
         height=CELL_PX * max(len(rows), 1) + 300,
@@ -286,6 +293,57 @@ def heatmap_figure(
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         xaxis=_cell_axis(t("corr.axis.business", lang), [names.get(c, c) for c in cols], tickangle=-45),
         yaxis=_cell_axis(t("corr.axis.party", lang), [names.get(r, r) for r in rows], reverse=True),
+    )
+    return figure
+
+
+def _dense_heatmap(
+    frame: pd.DataFrame,
+    rows: list[str],
+    cols: list[str],
+    names: Mapping[str, str],
+    lang: str,
+    pick: pd.DataFrame,
+    title: str,
+) -> go.Figure:
+    """A grid of more than DENSE_CELLS cells: trace 0 a raster heatmap of r (insufficient cells empty, on the grey
+    background) with each cell's hover; trace 1 a dot on each cell with a significance mark; trace 2 the outline
+    of the selected pair."""
+    z = np.full((len(rows), len(cols)), np.nan)
+    hover = np.full((len(rows), len(cols)), "", dtype=object)
+    ok = ~frame["insufficient"].to_numpy(dtype=bool)
+    row, col = frame["row"].to_numpy(), frame["col"].to_numpy()
+    z[row[ok], col[ok]] = frame["r"].to_numpy(dtype=float)[ok]
+    hover[row, col] = frame["hover"].to_numpy()
+    marked = frame[ok & frame["q"].lt(STARS[-1][0]).to_numpy()]
+    scale = {"zmin": -1.0, "zmax": 1.0, "colorscale": "RdBu", "reversescale": True}
+    figure = go.Figure(
+        [
+            go.Heatmap(
+                z=z, hovertext=hover, hoverinfo="text", hoverongaps=False, xgap=1, ygap=1, name="r",
+                colorbar={"title": {"text": "r"}, "tickvals": [-1, -0.5, 0, 0.5, 1], "len": 0.6}, **scale,
+            ),
+            go.Scatter(
+                x=marked["col"], y=marked["row"], mode="markers", hoverinfo="skip", name="q",
+                marker={"symbol": "circle", "size": 4, "color": "#111"},
+            ),
+            go.Scatter(
+                x=pick["col"], y=pick["row"], mode="markers", hoverinfo="skip", name="selected",
+                marker={"symbol": "square-open", "size": DENSE_CELL_PX + 2, "color": "#111", "line": {"width": 2}},
+            ),
+        ]
+    )  # fmt: skip
+    figure.update_layout(
+        title={"text": title},
+        height=DENSE_CELL_PX * max(len(rows), 1) + 300,
+        showlegend=False,
+        dragmode=False,
+        hovermode="closest",
+        plot_bgcolor=INSUFFICIENT_GREY,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        xaxis=_cell_axis(t("corr.axis.business", lang), [names.get(c, c) for c in cols], tickangle=-90),
+        yaxis=_cell_axis(t("corr.axis.party", lang), [names.get(r, r) for r in rows], reverse=True),
+        font={"size": 10},
     )
     return figure
 

@@ -172,6 +172,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "complete.values": ("已报指标数", "Metrics reported"),
     "complete.expected": ("应报指标数", "Metrics expected"),
     "complete.chart_title": ("各单位逐月填报情况", "Reporting by unit and month"),
+    "complete.group_title": (
+        "各二级单位逐月报齐比例（共 {n} 个填报单位）",
+        "Share of units fully reported, by subsidiary and month ({n} reporting units)",
+    ),
+    "complete.group_hover": (
+        "已报齐 {reported} · 部分报送 {partial} · 未报送 {missing}（共 {total} 个单位）",
+        "{reported} reported · {partial} partial · {missing} missing (of {total} units)",
+    ),
+    "complete.share": ("报齐比例", "Fully reported"),
+    "complete.axis_group": ("二级单位", "Subsidiary"),
     "complete.axis_month": ("月份", "Month"),
     "complete.axis_unit": ("单位", "Unit"),
     "empty.no_data": (

@@ -101,6 +101,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{x} × {y}<br>样本不足：n = {n} 组（{units} 个单位；至少需要 10 个单位），不计算 r",
         "{x} × {y}<br>too little data: n = {n} pairs ({units} units; at least 10 units needed), no r",
     ),
+    "corr.dense_note": (
+        "指标较多（{n} 个格子）：格子里不写数值，悬停可看 r、q、n；黑点表示 q<0.05；请在下方选择要查看的指标对。",
+        "Many metrics ({n} cells): the cells carry no numbers — hover for r, q and n; a dot marks q < 0.05. Choose "
+        "the pair to look at below.",
+    ),
     "corr.legend": (
         "★ q<0.05　★★ q<0.01　★★★ q<0.001。q：p 值按单位聚类稳健计算（自由度 = 单位数 − 1），再对全部格子做 "
         "Benjamini–Hochberg 多重比较校正（同一对指标只计一次）。红色为正相关，蓝色为负相关；灰色为样本不足"

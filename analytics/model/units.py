@@ -131,6 +131,10 @@ class Registry:
         chain = [self._by_code[code].code, *self.ancestors(code)]
         return chain[-2] if len(chain) >= 2 else chain[-1]
 
+    def subsidiary_names(self) -> dict[str, str]:
+        """Unit code → the name of its subsidiary (:meth:`subsidiary_of`)."""
+        return {u.code: self._by_code[self.subsidiary_of(u.code)].name for u in self.units}
+
     def parents(self) -> dict[str, str | None]:
         return {u.code: u.parent_code for u in self.units}
 

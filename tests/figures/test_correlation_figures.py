@@ -326,14 +326,40 @@ def test_a_large_scatter_draws_a_seeded_sample_but_fits_every_point():
     panel = small_panel()
     corr = correlate(panel, "a", "b")
     points = analysis_points(panel, "a", "b")
-    many = pd.concat([points] * 25, ignore_index=True)  # 3,600 points: over the 3,000 drawn
+    many = pd.concat([points] * 25, ignore_index=True)  # 3,600 points: over the 1,500 drawn
     figure = cf.scatter_figure(many, corr, NAMED, GROUPS)
     drawn = sum(len(trace.x) for trace in figure.data[:2])
     assert drawn == cf.MAX_SCATTER_POINTS
-    assert "图中随机显示 3,000 / 3,600 个点；r 和直线基于全部点" in figure.layout.title.text
+    assert "图中随机显示 1,500 / 3,600 个点；r 和直线基于全部点" in figure.layout.title.text
     line = figure.data[2]
     slope = np.polyfit(many["x"], many["y"], 1)[0]  # the line is the least-squares line of all 3,600 points
     assert (line.y[1] - line.y[0]) / (line.x[1] - line.x[0]) == pytest.approx(slope)
     assert cf.thin(many).equals(cf.thin(many))  # seeded: the same sample on every render
     small = cf.scatter_figure(points, corr, NAMED, GROUPS)
     assert "随机显示" not in small.layout.title.text
+
+
+def test_a_dense_grid_is_one_raster_with_marks_on_the_significant_cells():
+    """Beyond DENSE_CELLS cells (the 2,000-unit catalog's 80 × 76) the heatmap is a raster of r, not thousands
+    of squares with texts: insufficient cells are gaps, q < 0.05 cells carry a dot, the chosen pair an outline."""
+    import numpy as np
+
+    from analytics.figures.correlation import DENSE_CELLS, heatmap_figure
+
+    rows, cols = [f"p{i}" for i in range(31)], [f"b{j}" for j in range(30)]
+    assert len(rows) * len(cols) > DENSE_CELLS
+    cells = pd.DataFrame(
+        [
+            {"x": x, "y": y, "r": (i - j) / 60, "p": 0.5, "q": 0.01 if i == j else 0.5, "n": 100, "n_units": 20,
+             "ci_low": -0.1, "ci_high": 0.1, "df": 19, "insufficient": (i, j) == (3, 4)}
+            for i, x in enumerate(rows)
+            for j, y in enumerate(cols)
+        ]
+    )  # fmt: skip
+    figure = heatmap_figure(cells, {}, "zh", selected=("p2", "b5"))
+    raster, marks, outline = figure.data
+    assert raster.type == "heatmap" and np.asarray(raster.z).shape == (31, 30)
+    assert np.isnan(raster.z[3][4]) and raster.z[10][5] == pytest.approx(5 / 60)
+    assert sorted(zip(marks.y, marks.x, strict=True)) == [(i, i) for i in range(30)]  # q < 0.05 on the diagonal
+    assert (list(outline.x), list(outline.y)) == ([5], [2])
+    assert {t.mode for t in figure.data if t.type == "scatter"} == {"markers"}  # no texts in the cells
