@@ -35,7 +35,7 @@ from ui.auth import auth_db, current_session
 from ui.context import lang, tr
 
 FLASH_KEY = "cycle_flash"  # a success message to show after the rerun an action asks for
-TIME_FORMAT = "%Y-%m-%d\u00a0%H:%M"  # a no-break space: a table cell keeps date and time on one line
+TIME_FORMAT = "%Y\u2011%m\u2011%d\u00a0%H:%M"  # no-break hyphens and space: a table cell keeps it on one line
 CHASE_FILE = "chase-{period}.xlsx"
 
 

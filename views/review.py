@@ -105,5 +105,11 @@ for unit in queue[shown * PAGE : (shown + 1) * PAGE]:
         else:
             shape = {tr(f"review.col.{c}"): st.column_config.TextColumn(width="small") for c in ui.NUMBER_COLUMNS}
             shape |= {tr(f"review.col.{c}"): st.column_config.TextColumn(width="medium") for c in ui.TEXT_COLUMNS}
-            table(ui.shown_values(values), config=shape)
+            flagged = (values["warning"] != "") | (values["note"] != "")
+            if flagged.any():  # what needs a look, readable in full; every value below on request
+                table(ui.shown_values(values[flagged]), config=shape)
+                with st.expander(tr("review.all_values", n=len(values))):
+                    table(ui.shown_values(values), config=shape)
+            else:
+                table(ui.shown_values(values), config=shape)
         ui.approve_or_return(db, [unit.unit], month.period, f"unit_{unit.unit}")

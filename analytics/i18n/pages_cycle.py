@@ -107,6 +107,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "review.bulk_quiet": ("选中全部无提示的单位（{n} 个）", "Pick every unit without warnings ({n})"),
     "review.page": ("每页 {size} 个单位，有提示的排在前面", "{size} units a page, those with warnings first"),
     "review.page_pick": ("页", "Page"),
+    "review.all_values": ("该单位本月全部 {n} 个数值", "All {n} values of the unit this month"),
     "review.page_label": ("第 {page} 页（{first}–{last}）", "Page {page} ({first}–{last})"),
     "review.col.unit": ("单位", "Unit"),
     "review.col.warned": ("提示", "Warnings"),
