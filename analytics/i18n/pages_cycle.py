@@ -87,6 +87,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.reopened": ("{period} 已重新开启。", "{period} is open again."),
     "progress.units_pick": ("选择单位", "Units"),
     "progress.confirm": ("确认所选单位", "Confirm the selected units"),
+    "progress.confirm_every": ("全部已审核单位（{n} 个）", "Every approved unit ({n})"),
     "progress.confirm_help": ("已审核的单位（{n} 个）", "Approved units ({n})"),
     "progress.excuse": ("免报所选单位", "Excuse the selected units"),
     "progress.excuse_help": ("未报或已退回的单位（{n} 个）", "Missing or returned units ({n})"),

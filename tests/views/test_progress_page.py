@@ -172,3 +172,14 @@ def test_the_admin_confirms_excuses_and_opens(month):
     assert [c.period for c in cycles.months(month)] == [FEB, FEB + 1]
     assert "已开启 2026-03 的填报周期。" in [s.value for s in at.success]
     assert at.session_state["progress_month"] == FEB + 1  # the page shows the month just opened
+
+
+def test_the_admin_may_confirm_some_of_the_approved_units(month):
+    cycles.review(month, "approve", ["B13"], FEB, "root")
+    at = open_as("root")
+    assert at.checkbox(key=f"confirm_every_{FEB}").value  # every approved unit, as one tick
+    at.checkbox(key=f"confirm_every_{FEB}").uncheck().run()
+    at.multiselect(key=f"confirm_units_{FEB}").set_value(["B13"]).run()
+    at.button(key="confirm_units").click().run()
+    states = {u.unit: u.status for u in cycles.status(month, FEB).units}
+    assert (states["B11"], states["B13"]) == ("approved", "confirmed")
