@@ -117,8 +117,11 @@ if result.insufficient:
     st.warning(tr("integ.insufficient", n=result.basis_units, k=base.min_units))
     st.stop()
 month_slot = st.container()  # filled once the weights are known, shown above the tabs
+# Only the open tab's charts are drawn (on_change="rerun": a click on a tab runs the page again): four tabs of
+# charts drawn at once cost the browser about half a second on every visit. The weights tab always runs, for the
+# weights it sets apply to every tab.
 tab_quadrant, tab_trend, tab_weights, tab_obstacle = st.tabs(
-    [tr(f"integ.tab.{k}") for k in ("quadrant", "trend", "weights", "obstacle")]
+    [tr(f"integ.tab.{k}") for k in ("quadrant", "trend", "weights", "obstacle")], key="integ_tab", on_change="rerun"
 )
 with tab_weights:
     settings = base
@@ -181,71 +184,76 @@ if ranks.empty:
     month_slot.info(tr("integ.none_complete", period=month))
 
 with tab_quadrant:
-    picked = tuple(current.units)  # the units chosen in the sidebar are named, besides the extremes
-    quadrant = kept(
-        ("integ.quadrant", *seen, picked),
-        lambda: fig.quadrant_figure(ranks, names, month, language, incomplete, picked),
-    )
-    chart(quadrant, width="stretch")
-    x_split, y_split = fig.quadrant_split(ranks)
-    st.caption(tr("integ.quadrant_note", x=x_split, y=y_split))
-    chart(kept(("integ.legend", language), lambda: fig.level_legend_figure(language)), width="stretch")
+    if tab_quadrant.open:
+        picked = tuple(current.units)  # the units chosen in the sidebar are named, besides the extremes
+        quadrant = kept(
+            ("integ.quadrant", *seen, picked),
+            lambda: fig.quadrant_figure(ranks, names, month, language, incomplete, picked),
+        )
+        chart(quadrant, width="stretch")
+        x_split, y_split = fig.quadrant_split(ranks)
+        st.caption(tr("integ.quadrant_note", x=x_split, y=y_split))
+        chart(kept(("integ.legend", language), lambda: fig.level_legend_figure(language)), width="stretch")
 
 with tab_trend:
-    trend_units = st.multiselect(
-        tr("integ.trend_units"), list(ranks["unit"]), default=list(ranks["unit"][:TREND_DEFAULT_UNITS]),
-        key="integ_units", bind="query-params", format_func=lambda u: names.get(u, u), placeholder=tr("ui.choose"),
-    )  # fmt: skip
-    trend = kept(
-        ("integ.trend", *seen, tuple(trend_units)),
-        lambda: fig.d_trend_figure(result.rows[result.rows["complete"]], trend_units, names, language),
-    )
-    chart(trend, width="stretch")
-    chart(kept(("integ.ranking", *seen), lambda: fig.ranking_figure(ranks, names, month, language)), width="stretch")
-    if len(ranks) > fig.RANKING_BARS:
-        half = fig.RANKING_BARS // 2
-        st.caption(tr("integ.ranking_bars_note", half=half, hidden=len(ranks) - 2 * half, n=len(ranks)))
-    level_column = "level_en" if language == "en" else "level"
-    table(
-        kept(("integ.ranks_table", *seen), lambda: fig.ranks_frame(ranks, names, language)),
-        order=["rank", "unit", "name", "D", level_column, "u_party", "u_business", "lagging", "complete"],
-        config={
-            "rank": tr("integ.rank"),
-            "unit": tr("col.unit"),
-            "name": tr("col.name"),
-            "D": st.column_config.NumberColumn("D", format="%.3f"),
-            level_column: tr("integ.level"),
-            "u_party": st.column_config.NumberColumn(tr("integ.u_party"), format="%.3f"),
-            "u_business": st.column_config.NumberColumn(tr("integ.u_business"), format="%.3f"),
-            "lagging": tr("integ.lagging"),
-            "complete": tr("integ.complete"),
-        },
-    )
-    if len(incomplete):
-        st.markdown(f"**{tr('integ.incomplete_title')}**")
+    if tab_trend.open:
+        trend_units = st.multiselect(
+            tr("integ.trend_units"), list(ranks["unit"]), default=list(ranks["unit"][:TREND_DEFAULT_UNITS]),
+            key="integ_units", bind="query-params", format_func=lambda u: names.get(u, u), placeholder=tr("ui.choose"),
+        )  # fmt: skip
+        trend = kept(
+            ("integ.trend", *seen, tuple(trend_units)),
+            lambda: fig.d_trend_figure(result.rows[result.rows["complete"]], trend_units, names, language),
+        )
+        chart(trend, width="stretch")
+        chart(
+            kept(("integ.ranking", *seen), lambda: fig.ranking_figure(ranks, names, month, language)), width="stretch"
+        )
+        if len(ranks) > fig.RANKING_BARS:
+            half = fig.RANKING_BARS // 2
+            st.caption(tr("integ.ranking_bars_note", half=half, hidden=len(ranks) - 2 * half, n=len(ranks)))
+        level_column = "level_en" if language == "en" else "level"
         table(
-            incomplete,
-            order=["unit", "name", "status", "missing"],
-            muted=True,
+            kept(("integ.ranks_table", *seen), lambda: fig.ranks_frame(ranks, names, language)),
+            order=["rank", "unit", "name", "D", level_column, "u_party", "u_business", "lagging", "complete"],
             config={
+                "rank": tr("integ.rank"),
                 "unit": tr("col.unit"),
                 "name": tr("col.name"),
-                "status": tr("integ.complete"),
-                "missing": tr("integ.missing_what"),
+                "D": st.column_config.NumberColumn("D", format="%.3f"),
+                level_column: tr("integ.level"),
+                "u_party": st.column_config.NumberColumn(tr("integ.u_party"), format="%.3f"),
+                "u_business": st.column_config.NumberColumn(tr("integ.u_business"), format="%.3f"),
+                "lagging": tr("integ.lagging"),
+                "complete": tr("integ.complete"),
             },
         )
+        if len(incomplete):
+            st.markdown(f"**{tr('integ.incomplete_title')}**")
+            table(
+                incomplete,
+                order=["unit", "name", "status", "missing"],
+                muted=True,
+                config={
+                    "unit": tr("col.unit"),
+                    "name": tr("col.name"),
+                    "status": tr("integ.complete"),
+                    "missing": tr("integ.missing_what"),
+                },
+            )
 
 with tab_obstacle:
-    unit = st.selectbox(
-        tr("integ.obstacle_unit"), [*ranks["unit"], *incomplete["unit"]], index=max(len(ranks) - 1, 0), key="unit",
-        bind="query-params", format_func=coded.get,
-    )  # fmt: skip
-    obstacles = kept(
-        ("integ.obstacle", *seen, unit),
-        lambda: fig.unit_obstacle_figure(result, unit, month, names, metric_names, language),
-    )
-    if obstacles is not None:
-        chart(obstacles, width="stretch")
-    else:
-        st.info(tr("integ.no_obstacle"))
-    st.caption(tr("integ.obstacle_help"))
+    if tab_obstacle.open:
+        unit = st.selectbox(
+            tr("integ.obstacle_unit"), [*ranks["unit"], *incomplete["unit"]], index=max(len(ranks) - 1, 0), key="unit",
+            bind="query-params", format_func=coded.get,
+        )  # fmt: skip
+        obstacles = kept(
+            ("integ.obstacle", *seen, unit),
+            lambda: fig.unit_obstacle_figure(result, unit, month, names, metric_names, language),
+        )
+        if obstacles is not None:
+            chart(obstacles, width="stretch")
+        else:
+            st.info(tr("integ.no_obstacle"))
+        st.caption(tr("integ.obstacle_help"))
