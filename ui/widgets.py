@@ -123,15 +123,19 @@ def _text(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def batch_history(allow_revert: bool = True) -> None:
-    """The batches table (newest first) and a guarded revert control."""
+def batch_history(allow_revert: bool = True, latest: int | None = None) -> None:
+    """The batches table (newest first; only the ``latest`` ones, with a link to the whole history, when given)
+    and a guarded revert control (every batch still in effect)."""
     current = view(live=True)
     if REVERTED_KEY in st.session_state:  # the revert reran the page, so the table above shows it
         st.success(st.session_state.pop(REVERTED_KEY))
-    frame = data.batches(current.db, data.version(current.db))
-    if frame.empty:
+    every = data.batches(current.db, data.version(current.db))
+    if every.empty:
         st.caption(tr("batch.none"))
         return
+    frame = every.head(latest) if latest is not None else every
+    if len(frame) < len(every):
+        st.caption(tr("batch.latest", n=len(frame), total=len(every)))
     shown = pd.DataFrame(
         {
             tr("batch.id"): frame["id"],
@@ -146,7 +150,7 @@ def batch_history(allow_revert: bool = True) -> None:
         }
     )
     table(shown)
-    active = frame.loc[frame["status"] == "committed", "id"].tolist()
+    active = every.loc[every["status"] == "committed", "id"].tolist()
     if not allow_revert or not active:
         return
     with st.form("revert_form"):

@@ -20,6 +20,7 @@ from ui.widgets import batch_history, status_label
 current = view(live=True)
 version = data.version(current.db)
 st.title(tr("page.import"))
+RECENT_BATCHES = 10  # the history here: the latest batches (the data page has them all)
 CONFIRM_KEY = "confirm_far"  # the tick that confirms values far from their unit's history
 INPUTS_KEY = "import_inputs"  # the upload as checked (files, month, new units): checked again with the notes
 NEEDED_KEY = "import_needed"  # the values that need a note, per language (from the upload's first check)
@@ -164,4 +165,5 @@ if validation is not None:
                 st.success(tr("import.committed", batch=batch) if batch else tr("import.nothing"))
 
 st.subheader(tr("import.history"))
-batch_history()
+batch_history(latest=RECENT_BATCHES)
+st.page_link("views/audit.py", label=tr("batch.all_link"), icon=":material/history:")

@@ -120,6 +120,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.committed": ("已提交为批次 {batch}。", "Committed as batch {batch}."),
     "import.preview": ("变更预览", "Preview of changes"),
     "import.history": ("导入历史", "Import history"),
+    "batch.latest": ("最近 {n} 个批次（共 {total} 个）。", "The latest {n} of {total} batches."),
+    "batch.all_link": ("在“数据与审计”页查看全部批次", "All batches on the Data & audit page"),
     "col.location": ("位置", "Location"),
     "col.file": ("文件", "File"),
     "col.code": ("代码", "Code"),

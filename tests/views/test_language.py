@@ -175,3 +175,17 @@ def test_the_unit_profile_axes_and_slide_labels_carry_english_units():
 
 def test_the_help_beside_an_uploader_is_in_the_table():
     assert "50" in t("ui.upload_help", "zh", mb=50) and t("ui.upload_help", "en", mb=50).endswith("50 MB.")
+
+
+def test_the_import_page_lists_the_latest_batches_and_reverts_any(app_env):
+    """Planners see the ten latest batches here (the data page has them all); the revert choice keeps every batch
+    still in effect."""
+    for month in range(1, 13):  # twelve monthly uploads: twelve batches
+        rows = [[f"2026年{month}月党建工作月报"], *WIDE[1:3], [1, "B11", "检修分公司", 95, 1000 + month]]
+        assert run_import(app_env, [Upload(f"{month}月.xlsx", xlsx(rows))], user="planner").status == "committed"
+    at = run_page("views/import_data.py")
+    history = tables(at)[0].value
+    assert history["批次"].tolist() == list(range(12, 2, -1))  # newest first, ten of them
+    assert "最近 10 个批次（共 12 个）。" in [c.value for c in at.caption]
+    [revert] = [box for box in at.selectbox if box.label == t("batch.pick", "zh")]
+    assert list(revert.options) == [str(b) for b in range(12, 0, -1)]
