@@ -35,7 +35,12 @@ scope = ui.scope_of(session, registry)
 if scope is None:
     st.caption(tr("review.scope_all"))
 else:
-    st.caption(tr("review.scope", units=tr("sep.list").join(session.units if session else ())))
+    named = [
+        tr("sep.noted", name=u.name, note=u.code)
+        for c in (session.units if session else ())
+        if (u := registry.by_code(c))
+    ]
+    st.caption(tr("review.scope", units=tr("sep.list").join(named)))  # 新能源公司（XN00）: its units and theirs
 status = service.status(db, month.period)
 period = from_index(month.period)
 queue = [u for u in status.units if u.status == SUBMITTED and (scope is None or u.unit in scope)]

@@ -11,6 +11,7 @@ from analytics.i18n import numbers as nf
 from analytics.model.rules import OPS, SEVERITIES
 from analytics.periods import parse_strict
 from analytics.services import rules as service
+from analytics.store.audit import record_export
 from ui import data, widgets
 from ui.auth import can
 from ui.context import lang, tr, view
@@ -40,8 +41,11 @@ rules, broken = service.rule_overview(db) if Path(db).exists() else ([], [])
 if rules:
     st.markdown(tr("rules.count", n=len(rules)))
     widgets.table(service.rules_frame(rules, lang()), config={c: tr(f"rules.col.{c}") for c in RULE_FIELDS})
-    csv = service.rules_csv(rules).encode("utf-8-sig")  # with a BOM: Excel then reads the Chinese right
-    st.download_button(tr("rules.download"), csv, file_name="rules.csv", mime="text/csv", key="rules_download")
+    if can("export"):  # as every download: for the roles that may export, and logged
+        csv = service.rules_csv(rules).encode("utf-8-sig")  # with a BOM: Excel then reads the Chinese right
+        logged = (db, st.session_state.get("user") or "app", "rules.csv", {"page": "rules"})
+        st.download_button(tr("rules.download"), csv, file_name="rules.csv", mime="text/csv", key="rules_download",
+                           on_click=record_export, args=logged)  # fmt: skip
 else:
     st.info(tr("rules.none"))
 if broken:

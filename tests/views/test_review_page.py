@@ -72,6 +72,7 @@ def test_the_queue_holds_the_submissions_in_scope_with_their_values(month):
         save_notes(con, batch, note, "p1")
     at = open_as("r1")
     assert queued(at) == ["B11 检修分公司", "B12 一电厂", "B13 三电厂"]  # S1's, not B21
+    assert "范围：一公司（S1）" in [c.value for c in at.caption]  # the reviewer's scope by name
     summary, values = tables(at)[0].value, tables(at)[1].value
     assert list(summary.columns) == ["单位", "提示", "情况说明", "报送人", "报送时间"]
     assert summary["单位"].tolist() == ["B11（检修分公司）", "B12（一电厂）", "B13（三电厂）"]
