@@ -271,17 +271,19 @@ def in_scope(units: Iterable[str], scope: set[str] | None) -> list[str]:
 
 
 def returned_to(
-    db: str, registry: Registry, scope: set[str] | None, known: Mapping[int, CycleStatus] | None = None
+    db: str, registry: Registry, scope: set[str] | None, known: Mapping[int, pd.DataFrame] | None = None
 ) -> pd.DataFrame:
     """The planner's to-do: the returned units of every open month in ``scope`` (None: all), with the month
     (``period``, text), the reason and who returned them when; columns as :func:`unit_frame` plus ``period``.
-    ``known``: statuses the page has read already (by month), not read again."""
+    ``known``: unit frames (:func:`unit_frame`) the page has built already, by month: not built again."""
     found = []
     known = known or {}
     for cycle in cycles(db):
         if cycle.state != OPEN:
             continue
-        units = unit_frame(known.get(cycle.period) or service.status(db, cycle.period), registry, {})
+        units = (
+            known[cycle.period] if cycle.period in known else unit_frame(service.status(db, cycle.period), registry, {})
+        )
         units = units[(units["status"] == RETURNED) & units["unit"].isin(in_scope(units["unit"], scope))]
         found.append(units.assign(period=from_index(cycle.period)))
     found = [frame for frame in found if not frame.empty]

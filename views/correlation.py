@@ -173,8 +173,8 @@ chart(
     width="stretch",
 )
 st.caption(tr("corr.legend"))
-if cells["x"].nunique() * cells["y"].nunique() > cf.DENSE_CELLS:  # a raster grid: hover for r, pick below
-    st.caption(tr("corr.dense_note", n=cells["x"].nunique() * cells["y"].nunique()))
+if cf.is_dense(cells):  # a raster grid: hover for r, pick the pair below
+    st.caption(tr("corr.dense_note", n=len(cells)))
 
 st.subheader(tr("corr.detail"))
 chosen = st.selectbox(

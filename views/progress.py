@@ -107,7 +107,7 @@ else:
 
 if can("import"):
     st.subheader(tr("progress.returned"))
-    todo = ui.returned_to(db, registry, ui.scope_of(session, registry), {month.period: status})
+    todo = ui.returned_to(db, registry, ui.scope_of(session, registry), {month.period: units})
     if todo.empty:
         st.caption(tr("progress.returned_none"))
     else:

@@ -243,6 +243,11 @@ def _cell_text(row: Mapping, lang: str) -> str:
     return f"{r}<br>{mark}" if mark else r
 
 
+def is_dense(cells: pd.DataFrame) -> bool:
+    """Whether a ``matrix`` frame's grid is drawn as a raster (more than DENSE_CELLS cells, not clickable)."""
+    return cells["x"].nunique() * cells["y"].nunique() > DENSE_CELLS
+
+
 def heatmap_figure(
     cells: pd.DataFrame,
     names: Mapping[str, str],
@@ -267,7 +272,7 @@ def heatmap_figure(
     pick = frame[(frame["x"] == selected[0]) & (frame["y"] == selected[1])] if selected else frame.iloc[0:0]
     level, method = choice_text(options, lang), method_name(options.method, lang)
     title = t("corr.heatmap.title", lang, level=level, method=method, lag=options.lag)
-    if len(rows) * len(cols) > DENSE_CELLS:
+    if is_dense(cells):
         return _dense_heatmap(frame, rows, cols, names, lang, pick, title)
     size = CELL_PX * MARKER_FILL
     ok, short = frame[~frame["insufficient"]], frame[frame["insufficient"]]

@@ -81,6 +81,14 @@ def wrapped(text: str, width: int = TITLE_WIDTH) -> str:
 RANKING_BARS = 30  # a ranking chart draws every unit up to this many, else the top and bottom 15
 
 
+def shown_ranking(frame: pd.DataFrame, limit: int = RANKING_BARS) -> pd.DataFrame:
+    """The ranking rows a chart draws (page and exports): all of them, or the first and last ``limit // 2`` (the
+    table keeps all)."""
+    if len(frame) <= limit:
+        return frame
+    return pd.concat([frame.head(limit // 2), frame.tail(limit - limit // 2)], ignore_index=True)
+
+
 def _names(codes: pd.Series, names: Mapping[str, str]) -> list[str]:
     return [names.get(str(c), str(c)) for c in codes]
 
@@ -330,8 +338,7 @@ def ranking_figure(ranking: pd.DataFrame, names: Mapping[str, str], period: str,
     chart has every unit). ``ranking`` as analytics.stats.unit_profile.ranking, ``names`` code → display name."""
     level_names = _level_names(lang)
     hidden = max(0, len(ranking) - RANKING_BARS)
-    if hidden:  # the first and last halves: a chart of 2,000 bars is 50,000 px tall and tells nothing
-        ranking = pd.concat([ranking.head(RANKING_BARS // 2), ranking.tail(RANKING_BARS - RANKING_BARS // 2)])
+    ranking = shown_ranking(ranking)  # a chart of 2,000 bars is 50,000 px tall and tells nothing
     labels = [f"{r}. {n}" for r, n in zip(ranking["rank"], _names(ranking["unit"], names), strict=True)]
     frame = ranking.assign(label=labels)
     gap = t("overview.fig_gap", lang, n=hidden)

@@ -404,14 +404,6 @@ class DeckAnalysis:
 
 
 RANKING_COLUMNS = ("rank", "unit", "name", "subsidiary", "D", "level", "level_en", "u_party", "u_business", "lagging")
-RANKING_CHART_MAX = 30  # a ranking chart shows all units up to this many, else the top and bottom halves of it
-
-
-def shown_ranking(frame: pd.DataFrame, limit: int = RANKING_CHART_MAX) -> pd.DataFrame:
-    """The ranking rows a chart draws: all of them, or the first and last ``limit // 2`` (the table keeps all)."""
-    if len(frame) <= limit:
-        return frame
-    return pd.concat([frame.head(limit // 2), frame.tail(limit - limit // 2)], ignore_index=True)
 
 
 # ---------------------------------------------------------------- captions on every slide and export

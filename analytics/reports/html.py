@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import plotly.offline
 
 from analytics.figures.correlation import LEGEND_FOOT_PX, PALETTE, heatmap_figure, lag_figure, two_lines
-from analytics.figures.integration import point_labels
+from analytics.figures.integration import point_labels, shown_ranking
 from analytics.figures.overview import format_value, kpi_label
 from analytics.i18n import numbers as number_format
 from analytics.i18n import t
@@ -31,7 +31,6 @@ from analytics.reports.deck import (
     ScatterPayload,
     Slide,
     UnitPayload,
-    shown_ranking,
 )
 from analytics.stats.coverage import is_thin
 from analytics.stats.integration import LAGGING_THRESHOLD

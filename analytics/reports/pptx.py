@@ -40,6 +40,7 @@ from pptx.text.text import Font
 from pptx.util import Emu, Inches, Pt
 
 from analytics.figures.correlation import PALETTE, significance_mark
+from analytics.figures.integration import shown_ranking
 from analytics.i18n import numbers as number_format
 from analytics.i18n import t
 from analytics.reports.deck import (
@@ -52,7 +53,6 @@ from analytics.reports.deck import (
     ScatterPayload,
     Slide,
     UnitPayload,
-    shown_ranking,
 )
 from analytics.reports.html import LAGGING_COLOURS, kpi_cards, number_text, quadrant_range
 from analytics.reports.marking import ExportMark
