@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from analytics.store.batches import commit
 from analytics.store.connection import connect
 from analytics.store.metrics import metric_ids
 from analytics.store.units import save_units
+from ui.widgets import PLAIN_CLASS
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -89,16 +91,16 @@ def run_page(page: str, lang: str = "zh") -> AppTest:
 
 
 def tables(at: AppTest) -> list:
-    """The page's tables in the order shown, plain (``st.table``) or grid (``st.dataframe``): ``ui.widgets.table``
-    draws a short table plain and a long one as a grid, so a test should not depend on which."""
+    """The page's tables in the order shown, plain (``ui.widgets.plain_html``) or grid (``st.dataframe``):
+    ``ui.widgets.table`` draws a short table plain and a long one as a grid, so a test should not depend on which."""
     found: list = []
 
     def walk(node) -> None:
         if getattr(node, "type", None) == "dataframe":
             found.append(node)
             return
-        if getattr(node, "type", None) == "table":
-            found.append(_Plain(node))
+        if getattr(node, "type", None) == "html" and f'class="{PLAIN_CLASS}' in node.proto.body:
+            found.append(Plain(node.proto.body))
             return
         for child in getattr(node, "children", {}).values():
             walk(child)
@@ -107,21 +109,47 @@ def tables(at: AppTest) -> list:
     return found
 
 
-class _Plain:
-    """A plain table as the reader sees it: the backslashes that keep its texts from being Markdown removed."""
+class Plain(HTMLParser):
+    """A plain table as the reader sees it: ``value`` is its texts under its headers, a number cell
+    (``class="n"``) read back as a number ("1,200" → 1200, "0.612" → 0.612); ``muted`` whether its rows are grey."""
 
-    def __init__(self, element) -> None:
-        self.element = element
+    def __init__(self, body: str) -> None:
+        super().__init__()
+        self.body = body
+        self.muted = f'class="{PLAIN_CLASS} muted"' in body
+        self._heads: list[str] = []
+        self._rows: list[list[object]] = []
+        self._cell: list[str] | None = None
+        self._number = False
+        self.feed(body)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr" and self._heads:
+            self._rows.append([])
+        if tag in ("th", "td"):
+            self._cell, self._number = [], ("class", "n") in attrs
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in ("th", "td") or self._cell is None:
+            return
+        text = "".join(self._cell)
+        if tag == "th":
+            self._heads.append(text)
+        elif self._number and re.fullmatch(r"-?[\d,]+(\.\d+)?", text):
+            plain = text.replace(",", "")
+            self._rows[-1].append(float(plain) if "." in plain else int(plain))
+        else:
+            self._rows[-1].append(text)
+        self._cell = None
 
     @property
     def value(self) -> pd.DataFrame:
-        frame = self.element.value
-        texts = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
-        return frame.assign(**{str(c): frame[c].map(_unescaped) for c in texts})
-
-
-def _unescaped(value: object) -> object:
-    return re.sub(r"\\(.)", r"\1", value) if isinstance(value, str) else value
+        return pd.DataFrame(self._rows, columns=self._heads)
 
 
 def cli(*args: str, db: Path | None = None) -> subprocess.CompletedProcess:

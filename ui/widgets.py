@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Hashable, Mapping
+from html import escape
 from typing import Any, TypeVar, cast
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.figures.records import action_name
+from analytics.i18n import numbers as number_format
 from analytics.i18n import t
 from analytics.store.accounts import batch_in_scope
 from analytics.store.batches import BatchError, revert
@@ -21,18 +25,28 @@ from ui.context import lang, tr, view
 
 REVERTED_KEY = "batch_reverted"  # the revert's message, shown after the rerun that redraws the history
 KEPT = 256  # figures and display tables kept per process (a view's are a few: one key per chart)
-# A table of at most this many rows is drawn as a plain table, a longer one as a scrollable, sortable grid. The grid's
-# code (~1.2 MB of JavaScript) costs about half a second in the browser on every page that shows one (issue 14:
-# measured 1.36 s → 1.85 s on a one-chart page); a plain table of a few rows costs little, wraps long texts and
-# projects well. Long tables (the 2,000-unit ranking, the audit log) keep the grid: scrolling and sorting them helps.
+# A table of at most this many rows is drawn as a plain HTML table, a longer one as a scrollable, sortable grid. The
+# grid's code (~1.2 MB of JavaScript) costs about half a second in the browser on every page that shows one, and even
+# st.table loads Arrow's (~0.9 MB) to decode its data (issue 14); a plain table is text the browser shows at once,
+# wraps long texts and projects well. Long tables (the 2,000-unit ranking, the audit log) keep the grid: scrolling
+# and sorting them helps.
 PLAIN_ROWS = 30
 MUTED = "#888888"  # rows that are shown but not counted (incomplete units)
-# Plain tables: headers on one line, Chinese words ("中级协调", a unit's name) not split between characters; a long
-# text still wraps at its punctuation, and a table wider than its column scrolls sideways.
-TABLE_STYLE = """<style>
-[data-testid="stTable"] th, [data-testid="stTable"] th * { white-space: nowrap !important; }
-[data-testid="stTable"] td, [data-testid="stTable"] td * { word-break: keep-all !important; overflow-wrap: break-word; }
-[data-testid="stTable"] { overflow-x: auto; }
+PLAIN_CLASS = "plain-table"
+# Plain tables look like Streamlit's own: thin row rules, headers on one line, numbers right-aligned with digits of
+# equal width, Chinese words ("中级协调", a unit's name) not split between characters; a long text still wraps at
+# its punctuation, and a table wider than its column scrolls sideways.
+TABLE_STYLE = f"""<style>
+.{PLAIN_CLASS} {{ overflow-x: auto; }}
+.{PLAIN_CLASS} table {{ width: 100%; border-collapse: collapse; font-size: 0.875rem; line-height: 1.5; }}
+.{PLAIN_CLASS} th {{ text-align: left; font-weight: 600; white-space: nowrap; padding: 0.375rem 0.5rem;
+  border-bottom: 1px solid rgba(49, 51, 63, 0.2); background: rgba(240, 242, 246, 0.6); }}
+.{PLAIN_CLASS} td {{ padding: 0.375rem 0.5rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);
+  word-break: keep-all; overflow-wrap: break-word; vertical-align: top; }}
+.{PLAIN_CLASS} td.n, .{PLAIN_CLASS} td.r {{ text-align: right; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }}
+.{PLAIN_CLASS} th.r {{ text-align: right; }}
+.{PLAIN_CLASS}.muted td {{ color: {MUTED}; }}
 </style>"""
 
 T = TypeVar("T")
@@ -75,52 +89,60 @@ def table(
         grid = shown.style.set_properties(color=MUTED) if muted else shown
         target.dataframe(grid, hide_index=True, width="stretch", column_config=config, placeholder=placeholder)
         return
-    plain = _plain(shown, config or {}, placeholder)
-    st.html(TABLE_STYLE)
-    target.table(plain.style.set_properties(color=MUTED) if muted else plain, hide_index=True)
+    target.html(TABLE_STYLE + plain_html(shown, config or {}, placeholder, muted))
 
 
-def _plain(frame: pd.DataFrame, config: Mapping[str, Any], placeholder: str) -> pd.DataFrame:
-    """The frame as texts under its headers, as the grid would show it: ``config``'s labels and number formats."""
-    columns: dict[str, pd.Series] = {}
+def plain_html(frame: pd.DataFrame, config: Mapping[str, Any], placeholder: str = "—", muted: bool = False) -> str:
+    """The frame as an HTML table of texts under its headers, as the grid would show it: ``config``'s labels and
+    number formats, numbers right-aligned (``class="n"``, and ``"r"`` for a column of formatted figures such as
+    "0.730"), a gap as ``placeholder``; every text escaped, so a name with ``<b>`` or ``*`` reads as written."""
+    heads, columns = [], []
     for name in frame.columns:
         spec = config.get(name)
-        label = spec if isinstance(spec, str) else (spec or {}).get("label") or str(name)
+        heads.append(spec if isinstance(spec, str) else (spec or {}).get("label") or str(name))
         printf = ((spec or {}).get("type_config") or {}).get("format") if isinstance(spec, dict) else None
-        values = frame[name]
-        if printf and pd.api.types.is_numeric_dtype(values):
-            values = values.map(lambda v, f=printf: placeholder if pd.isna(v) else f % v)
-        elif values.dtype == bool:
-            values = values.map({True: "✓", False: ""})
-        elif values.isna().any():  # the grid shows a placeholder; a plain table would say "None" or "nan"
-            values = values.map(lambda v: placeholder if pd.isna(v) else _text(v))
-        texts = values.dtype == object or pd.api.types.is_string_dtype(values)
-        columns[label] = values.map(_verbatim) if texts else values
-    return pd.DataFrame(columns)
+        cells = [_cell(v, printf, placeholder) for v in frame[name].tolist()]
+        figures = [text for text, kind in cells if kind == "" and text != escape(placeholder)]
+        if figures and all(_FIGURE.fullmatch(text) for text in figures):  # "0.730", "+1.5%": right-aligned too
+            cells = [(text, kind or "r") for text, kind in cells]
+        columns.append(cells)
+    right = [any(kind for _, kind in cells) and all(kind or text == escape(placeholder) for text, kind in cells)
+             for cells in columns]  # fmt: skip
+    head = "".join(f'<th class="r">{escape(str(h))}</th>' if r else f"<th>{escape(str(h))}</th>"
+                   for h, r in zip(heads, right, strict=True))  # fmt: skip
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="{kind}">{text}</td>' if kind else f"<td>{text}</td>" for text, kind in row)
+        + "</tr>"
+        for row in zip(*columns, strict=True)
+    )
+    classes = PLAIN_CLASS + (" muted" if muted else "")
+    return f'<div class="{classes}"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-# st.table renders a text cell as Markdown: a rule's ">=" became a quote, a name with "*" or "[…](…)" would be
-# markup. The characters that start Markdown (and Streamlit's ":red[…]" / ":material/…:") are escaped.
-_MARKUP = re.compile(r"([\\`*_\[\]<>#$~|])|(:)(?=[A-Za-z/])|^([+-])(?= )|^(\d+)([.)])(?= )")
+# A text that is a figure (a formatted D, a change, a rate): right-aligned as numbers are.
+_FIGURE = re.compile(r"[+\-−]?[\d,]+(\.\d+)?( ?%)?")
 
 
-def _verbatim(value: object) -> object:
-    """A text shown as written, never as Markdown (other values as they are)."""
-    if not isinstance(value, str):
-        return value
-    return _MARKUP.sub(_escaped, value)
+def _cell(value: object, printf: str | None, placeholder: str) -> tuple[str, str]:
+    """A cell's escaped text and its class: ``n`` for a number (a printf ``format`` when given, else "1,200" /
+    "0.612"), else none."""
+    if value is None or (isinstance(value, float | np.floating) and math.isnan(value)) or value is pd.NA:
+        return escape(placeholder), ""
+    if isinstance(value, bool | np.bool_):
+        return ("✓" if value else ""), ""
+    if isinstance(value, int | float | np.integer | np.floating):
+        return escape(printf % value if printf else _number(value)), "n"
+    return escape(str(value)), ""
 
 
-def _escaped(match: re.Match[str]) -> str:
-    """Each markup character of ``match`` behind a backslash (a list number's digits as they are)."""
-    return "".join("\\" + g if i != 3 else g for i, g in enumerate(match.groups()) if g)
-
-
-def _text(value: object) -> str:
-    """A cell of a column with gaps, as text (a column cannot mix texts and numbers): 1200.0 → "1,200"."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) else str(value)
+def _number(value: float) -> str:
+    """A number without a format: whole numbers as written (a year, a rank; thousands separated from 10,000), others
+    with the decimals that matter at their size (analytics.i18n.numbers)."""
+    if float(value).is_integer():
+        whole = int(value)
+        return f"{whole:,}" if abs(whole) >= 10_000 else str(whole)
+    return number_format.amount(float(value))
 
 
 def batch_history(allow_revert: bool = True, latest: int | None = None) -> None:

@@ -15,6 +15,7 @@ from analytics.figures.overview import (
     list_table,
     ranking_figure,
     ranking_withheld_text,
+    sparkline_img,
 )
 from analytics.model.catalog import Catalog
 from analytics.model.units import UnknownUnit
@@ -90,7 +91,7 @@ for first in range(0, len(result.kpis), CARDS_PER_ROW):
     columns = st.columns(CARDS_PER_ROW)
     for column, kpi in zip(columns, result.kpis[first : first + CARDS_PER_ROW], strict=False):
         card = kpi_display(kpi, language)
-        with column:
+        with column.container(border=True, gap="small"):
             st.metric(
                 card.label,
                 card.value,
@@ -99,10 +100,9 @@ for first in range(0, len(result.kpis), CARDS_PER_ROW):
                 delta_arrow=card.delta_arrow,
                 delta_description=card.delta_description,
                 help=card.help,
-                border=True,
-                chart_data=list(card.spark),
             )
-            st.caption(card.caption)
+            st.html(kept(("overview.spark", *seen, kpi.key), lambda kpi=kpi: sparkline_img(kpi, language)))
+        column.caption(card.caption)
 
 st.subheader(tr("overview.trend_title"))
 if result.insufficient:  # too few units for min–max scores: no trend, no ranking (SPEC §5)

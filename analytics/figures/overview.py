@@ -1,12 +1,15 @@
-"""How the overview is shown: the texts of its KPI cards and tables, and its plotly figures (sparklines, the
-group's D trend over the ten level bands, the ranking bar chart coloured by level). Functions take data and a
-language and return texts, DataFrames or a plotly ``Figure``; nothing here computes a statistic.
+"""How the overview is shown: the texts of its KPI cards and tables, their sparklines (inline SVG), and its plotly
+figures (the group's D trend over the ten level bands, the ranking bar chart coloured by level). Functions take data
+and a language and return texts, SVG, DataFrames or a plotly ``Figure``; nothing here computes a statistic.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass
+from html import escape
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -30,7 +33,9 @@ from analytics.stats.overview import (
 from analytics.stats.unit_profile import display_names
 
 BAR_HEIGHT_PX, CHART_PADDING_PX, MIN_CHART_PX = 26, 170, 420  # 420 px holds the ten-level legend
-SPARK_HEIGHT_PX = 140
+SPARK_HEIGHT_PX = 36  # the sparkline under a KPI card's value
+SPARK_VIEW_W, SPARK_VIEW_H, SPARK_PAD = 240, 36, 4  # its drawing box (stretched to the card's width)
+SPARK_COLOUR = "#4C78A8"
 BAND_OPACITY = 0.14
 BAND_STEP = 0.1  # one coordination level per 0.1 of D
 MARGIN = {"l": 10, "r": 10, "t": 60, "b": 10}
@@ -136,7 +141,8 @@ def kpi_label(name: str, unit: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class KpiDisplay:
-    """What one KPI card shows in one language: st.metric's arguments and the caption under it."""
+    """What one KPI card shows in one language: st.metric's arguments and the caption under it (the sparkline is
+    :func:`sparkline_svg`)."""
 
     label: str
     value: str
@@ -146,7 +152,6 @@ class KpiDisplay:
     delta_description: str | None
     caption: str
     help: str
-    spark: tuple[float, ...]
 
 
 def kpi_display(kpi: Kpi, lang: str) -> KpiDisplay:
@@ -163,7 +168,6 @@ def kpi_display(kpi: Kpi, lang: str) -> KpiDisplay:
         delta_description=t("overview.mom", lang) if mom else None,
         caption=_caption(kpi, mom, yoy, lang),
         help=f"**{label}** — {t(f'overview.change_{number_format.change_kind(kpi.change, kpi.unit)}', lang)}",
-        spark=tuple(np.nan if v is None else v for v in kpi.spark),
     )
 
 
@@ -209,27 +213,67 @@ def _levels(lang: str) -> tuple[str, ...]:
     return LEVELS_EN if lang == "en" else LEVELS_ZH
 
 
-def sparkline_figure(kpi: Kpi, lang: str = "zh") -> go.Figure:
-    """A small line of a KPI's monthly figures (gaps where a month is missing), titled with name and unit."""
-    display = kpi_display(kpi, lang)
-    figure = go.Figure(
-        go.Scatter(
-            x=list(kpi.spark_periods),
-            y=[None if v is None else v for v in kpi.spark],
-            mode="lines+markers",
-            connectgaps=False,
-            hovertemplate="%{x}: %{y:,.2f}<extra></extra>",
-        )
+def sparkline_svg(kpi: Kpi, lang: str = "zh") -> str:
+    """A KPI's monthly figures as a small SVG line (gaps where a month has no figure, a dot on the latest), with
+    each month's figure on hover and the series in its ``<title>`` for screen readers.
+
+    An SVG drawn by the browser itself: ``st.metric``'s own sparkline loads a chart library (~0.8 MB of JavaScript,
+    +0.2 s on the overview, issue 14) for a line of twelve points. :func:`sparkline_img` puts it on a page.
+    """
+    values = [np.nan if v is None else float(v) for v in kpi.spark]
+    periods = list(kpi.spark_periods)
+    label = kpi_label(kpi.name(lang), kpi.unit, lang)
+    shown = [(month, format_value(v, kpi.unit, kpi.change)) for month, v in zip(periods, values, strict=True)]
+    summary = escape(f"{label}：" + "；".join(f"{month} {text}" for month, text in shown))
+    width, height, pad = SPARK_VIEW_W, SPARK_VIEW_H, SPARK_PAD
+    finite = [v for v in values if math.isfinite(v)]
+    lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    span = (hi - lo) or 1.0
+    step = width / max(len(values) - 1, 1)
+
+    def at(i: int, v: float) -> str:
+        y = height / 2 if hi == lo else pad + (hi - v) / span * (height - 2 * pad)
+        return f"{i * step:.1f},{y:.1f}"
+
+    runs: list[list[str]] = [[]]
+    for i, v in enumerate(values):
+        if math.isfinite(v):
+            runs[-1].append(at(i, v))
+        elif runs[-1]:
+            runs.append([])
+    lines = "".join(
+        f'<path d="M{" L".join(run)}" fill="none" stroke="{SPARK_COLOUR}" stroke-width="2" '
+        f'stroke-linejoin="round" stroke-linecap="round" vector-effect="non-scaling-stroke"/>'
+        for run in runs
+        if run
+    )  # a lone month between gaps is a zero-length path: its round caps draw a dot
+    last = next((i for i in range(len(values) - 1, -1, -1) if math.isfinite(values[i])), None)
+    dot = (
+        f'<path d="M{at(last, values[last])} h0" stroke="{SPARK_COLOUR}" stroke-width="6" stroke-linecap="round" '
+        'vector-effect="non-scaling-stroke"/>'
+        if last is not None
+        else ""
     )
-    figure.update_layout(
-        title={"text": display.label, "font": {"size": 13}},
-        height=SPARK_HEIGHT_PX,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        showlegend=False,
-        xaxis={"visible": False},
-        yaxis={"title": {"text": number_format.unit_label(kpi.unit, lang)}, "nticks": 3},
+    bands = "".join(
+        f'<rect x="{max(i - 0.5, 0) * step:.1f}" y="0" width="{step if 0 < i < len(values) - 1 else step / 2:.1f}" '
+        f'height="{height}" fill="transparent"><title>{escape(month)}：{escape(text)}</title></rect>'
+        for i, (month, text) in enumerate(shown)
+    )  # one hover band per month
+    return (
+        f'<svg class="kpi-spark" role="img" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
+        f'width="100%" height="{SPARK_HEIGHT_PX}" xmlns="http://www.w3.org/2000/svg" '
+        f'style="display:block;overflow:visible"><title>{summary}</title>{lines}{dot}{bands}</svg>'
     )
-    return figure
+
+
+def sparkline_img(kpi: Kpi, lang: str = "zh") -> str:
+    """:func:`sparkline_svg` as an HTML ``<img>`` (``st.html`` keeps images, not inline SVG) whose ``alt`` and hover
+    text list the months and figures."""
+    svg = sparkline_svg(kpi, lang)
+    summary = ElementTree.fromstring(svg).findtext("{http://www.w3.org/2000/svg}title") or ""
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    text = escape(summary, quote=True)
+    return f'<img src="{uri}" alt="{text}" title="{text}" style="display:block;width:100%;height:{SPARK_HEIGHT_PX}px">'
 
 
 def _band_range(values: pd.Series) -> tuple[float, float]:

@@ -3,6 +3,8 @@ alerts — on hand-built frames with the expected numbers worked out by hand."""
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +17,7 @@ from analytics.figures.overview import (
     kpi_display,
     list_table,
     ranking_figure,
-    sparkline_figure,
+    sparkline_svg,
 )
 from analytics.i18n import unit_of_measure
 from analytics.model.catalog import Catalog, Metric
@@ -213,6 +215,25 @@ def test_a_missing_month_gives_no_change_and_a_gap_in_the_sparkline():
     assert len(posts.spark_periods) == 12 and posts.spark_periods[0] == "2025-02"
 
 
+def test_the_sparkline_is_an_svg_line_broken_at_a_missing_month_with_each_month_on_hover():
+    posts = cards()["vanguard_posts"]
+    svg = ElementTree.fromstring(sparkline_svg(posts, "zh"))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    known = [(m, v) for m, v in zip(posts.spark_periods, posts.spark, strict=True) if v is not None]
+    assert svg.find("s:title", ns).text.startswith("党员先锋岗数（个）：")
+    paths = svg.findall("s:path", ns)
+    *lines, dot = paths
+    assert len(lines) == 2  # 2025-12 is missing: the line stops before it and starts again after
+    points = [len(line.get("d").split(" L")) for line in lines]
+    assert sum(points) == len(known) and points[1] == 1  # January alone after the gap: a dot
+    assert dot.get("d").endswith(" h0") and dot.get("d")[1:-3] == lines[1].get("d")[1:]  # the latest month marked
+    hover = [r.find("s:title", ns).text for r in svg.findall("s:rect", ns)]
+    assert len(hover) == 12 and hover[-1] == "2026-01：7" and hover[-2] == "2025-12：—"
+    ys = [float(xy.split(",")[1]) for line in lines for xy in line.get("d")[1:].split(" L")]
+    top = max(range(len(known)), key=lambda i: known[i][1])
+    assert ys[top] == min(ys)  # the largest figure highest (SVG y grows downwards)
+
+
 def test_no_change_has_no_sign_and_no_arrow():
     flat = cards(pd.concat([kpi_obs(), frame([("B11", "2025-12", "vanguard_posts", 7.0)])]))["vanguard_posts"]
     assert format_change(flat, "mom", "zh") == "0 个"  # a count's change is its difference, unsigned at zero
@@ -255,7 +276,6 @@ def test_card_texts_in_both_languages():
     posts = kpi_display(cards()["vanguard_posts"], "zh")
     assert posts.delta is None and posts.delta_description is None
     assert posts.caption == "环比：2025-12 无数据 · 同比：2025-01 无数据 · 1 个单位期末数合计"
-    assert np.isnan(posts.spark[-2]) and posts.spark[-1] == 7.0
 
 
 def test_default_kpis_and_a_fallback_for_other_catalogs():
@@ -534,5 +554,3 @@ def test_figures_carry_titles_axis_units_and_ten_level_legend():
     assert all(len(t.x) >= 1 for t in bars.data[:10])  # plotly leaves empty traces out of the legend
     assert bars.layout.xaxis.title.text == "Integration index D (0–1)"
     assert list(bars.layout.yaxis.categoryarray) == ["乙 (B)", "⋯ 2 units in between not shown ⋯", "丁 (D)"]
-    spark = sparkline_figure(cards()["revenue"], "zh")
-    assert spark.layout.title.text == "营业收入（万元）" and spark.layout.yaxis.title.text == "万元"

@@ -1,18 +1,15 @@
-"""Plain tables (ui.widgets.table up to PLAIN_ROWS rows) go through st.table, which renders a text cell as
-Markdown: every text must still read exactly as written (a rule's ">=", a name with "*" or a link)."""
+"""Plain tables (ui.widgets.table up to PLAIN_ROWS rows) are HTML drawn by the browser: every text must read exactly
+as written (a rule's ">=", a name with "<b>", "*" or a link), numbers as the grid would show them."""
 
 from __future__ import annotations
 
-import html
-import re
-
+import numpy as np
 import pandas as pd
 import pytest
-from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
-from tests.fixtures import tables
-from ui.widgets import PLAIN_ROWS, _verbatim
+from tests.fixtures import Plain, tables
+from ui.widgets import PLAIN_ROWS, plain_html
 
 HOSTILE = [
     ">=",
@@ -27,14 +24,14 @@ HOSTILE = [
     "http://example.com",
     "# 标题",
     "- 列表",
-    "+ 列表",
     "1. 第一",
-    "2) 第二",
     "`代码`",
     "$x^2$",
-    "~~删除~~",
     "a | b",
     "<b>粗</b>",
+    "<script>alert(1)</script>",
+    "&amp; 已转义",
+    "\"引号\" '单引号'",
     "反斜杠 \\ 结尾\\",
     "=cmd|' /C calc'!A0",
     "检修分公司（B21）",
@@ -43,16 +40,31 @@ HOSTILE = [
 ]
 
 
-def rendered(text: str) -> str:
-    """What a CommonMark renderer with GFM tables and strikethrough shows of ``text``, as plain text."""
-    out = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text).strip()
-    out = re.sub(r"^<p>|</p>$", "", out)
-    return html.unescape(out)
-
-
 @pytest.mark.parametrize("text", HOSTILE)
 def test_every_text_renders_as_written(text):
-    assert rendered(_verbatim(text)) == text
+    body = plain_html(pd.DataFrame({"名称": [text]}), {})
+    assert "<script" not in body and "<b>" not in body  # escaped, never markup
+    assert Plain(body).value["名称"].tolist() == [text]
+
+
+def test_headers_formats_gaps_and_numbers_as_the_grid_shows_them():
+    frame = pd.DataFrame(
+        {
+            "d": [0.61234, np.nan],
+            "n": [12, 30_000],
+            "x": [2740.095, 0.5],
+            "ok": [True, False],
+            "who": ["甲", None],
+        }
+    )
+    config = {"d": {"label": "融合度 D", "type_config": {"format": "%.3f"}}, "n": "单位数"}
+    shown = Plain(plain_html(frame, config)).value
+    assert list(shown.columns) == ["融合度 D", "单位数", "x", "ok", "who"]
+    assert shown.iloc[0].tolist() == [0.612, 12, 2740, "✓", "甲"]
+    assert shown.iloc[1].tolist() == ["—", 30000, 0.5, "", "—"]
+    body = plain_html(frame, config)
+    assert '<td class="n">30,000</td>' in body and '<td class="n">12</td>' in body  # right-aligned numbers
+    assert '<td class="n">2,740</td>' in body  # decimals that matter at its size (analytics.i18n.numbers)
 
 
 def test_a_short_table_is_plain_and_a_long_one_a_grid():
@@ -61,12 +73,13 @@ def test_a_short_table_is_plain_and_a_long_one_a_grid():
 
         from ui.widgets import table
 
-        table(pd.DataFrame({"名称": [">=*x*"] * rows, "值": range(rows)}))
+        table(pd.DataFrame({"名称": [">=*x*"] * rows, "值": range(rows)}), muted=True)
 
     short = AppTest.from_function(page, args=(PLAIN_ROWS,)).run()
-    assert len(short.table) == 1 and not short.dataframe
-    assert short.table[0].value["名称"].iloc[0] == "\\>=\\*x\\*"  # escaped for st.table's Markdown
-    assert tables(short)[0].value["名称"].iloc[0] == ">=*x*"  # what the reader sees
+    assert not short.table and not short.dataframe  # no Arrow, no grid: HTML only
+    (plain,) = tables(short)
+    assert plain.value["名称"].iloc[0] == ">=*x*" and plain.value["值"].tolist() == list(range(PLAIN_ROWS))
+    assert plain.muted
     long = AppTest.from_function(page, args=(PLAIN_ROWS + 1,)).run()
     assert len(long.dataframe) == 1 and not long.table
     assert isinstance(long.dataframe[0].value, pd.DataFrame) and long.dataframe[0].value["名称"].iloc[0] == ">=*x*"
