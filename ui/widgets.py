@@ -30,7 +30,7 @@ KEPT = 256  # figures and display tables kept per process (a view's are a few: o
 # st.table loads Arrow's (~0.9 MB) to decode its data (issue 14); a plain table is text the browser shows at once,
 # wraps long texts and projects well. Long tables (the 2,000-unit ranking, the audit log) keep the grid: scrolling
 # and sorting them helps.
-PLAIN_ROWS = 30
+PLAIN_ROWS = 50
 MUTED = "#888888"  # rows that are shown but not counted (incomplete units)
 PLAIN_CLASS = "plain-table"
 # Plain tables look like Streamlit's own: thin row rules, headers on one line, numbers right-aligned with digits of

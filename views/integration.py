@@ -119,7 +119,7 @@ if result.insufficient:
 month_slot = st.container()  # filled once the weights are known, shown above the tabs
 # Only the open tab's charts are drawn (on_change="rerun": a click on a tab runs the page again): four tabs of
 # charts drawn at once cost the browser about half a second on every visit. The weights tab always runs, for the
-# weights it sets apply to every tab.
+# weights it sets apply to every tab (its AHP and fixed-weight inputs keep their state); its table is drawn when open.
 tab_quadrant, tab_trend, tab_weights, tab_obstacle = st.tabs(
     [tr(f"integ.tab.{k}") for k in ("quadrant", "trend", "weights", "obstacle")], key="integ_tab", on_change="rerun"
 )
@@ -150,18 +150,21 @@ with tab_weights:
             result = data.scored(current.db, dv, current.start, current.end, units, settings)
         except (IntegrationError, AhpError) as exc:
             st.error(tr("integ.weights_error", error=exc.message(lang())))
-    table(
-        kept(
-            ("integ.weights", *view_key, result.settings, language),
-            lambda: fig.weights_frame(result, catalog, language),
-        ),
-        config={
-            "metric": tr("integ.metric"),
-            "subsystem": tr("integ.subsystem"),
-            "dimension": tr("integ.dimension"),
-            "weight": st.column_config.ProgressColumn(tr("integ.weight"), format="%.4f", min_value=0.0, max_value=1.0),
-        },
-    )
+    if tab_weights.open:  # the weights table only when shown: with more than 30 metrics it is a grid (~0.3 s)
+        table(
+            kept(
+                ("integ.weights", *view_key, result.settings, language),
+                lambda: fig.weights_frame(result, catalog, language),
+            ),
+            config={
+                "metric": tr("integ.metric"),
+                "subsystem": tr("integ.subsystem"),
+                "dimension": tr("integ.dimension"),
+                "weight": st.column_config.ProgressColumn(
+                    tr("integ.weight"), format="%.4f", min_value=0.0, max_value=1.0
+                ),
+            },
+        )
 
 scored_months = sorted(result.rows.loc[result.rows["D"].notna(), "period"].unique())
 if not scored_months:

@@ -106,16 +106,18 @@ else:
     )
     chart(ranks, width="stretch")
     st.caption(tr("profile.defaults_note"))
-    with st.expander(tr("profile.obstacle")):
-        title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=latest["period"], n=fig.TOP_OBSTACLES)
-        obstacles = kept(
-            ("profile.obstacles", *seen),
-            lambda: fig.obstacle_figure(
-                obstacle_degree(result, units=[unit], periods=[latest["period"]]), metric_names, title, language
-            ),
-        )
-        chart(obstacles, width="stretch")
-        st.caption(tr("integ.obstacle_help"))
+    # drawn when opened (the expander reruns the page): a closed expander's chart still costs the browser its drawing
+    with st.expander(tr("profile.obstacle"), key="profile_obstacle", on_change="rerun") as box:
+        if box.open:
+            title = tr("integ.obstacle_title", unit=names.get(unit, unit), period=latest["period"], n=fig.TOP_OBSTACLES)
+            obstacles = kept(
+                ("profile.obstacles", *seen),
+                lambda: fig.obstacle_figure(
+                    obstacle_degree(result, units=[unit], periods=[latest["period"]]), metric_names, title, language
+                ),
+            )
+            chart(obstacles, width="stretch")
+            st.caption(tr("integ.obstacle_help"))
 
 # ---- metrics against the subsidiary and the group
 st.subheader(tr("profile.metrics"))

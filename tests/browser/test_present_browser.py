@@ -52,6 +52,7 @@ def test_present_page_reopens_the_linked_slide_and_steps(filled, server, page):
     page.get_by_role("button", name="上一页").click()
     page.get_by_text("3 / 8", exact=True).wait_for()
     page.get_by_role("heading", name="党建与经营双维度分布").wait_for()
+    page.get_by_role("button").filter(has_text="复制链接").click()  # the link is in a popover
     link = page.locator("code").filter(has_text="slide=3").first  # elements of the last run linger a moment
     link.wait_for()
     assert "/present?" in link.inner_text() and link.inner_text().endswith("v=1.0")  # batch 1, no revert yet

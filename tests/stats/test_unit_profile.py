@@ -393,6 +393,10 @@ def test_choosing_a_unit_shows_its_charts(app_env):
     assert (profile["n_eff"] <= profile["n"]).all() and profile["r"].notna().any()
     page_text = " ".join(str(e.value) for e in (*at.warning, *at.caption, *at.markdown))
     assert "显著" not in page_text  # exploratory: never worded as significant
+    assert not any("障碍度最高" in t for t in titles)  # drawn when its expander is opened (a rerun)
+    at.session_state["profile_obstacle"] = True
+    at.run()
+    assert "检修分公司（B21） 2025-12：障碍度最高的 10 项指标" in chart_titles(at)
 
 
 @pytest.mark.parametrize(
