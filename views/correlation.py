@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.figures import correlation as cf
+from analytics.i18n import t
 from analytics.model.panel import Panel
 from analytics.services.findings import findings_of
 from analytics.stats.correlation_points import analysis_points, data_need
@@ -60,21 +61,28 @@ def pair(
 
 
 def pick_cell() -> None:
-    """A click on a heatmap cell chooses that pair in the select box (before the select box is drawn)."""
+    """A click on a heatmap cell chooses that pair in the select box and opens the pair's tab (callbacks run before
+    the page, so the tab opens in the same rerun)."""
     points = st.session_state["corr_heatmap"].selection.points
     if points and points[0].get("customdata"):
         st.session_state["corr_pair"] = "|".join(points[0]["customdata"][:2])
+        st.session_state["corr_tab"] = tr("corr.detail")
 
 
 def resend_translated_choices(language: str) -> None:
     """After a language switch, re-send the values of widgets whose option labels are translated.
 
-    Streamlit matches a radio's or select box's value by its label, so the browser would otherwise show no choice.
+    Streamlit matches a radio's or select box's value by its label, so the browser would otherwise show no choice;
+    the open tab is kept by its label in the new language.
     """
-    if st.session_state.get("corr_lang", language) != language:
+    before = st.session_state.get("corr_lang", language)
+    if before != language:
         for key in ("corr_level", "corr_scale", "corr_method", "corr_points", "corr_pair"):
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
+        if "corr_tab" in st.session_state:  # the open tab, by its label in the new language
+            on_pair = st.session_state["corr_tab"] == t("corr.detail", before)
+            st.session_state["corr_tab"] = t("corr.detail" if on_pair else "corr.grid", language)
     st.session_state["corr_lang"] = language
 
 
@@ -160,54 +168,54 @@ if st.session_state["corr_pair"] not in choices:  # e.g. another level greys out
     st.session_state["corr_pair"] = first
 selected = tuple(st.session_state["corr_pair"].split("|"))
 
-st.caption(tr("corr.intro"))
-heatmap = kept(
-    ("corr.heatmap", current.db, dv, options, selected, language),
-    lambda: cf.heatmap_figure(cells, names, language, options, selected),
-)
-chart(
-    heatmap,
-    key="corr_heatmap",
-    on_select=pick_cell,
-    selection_mode="points",
-    width="stretch",
-)
-st.caption(tr("corr.legend"))
-if cf.is_dense(cells):  # a raster grid: hover for r, pick the pair below
-    st.caption(tr("corr.dense_note", n=len(cells)))
+# Two tabs, only the open one drawn (on_change="rerun"): the grid and the chosen pair's charts together cost the
+# browser ~0.4 s on every visit (issue 14). A click on a cell opens the pair's tab.
+tab_grid, tab_pair = st.tabs([tr("corr.grid"), tr("corr.detail")], key="corr_tab", on_change="rerun")
+with tab_grid:
+    if tab_grid.open:
+        st.caption(tr("corr.intro"))
+        heatmap = kept(
+            ("corr.heatmap", current.db, dv, options, selected, language),
+            lambda: cf.heatmap_figure(cells, names, language, options, selected),
+        )
+        chart(heatmap, key="corr_heatmap", on_select=pick_cell, selection_mode="points", width="stretch")
+        st.caption(tr("corr.legend"))
+        if cf.is_dense(cells):  # a raster grid: hover for r, pick the pair in the other tab
+            st.caption(tr("corr.dense_note", n=len(cells)))
+        st.caption(tr("corr.grid_pair", pair=tr("corr.pair_option", x=names[selected[0]], y=names[selected[1]])))
 
-st.subheader(tr("corr.detail"))
-chosen = st.selectbox(
-    tr("corr.pair"),
-    choices,
-    key="corr_pair",
-    format_func=lambda code: tr("corr.pair_option", x=names[code.split("|")[0]], y=names[code.split("|")[1]]),
-)
-shown = st.radio(
-    tr("corr.points"), POINTS, key="corr_points", horizontal=True, format_func=lambda v: cf.points_name(v, language)
-)
+with tab_pair:
+    if tab_pair.open:
+        chosen = st.selectbox(
+            tr("corr.pair"),
+            choices,
+            key="corr_pair",
+            format_func=lambda code: tr("corr.pair_option", x=names[code.split("|")[0]], y=names[code.split("|")[1]]),
+        )
+        shown = st.radio(
+            tr("corr.points"), POINTS, key="corr_points", horizontal=True,
+            format_func=lambda v: cf.points_name(v, language),
+        )  # fmt: skip
+        x, y = chosen.split("|")
+        raw = shown == "raw"
+        scatter_col, lag_col = st.columns(2)
+
+        def pair_pieces() -> tuple[go.Figure, go.Figure, pd.DataFrame]:
+            """The scatter, the lag profile and its table of the chosen pair."""
+            corr, profile, points = pair(current.db, dv, options, x, y, raw)
+            scatter = cf.scatter_figure(points, corr, catalog, cf.unit_groups(registry), language, options, raw)
+            return scatter, cf.lag_figure(profile, names, language), cf.lag_table(profile, language)
+
+        scatter, lags, lag_rows = kept(("corr.pair", current.db, dv, options, x, y, raw, language), pair_pieces)
+        with scatter_col:
+            chart(scatter)
+        scatter_col.caption(tr(cf.scatter_caption(options, raw)))
+        with lag_col:
+            chart(lags)
+        lag_col.caption(tr("corr.lagprof.caption"))
+        table(lag_rows, where=lag_col)
+        st.caption(causation_note(language))
 publish("corr_level", "corr_scale", "corr_method", "corr_points", "corr_pair")
-x, y = chosen.split("|")
-raw = shown == "raw"
-scatter_col, lag_col = st.columns(2)
-
-
-def pair_pieces() -> tuple[go.Figure, go.Figure, pd.DataFrame]:
-    """The scatter, the lag profile and its table of the chosen pair."""
-    corr, profile, points = pair(current.db, dv, options, x, y, raw)
-    scatter = cf.scatter_figure(points, corr, catalog, cf.unit_groups(registry), language, options, raw)
-    return scatter, cf.lag_figure(profile, names, language), cf.lag_table(profile, language)
-
-
-scatter, lags, lag_rows = kept(("corr.pair", current.db, dv, options, x, y, raw, language), pair_pieces)
-with scatter_col:
-    chart(scatter)
-scatter_col.caption(tr(cf.scatter_caption(options, raw)))
-with lag_col:
-    chart(lags)
-lag_col.caption(tr("corr.lagprof.caption"))
-table(lag_rows, where=lag_col)
-st.caption(causation_note(language))
 
 st.subheader(tr("corr.findings"))
 if found is None:

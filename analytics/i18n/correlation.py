@@ -3,9 +3,15 @@
 TEXT: dict[str, tuple[str, str]] = {
     # page
     "corr.intro": (
-        "每个格子是一项党建指标与一项生产经营指标的相关系数 r。点击格子，或在下方选择指标对，查看散点图与滞后相关。",
-        "Each cell is the correlation r between a party-building metric and an operations metric. Click a cell, "
-        "or pick a pair below, to see its scatter plot and lag profile.",
+        "每个格子是一项党建指标与一项生产经营指标的相关系数 r。"
+        "点击格子，即在“指标对详情”中查看该指标对的散点图与滞后相关。",
+        "Each cell is the correlation r between a party-building metric and an operations metric. Click a cell to "
+        "see its scatter plot and lag profile under “Pair detail”.",
+    ),
+    "corr.grid": ("相关矩阵", "Correlation grid"),
+    "corr.grid_pair": (
+        "当前指标对：{pair}（黑框；散点图与滞后相关见“指标对详情”）。",
+        "Current pair: {pair} (outlined; its scatter plot and lag profile are under “Pair detail”).",
     ),
     "corr.no_metrics": (
         "需要至少一项党建指标和一项生产经营（或效率）指标有数据，才能计算相关性。",
@@ -102,9 +108,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{x} × {y}<br>too little data: n = {n} pairs ({units} units; at least 10 units needed), no r",
     ),
     "corr.dense_note": (
-        "指标较多（{n} 个格子）：格子里不写数值，悬停可看 r、q、n；黑点表示 q<0.05；请在下方选择要查看的指标对。",
+        "指标较多（{n} 个格子）：格子里不写数值，悬停可看 r、q、n；黑点表示 q<0.05；"
+        "请在“指标对详情”中选择要查看的指标对。",
         "Many metrics ({n} cells): the cells carry no numbers — hover for r, q and n; a dot marks q < 0.05. Choose "
-        "the pair to look at below.",
+        "the pair to look at under “Pair detail”.",
     ),
     "corr.legend": (
         "★ q<0.05　★★ q<0.01　★★★ q<0.001。q：p 值按单位聚类稳健计算（自由度 = 单位数 − 1），再对全部格子做 "

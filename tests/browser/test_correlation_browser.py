@@ -63,18 +63,22 @@ def test_heatmap_renders_a_click_opens_the_pair_and_english_works(server, page):
     page.get_by_text("党建指标 × 生产经营指标相关系数（扣除单位与月份效应，各单位同等权重").first.wait_for()
     page.get_by_text("主要发现").first.wait_for()
     page.get_by_text("谈心谈话次数与两个月后的利润总额同向变化（正相关）").first.wait_for()
-    assert page.locator(".js-plotly-plot").count() == 3  # heatmap, scatter, lag profile
+    assert page.locator(".js-plotly-plot").count() == 1  # the grid's tab: the pair's charts are not drawn
     shoot(page, "zh")
 
-    click_cell(page, *CLICKED)
+    click_cell(page, *CLICKED)  # opens the pair's tab
     page.get_by_text("志愿服务时长 与 营业收入").first.wait_for()
     page.get_by_text("滞后相关：志愿服务时长 与 营业收入").first.wait_for()
+    assert page.get_by_role("tab", name="指标对详情").get_attribute("aria-selected") == "true"
     assert "corr_pair=" in page.url  # the chosen pair is in the link
     shoot(page, "pair_zh")
 
     page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
     page.get_by_role("option", name="English").click()
-    page.get_by_text("Party-building × operations correlations (Unit and month effects removed").first.wait_for()
+    page.get_by_role("tab", name="Pair detail").wait_for()  # the open tab stays open in the other language
     page.get_by_text("Key findings").first.wait_for()
+    assert page.get_by_role("tab", name="Pair detail").get_attribute("aria-selected") == "true"
+    page.get_by_role("tab", name="Correlation grid").click()
+    page.get_by_text("Party-building × operations correlations (Unit and month effects removed").first.wait_for()
     page.get_by_text("Production and efficiency metrics").first.wait_for()
     shoot(page, "en")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.i18n import t as text
 from analytics.model.panel import build_panel
 from analytics.periods import from_index
 from analytics.stats.correlations import Correlation, correlate
@@ -46,6 +47,16 @@ def open_page(lang: str = "zh") -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, tab: str, lang: str = "zh") -> AppTest:
+    """Open the grid's or the pair's tab (only the open tab is drawn: a click on a tab runs the page again)."""
+    label = text("corr.detail" if tab == "pair" else "corr.grid", lang)
+    if at.session_state["corr_tab"] != label:
+        at.session_state["corr_tab"] = label
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
 def chart_titles(at: AppTest) -> list[str]:
     """The title text of every plotly chart on the page, in order."""
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
@@ -71,9 +82,7 @@ def test_empty_database_says_so_and_stops(app_env):
 )
 def test_renders_heatmap_scatter_and_lag_profile_in_both_languages(filled, lang, heatmap_title):
     at = open_page(lang)
-    titles = chart_titles(at)
-    assert len(titles) == 3
-    assert titles[0] == heatmap_title
+    assert chart_titles(at) == [heatmap_title]  # the grid's tab is open: the pair's charts are not drawn
     assert at.title[0].value == ("相关性分析" if lang == "zh" else "Correlation")
     assert at.radio(key="corr_level").value == "twoway" and at.radio(key="corr_scale").value == "unit"
     assert at.radio(key="corr_level").options[:2] == (
@@ -82,6 +91,8 @@ def test_renders_heatmap_scatter_and_lag_profile_in_both_languages(filled, lang,
     )  # fmt: skip
     captions = " ".join(c.value for c in at.caption)
     assert ("春节" in captions and "按单位聚类" in captions) if lang == "zh" else "Spring Festival" in captions
+    titles = chart_titles(open_tab(at, "pair", lang))
+    assert len(titles) == 2 and heatmap_title not in titles  # the scatter and the lag profile
 
 
 def expected(pair: str, level: str = "twoway", from_: str | None = WINDOW[0], **options) -> Correlation:
@@ -99,9 +110,9 @@ def stat(corr: Correlation) -> str:
 
 
 def test_the_default_pair_is_the_best_finding_with_its_scatter_and_lag_profile(filled):
-    at = open_page()
+    at = open_tab(open_page(), "pair")
     assert at.selectbox(key="corr_pair").value == PLANTED
-    scatter, lag = chart_titles(at)[1:]
+    scatter, lag = chart_titles(at)
     corr = expected(PLANTED)
     assert corr.n == 144 and corr.n_units == 12
     assert (
@@ -116,9 +127,9 @@ def test_the_default_pair_is_the_best_finding_with_its_scatter_and_lag_profile(f
 
 
 def test_the_scatter_switches_to_raw_values_coloured_by_subsidiary(filled):
-    at = open_page()
+    at = open_tab(open_page(), "pair")
     at.radio(key="corr_points").set_value("raw").run()
-    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["title"]["text"].startswith("主题党日开展次数 与 产品质量合格率：原始数值<br>")
     assert spec["layout"]["xaxis"]["title"]["text"] == "主题党日开展次数（次）"
     assert [t["name"] for t in spec["data"]] == ["一公司", "二公司"]  # no fit line over raw values
@@ -126,23 +137,25 @@ def test_the_scatter_switches_to_raw_values_coloured_by_subsidiary(filled):
 
 
 def test_the_shared_month_window_bounds_the_pairs(filled):
-    at = open_page()
+    at = open_tab(open_page(), "pair")
     at.session_state["from"] = "2024-11"  # the sidebar's shared filter: all 24 months
     at.run()
     corr = expected(PLANTED, from_=None)
     assert corr.n == 288
-    assert stat(corr) in chart_titles(at)[1]
+    assert stat(corr) in chart_titles(at)[0]
 
 
 def test_level_pooled_changes_the_r_shown_and_gives_no_findings(filled):
-    at = open_page()
+    at = open_tab(open_page(), "pair")
     at.selectbox(key="corr_pair").set_value(CONFOUNDED).run()
     twoway, pooled = expected(CONFOUNDED), expected(CONFOUNDED, "pooled")
     assert abs(twoway.r) < 0.3 < 0.7 < pooled.r  # the size confound: pooled strong, twoway nothing
-    assert f"r = {twoway.r:.2f}（" in chart_titles(at)[1]
+    assert f"r = {twoway.r:.2f}（" in chart_titles(at)[0]
     at.radio(key="corr_level").set_value("pooled").run()
-    assert f"r = {pooled.r:.2f}（" in chart_titles(at)[1]
-    assert chart_titles(at)[0].startswith("党建指标 × 生产经营指标相关系数（全部单位月度合并（描述性），Pearson")
+    assert f"r = {pooled.r:.2f}（" in chart_titles(at)[0]
+    assert chart_titles(open_tab(at, "grid"))[0].startswith(
+        "党建指标 × 生产经营指标相关系数（全部单位月度合并（描述性），Pearson"
+    )
     assert "全部单位的月度数据：大单位各项指标都高" in "".join(c.value for c in at.caption)
     assert any("只作描述，不产生“发现”" in i.value for i in at.info)
     assert at.radio(key="corr_scale").disabled
@@ -172,13 +185,13 @@ def test_when_nothing_passes_the_page_says_so(filled):
 
 
 def test_subsidiary_filter_keeps_its_branches(filled):
-    at = open_page()
+    at = open_tab(open_page(), "pair")
     at.multiselect(key="corr_subs").set_value(["S2"]).run()
-    assert "样本不足（n = 72 组，6 个单位；至少需要 10 个单位）" in chart_titles(at)[1]
+    assert "样本不足（n = 72 组，6 个单位；至少需要 10 个单位）" in chart_titles(at)[0]
 
 
 def test_within_spearman_raw_scale_per_capita_and_lag_reach_every_chart(filled):
-    at = open_page()
+    at = open_tab(open_page(), "pair")
     at.selectbox(key="corr_pair").set_value(LAGGED).run()
     at.radio(key="corr_level").set_value("within").run()
     at.radio(key="corr_scale").set_value("none").run()
@@ -186,7 +199,8 @@ def test_within_spearman_raw_scale_per_capita_and_lag_reach_every_chart(filled):
     at.toggle(key="corr_per_capita").set_value(True).run()
     at.slider(key="corr_lag").set_value(2).run()
     assert not at.exception
-    heatmap, scatter, _ = (json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart"))
+    scatter, _ = (json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart"))
+    heatmap = json.loads(open_tab(at, "grid").get("plotly_chart")[0].proto.spec)["layout"]
     assert heatmap["title"]["text"] == (
         "党建指标 × 生产经营指标相关系数（仅扣除单位效应，按原始数值，Spearman（秩），滞后 2 个月）"
     )
