@@ -33,6 +33,7 @@ KEPT = 256  # figures and display tables kept per process (a view's are a few: o
 PLAIN_ROWS = 50
 MUTED = "#888888"  # rows that are shown but not counted (incomplete units)
 PLAIN_CLASS = "plain-table"
+SHORT_TEXT = 12  # a column of texts no longer than this (months, codes, levels) is never wrapped
 # Plain tables look like Streamlit's own: thin row rules, headers on one line, numbers right-aligned with digits of
 # equal width, Chinese words ("中级协调", a unit's name) not split between characters; a long text still wraps at
 # its punctuation, and a table wider than its column scrolls sideways.
@@ -46,6 +47,7 @@ TABLE_STYLE = f"""<style>
 .{PLAIN_CLASS} td.n, .{PLAIN_CLASS} td.r {{ text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }}
 .{PLAIN_CLASS} th.r {{ text-align: right; }}
+.{PLAIN_CLASS} td.s {{ white-space: nowrap; }}
 .{PLAIN_CLASS}.muted td {{ color: {MUTED}; }}
 </style>"""
 
@@ -105,8 +107,11 @@ def plain_html(frame: pd.DataFrame, config: Mapping[str, Any], placeholder: str 
         figures = [text for text, kind in cells if kind == "" and text != escape(placeholder)]
         if figures and all(_FIGURE.fullmatch(text) for text in figures):  # "0.730", "+1.5%": right-aligned too
             cells = [(text, kind or "r") for text, kind in cells]
+        elif all(len(text) <= SHORT_TEXT for text, kind in cells if not kind):  # "2024-02", a code: on one line
+            cells = [(text, kind or "s") for text, kind in cells]
         columns.append(cells)
-    right = [any(kind for _, kind in cells) and all(kind or text == escape(placeholder) for text, kind in cells)
+    right = [any(kind in ("n", "r") for _, kind in cells)
+             and all(kind in ("n", "r") or text == escape(placeholder) for text, kind in cells)
              for cells in columns]  # fmt: skip
     head = "".join(f'<th class="r">{escape(str(h))}</th>' if r else f"<th>{escape(str(h))}</th>"
                    for h, r in zip(heads, right, strict=True))  # fmt: skip

@@ -94,7 +94,7 @@ elif history.empty:
 else:
     latest = history.iloc[-1]
     change = latest["D"] - history.iloc[-2]["D"] if len(history) > 1 else None
-    kpi = st.columns([1, 1, 1.6, 1])  # level names run long in English
+    kpi = st.columns([0.9, 0.9, 2.2, 1])  # level names run long in English ("intermediate coordination")
     kpi[0].metric(
         tr("profile.kpi_d", period=latest["period"]), f"{latest['D']:.3f}", f"{change:+.3f}" if change else None
     )
@@ -161,25 +161,29 @@ else:
 
 # ---- the unit's own lagged correlations
 st.subheader(tr("profile.lag_title"))
-reported = kept(("profile.reported", *window, unit), lambda: reported_metrics(catalog, obs(), unit))
-if not reported["party"] or not reported["business"]:
-    st.info(tr("profile.no_pair"))
-    st.stop()
-left, right = st.columns(2)
-for key, options in (("profile_x", reported["party"]), ("profile_y", reported["business"])):
-    url_choice(key, tuple(options), options[0])  # metric names are translated: the URL carries codes
-    if st.session_state[key] not in options:  # another unit reports other metrics
-        st.session_state[key] = options[0]
-x = left.selectbox(tr("profile.x"), reported["party"], key="profile_x", format_func=metric_names.get)
-y = right.selectbox(tr("profile.y"), reported["business"], key="profile_y", format_func=metric_names.get)
-publish("profile_x", "profile_y")
-st.warning(tr("profile.exploratory_note"))
-title = tr("profile.lag_chart_title", x=metric_names[x], y=metric_names[y])
-lags, lag_rows = kept(("profile.lags", *seen, x, y), lambda: lag_pieces(unit, x, y, title))
-chart(lags, width="stretch")
-table(
-    lag_rows,
-    config={"lag": tr("profile.lag"), "r": "r"}
-    | {c: tr(f"profile.{c}") for c in ("n", "n_eff", "a_x", "a_y", "ci_low", "ci_high", "p")},
-)
-st.caption(tr("profile.lag_caution"))
+# exploratory, one unit's short series: drawn on request (the expander reruns the page), which also spares every visit
+# its chart and selectors (~0.1 s in the browser, issue 14)
+with st.expander(tr("profile.lag_open"), key="profile_lags", on_change="rerun") as lag_box:
+    if lag_box.open:
+        reported = kept(("profile.reported", *window, unit), lambda: reported_metrics(catalog, obs(), unit))
+        if not reported["party"] or not reported["business"]:
+            st.info(tr("profile.no_pair"))
+            st.stop()
+        left, right = st.columns(2)
+        for key, options in (("profile_x", reported["party"]), ("profile_y", reported["business"])):
+            url_choice(key, tuple(options), options[0])  # metric names are translated: the URL carries codes
+            if st.session_state[key] not in options:  # another unit reports other metrics
+                st.session_state[key] = options[0]
+        x = left.selectbox(tr("profile.x"), reported["party"], key="profile_x", format_func=metric_names.get)
+        y = right.selectbox(tr("profile.y"), reported["business"], key="profile_y", format_func=metric_names.get)
+        publish("profile_x", "profile_y")
+        st.warning(tr("profile.exploratory_note"))
+        title = tr("profile.lag_chart_title", x=metric_names[x], y=metric_names[y])
+        lags, lag_rows = kept(("profile.lags", *seen, x, y), lambda: lag_pieces(unit, x, y, title))
+        chart(lags, width="stretch")
+        table(
+            lag_rows,
+            config={"lag": tr("profile.lag"), "r": "r"}
+            | {c: tr(f"profile.{c}") for c in ("n", "n_eff", "a_x", "a_y", "ci_low", "ci_high", "p")},
+        )
+        st.caption(tr("profile.lag_caution"))

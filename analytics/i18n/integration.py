@@ -289,6 +289,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "profile.metrics_title": ("{name}：指标走势", "{name}: metrics over time"),
     "profile.median_n": ("{n} 个单位的中位数", "median of {n} units"),
     "profile.lag_title": ("本单位党建与经营指标的滞后相关（探索性）", "This unit's lagged correlations (exploratory)"),
+    "profile.lag_open": (
+        "选择一对指标，查看本单位的滞后相关",
+        "Pick a pair of metrics to see this unit's lagged correlation",
+    ),
     "profile.x": ("党建指标（先行）", "Party-building metric (leads)"),
     "profile.y": ("经营指标（k 个月后）", "Business metric (k months later)"),
     "profile.exploratory_note": (

@@ -378,6 +378,11 @@ def test_choosing_a_unit_shows_its_charts(app_env):
     assert any(c.value.startswith("融合度按默认设置计算：以全部数据为基准") for c in at.caption)
     titles = chart_titles(at)
     assert "检修分公司（B21）：指标走势" in titles  # B11 and B21 are both 检修分公司: the code tells them apart
+    assert not any("障碍度最高" in t or "r 随滞后期变化" in t for t in titles)  # drawn when their expanders open
+    at.session_state["profile_obstacle"] = at.session_state["profile_lags"] = True  # the expanders rerun the page
+    at.run()
+    titles = chart_titles(at)
+    assert "检修分公司（B21） 2025-12：障碍度最高的 10 项指标" in titles
     assert titles[-1] == "三会一课完成率 → 营业收入：r 随滞后期变化（探索性，95% 置信区间按 n_eff）"
     assert any(w.value.startswith("探索性：相邻月份彼此相似") for w in at.warning)
     table = tables(at)[-1].value
@@ -393,10 +398,6 @@ def test_choosing_a_unit_shows_its_charts(app_env):
     assert (profile["n_eff"] <= profile["n"]).all() and profile["r"].notna().any()
     page_text = " ".join(str(e.value) for e in (*at.warning, *at.caption, *at.markdown))
     assert "显著" not in page_text  # exploratory: never worded as significant
-    assert not any("障碍度最高" in t for t in titles)  # drawn when its expander is opened (a rerun)
-    at.session_state["profile_obstacle"] = True
-    at.run()
-    assert "检修分公司（B21） 2025-12：障碍度最高的 10 项指标" in chart_titles(at)
 
 
 @pytest.mark.parametrize(
@@ -417,6 +418,8 @@ def test_four_units_are_too_few_for_an_index_and_the_page_says_so(four_db, tmp_p
     assert not at.exception, at.exception
     assert [w.value for w in at.warning if w.value == message] == [message]
     assert not at.metric  # no D, rank, level or lagging cards
+    at.session_state["profile_lags"] = True
+    at.run()
     titles = chart_titles(at)  # the rest of the page stands: the metrics against peers, the own lag profile
     assert len(titles) == 2 and not at.info
 

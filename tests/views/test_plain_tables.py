@@ -65,6 +65,12 @@ def test_headers_formats_gaps_and_numbers_as_the_grid_shows_them():
     body = plain_html(frame, config)
     assert '<td class="n">30,000</td>' in body and '<td class="n">12</td>' in body  # right-aligned numbers
     assert '<td class="n">2,740</td>' in body  # decimals that matter at its size (analytics.i18n.numbers)
+    months = plain_html(
+        pd.DataFrame({"月份": ["2024-02"], "D": ["0.730"], "说明": ["较上月下降 57%，请核实。" * 3]}), {}
+    )
+    assert '<td class="s">2024-02</td>' in months  # short texts on one line (never "2024-" / "02")
+    assert '<th class="r">D</th>' in months and '<td class="r">0.730</td>' in months  # formatted figures right
+    assert "<td>较上月" in months  # a long text wraps
 
 
 def test_a_short_table_is_plain_and_a_long_one_a_grid():
