@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Hashable, Mapping
+from datetime import date, datetime
 from html import escape
 from typing import Any, TypeVar, cast
 
@@ -131,13 +132,19 @@ _FIGURE = re.compile(r"[+\-−]?[\d,]+(\.\d+)?( ?%)?")
 
 def _cell(value: object, printf: str | None, placeholder: str) -> tuple[str, str]:
     """A cell's escaped text and its class: ``n`` for a number (a printf ``format`` when given, else "1,200" /
-    "0.612"), else none."""
-    if value is None or (isinstance(value, float | np.floating) and math.isnan(value)) or value is pd.NA:
+    "0.612"), else none; a time to the second, a date as a date, as the grid shows them."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return escape(placeholder), ""
+    if isinstance(value, float | np.floating) and math.isnan(value):
         return escape(placeholder), ""
     if isinstance(value, bool | np.bool_):
         return ("✓" if value else ""), ""
     if isinstance(value, int | float | np.integer | np.floating):
         return escape(printf % value if printf else _number(value)), "n"
+    if isinstance(value, datetime):  # pandas' Timestamp too
+        return value.strftime("%Y-%m-%d %H:%M:%S"), ""
+    if isinstance(value, date):
+        return value.isoformat(), ""
     return escape(str(value)), ""
 
 

@@ -3,6 +3,8 @@ as written (a rule's ">=", a name with "<b>", "*" or a link), numbers as the gri
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,6 +67,8 @@ def test_headers_formats_gaps_and_numbers_as_the_grid_shows_them():
     body = plain_html(frame, config)
     assert '<td class="n">30,000</td>' in body and '<td class="n">12</td>' in body  # right-aligned numbers
     assert '<td class="n">2,740</td>' in body  # decimals that matter at its size (analytics.i18n.numbers)
+    times = pd.DataFrame({"at": pd.to_datetime(["2026-12-05 18:33:12.345", None]), "day": [date(2026, 1, 2), None]})
+    assert Plain(plain_html(times, {})).value.values.tolist() == [["2026-12-05 18:33:12", "2026-01-02"], ["—", "—"]]
     months = plain_html(
         pd.DataFrame({"月份": ["2024-02"], "D": ["0.730"], "说明": ["较上月下降 57%，请核实。" * 3]}), {}
     )
