@@ -170,7 +170,14 @@ selected = tuple(st.session_state["corr_pair"].split("|"))
 
 # Two tabs, only the open one drawn (on_change="rerun"): the grid and the chosen pair's charts together cost the
 # browser ~0.4 s on every visit (issue 14). A click on a cell opens the pair's tab.
+# The open tab travels in the link as a code (?corr_view=pair), so a link reopens the pair in either language.
+if "corr_tab" not in st.session_state and st.query_params.get("corr_view") == "pair":
+    st.session_state["corr_tab"] = tr("corr.detail")
 tab_grid, tab_pair = st.tabs([tr("corr.grid"), tr("corr.detail")], key="corr_tab", on_change="rerun")
+if tab_pair.open:
+    st.query_params["corr_view"] = "pair"
+elif "corr_view" in st.query_params:
+    del st.query_params["corr_view"]
 with tab_grid:
     if tab_grid.open:
         st.caption(tr("corr.intro"))

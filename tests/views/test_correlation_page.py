@@ -126,6 +126,18 @@ def test_the_default_pair_is_the_best_finding_with_its_scatter_and_lag_profile(f
     assert lag_rows["r"].iloc[6] == f"{corr.r:.2f}"
 
 
+def test_a_link_reopens_the_pair_tab_in_either_language(filled):
+    at = open_tab(open_page(), "pair")
+    assert at.query_params["corr_view"] == "pair" and at.query_params["corr_pair"] == PLANTED
+    link = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    link.query_params.update({"corr_view": "pair", "corr_pair": LAGGED, "lang": "en"})
+    link.run()
+    link.switch_page(PAGE).run()
+    assert link.session_state["corr_tab"] == "Pair detail" and link.selectbox(key="corr_pair").value == LAGGED
+    assert len(chart_titles(link)) == 2  # the scatter and the lag profile, not the grid
+    assert "corr_view" not in open_tab(link, "grid", "en").query_params
+
+
 def test_the_scatter_switches_to_raw_values_coloured_by_subsidiary(filled):
     at = open_tab(open_page(), "pair")
     at.radio(key="corr_points").set_value("raw").run()
