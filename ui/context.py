@@ -6,8 +6,10 @@ view and the filters survive page switches. Pages call :func:`view` and :func:`t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -63,6 +65,33 @@ def url_choices(key: str, options: tuple[str, ...], default: list[str]) -> None:
     if key not in st.session_state:
         wanted = [code for code in st.query_params.get_all(key) if code in options]
         st.session_state[key] = wanted or list(default)
+
+
+def lazy_tabs(key: str, labels: Mapping[str, str], param: str) -> dict[str, Any]:
+    """``st.tabs`` whose open tab alone is drawn (``on_change="rerun"``), keyed by tab codes: ``labels`` maps each
+    code to its label in the UI language, first the default. Returns the tabs by code (``.open``: the one drawn).
+
+    The open tab travels in the link as a code (``?param=code``, left out for the default), so a link reopens it in
+    either language, and it stays open across a language switch. Another part of the page opens a tab with
+    ``st.session_state[key] = labels[code]`` (in a callback, before this runs).
+    """
+    state, codes = st.session_state, list(labels)
+    remembered = f"{key}_code"
+    if key not in state:  # the session's first run: the link's tab, if it names one
+        wanted = st.query_params.get(param)
+        if wanted is not None and wanted in labels:
+            state[key] = labels[wanted]
+    elif state[key] not in labels.values():  # the language changed: the same tab by its code
+        state[key] = labels.get(state.get(remembered, codes[0]), labels[codes[0]])
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+    by_code = dict(zip(codes, tabs, strict=True))
+    code = next((c for c, tab in by_code.items() if tab.open), codes[0])
+    state[remembered] = code
+    if code != codes[0]:
+        st.query_params[param] = code
+    elif param in st.query_params:
+        del st.query_params[param]
+    return by_code
 
 
 def publish(*keys: str) -> None:

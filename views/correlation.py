@@ -9,7 +9,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.figures import correlation as cf
-from analytics.i18n import t
 from analytics.model.panel import Panel
 from analytics.services.findings import findings_of
 from analytics.stats.correlation_points import analysis_points, data_need
@@ -19,7 +18,7 @@ from analytics.stats.findings import scan as findings
 from analytics.stats.matrix import matrix
 from analytics.stats.options import LAGS, METHODS, PAGE_LEVELS, PROFILE_LAGS, SCALES, TOP_FINDINGS
 from ui import data
-from ui.context import lang, publish, tr, url_choice, view
+from ui.context import lang, lazy_tabs, publish, tr, url_choice, view
 from ui.widgets import chart, kept, table
 
 POINTS = ("analysis", "raw")
@@ -72,17 +71,13 @@ def pick_cell() -> None:
 def resend_translated_choices(language: str) -> None:
     """After a language switch, re-send the values of widgets whose option labels are translated.
 
-    Streamlit matches a radio's or select box's value by its label, so the browser would otherwise show no choice;
-    the open tab is kept by its label in the new language.
+    Streamlit matches a radio's or select box's value by its label, so the browser would otherwise show no choice
+    (the open tab is ui.context.lazy_tabs' to keep).
     """
-    before = st.session_state.get("corr_lang", language)
-    if before != language:
+    if st.session_state.get("corr_lang", language) != language:
         for key in ("corr_level", "corr_scale", "corr_method", "corr_points", "corr_pair"):
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
-        if "corr_tab" in st.session_state:  # the open tab, by its label in the new language
-            on_pair = st.session_state["corr_tab"] == t("corr.detail", before)
-            st.session_state["corr_tab"] = t("corr.detail" if on_pair else "corr.grid", language)
     st.session_state["corr_lang"] = language
 
 
@@ -170,14 +165,8 @@ selected = tuple(st.session_state["corr_pair"].split("|"))
 
 # Two tabs, only the open one drawn (on_change="rerun"): the grid and the chosen pair's charts together cost the
 # browser ~0.4 s on every visit (issue 14). A click on a cell opens the pair's tab.
-# The open tab travels in the link as a code (?corr_view=pair), so a link reopens the pair in either language.
-if "corr_tab" not in st.session_state and st.query_params.get("corr_view") == "pair":
-    st.session_state["corr_tab"] = tr("corr.detail")
-tab_grid, tab_pair = st.tabs([tr("corr.grid"), tr("corr.detail")], key="corr_tab", on_change="rerun")
-if tab_pair.open:
-    st.query_params["corr_view"] = "pair"
-elif "corr_view" in st.query_params:
-    del st.query_params["corr_view"]
+tabs = lazy_tabs("corr_tab", {"grid": tr("corr.grid"), "pair": tr("corr.detail")}, "corr_view")
+tab_grid, tab_pair = tabs["grid"], tabs["pair"]
 with tab_grid:
     if tab_grid.open:
         st.caption(tr("corr.intro"))

@@ -20,7 +20,7 @@ from analytics.stats.integration import (
 )
 from analytics.stats.unit_profile import dimensions, ranking, unit_labels, weight_table
 from ui import data
-from ui.context import lang, publish, tr, url_choice, view
+from ui.context import lang, lazy_tabs, publish, tr, url_choice, view
 from ui.widgets import chart, kept, table
 
 BASES = ("all", "view", "window")
@@ -120,9 +120,9 @@ month_slot = st.container()  # filled once the weights are known, shown above th
 # Only the open tab's charts are drawn (on_change="rerun": a click on a tab runs the page again): four tabs of
 # charts drawn at once cost the browser about half a second on every visit. The weights tab always runs, for the
 # weights it sets apply to every tab (its AHP and fixed-weight inputs keep their state); its table is drawn when open.
-tab_quadrant, tab_trend, tab_weights, tab_obstacle = st.tabs(
-    [tr(f"integ.tab.{k}") for k in ("quadrant", "trend", "weights", "obstacle")], key="integ_tab", on_change="rerun"
-)
+tab_quadrant, tab_trend, tab_weights, tab_obstacle = lazy_tabs(
+    "integ_tab", {k: tr(f"integ.tab.{k}") for k in ("quadrant", "trend", "weights", "obstacle")}, "integ_view"
+).values()
 with tab_weights:
     settings = base
     if weighting == "ahp":

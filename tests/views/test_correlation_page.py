@@ -130,7 +130,8 @@ def test_a_link_reopens_the_pair_tab_in_either_language(filled):
     at = open_tab(open_page(), "pair")
     assert at.query_params["corr_view"] == "pair" and at.query_params["corr_pair"] == PLANTED
     link = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    link.query_params.update({"corr_view": "pair", "corr_pair": LAGGED, "lang": "en"})
+    link.query_params.update({"corr_view": "pair", "corr_pair": LAGGED})
+    link.session_state["lang"] = "en"
     link.run()
     link.switch_page(PAGE).run()
     assert link.session_state["corr_tab"] == "Pair detail" and link.selectbox(key="corr_pair").value == LAGGED

@@ -94,6 +94,19 @@ def open_tab(at: AppTest, tab: str) -> AppTest:
     return at
 
 
+def test_the_open_tab_travels_in_the_link_and_reopens_in_either_language(app_env):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = open_tab(at.switch_page("views/integration.py").run(), "trend")
+    assert at.query_params["integ_view"] == "trend"
+    link = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    link.query_params["integ_view"] = "obstacle"
+    link.session_state["lang"] = "en"
+    link.run()
+    link.switch_page("views/integration.py").run()
+    assert link.session_state["integ_tab"] == text("integ.tab.obstacle", "en")  # (AppTest reruns only in zh)
+    assert "integ_view" not in open_tab(at, "quadrant").query_params  # the default tab: nothing in the link
+
+
 def ranking_table(at: AppTest):
     open_tab(at, "trend")
     return _coded(next(d.value for d in tables(at) if "排名" in d.value.columns))
