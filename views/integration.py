@@ -2,7 +2,6 @@
 ranking of the complete units, the incomplete ones greyed with what they lack, weights, obstacles."""
 
 from dataclasses import replace
-from fractions import Fraction
 
 import pandas as pd
 import streamlit as st
@@ -26,7 +25,6 @@ from ui.widgets import chart, kept, table
 BASES = ("all", "view", "window")
 WEIGHTINGS = ("equal", "entropy", "ahp", "fixed")
 TREND_DEFAULT_UNITS = 5
-BLANK = ("", "None", "nan")
 
 
 def judgement(subsystem: str, dims: list[str], label: str) -> PairwiseJudgement | None:
@@ -34,29 +32,20 @@ def judgement(subsystem: str, dims: list[str], label: str) -> PairwiseJudgement 
     blank = pd.DataFrame([["1" if i <= j else "" for j in range(len(dims))] for i in range(len(dims))], dims, dims)
     st.markdown(tr("integ.ahp_matrix", subsystem=label))
     edited = st.data_editor(blank, key=f"ahp_{subsystem}")
-    cells = {(a, b): str(edited.loc[a, b]).strip() for i, a in enumerate(dims) for b in dims[i + 1 :]}
-    cells = {pair: text for pair, text in cells.items() if text not in BLANK}  # a cleared cell: equally important
+    texts = {(a, b): str(edited.loc[a, b]) for i, a in enumerate(dims) for b in dims[i + 1 :]}
     try:
-        found = PairwiseJudgement.from_upper(dims, {pair: float(Fraction(text)) for pair, text in cells.items()})
+        found = PairwiseJudgement.from_texts(dims, texts)
         check = ahp_weights(found)
     except InconsistentJudgementError as exc:
         st.error(tr("integ.ahp_refused", subsystem=label, cr=exc.cr))
         return None
-    except (ValueError, ZeroDivisionError, AhpError):
-        bad = next((v for v in cells.values() if not _positive(v)), "")
-        st.error(tr("integ.ahp_bad", subsystem=label, value=bad))
+    except AhpError as exc:
+        st.error(tr("integ.ahp_bad", subsystem=label, value=exc.fields.get("text", "")))
         return None
     st.caption(
         tr("integ.ahp_cr", lmax=check.lambda_max, ci=max(check.ci, 0.0), cr=check.cr)
     )  # λmax ≥ n: CI < 0 is rounding
     return found
-
-
-def _positive(text: str) -> bool:
-    try:
-        return Fraction(text) > 0
-    except (ValueError, ZeroDivisionError):
-        return False
 
 
 def choice(column, key: str, options: tuple[str, ...], label: str, note: str | None = None) -> str:

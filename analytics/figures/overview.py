@@ -9,7 +9,6 @@ import base64
 import math
 from dataclasses import dataclass
 from html import escape
-from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -221,10 +220,8 @@ def sparkline_svg(kpi: Kpi, lang: str = "zh") -> str:
     +0.2 s on the overview, issue 14) for a line of twelve points. :func:`sparkline_img` puts it on a page.
     """
     values = [np.nan if v is None else float(v) for v in kpi.spark]
-    periods = list(kpi.spark_periods)
-    label = kpi_label(kpi.name(lang), kpi.unit, lang)
-    shown = [(month, format_value(v, kpi.unit, kpi.change)) for month, v in zip(periods, values, strict=True)]
-    summary = escape(f"{label}：" + "；".join(f"{month} {text}" for month, text in shown))
+    shown = _spark_texts(kpi)
+    summary = escape(_spark_summary(kpi, lang))
     width, height, pad = SPARK_VIEW_W, SPARK_VIEW_H, SPARK_PAD
     finite = [v for v in values if math.isfinite(v)]
     lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
@@ -269,11 +266,22 @@ def sparkline_svg(kpi: Kpi, lang: str = "zh") -> str:
 def sparkline_img(kpi: Kpi, lang: str = "zh") -> str:
     """:func:`sparkline_svg` as an HTML ``<img>`` (``st.html`` keeps images, not inline SVG) whose ``alt`` and hover
     text list the months and figures."""
-    svg = sparkline_svg(kpi, lang)
-    summary = ElementTree.fromstring(svg).findtext("{http://www.w3.org/2000/svg}title") or ""
-    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    text = escape(summary, quote=True)
+    uri = "data:image/svg+xml;base64," + base64.b64encode(sparkline_svg(kpi, lang).encode()).decode()
+    text = escape(_spark_summary(kpi, lang), quote=True)
     return f'<img src="{uri}" alt="{text}" title="{text}" style="display:block;width:100%;height:{SPARK_HEIGHT_PX}px">'
+
+
+def _spark_texts(kpi: Kpi) -> list[tuple[str, str]]:
+    """Each sparkline month with its figure as the card writes it ("—" when none)."""
+    return [
+        (month, format_value(v, kpi.unit, kpi.change)) for month, v in zip(kpi.spark_periods, kpi.spark, strict=True)
+    ]
+
+
+def _spark_summary(kpi: Kpi, lang: str) -> str:
+    """``营业收入（万元）：2025-10 176,262；…``: the sparkline in words, for its title and hover."""
+    label = kpi_label(kpi.name(lang), kpi.unit, lang)
+    return f"{label}：" + "；".join(f"{month} {text}" for month, text in _spark_texts(kpi))
 
 
 def _band_range(values: pd.Series) -> tuple[float, float]:

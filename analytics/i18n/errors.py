@@ -294,6 +294,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "判断 ({a!r}, {b!r}) 必须为正数，而不是 {value}",
         "judgement ({a!r}, {b!r}) must be positive, got {value}",
     ),
+    "error.ahp.bad_text": (
+        "判断 ({a}, {b}) 的“{text}”不是正数或分数（如 3、1/3）",
+        "judgement ({a}, {b}): “{text}” is not a positive number or fraction (such as 3 or 1/3)",
+    ),
     "error.ahp.bad_shape": (
         "判断矩阵必须是非空方阵，而其形状为 {shape}",
         "pairwise matrix must be square and non-empty, got shape {shape}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -19,6 +20,8 @@ RANDOM_INDEX: tuple[float, ...] = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41,
 MAX_CONSISTENCY_RATIO = 0.1
 #: Tolerance for a[i, j] * a[j, i] == 1.
 RECIPROCAL_TOLERANCE = 1e-6
+#: Typed judgements that mean "no judgement": equally important.
+BLANK_TEXTS = ("", "None", "nan")
 
 
 class AhpError(AnalyticsError, ValueError):
@@ -70,6 +73,25 @@ class PairwiseJudgement:
             matrix[position[a], position[b]] = value
             matrix[position[b], position[a]] = 1.0 / value
         return cls(labels, matrix)
+
+    @classmethod
+    def from_texts(cls, labels: Sequence[str], texts: Mapping[tuple[str, str], str]) -> PairwiseJudgement:
+        """:meth:`from_upper` from judgements as typed: ``"3"``, ``"1/5"``, ``"0.5"``; a blank cell (``""``, or a
+        cleared one's ``"None"``/``"nan"``) means equally important. A text that is not a positive number or
+        fraction is refused naming it (``ahp.bad_text``)."""
+        judgements = {}
+        for pair, raw in texts.items():
+            text = raw.strip()
+            if text in BLANK_TEXTS:
+                continue
+            try:
+                value = Fraction(text)
+            except (ValueError, ZeroDivisionError):
+                value = Fraction(0)
+            if value <= 0:
+                raise AhpError("ahp.bad_text", a=pair[0], b=pair[1], text=text)
+            judgements[pair] = float(value)
+        return cls.from_upper(labels, judgements)
 
 
 @dataclass(frozen=True)

@@ -86,5 +86,16 @@ def test_from_upper_fills_reciprocals_and_ones():
         PairwiseJudgement.from_upper(("a", "b"), {("a", "z"): 2})
 
 
+def test_typed_judgements_read_fractions_blanks_as_equal_and_refuse_naming_the_text():
+    labels = ("a", "b", "c")
+    typed = PairwiseJudgement.from_texts(labels, {("a", "b"): " 1/4 ", ("a", "c"): "", ("b", "c"): "nan"})
+    assert typed.matrix.tolist() == [[1, 0.25, 1], [4, 1, 1], [1, 1, 1]]
+    for bad in ("abc", "0", "-3", "1/0"):
+        with pytest.raises(AhpError) as caught:
+            PairwiseJudgement.from_texts(labels, {("a", "b"): "2", ("b", "c"): bad})
+        assert caught.value.code == "ahp.bad_text" and caught.value.fields["text"] == bad
+        assert f"“{bad}”不是正数或分数" in caught.value.message("zh")
+
+
 def test_random_index_matches_spec():
     assert RANDOM_INDEX == (0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51)
